@@ -1,0 +1,3 @@
+export function createQimai() {
+  return { name: 'qimai', reset() {}, handle() { return { status: 404, headers: {}, body: '{}' }; }, faultReply() { return { status: 500, headers: {}, body: '{}' }; }, control() { return undefined; }, state() { return {}; } };
+}

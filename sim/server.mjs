@@ -1,0 +1,218 @@
+// The jifen vendor simulator: one HTTP server, three vendors under path prefixes.
+//   http://127.0.0.1:<port>/kingdee/...   Kingdee JDY open API v2
+//   http://127.0.0.1:<port>/freemud/...   Freemud 开个店 open API
+//   http://127.0.0.1:<port>/qimai/...     Qimai API v2 gateway and v3
+//   http://127.0.0.1:<port>/_sim/...      inspection and control (see README.md)
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { Faults, FaultError } from './faults.mjs';
+import { createKingdee } from './kingdee.mjs';
+import { createFreemud } from './freemud.mjs';
+import { createQimai } from './qimai.mjs';
+import { Counters, sleep } from './util.mjs';
+
+const here = (p) => new URL(p, import.meta.url);
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function loadAccounts() { return JSON.parse(readFileSync(here('./accounts.json'), 'utf8')); }
+export function loadSeed() { return JSON.parse(readFileSync(here('./seed.json'), 'utf8')); }
+
+const CORS_ALLOW_HEADERS = [
+  'Content-Type', 'Accept', 'Authorization', 'Idempotency-Key',
+  'X-Api-ClientID', 'X-Api-Auth-Version', 'X-Api-TimeStamp', 'X-Api-Nonce', 'X-Api-SignHeaders', 'X-Api-Signature',
+  'app-token', 'X-GW-Router-Addr', 'access_token', 'x-transaction-id',
+];
+const CORS_EXPOSE_HEADERS = ['X-Api-Requestid', 'Retry-After', 'Date', 'Content-Type'];
+
+function corsHeaders(req) {
+  const requested = req.headers['access-control-request-headers'];
+  return {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': requested ? `${CORS_ALLOW_HEADERS.join(', ')}, ${requested}` : CORS_ALLOW_HEADERS.join(', '),
+    'Access-Control-Expose-Headers': CORS_EXPOSE_HEADERS.join(', '),
+    'Access-Control-Max-Age': '600',
+  };
+}
+
+/** Read the request body up to MAX_BODY_BYTES; resolves { body, tooLarge }. */
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) { tooLarge = true; chunks.length = 0; } else if (!tooLarge) chunks.push(c);
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), tooLarge }));
+    req.on('error', () => resolve({ body: '', tooLarge, aborted: true }));
+  });
+}
+
+/**
+ * Start the simulator. `port` 0 = ephemeral. `now` = optional clock function (epoch ms).
+ * `log` = true (console), a function(line), or false.
+ * Returns { url, port, close(), state() , sim } where `sim` gives direct access for tests.
+ */
+export async function startSim({ port = 0, host = '127.0.0.1', log = false, now, accounts, seed } = {}) {
+  const acc = accounts || loadAccounts();
+  const seedData = seed || loadSeed();
+  const baseNow = typeof now === 'function' ? now : Date.now;
+  const clock = { offsetMs: 0 };
+  const simNow = () => baseNow() + clock.offsetMs;
+  const logLine = log === true ? (l) => console.log(l) : typeof log === 'function' ? log : () => {};
+
+  const faults = new Faults();
+  const vendors = {};
+  const counters = { kingdee: new Counters(), freemud: new Counters(), qimai: new Counters() };
+  vendors.kingdee = createKingdee({ account: acc.kingdee, seed: seedData.kingdee, now: simNow });
+  vendors.freemud = createFreemud({ account: acc.freemud, seed: seedData.freemud, now: simNow, log: logLine });
+  vendors.qimai = createQimai({ account: acc.qimai, seed: seedData.qimai, now: simNow });
+
+  function fullState() {
+    const out = { now: simNow(), clockOffsetMs: clock.offsetMs, faults: faults.toJSON() };
+    for (const [name, v] of Object.entries(vendors)) {
+      const s = v.state();
+      s.counters = { ...counters[name].toJSON(), ...(s.counters || {}) };
+      s.faults = faults.toJSON().filter((f) => f.vendor === undefined || f.vendor === name);
+      out[name] = s;
+    }
+    return out;
+  }
+
+  function resetAll() {
+    for (const v of Object.values(vendors)) v.reset();
+    for (const c of Object.values(counters)) c.reset();
+    faults.clear();
+    clock.offsetMs = 0;
+  }
+
+  const send = (res, reply, extra) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(reply.status, { ...extra, ...reply.headers });
+    res.end(reply.body);
+  };
+  const simJson = (status, obj) => ({ status, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: JSON.stringify(obj) });
+
+  async function handleSim(req, res, path, body) {
+    const parse = () => {
+      if (!body) return {};
+      return JSON.parse(body);
+    };
+    try {
+      if (path === '/_sim/state' && req.method === 'GET') return simJson(200, fullState());
+      if (path === '/_sim/health' && req.method === 'GET') return simJson(200, { ok: true });
+      if (path === '/_sim/accounts' && req.method === 'GET') return simJson(200, acc);
+      if (path === '/_sim/reset' && req.method === 'POST') { resetAll(); return simJson(200, { reset: true }); }
+      if (path === '/_sim/faults') {
+        if (req.method === 'GET') return simJson(200, { pending: faults.toJSON() });
+        if (req.method === 'DELETE') { faults.clear(); return simJson(200, { pending: [] }); }
+        if (req.method === 'POST') { const added = faults.add(parse()); return simJson(200, { added, pending: faults.toJSON() }); }
+      }
+      if (path === '/_sim/clock' && req.method === 'POST') {
+        const b = parse();
+        if (b.offsetMs !== undefined) {
+          if (!Number.isFinite(b.offsetMs)) return simJson(400, { error: 'offsetMs must be a number' });
+          clock.offsetMs = b.offsetMs;
+        }
+        return simJson(200, { offsetMs: clock.offsetMs, now: simNow() });
+      }
+      const m = /^\/_sim\/(kingdee|freemud|qimai)\/([a-z-]+)$/.exec(path);
+      if (m && req.method === 'POST') {
+        const out = await vendors[m[1]].control(m[2], parse());
+        if (out !== undefined) return simJson(200, out);
+      }
+      return simJson(404, { error: `no such sim endpoint: ${req.method} ${path}` });
+    } catch (e) {
+      if (e instanceof SyntaxError) return simJson(400, { error: 'body is not valid JSON' });
+      return simJson(400, { error: e instanceof FaultError ? e.message : String(e.message || e) });
+    }
+  }
+
+  const server = createServer(async (req, res) => {
+    const started = Date.now();
+    const cors = corsHeaders(req);
+    const rawUrl = req.url || '/';
+    const qi = rawUrl.indexOf('?');
+    const fullPath = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+    const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
+    let note = '';
+    let status = 0;
+    const finish = (what) => logLine(`${new Date().toISOString()} ${req.method} ${fullPath}${rawQuery ? '?' + rawQuery : ''} -> ${what} ${note} (${Date.now() - started}ms)`.replace(/ +\(/, ' ('));
+
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors); res.end(); finish('204 preflight'); return;
+    }
+    const { body, tooLarge } = await readBody(req);
+
+    if (fullPath === '/_sim' || fullPath.startsWith('/_sim/')) {
+      const reply = tooLarge ? simJson(413, { error: 'body over 1 MiB' }) : await handleSim(req, res, fullPath, body);
+      send(res, reply, cors); finish(String(reply.status)); return;
+    }
+
+    const vm = /^\/(kingdee|freemud|qimai)(\/.*)?$/.exec(fullPath);
+    if (!vm) {
+      const reply = simJson(404, { error: 'unknown path; vendors live under /kingdee, /freemud, /qimai' });
+      send(res, reply, cors); finish('404'); return;
+    }
+    const vendorName = vm[1];
+    const vendor = vendors[vendorName];
+    const vendorPath = vm[2] || '/';
+    counters[vendorName].hit(req.method, vendorPath);
+
+    const reqInfo = { method: req.method, path: vendorPath, fullPath, rawQuery, headers: req.headers, body };
+    let reply;
+    let dropAfter = false;
+    try {
+      const { delayMs, action } = faults.take(vendorName, vendorPath, fullPath);
+      if (delayMs > 0) { await sleep(delayMs); note += `[latency ${delayMs}ms] `; }
+      if (action && action.kind === 'drop') {
+        req.socket.destroy(); finish('dropped [fault drop]'); return;
+      }
+      if (tooLarge) {
+        reply = vendor.faultReply('status', { status: 413 });
+        note += 'body over 1 MiB';
+      } else if (action && action.kind !== 'apply_no_reply') {
+        reply = vendor.faultReply(action.kind, action);
+        note += `[fault ${action.kind}]`;
+      } else {
+        reply = await vendor.handle(reqInfo);
+        note += reply.note || '';
+        if (action) { dropAfter = true; note += ' [fault apply_no_reply]'; }
+      }
+    } catch (e) {
+      reply = vendor.faultReply('status', { status: 500 });
+      note += `internal error: ${e && e.message}`;
+    }
+    if (dropAfter) { req.socket.destroy(); finish(`${reply.status} written, reply dropped`); return; }
+    status = reply.status;
+    send(res, reply, cors);
+    finish(`${vendorName} ${status}`);
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  const actualPort = server.address().port;
+  const url = `http://${host}:${actualPort}`;
+
+  return {
+    url,
+    port: actualPort,
+    state: fullState,
+    reset: resetAll,
+    faults,
+    vendors,
+    clock,
+    accounts: acc,
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+    },
+  };
+}
