@@ -1,0 +1,155 @@
+//! `Client<T>`: sends signed requests through a [`Transport`], keeps tokens,
+//! retries by a pure policy. Runs on one thread (`?Send` futures) so the same
+//! code drives `fetch` in wasm and a scripted transport in native tests.
+
+mod gate;
+mod kingdee;
+
+use crate::core::clock::{random_in, Clock, Entropy};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json::Json;
+use crate::core::request::{HttpRequest, HttpResponse};
+use crate::retry::{decide, Decision, Delivery, RetryPolicy};
+use crate::vendors;
+pub use gate::SingleFlight;
+use std::cell::Cell;
+
+/// Why a transport could not deliver a request or read its reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// The timeout fired.
+    pub timeout: bool,
+    /// What happened, with no URL query or header values in it.
+    pub message: String,
+}
+
+impl TransportError {
+    fn into_error(self, vendor: &'static str) -> Error {
+        let code = if self.timeout { ErrorCode::Timeout } else { ErrorCode::Network };
+        Error::new(code, self.message).with_vendor(vendor).retryable(true)
+    }
+}
+
+/// Sends HTTP requests and waits. Futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Sends one request and returns the whole reply.
+    async fn send(&self, req: HttpRequest) -> std::result::Result<HttpResponse, TransportError>;
+    /// Waits `ms` milliseconds (used between retries).
+    async fn sleep(&self, ms: u64);
+}
+
+/// The vendor a client talks to, with its configuration and state.
+enum VendorClient {
+    Kingdee(kingdee::KingdeeState),
+}
+
+/// A client for one vendor account.
+pub struct Client<T: Transport> {
+    transport: T,
+    clock: Box<dyn Clock>,
+    entropy: Box<dyn Entropy>,
+    policy: RetryPolicy,
+    vendor: VendorClient,
+    /// Learned offset between the vendor's clock and ours, ms (vendor − local).
+    skew_ms: Cell<i64>,
+}
+
+impl<T: Transport> std::fmt::Debug for Client<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("vendor", &self.vendor_name()).field("policy", &self.policy).finish()
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// A client for `config` (a vendor config object as in DESIGN.md).
+    pub fn new(config: &Json, transport: T, clock: Box<dyn Clock>, entropy: Box<dyn Entropy>) -> Result<Self> {
+        let vendor = match vendors::vendor_of(config)? {
+            "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(vendors::kingdee::Config::from_json(config)?)),
+            other => return Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
+        };
+        Ok(Client { transport, clock, entropy, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The vendor's name.
+    pub fn vendor_name(&self) -> &'static str {
+        match self.vendor {
+            VendorClient::Kingdee(_) => "kingdee",
+        }
+    }
+
+    /// The transport (tests read what was sent through it).
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
+    pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
+        match &self.vendor {
+            VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
+        }
+    }
+
+    /// Now, by the vendor's clock as far as we know it.
+    fn now_ms(&self) -> u64 {
+        let local = self.clock.now_ms();
+        local.saturating_add_signed(self.skew_ms.get())
+    }
+
+    fn jitter(&self) -> u64 {
+        random_in(self.entropy.as_ref(), 0, 999)
+    }
+
+    /// Sends one signed request per attempt until success or the policy stops.
+    /// `sign` builds the request for an attempt; `parse` reads a reply;
+    /// `delivery` says whether an error proves the vendor did nothing.
+    async fn exchange<S, P, D>(&self, vendor: &'static str, idempotent: bool, sign: S, parse: P, delivery: D) -> Result<Json>
+    where
+        S: Fn(u64) -> HttpRequest,
+        P: Fn(&HttpResponse) -> Result<Json>,
+        D: Fn(&Error) -> Delivery,
+    {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let req = sign(self.now_ms());
+            let result = match self.transport.send(req).await {
+                Ok(resp) => parse(&resp),
+                Err(e) => Err(e.into_error(vendor)),
+            };
+            let err = match result {
+                Ok(data) => return Ok(data),
+                Err(e) => e,
+            };
+            let delivered = delivery(&err);
+            match decide(&self.policy, attempt, &err, idempotent, delivered, self.jitter()) {
+                Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
+                Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
+                    return Err(outcome_unknown(err));
+                }
+                Decision::Stop => return Err(err),
+            }
+        }
+    }
+}
+
+/// Wraps the error of a write that may have been applied.
+fn outcome_unknown(cause: Error) -> Error {
+    let mut e = cause.clone();
+    e.code = ErrorCode::OutcomeUnknown;
+    e.retryable = false;
+    e.message = format!(
+        "the write may or may not have been applied ({}: {}); check the ledger before repeating it",
+        cause.code, cause.message
+    );
+    e
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,155 @@
+//! Time and randomness, injected so every signature is reproducible.
+//!
+//! Nothing in `core` or `vendors` reads a clock or a random source: callers pass
+//! a [`Clock`] and an [`Entropy`] (the wasm layer supplies `Date.now()` and
+//! `crypto.getRandomValues`; tests supply fixed ones).
+
+use std::cell::Cell;
+
+/// Milliseconds since the Unix epoch.
+pub trait Clock {
+    /// The current time in ms.
+    fn now_ms(&self) -> u64;
+}
+
+/// A cryptographically secure random source.
+pub trait Entropy {
+    /// Fills `buf` with random bytes.
+    fn fill(&self, buf: &mut [u8]);
+}
+
+/// A clock that always says the same time; for tests and dry runs.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A clock tests can move.
+#[derive(Debug, Default)]
+pub struct ManualClock(pub Cell<u64>);
+
+impl ManualClock {
+    /// Moves the clock forward.
+    pub fn advance(&self, ms: u64) {
+        self.0.set(self.0.get() + ms);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+/// A deterministic byte stream (xorshift); for tests only, never for real nonces.
+#[derive(Debug)]
+pub struct TestEntropy(pub Cell<u64>);
+
+impl Entropy for TestEntropy {
+    fn fill(&self, buf: &mut [u8]) {
+        for b in buf {
+            let mut x = self.0.get() | 1;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            self.0.set(x);
+            *b = (x >> 24) as u8;
+        }
+    }
+}
+
+/// The system clock (native targets).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    }
+}
+
+/// The operating system's random source (native targets).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsEntropy;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Entropy for OsEntropy {
+    fn fill(&self, buf: &mut [u8]) {
+        // getrandom only fails on platforms without an OS RNG; there is no safe fallback.
+        if getrandom::getrandom(buf).is_err() {
+            buf.fill(0);
+        }
+    }
+}
+
+/// A random u64 from `entropy`.
+pub fn random_u64(entropy: &dyn Entropy) -> u64 {
+    let mut b = [0u8; 8];
+    entropy.fill(&mut b);
+    u64::from_le_bytes(b)
+}
+
+/// A uniformly random integer in `[lo, hi]` (rejection sampling, no modulo bias).
+pub fn random_in(entropy: &dyn Entropy, lo: u64, hi: u64) -> u64 {
+    let span = hi.saturating_sub(lo).saturating_add(1);
+    if span == 0 {
+        return random_u64(entropy);
+    }
+    let zone = u64::MAX - (u64::MAX % span);
+    loop {
+        let x = random_u64(entropy);
+        if x < zone {
+            return lo + x % span;
+        }
+    }
+}
+
+/// A random RFC 4122 version-4 UUID, lower case.
+pub fn uuid_v4(entropy: &dyn Entropy) -> String {
+    let mut b = [0u8; 16];
+    entropy.fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = crate::core::crypto::hex_lower(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex.get(0..8).unwrap_or_default(),
+        hex.get(8..12).unwrap_or_default(),
+        hex.get(12..16).unwrap_or_default(),
+        hex.get(16..20).unwrap_or_default(),
+        hex.get(20..32).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_shape() {
+        let e = TestEntropy(Cell::new(42));
+        let u = uuid_v4(&e);
+        assert_eq!(u.len(), 36);
+        assert_eq!(u.as_bytes()[14], b'4');
+        assert!(matches!(u.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+    }
+
+    #[test]
+    fn random_in_stays_in_range() {
+        let e = TestEntropy(Cell::new(7));
+        for _ in 0..1000 {
+            let n = random_in(&e, 1_000_000_000, 9_999_999_999);
+            assert!((1_000_000_000..=9_999_999_999).contains(&n));
+        }
+    }
+}

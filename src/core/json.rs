@@ -1,0 +1,514 @@
+//! A small JSON value, parser and compact writer.
+//!
+//! Why not serde_json: the wasm bundle has a size budget, and the platform
+//! already has `JSON.parse`/`JSON.stringify`. What jifen needs from JSON in
+//! Rust is narrow and must be byte-exact: object keys keep their order (a
+//! Freemud `requestBody` is signed as written), numbers keep their original
+//! text (a 19-digit member id must not become a float), and output matches
+//! `JSON.stringify` for the same value. The parser is checked: bounded depth,
+//! no panics, every byte of input validated; it is fuzzed in `fuzz/`.
+
+use crate::core::error::{Error, Result};
+use std::fmt::Write;
+
+/// Nesting deeper than this is refused rather than risking the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON value. Objects keep their key order; numbers keep their text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as the exact text it was written with (validated JSON grammar).
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, in the order its keys were written.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// Parses a complete JSON text (surrounding whitespace allowed).
+    pub fn parse(text: &str) -> Result<Json> {
+        let mut p = Parser { bytes: text.as_bytes(), pos: 0 };
+        p.skip_ws();
+        let value = p.value(0)?;
+        p.skip_ws();
+        if p.pos != p.bytes.len() {
+            return Err(p.error("trailing characters after the JSON value"));
+        }
+        Ok(value)
+    }
+
+    /// Parses JSON from bytes that must be UTF-8.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Json> {
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::parse("reply is not UTF-8"))?;
+        Json::parse(text)
+    }
+
+    /// A number from an integer.
+    pub fn int(n: i64) -> Json {
+        Json::Number(n.to_string())
+    }
+
+    /// A string value.
+    pub fn str(s: impl Into<String>) -> Json {
+        Json::String(s.into())
+    }
+
+    /// An object from pairs, dropping `None` values.
+    pub fn object<I, K>(pairs: I) -> Json
+    where
+        I: IntoIterator<Item = (K, Option<Json>)>,
+        K: Into<String>,
+    {
+        Json::Object(
+            pairs
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.into(), v)))
+                .collect(),
+        )
+    }
+
+    /// The member `key` of an object (the first, if repeated).
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `key`, treating `null` as absent.
+    pub fn get_present(&self, key: &str) -> Option<&Json> {
+        self.get(key).filter(|v| !matches!(v, Json::Null))
+    }
+
+    /// The object's pairs, if this is an object.
+    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+        match self {
+            Json::Object(pairs) => Some(pairs),
+            _ => None,
+        }
+    }
+
+    /// The array's items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as text: strings as they are, numbers and booleans in their JSON form.
+    /// Vendors send the same field as `"12"` or `12`; this reads both.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.clone()),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The value as an integer, from a JSON integer or a string holding one.
+    /// `"12"`, `12`, `" 12 "` and `12.0` all read as 12; `12.5`, `"abc"` do not.
+    pub fn as_i64_lenient(&self) -> Option<i64> {
+        let text = match self {
+            Json::Number(n) => n.as_str(),
+            Json::String(s) => s.trim(),
+            _ => return None,
+        };
+        parse_integer_text(text)
+    }
+
+    /// The value as a boolean, from `true`/`false` or the strings `"true"`/`"false"`.
+    pub fn as_bool_lenient(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            Json::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Json::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// Compact JSON text, byte-identical to `JSON.stringify` of the same value
+    /// (given numbers already in JavaScript's canonical form).
+    pub fn to_json_string(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(true) => out.push_str("true"),
+            Json::Bool(false) => out.push_str("false"),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(s, out),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(pairs) => {
+                out.push('{');
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(k, out);
+                    out.push(':');
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// Reads an integer from decimal text; accepts a trailing `.0…` fraction of zeros.
+fn parse_integer_text(text: &str) -> Option<i64> {
+    let int_part = match text.split_once('.') {
+        Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+        Some(_) => return None,
+        None => text,
+    };
+    if int_part.contains(['e', 'E', '+']) {
+        return None;
+    }
+    int_part.parse::<i64>().ok()
+}
+
+/// Writes a JSON string literal the way `JSON.stringify` does.
+pub fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> Error {
+        Error::parse(format!("invalid JSON at byte {}: {}", self.pos, what))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_word(&mut self, word: &str, value: Json) -> Result<Json> {
+        let end = self.pos + word.len();
+        if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
+            self.pos = end;
+            Ok(value)
+        } else {
+            Err(self.error("unexpected word"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        match self.peek() {
+            None => Err(self.error("unexpected end of input")),
+            Some(b'n') => self.expect_word("null", Json::Null),
+            Some(b't') => self.expect_word("true", Json::Bool(true)),
+            Some(b'f') => self.expect_word("false", Json::Bool(false)),
+            Some(b'"') => self.string().map(Json::String),
+            Some(b'[') => self.array(depth),
+            Some(b'{') => self.object(depth),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("unexpected character")),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return Err(self.error("expected ',' or ']'")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json> {
+        self.pos += 1;
+        let mut pairs = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Json::Object(pairs));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a string key"));
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            pairs.push((key, value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Json::Object(pairs));
+                }
+                _ => return Err(self.error("expected ',' or '}'")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Json> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("expected a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("expected a digit after '.'"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        let text = self
+            .bytes
+            .get(start..self.pos)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(|| self.error("bad number"))?;
+        Ok(Json::Number(text.to_string()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(self.error("bad \\u escape")),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            // Copy the run of plain bytes in one go; the input is a &str, so
+            // any run that stops at an ASCII byte is valid UTF-8.
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if let Some(run) = self.bytes.get(run_start..self.pos) {
+                out.push_str(std::str::from_utf8(run).map_err(|_| self.error("bad UTF-8"))?);
+            }
+            match self.peek() {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek().ok_or_else(|| self.error("unterminated escape"))?;
+                    self.pos += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{08}'),
+                        b'f' => out.push('\u{0C}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                    return Err(self.error("lone surrogate"));
+                                }
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.error("lone surrogate"));
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(self.error("lone surrogate"));
+                            } else {
+                                hi
+                            };
+                            out.push(char::from_u32(code).ok_or_else(|| self.error("bad code point"))?);
+                        }
+                        _ => return Err(self.error("unknown escape")),
+                    }
+                }
+                Some(_) => return Err(self.error("control character in string")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn round_trips_compact_text() {
+        let text = r#"{"b":1,"a":[true,false,null,-0.5e+3,"x\"\\\n\u0001中"],"c":{}}"#;
+        assert_eq!(Json::parse(text).map(|j| j.to_json_string()).ok(), Some(text.replace("\\u0001", "\\u0001")));
+    }
+
+    #[test]
+    fn keeps_big_numbers_exact() {
+        let j = Json::parse(r#"{"id":1234567890123456789}"#).ok();
+        assert_eq!(j.as_ref().and_then(|j| j.get("id")).and_then(Json::as_i64_lenient), Some(1234567890123456789));
+    }
+
+    #[test]
+    fn lenient_integers() {
+        for (text, want) in [(r#""12""#, Some(12)), ("12", Some(12)), ("12.0", Some(12)), ("12.5", None), (r#""abc""#, None), ("1e3", None), (r#"" -7 ""#, Some(-7))] {
+            assert_eq!(Json::parse(text).ok().and_then(|j| j.as_i64_lenient()), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_input_without_panicking() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\\ud800\"", "\"\\udc00x\"", "nul", "\"a", "[1 2]", "{}x", "\"\u{1}\""] {
+            assert!(Json::parse(bad).is_err(), "{bad:?} should fail");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 5);
+        assert!(Json::parse(&deep).is_err());
+    }
+
+    #[test]
+    fn surrogate_pairs_decode() {
+        assert_eq!(Json::parse(r#""\ud83d\ude00""#).ok(), Some(Json::str("😀")));
+    }
+
+    fn arb_json() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::int),
+            any::<String>().prop_map(Json::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Json::Array),
+                prop::collection::vec((any::<String>(), inner), 0..6).prop_map(Json::Object),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn writer_output_parses_back_to_the_same_value(j in arb_json()) {
+            let text = j.to_json_string();
+            prop_assert_eq!(Json::parse(&text).ok(), Some(j));
+        }
+
+        #[test]
+        fn parser_never_panics(s in any::<String>()) {
+            let _ = Json::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The vendor-neutral, side-effect-free core: request model, encoders, crypto
+//! primitives, JSON, injected time and randomness, and the error type.
+
+pub mod clock;
+pub mod crypto;
+pub mod encode;
+pub mod error;
+pub mod json;
+pub mod request;

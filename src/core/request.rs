@@ -1,0 +1,190 @@
+//! The request and response model shared by every vendor and transport.
+
+use crate::core::json::{write_string, Json};
+use std::fmt;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+impl Method {
+    /// The method as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request ready to send, plus the exact string that was signed.
+///
+/// Headers keep their order and the spelling they are sent with. `Debug`
+/// hides header values that carry credentials (see [`is_secret_header`]).
+#[derive(Clone, PartialEq)]
+pub struct SignedRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Full URL, query included.
+    pub url: String,
+    /// Headers, in sending order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<String>,
+    /// The string the signature covers (empty where a vendor signs nothing textual).
+    pub string_to_sign: String,
+}
+
+impl SignedRequest {
+    /// The transport-level request.
+    pub fn to_http(&self) -> HttpRequest {
+        HttpRequest {
+            method: self.method,
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+
+    /// The header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_lookup(&self.headers, name)
+    }
+
+    /// `{method, url, headers, body, stringToSign}`, the shape `buildRequest` returns in JS.
+    pub fn to_json(&self) -> Json {
+        Json::object([
+            ("method", Some(Json::str(self.method.as_str()))),
+            ("url", Some(Json::str(&self.url))),
+            (
+                "headers",
+                Some(Json::Object(
+                    self.headers.iter().map(|(k, v)| (k.clone(), Json::str(v))).collect(),
+                )),
+            ),
+            ("body", Some(self.body.as_ref().map_or(Json::Null, Json::str))),
+            ("stringToSign", Some(Json::str(&self.string_to_sign))),
+        ])
+    }
+}
+
+/// Headers whose values are credentials, and are masked in `Debug` and logs.
+pub fn is_secret_header(name: &str) -> bool {
+    ["app-token", "access_token", "authorization", "x-api-signature"]
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
+}
+
+fn header_lookup<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "***" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.as_ref().map(String::len))
+            .finish()
+    }
+}
+
+/// What a transport sends.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Full URL.
+    pub url: String,
+    /// Headers in order.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// The header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_lookup(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// What a transport returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (names in any case).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_lookup(&self.headers, name)
+    }
+
+    /// `Retry-After` in milliseconds, from delta-seconds (HTTP dates are ignored).
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        let v = self.header("retry-after")?.trim();
+        v.parse::<u64>().ok().map(|s| s.saturating_mul(1000))
+    }
+}
+
+/// Writes `s` as a JSON string literal (re-exported for vendor modules that build bodies by hand).
+pub fn json_string(s: &str) -> String {
+    let mut out = String::new();
+    write_string(s, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_masks_credentials() {
+        let req = SignedRequest {
+            method: Method::Get,
+            url: "https://x/y".into(),
+            headers: vec![("app-token".into(), "tok-secret".into()), ("X-Api-Nonce".into(), "1".into())],
+            body: None,
+            string_to_sign: String::new(),
+        };
+        let dbg = format!("{req:?} {:?}", req.to_http());
+        assert!(!dbg.contains("tok-secret"), "{dbg}");
+        assert!(dbg.contains("X-Api-Nonce"));
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        let r = HttpResponse { status: 429, headers: vec![("Retry-After".into(), "3".into())], body: vec![] };
+        assert_eq!(r.retry_after_ms(), Some(3000));
+    }
+}

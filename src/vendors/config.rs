@@ -1,0 +1,87 @@
+//! Reading a vendor configuration object (the JS `config`) with clear errors.
+
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+
+/// A config object being read. Errors are `config` and name the field, never its value.
+#[derive(Debug, Clone, Copy)]
+pub struct ConfigReader<'a> {
+    obj: &'a Json,
+    vendor: &'static str,
+}
+
+impl<'a> ConfigReader<'a> {
+    /// Wraps a config value, which must be an object.
+    pub fn new(obj: &'a Json, vendor: &'static str) -> Result<Self> {
+        if obj.as_object().is_none() {
+            return Err(Error::config("config must be an object").with_vendor(vendor));
+        }
+        Ok(ConfigReader { obj, vendor })
+    }
+
+    /// An optional string field; empty strings count as absent.
+    pub fn opt(&self, name: &str) -> Result<Option<String>> {
+        match self.obj.get_present(name) {
+            None => Ok(None),
+            Some(Json::String(s)) if s.is_empty() => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(Json::Number(n)) => Ok(Some(n.clone())),
+            Some(_) => Err(Error::config(format!("`{name}` must be a string")).with_vendor(self.vendor)),
+        }
+    }
+
+    /// A required string field.
+    pub fn req(&self, name: &str) -> Result<String> {
+        self.opt(name)?
+            .ok_or_else(|| Error::config(format!("`{name}` is required for {}", self.vendor)).with_vendor(self.vendor))
+    }
+
+    /// An optional boolean field.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>> {
+        match self.obj.get_present(name) {
+            None => Ok(None),
+            Some(Json::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(Error::config(format!("`{name}` must be true or false")).with_vendor(self.vendor)),
+        }
+    }
+
+    /// An optional base URL: must be http(s); a trailing `/` is dropped.
+    pub fn base_url(&self, default: Option<&str>) -> Result<String> {
+        let url = match self.opt("baseUrl")? {
+            Some(u) => u,
+            None => default
+                .map(str::to_string)
+                .ok_or_else(|| Error::config(format!("`baseUrl` is required for {}", self.vendor)).with_vendor(self.vendor))?,
+        };
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(['?', '#', ' ']) {
+            return Err(Error::config("`baseUrl` must be an http(s) URL without query or fragment").with_vendor(self.vendor));
+        }
+        Ok(url.trim_end_matches('/').to_string())
+    }
+}
+
+/// Whether a base URL points at this machine (for dev-only switches).
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or("");
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host == "::1" || host.parse::<core::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback_url("http://127.0.0.1:8787/freemud"));
+        assert!(is_loopback_url("http://localhost/x"));
+        assert!(is_loopback_url("http://[::1]:80/"));
+        assert!(!is_loopback_url("https://open-store.sandload.cn/openapi"));
+        assert!(!is_loopback_url("http://127.0.0.1.evil.com/"));
+    }
+}

@@ -1,0 +1,335 @@
+//! Kingdee 精斗云 (JDY) open API v2: configuration, request building and signing,
+//! reply parsing. Pure: no clock, no randomness, no I/O (the caller passes the
+//! timestamp and nonce). The token flow's decisions live in `client`.
+
+pub mod ops;
+pub mod response;
+pub mod sign;
+
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::core::request::SignedRequest;
+use crate::vendors::config::ConfigReader;
+use crate::vendors::params::Params;
+use ops::{AccountBalanceQuery, IntegralAdjust, IntegralRecordQuery, Operation};
+use response::{AccountBalance, AppToken, Authorization, IntegralRecordPage};
+use std::fmt;
+
+/// The production gateway.
+pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";
+
+const VENDOR: &str = "kingdee";
+
+/// A Kingdee client configuration. `Debug` hides both secrets.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `X-Api-ClientID`: the developer app's id.
+    pub client_id: String,
+    /// The developer app's secret; signs every call.
+    pub client_secret: String,
+    /// The account set's appKey, when not pulled through `outerInstanceId`.
+    pub app_key: Option<String>,
+    /// The account set's appSecret (rotates every 24 h; prefer `outer_instance_id`).
+    pub app_secret: Option<String>,
+    /// Pull appKey/appSecret/domain with `push_app_authorize` using this id.
+    pub outer_instance_id: Option<String>,
+    /// The IDC address for `X-GW-Router-Addr`, when not pulled.
+    pub domain: Option<String>,
+    /// Ask for the token of this user instead of the account-set admin.
+    pub uid: Option<String>,
+    /// Gateway base URL.
+    pub base_url: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("kingdee::Config")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &self.app_secret.as_ref().map(|_| "***"))
+            .field("outer_instance_id", &self.outer_instance_id)
+            .field("domain", &self.domain)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Reads `{ vendor: "kingdee", clientId, clientSecret, appKey?, appSecret?, outerInstanceId?, domain?, uid?, baseUrl? }`.
+    pub fn from_json(j: &Json) -> Result<Config> {
+        let r = ConfigReader::new(j, VENDOR)?;
+        let c = Config {
+            client_id: r.req("clientId")?,
+            client_secret: r.req("clientSecret")?,
+            app_key: r.opt("appKey")?,
+            app_secret: r.opt("appSecret")?,
+            outer_instance_id: r.opt("outerInstanceId")?,
+            domain: r.opt("domain")?,
+            uid: r.opt("uid")?,
+            base_url: r.base_url(Some(DEFAULT_BASE_URL))?,
+        };
+        if c.app_key.is_some() != c.app_secret.is_some() {
+            return Err(Error::config("`appKey` and `appSecret` go together").with_vendor(VENDOR));
+        }
+        Ok(c)
+    }
+
+    /// The authorisation given directly in the config (no pull), if complete.
+    pub fn static_authorization(&self) -> Option<Authorization> {
+        Some(Authorization {
+            app_key: self.app_key.clone()?,
+            app_secret: self.app_secret.clone()?,
+            domain: self.domain.clone().unwrap_or_default(),
+            account_id: None,
+            account_name: None,
+        })
+    }
+}
+
+/// A validated call, ready to be signed any number of times (each attempt
+/// gets a fresh timestamp and nonce).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The operation.
+    pub op: Operation,
+    /// Query parameters, unsorted.
+    pub query: Vec<(String, String)>,
+    /// JSON body for POSTs.
+    pub body: Option<String>,
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The token call's query carries app_signature, a credential.
+        f.debug_struct("Prepared").field("op", &self.op).field("query_len", &self.query.len()).finish()
+    }
+}
+
+impl Prepared {
+    /// `push_app_authorize` for an outerInstanceId.
+    pub fn push_app_authorize(outer_instance_id: &str) -> Prepared {
+        Prepared {
+            op: Operation::PushAppAuthorize,
+            query: vec![("outerInstanceId".into(), outer_instance_id.to_string())],
+            body: Some("{}".into()),
+        }
+    }
+
+    /// `kingdee_auth_token` for an authorisation.
+    pub fn auth_token(auth: &Authorization, uid: Option<&str>) -> Prepared {
+        let mut query = vec![
+            ("app_key".to_string(), auth.app_key.clone()),
+            ("app_signature".to_string(), sign::app_signature(&auth.app_key, &auth.app_secret)),
+        ];
+        if let Some(uid) = uid {
+            query.push(("uid".into(), uid.to_string()));
+        }
+        Prepared { op: Operation::KingdeeAuthToken, query, body: None }
+    }
+}
+
+/// Validates `params` for `op` (an operation path) against `config`.
+pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
+    let op = Operation::from_path(op)?;
+    let with_vendor = |e: Error| e.with_vendor(VENDOR);
+    Ok(match op {
+        Operation::PushAppAuthorize => {
+            let p = Params::new(params).map_err(with_vendor)?;
+            p.only(&["outerInstanceId"]).map_err(with_vendor)?;
+            let id = match p.opt_nonempty("outerInstanceId").map_err(with_vendor)? {
+                Some(id) => id,
+                None => config.outer_instance_id.clone().ok_or_else(|| {
+                    Error::invalid_input("`outerInstanceId` is required (in params or config)").with_vendor(VENDOR)
+                })?,
+            };
+            Prepared::push_app_authorize(&id)
+        }
+        Operation::KingdeeAuthToken => {
+            let p = Params::new(params).map_err(with_vendor)?;
+            p.only(&["app_key", "app_secret", "app_signature", "uid"]).map_err(with_vendor)?;
+            let app_key = p.opt_nonempty("app_key").map_err(with_vendor)?.or_else(|| config.app_key.clone());
+            let app_key = app_key
+                .ok_or_else(|| Error::invalid_input("`app_key` is required (in params or config appKey)").with_vendor(VENDOR))?;
+            let uid = p.opt_nonempty("uid").map_err(with_vendor)?.or_else(|| config.uid.clone());
+            let signature = match p.opt_nonempty("app_signature").map_err(with_vendor)? {
+                Some(s) => s,
+                None => {
+                    let secret = p.opt_nonempty("app_secret").map_err(with_vendor)?.or_else(|| config.app_secret.clone());
+                    let secret = secret.ok_or_else(|| {
+                        Error::invalid_input("`app_secret` or `app_signature` is required (in params or config appSecret)")
+                            .with_vendor(VENDOR)
+                    })?;
+                    sign::app_signature(&app_key, &secret)
+                }
+            };
+            let mut query = vec![("app_key".to_string(), app_key), ("app_signature".to_string(), signature)];
+            if let Some(uid) = uid {
+                query.push(("uid".into(), uid));
+            }
+            Prepared { op, query, body: None }
+        }
+        Operation::IntegralAdjust => {
+            let a = IntegralAdjust::from_params(params).map_err(with_vendor)?;
+            Prepared { op, query: Vec::new(), body: Some(a.body()) }
+        }
+        Operation::IntegralRecord => {
+            let q = IntegralRecordQuery::from_params(params).map_err(with_vendor)?;
+            Prepared { op, query: q.query(), body: None }
+        }
+        Operation::AccountBalanceInfo => {
+            let q = AccountBalanceQuery::from_params(params).map_err(with_vendor)?;
+            Prepared { op, query: q.query(), body: None }
+        }
+    })
+}
+
+/// Per-attempt values: when, which nonce, and the token to present.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attempt {
+    /// `X-Api-TimeStamp`, ms.
+    pub timestamp_ms: u64,
+    /// `X-Api-Nonce`: decimal digits, no leading zero.
+    pub nonce: String,
+    /// `app-token`, for business calls.
+    pub app_token: Option<String>,
+    /// `X-GW-Router-Addr`, for business calls.
+    pub domain: Option<String>,
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attempt")
+            .field("timestamp_ms", &self.timestamp_ms)
+            .field("nonce", &self.nonce)
+            .field("app_token", &self.app_token.as_ref().map(|_| "***"))
+            .field("domain", &self.domain)
+            .finish()
+    }
+}
+
+/// Checks a caller-supplied nonce: a positive decimal integer.
+pub fn check_nonce(nonce: &str) -> Result<()> {
+    let ok = !nonce.is_empty() && nonce.len() <= 19 && nonce.bytes().all(|b| b.is_ascii_digit()) && !nonce.starts_with('0');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_input("Kingdee nonce must be a positive decimal integer").with_vendor(VENDOR))
+    }
+}
+
+/// Signs a prepared call: the URL with its once-encoded sorted query, the
+/// `X-Api-*` headers, and for business calls `app-token` and `X-GW-Router-Addr`
+/// (omitted when not given, as in a dry run without a token; they are not signed).
+pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> SignedRequest {
+    let op = prepared.op;
+    let timestamp = attempt.timestamp_ms.to_string();
+    let string_to_sign = sign::string_to_sign(op.method().as_str(), op.path(), &prepared.query, &attempt.nonce, &timestamp);
+    let signature = sign::x_api_signature(&config.client_secret, &string_to_sign);
+    let query = sign::wire_query(&prepared.query);
+    let mut url = format!("{}{}", config.base_url, op.path());
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query);
+    }
+    let mut headers: Vec<(String, String)> = vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("X-Api-ClientID".into(), config.client_id.clone()),
+        ("X-Api-Auth-Version".into(), "2.0".into()),
+        ("X-Api-TimeStamp".into(), timestamp),
+        ("X-Api-Nonce".into(), attempt.nonce.clone()),
+        ("X-Api-SignHeaders".into(), "X-Api-TimeStamp,X-Api-Nonce".into()),
+        ("X-Api-Signature".into(), signature),
+    ];
+    if op.needs_app_token() {
+        if let Some(t) = &attempt.app_token {
+            headers.push(("app-token".into(), t.clone()));
+        }
+        if let Some(d) = attempt.domain.as_ref().or(config.domain.as_ref()) {
+            headers.push(("X-GW-Router-Addr".into(), d.clone()));
+        }
+    }
+    SignedRequest { method: op.method(), url, headers, body: prepared.body.clone(), string_to_sign }
+}
+
+/// Prepares and signs in one step (a dry run's `buildRequest`).
+pub fn build_request(config: &Config, op: &str, params: &Json, attempt: &Attempt) -> Result<SignedRequest> {
+    check_nonce(&attempt.nonce)?;
+    let prepared = prepare(config, op, params)?;
+    Ok(sign_request(config, &prepared, attempt))
+}
+
+/// The typed result of `op`, as JSON (numbers normalised, credentials masked).
+pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
+    Ok(match op {
+        Operation::PushAppAuthorize => Authorization::from_data(data)?.to_json_masked(),
+        Operation::KingdeeAuthToken => AppToken::from_data(data)?.to_json_masked(),
+        Operation::IntegralAdjust => match data {
+            Json::Null => Json::Object(Vec::new()),
+            other => other.clone(),
+        },
+        Operation::IntegralRecord => IntegralRecordPage::from_data(data)?.to_json(),
+        Operation::AccountBalanceInfo => AccountBalance::from_data(data)?.to_json(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let j = Json::parse(
+            r#"{"vendor":"kingdee","clientId":"200421","clientSecret":"test-secret-not-real","appKey":"AbCd1234","appSecret":"fake-app-secret-0001","domain":"https://tf.jdy.com"}"#,
+        )
+        .unwrap_or(Json::Null);
+        Config::from_json(&j).unwrap_or_else(|_| Config {
+            client_id: String::new(),
+            client_secret: String::new(),
+            app_key: None,
+            app_secret: None,
+            outer_instance_id: None,
+            domain: None,
+            uid: None,
+            base_url: String::new(),
+        })
+    }
+
+    #[test]
+    fn config_errors_name_fields_not_values() {
+        let e = Config::from_json(&Json::parse(r#"{"clientId":"1"}"#).unwrap_or(Json::Null)).err();
+        assert_eq!(e.as_ref().map(|e| e.message.contains("clientSecret")), Some(true));
+        let e = Config::from_json(&Json::parse(r#"{"clientId":"1","clientSecret":"zzz-secret","appKey":"k"}"#).unwrap_or(Json::Null)).err();
+        assert!(e.as_ref().is_some_and(|e| !e.to_string().contains("zzz-secret")));
+        assert!(!format!("{:?}", config()).contains("test-secret-not-real"));
+    }
+
+    #[test]
+    fn business_call_headers() {
+        let c = config();
+        let a = Attempt { timestamp_ms: 1_700_000_000_000, nonce: "1234567890".into(), app_token: Some("tok".into()), domain: None };
+        let r = build_request(&c, ops::INTEGRAL_ADJUST, &Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap_or(Json::Null), &a);
+        let r = r.ok();
+        let r = r.as_ref();
+        assert_eq!(r.map(|r| r.url.as_str()), Some("https://api.kingdee.com/jdy/v2/ls/integral_adjust"));
+        assert_eq!(r.and_then(|r| r.header("app-token")), Some("tok"));
+        assert_eq!(r.and_then(|r| r.header("x-gw-router-addr")), Some("https://tf.jdy.com"));
+        assert_eq!(r.and_then(|r| r.body.as_deref()), Some(r#"{"mobile":"13800138000","integral":10,"operation":5}"#));
+    }
+
+    #[test]
+    fn token_call_has_no_token_headers_and_signs_app_signature() {
+        let c = config();
+        let a = Attempt { timestamp_ms: 1_700_001_000_000, nonce: "2222222222".into(), app_token: Some("tok".into()), domain: None };
+        let r = build_request(&c, ops::KINGDEE_AUTH_TOKEN, &Json::Null, &a).ok();
+        assert!(r.as_ref().is_some_and(|r| r.header("app-token").is_none()));
+        // V4's values: appKey AbCd1234 + appSecret fake-app-secret-0001.
+        assert!(r.as_ref().is_some_and(|r| r.url.ends_with("app_key=AbCd1234&app_signature=ZTllZWMxMzQwZGRlYmIyNGQzZDE3ZjRhYjY1M2U1M2M2MTk1NzY3ZDk1NDExZDk4ODg2Y2Y5YjdhMDA5YWQyNw%3D%3D")));
+    }
+
+    #[test]
+    fn bad_nonce_is_refused() {
+        for n in ["", "0123", "12a", "-5"] {
+            assert!(check_nonce(n).is_err(), "{n}");
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! Parsing Kingdee replies: the 519 gateway errors, the business envelope, and
+//! the typed results of each operation. Numbers are read leniently (the vendor
+//! sends `"100"` and `100` for the same field).
+
+use crate::core::error::{scrub, Error, ErrorCode, Result};
+use crate::core::json::Json;
+use crate::core::request::HttpResponse;
+use std::fmt;
+
+const VENDOR: &str = "kingdee";
+
+/// Business errcode: the appKey/appSecret check failed (secret rotated or wrong).
+pub const ERR_AUTHORIZATION_KEY: i64 = 1_030_002_006;
+
+/// Checks the status and envelope of a reply and returns its `data`
+/// (`Json::Null` when the vendor sent none).
+pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
+    let request_id = resp.header("x-api-requestid").map(str::to_string);
+    let fail = |e: Error| e.with_vendor(VENDOR).with_status(resp.status).with_request_id(request_id.clone());
+
+    if resp.status == 429 {
+        return Err(fail(
+            Error::new(ErrorCode::RateLimited, "Kingdee rate limit reached (HTTP 429)")
+                .retryable(true)
+                .with_retry_after(resp.retry_after_ms()),
+        ));
+    }
+    let body = Json::parse_bytes(&resp.body);
+    if resp.status == 519 {
+        let body = body.map_err(|_| fail(Error::parse("Kingdee gateway error (HTTP 519) with an unreadable body")))?;
+        let code = body.get("errcode").and_then(Json::as_i64_lenient);
+        let text = body
+            .get("description_cn")
+            .or_else(|| body.get("description"))
+            .and_then(Json::as_text)
+            .unwrap_or_default();
+        return Err(fail(gateway_error(code, &text)));
+    }
+    if !(200..300).contains(&resp.status) {
+        return Err(fail(
+            Error::new(ErrorCode::Http, format!("Kingdee answered HTTP {}", resp.status)).retryable(resp.status >= 500),
+        ));
+    }
+    let body = body.map_err(|e| fail(Error::parse(format!("Kingdee reply is not JSON ({})", e.message))))?;
+    if body.as_object().is_none() {
+        return Err(fail(Error::parse("Kingdee reply is not a JSON object")));
+    }
+    // Business envelope {errcode, description, data}; push_app_authorize may
+    // answer {code: 200, msg, data} instead (kingdee.md §4).
+    let (code, text) = if let Some(c) = body.get("errcode") {
+        (c.as_i64_lenient(), body.get("description").and_then(Json::as_text))
+    } else if let Some(c) = body.get("code") {
+        let c = c.as_i64_lenient();
+        (c.map(|c| if c == 200 { 0 } else { c }), body.get("msg").and_then(Json::as_text))
+    } else {
+        return Err(fail(Error::parse("Kingdee reply has neither `errcode` nor `code`")));
+    };
+    match code {
+        Some(0) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
+        Some(c) => {
+            let text = scrub(&text.unwrap_or_default(), 200);
+            let e = if c == ERR_AUTHORIZATION_KEY {
+                Error::new(ErrorCode::Auth, format!("Kingdee refused the app authorisation ({c} {text})"))
+            } else {
+                Error::new(ErrorCode::Vendor, format!("Kingdee error {c}: {text}"))
+            };
+            Err(fail(e.with_vendor_code(c.to_string())))
+        }
+        None => Err(fail(Error::parse("Kingdee `errcode` is not a number"))),
+    }
+}
+
+/// Maps an HTTP 519 gateway errcode (kingdee.md §7.1).
+fn gateway_error(code: Option<i64>, text: &str) -> Error {
+    let text = scrub(text, 200);
+    let Some(c) = code else {
+        return Error::new(ErrorCode::Http, "Kingdee gateway error (HTTP 519) without an errcode");
+    };
+    let (kind, retryable, what) = match c {
+        4001 => (ErrorCode::Config, false, "unsupported X-Api-Auth-Version"),
+        4002 | 4004 => (ErrorCode::Config, false, "client id or secret missing"),
+        4003 | 4005 => (ErrorCode::Auth, false, "client id or secret refused"),
+        4006 => (ErrorCode::Signature, true, "X-Api-TimeStamp expired (check the clock)"),
+        4007 => (ErrorCode::Signature, false, "X-Api-SignHeaders refused"),
+        4008 => (ErrorCode::Signature, false, "X-Api-Signature refused"),
+        4009 => (ErrorCode::Auth, false, "app-token missing"),
+        4010 => (ErrorCode::Auth, false, "app-token invalid"),
+        4011 => (ErrorCode::Auth, false, "app-token expired"),
+        4012 => (ErrorCode::Auth, false, "the app is not allowed to call this API"),
+        5000 => (ErrorCode::Http, true, "gateway internal failure"),
+        5001 => (ErrorCode::Unsupported, false, "API not found"),
+        5002 => (ErrorCode::Unsupported, false, "method not allowed"),
+        5003 => (ErrorCode::Http, true, "API unavailable"),
+        5004 => (ErrorCode::Timeout, true, "API timed out at the gateway"),
+        5005 => (ErrorCode::Http, true, "request cancelled at the gateway"),
+        5006 => (ErrorCode::RateLimited, true, "circuit breaker open"),
+        5007 => (ErrorCode::RateLimited, true, "gateway overloaded"),
+        _ => (ErrorCode::Http, false, "unknown gateway error"),
+    };
+    let message = if text.is_empty() {
+        format!("Kingdee gateway {c}: {what}")
+    } else {
+        format!("Kingdee gateway {c}: {what} ({text})")
+    };
+    Error::new(kind, message).with_vendor_code(c.to_string()).retryable(retryable)
+}
+
+/// Whether an error means the app-token must be fetched again (4009–4011).
+pub fn is_token_error(e: &Error) -> bool {
+    e.vendor == Some(VENDOR) && e.http_status == Some(519) && matches!(e.vendor_code.as_deref(), Some("4009" | "4010" | "4011"))
+}
+
+/// Whether an error means the authorisation must be pulled again (1030002006).
+pub fn is_authorization_error(e: &Error) -> bool {
+    e.vendor == Some(VENDOR) && e.vendor_code.as_deref() == Some("1030002006")
+}
+
+fn text(j: &Json, key: &str) -> String {
+    j.get(key).and_then(Json::as_text).unwrap_or_default()
+}
+
+fn opt_text(j: &Json, key: &str) -> Option<String> {
+    j.get(key).and_then(Json::as_text).filter(|s| !s.is_empty())
+}
+
+fn int(j: &Json, key: &str) -> Result<i64> {
+    match j.get_present(key) {
+        None => Ok(0),
+        Some(v) => v
+            .as_i64_lenient()
+            .ok_or_else(|| Error::parse(format!("Kingdee field `{key}` is not an integer")).with_vendor(VENDOR)),
+    }
+}
+
+fn opt_json_str(s: &Option<String>) -> Option<Json> {
+    s.as_ref().map(Json::str)
+}
+
+/// One authorisation row of `push_app_authorize`. `Debug` hides the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Authorization {
+    /// appKey of the account set.
+    pub app_key: String,
+    /// appSecret of the account set (rotates; never logged).
+    pub app_secret: String,
+    /// IDC address for `X-GW-Router-Addr`.
+    pub domain: String,
+    /// Account set id, if given.
+    pub account_id: Option<String>,
+    /// Account set name, if given.
+    pub account_name: Option<String>,
+}
+
+impl fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authorization")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"***")
+            .field("domain", &self.domain)
+            .finish()
+    }
+}
+
+impl Authorization {
+    /// Picks the valid row (`status == 1`) of the `data` array.
+    pub fn from_data(data: &Json) -> Result<Authorization> {
+        let rows = data
+            .as_array()
+            .ok_or_else(|| Error::parse("push_app_authorize `data` is not an array").with_vendor(VENDOR))?;
+        let row = rows
+            .iter()
+            .find(|r| r.get("status").and_then(Json::as_i64_lenient) == Some(1))
+            .ok_or_else(|| Error::new(ErrorCode::Auth, "no valid (status 1) authorisation for this outerInstanceId").with_vendor(VENDOR))?;
+        let field = |camel: &str, snake: &str| opt_text(row, camel).or_else(|| opt_text(row, snake));
+        let missing = |name: &str| Error::parse(format!("authorisation row lacks `{name}`")).with_vendor(VENDOR);
+        Ok(Authorization {
+            app_key: field("appKey", "app_key").ok_or_else(|| missing("appKey"))?,
+            app_secret: field("appSecret", "app_secret").ok_or_else(|| missing("appSecret"))?,
+            domain: field("domain", "domain").ok_or_else(|| missing("domain"))?,
+            account_id: field("accountId", "account_id"),
+            account_name: field("accountName", "account_name"),
+        })
+    }
+
+    /// The row without its secret, for returning to callers.
+    pub fn to_json_masked(&self) -> Json {
+        Json::object([
+            ("appKey", Some(Json::str(&self.app_key))),
+            ("appSecret", Some(Json::str("***"))),
+            ("domain", Some(Json::str(&self.domain))),
+            ("accountId", opt_json_str(&self.account_id)),
+            ("accountName", opt_json_str(&self.account_name)),
+            ("status", Some(Json::int(1))),
+        ])
+    }
+}
+
+/// An app-token and when it expires. `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppToken {
+    /// The token (`data["app-token"]`).
+    pub token: String,
+    /// Expiry, epoch ms.
+    pub expires_ms: u64,
+    /// The user the token is for, if given.
+    pub uid: Option<String>,
+}
+
+impl fmt::Debug for AppToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppToken").field("token", &"***").field("expires_ms", &self.expires_ms).finish()
+    }
+}
+
+impl AppToken {
+    /// Reads `kingdee_auth_token` data.
+    pub fn from_data(data: &Json) -> Result<AppToken> {
+        let token = opt_text(data, "app-token")
+            .ok_or_else(|| Error::parse("kingdee_auth_token reply lacks `app-token`").with_vendor(VENDOR))?;
+        let expires = data
+            .get("expires")
+            .and_then(Json::as_i64_lenient)
+            .filter(|e| *e > 0)
+            .ok_or_else(|| Error::parse("kingdee_auth_token reply lacks a valid `expires`").with_vendor(VENDOR))?;
+        Ok(AppToken { token, expires_ms: u64::try_from(expires).unwrap_or(0), uid: opt_text(data, "uid") })
+    }
+
+    /// The token data with the token masked.
+    pub fn to_json_masked(&self) -> Json {
+        Json::object([
+            ("app-token", Some(Json::str("***"))),
+            ("expires", Some(Json::Number(self.expires_ms.to_string()))),
+            ("uid", opt_json_str(&self.uid)),
+        ])
+    }
+}
+
+/// One ledger row of `integral_record`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegralRecord {
+    /// 唯一记录标识id.
+    pub id: String,
+    /// 会员ID.
+    pub member_id: String,
+    /// 会员名称.
+    pub member_name: String,
+    /// 创建时间.
+    pub create_time: String,
+    /// 更改时间.
+    pub modify_time: String,
+    /// 上存积分: balance before.
+    pub last_integral: i64,
+    /// 当次积分: the change.
+    pub occur: i64,
+    /// 结存积分: balance after.
+    pub integral: i64,
+    /// 积分业务类型ID.
+    pub type_id: String,
+    /// 积分业务类型编号.
+    pub type_number: String,
+    /// 积分业务类型名称.
+    pub type_name: String,
+}
+
+impl IntegralRecord {
+    fn from_json(row: &Json) -> Result<Self> {
+        if row.as_object().is_none() {
+            return Err(Error::parse("integral_record row is not an object").with_vendor(VENDOR));
+        }
+        Ok(IntegralRecord {
+            id: text(row, "id"),
+            member_id: text(row, "member_id"),
+            member_name: text(row, "member_name"),
+            create_time: text(row, "create_time"),
+            modify_time: text(row, "modify_time"),
+            last_integral: int(row, "last_integral")?,
+            occur: int(row, "occur")?,
+            integral: int(row, "integral")?,
+            type_id: text(row, "type_id"),
+            type_number: text(row, "type_number"),
+            type_name: text(row, "type_name"),
+        })
+    }
+
+    /// As JSON with numbers as numbers.
+    pub fn to_json(&self) -> Json {
+        Json::object([
+            ("id", Some(Json::str(&self.id))),
+            ("member_id", Some(Json::str(&self.member_id))),
+            ("member_name", Some(Json::str(&self.member_name))),
+            ("create_time", Some(Json::str(&self.create_time))),
+            ("modify_time", Some(Json::str(&self.modify_time))),
+            ("last_integral", Some(Json::int(self.last_integral))),
+            ("occur", Some(Json::int(self.occur))),
+            ("integral", Some(Json::int(self.integral))),
+            ("type_id", Some(Json::str(&self.type_id))),
+            ("type_number", Some(Json::str(&self.type_number))),
+            ("type_name", Some(Json::str(&self.type_name))),
+        ])
+    }
+}
+
+/// One page of `integral_record`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegralRecordPage {
+    /// 总条数: rows across all pages.
+    pub count: i64,
+    /// 总页数.
+    pub total_page: i64,
+    /// 当前页.
+    pub page: i64,
+    /// 每页条数.
+    pub page_size: i64,
+    /// The rows of this page.
+    pub rows: Vec<IntegralRecord>,
+}
+
+impl IntegralRecordPage {
+    /// Reads `integral_record` data.
+    pub fn from_data(data: &Json) -> Result<Self> {
+        if data.as_object().is_none() {
+            return Err(Error::parse("integral_record `data` is missing or not an object").with_vendor(VENDOR));
+        }
+        let rows = match data.get_present("rows") {
+            None => Vec::new(),
+            Some(r) => r
+                .as_array()
+                .ok_or_else(|| Error::parse("integral_record `rows` is not an array").with_vendor(VENDOR))?
+                .iter()
+                .map(IntegralRecord::from_json)
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let page = int(data, "page").map(|p| if p == 0 { int(data, "current_page").unwrap_or(0) } else { p })?;
+        Ok(IntegralRecordPage {
+            count: int(data, "count")?,
+            total_page: int(data, "total_page")?,
+            page,
+            page_size: int(data, "page_size")?,
+            rows,
+        })
+    }
+
+    /// As JSON with numbers as numbers.
+    pub fn to_json(&self) -> Json {
+        Json::object([
+            ("count", Some(Json::int(self.count))),
+            ("total_page", Some(Json::int(self.total_page))),
+            ("page", Some(Json::int(self.page))),
+            ("page_size", Some(Json::int(self.page_size))),
+            ("cur_page_size", Some(Json::int(self.rows.len() as i64))),
+            ("rows", Some(Json::Array(self.rows.iter().map(IntegralRecord::to_json).collect()))),
+        ])
+    }
+}
+
+/// Member info inside a balance reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberInfo {
+    /// 会员id.
+    pub id: String,
+    /// 会员手机.
+    pub mobile: String,
+    /// 会员名称.
+    pub name: String,
+    /// 修改时间.
+    pub db_modify_time: String,
+}
+
+impl MemberInfo {
+    fn from_json(j: Option<&Json>) -> Self {
+        let Some(j) = j else { return MemberInfo::default() };
+        MemberInfo { id: text(j, "id"), mobile: text(j, "mobile"), name: text(j, "name"), db_modify_time: text(j, "db_modify_time") }
+    }
+
+    fn to_json(&self) -> Json {
+        Json::object([
+            ("id", Some(Json::str(&self.id))),
+            ("mobile", Some(Json::str(&self.mobile))),
+            ("name", Some(Json::str(&self.name))),
+            ("db_modify_time", Some(Json::str(&self.db_modify_time))),
+        ])
+    }
+}
+
+/// The points part of `account_balance_info`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntegralAccount {
+    /// The member.
+    pub member: MemberInfo,
+    /// 会员卡id.
+    pub card_id: String,
+    /// 会员卡number.
+    pub card_no: String,
+    /// 总积分.
+    pub total: i64,
+    /// 会员等级积分.
+    pub level_total: i64,
+    /// 剩余积分.
+    pub last: i64,
+    /// 预核销积分 (pending).
+    pub pre: i64,
+    /// 可用积分.
+    pub usable: i64,
+}
+
+/// The stored-value part of `account_balance_info`, as text amounts (money, not points).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RechargeAccount {
+    /// Field name → amount text, in the vendor's order.
+    pub amounts: Vec<(String, String)>,
+}
+
+/// `account_balance_info` data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountBalance {
+    /// Points.
+    pub integral: IntegralAccount,
+    /// Stored value, when the vendor sent it.
+    pub recharge: Option<RechargeAccount>,
+}
+
+impl AccountBalance {
+    /// Reads `account_balance_info` data.
+    pub fn from_data(data: &Json) -> Result<Self> {
+        let integral = data
+            .get_present("integral")
+            .filter(|i| i.as_object().is_some())
+            .ok_or_else(|| Error::parse("account_balance_info reply lacks `integral`").with_vendor(VENDOR))?;
+        let card = integral.get("mb_card");
+        let recharge = data.get_present("recharge").and_then(Json::as_object).map(|pairs| RechargeAccount {
+            amounts: pairs
+                .iter()
+                .filter(|(k, _)| k != "member")
+                .filter_map(|(k, v)| v.as_text().map(|t| (k.clone(), t)))
+                .collect(),
+        });
+        Ok(AccountBalance {
+            integral: IntegralAccount {
+                member: MemberInfo::from_json(integral.get("member")),
+                card_id: card.map(|c| text(c, "id")).unwrap_or_default(),
+                card_no: card.map(|c| text(c, "card_no")).unwrap_or_default(),
+                total: int(integral, "total")?,
+                level_total: int(integral, "level_total")?,
+                last: int(integral, "last")?,
+                pre: int(integral, "pre")?,
+                usable: int(integral, "usable")?,
+            },
+            recharge,
+        })
+    }
+
+    /// As JSON with points as numbers.
+    pub fn to_json(&self) -> Json {
+        let i = &self.integral;
+        Json::object([
+            (
+                "integral",
+                Some(Json::object([
+                    ("member", Some(i.member.to_json())),
+                    (
+                        "mb_card",
+                        Some(Json::object([("id", Some(Json::str(&i.card_id))), ("card_no", Some(Json::str(&i.card_no)))])),
+                    ),
+                    ("total", Some(Json::int(i.total))),
+                    ("level_total", Some(Json::int(i.level_total))),
+                    ("last", Some(Json::int(i.last))),
+                    ("pre", Some(Json::int(i.pre))),
+                    ("usable", Some(Json::int(i.usable))),
+                ])),
+            ),
+            (
+                "recharge",
+                Some(self.recharge.as_ref().map_or(Json::Null, |r| {
+                    Json::Object(r.amounts.iter().map(|(k, v)| (k.clone(), Json::str(v))).collect())
+                })),
+            ),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse { status, headers: vec![("X-Api-Requestid".into(), "rid-1".into())], body: body.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn gateway_519_maps_codes() {
+        let e = parse_envelope(&resp(519, r#"{"errcode":4008,"description":"X-Api-Signature is invalid"}"#)).err();
+        let e = e.as_ref();
+        assert_eq!(e.map(|e| e.code), Some(ErrorCode::Signature));
+        assert_eq!(e.and_then(|e| e.request_id.as_deref()), Some("rid-1"));
+        assert_eq!(e.and_then(|e| e.vendor_code.as_deref()), Some("4008"));
+        let unknown = parse_envelope(&resp(519, r#"{"errcode":4999}"#)).err();
+        assert_eq!(unknown.map(|e| (e.code, e.retryable)), Some((ErrorCode::Http, false)));
+        let token = parse_envelope(&resp(519, r#"{"errcode":"4011"}"#)).err();
+        assert!(token.as_ref().is_some_and(is_token_error));
+    }
+
+    #[test]
+    fn malformed_replies_are_errors() {
+        for (status, body) in [(200, "<html>"), (200, "[]"), (200, r#"{"data":{}}"#), (200, r#"{"errcode":"x"}"#), (519, "oops"), (200, "")] {
+            assert!(parse_envelope(&resp(status, body)).is_err(), "{status} {body}");
+        }
+        let page = IntegralRecordPage::from_data(&Json::Null);
+        assert_eq!(page.err().map(|e| e.code), Some(ErrorCode::Parse));
+        let bad_rows = Json::parse(r#"{"count":1,"rows":[{"occur":"abc"}]}"#).unwrap_or(Json::Null);
+        assert!(IntegralRecordPage::from_data(&bad_rows).is_err());
+    }
+
+    #[test]
+    fn both_envelopes_are_accepted() {
+        let a = parse_envelope(&resp(200, r#"{"code":200,"msg":"ok","data":[{"appKey":"k","appSecret":"s","domain":"d","status":0},{"appKey":"k2","appSecret":"s2","domain":"https://tf.jdy.com","status":"1"}]}"#));
+        let auth = a.and_then(|d| Authorization::from_data(&d));
+        assert_eq!(auth.as_ref().map(|a| a.app_key.as_str()).ok(), Some("k2"));
+        assert!(!format!("{auth:?}").contains("s2"));
+        let b = parse_envelope(&resp(200, r#"{"errcode":1030002006,"description":"授权密钥校验失败"}"#)).err();
+        assert_eq!(b.map(|e| e.code), Some(ErrorCode::Auth));
+    }
+
+    #[test]
+    fn numbers_parse_as_strings_or_ints() {
+        let data = Json::parse(r#"{"count":"2","total_page":1,"page":"1","page_size":10,"rows":[{"id":"1","occur":"20","integral":500,"last_integral":"480"},{"id":"2","occur":-5,"integral":"495","last_integral":500}]}"#).unwrap_or(Json::Null);
+        let page = IntegralRecordPage::from_data(&data).ok();
+        assert_eq!(page.as_ref().map(|p| (p.count, p.rows.len())), Some((2, 2)));
+        assert_eq!(page.as_ref().and_then(|p| p.rows.get(1)).map(|r| r.occur), Some(-5));
+    }
+}
