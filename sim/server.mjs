@@ -171,10 +171,10 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
         req.socket.destroy(); finish('dropped [fault drop]'); return;
       }
       if (tooLarge) {
-        reply = vendor.faultReply('status', { status: 413 });
+        reply = vendor.faultReply('status', { status: 413 }, reqInfo);
         note += 'body over 1 MiB';
       } else if (action && action.kind !== 'apply_no_reply') {
-        reply = vendor.faultReply(action.kind, action);
+        reply = vendor.faultReply(action.kind, action, reqInfo);
         note += `[fault ${action.kind}]`;
       } else {
         reply = await vendor.handle(reqInfo);
@@ -182,7 +182,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
         if (action) { dropAfter = true; note += ' [fault apply_no_reply]'; }
       }
     } catch (e) {
-      reply = vendor.faultReply('status', { status: 500 });
+      reply = vendor.faultReply('status', { status: 500 }, reqInfo);
       note += `internal error: ${e && e.message}`;
     }
     if (dropAfter) { req.socket.destroy(); finish(`${reply.status} written, reply dropped`); return; }
