@@ -75,7 +75,8 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     for (const [name, v] of Object.entries(vendors)) {
       const s = v.state();
       s.counters = { ...counters[name].toJSON(), ...(s.counters || {}) };
-      s.faults = faults.toJSON().filter((f) => f.vendor === undefined || f.vendor === name);
+      const other = (f) => /^\/(kingdee|freemud|qimai)(\/|$)/.test(f.path || '') && !f.path.startsWith(`/${name}`);
+      s.faults = faults.toJSON().filter((f) => (f.vendor === undefined ? !other(f) : f.vendor === name));
       out[name] = s;
     }
     return out;
