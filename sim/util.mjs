@@ -74,7 +74,7 @@ export function pctDecode(s) {
 /** application/x-www-form-urlencoded decoding of one component: '+' → space, then %XX. */
 export const formDecode = (s) => pctDecode(s.replace(/\+/g, ' '));
 
-/** Chronological-safe deep clone of JSON data. */
+/** Deep clone of plain JSON data. */
 export const clone = (x) => JSON.parse(JSON.stringify(x));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
