@@ -113,7 +113,7 @@ impl<T: Transport> Client<T> {
         let sign = |now: u64| {
             let attempt = Attempt {
                 timestamp_ms: now,
-                nonce: random_in(self.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string(),
+                nonce: random_in(self.env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string(),
                 app_token: session.map(|s| s.token.token.clone()),
                 domain: session.map(|s| s.domain.clone()),
             };

@@ -2,6 +2,7 @@
 //! retries by a pure policy. Runs on one thread (`?Send` futures) so the same
 //! code drives `fetch` in wasm and a scripted transport in native tests.
 
+mod dry_run;
 mod gate;
 mod kingdee;
 
@@ -11,7 +12,9 @@ use crate::core::json::Json;
 use crate::core::request::{HttpRequest, HttpResponse};
 use crate::retry::{decide, Decision, Delivery, RetryPolicy};
 use crate::vendors;
+pub use dry_run::{dry_run, DryRunOptions};
 pub use gate::SingleFlight;
+use crate::core::rsa::RsaProvider;
 use std::cell::Cell;
 
 /// Why a transport could not deliver a request or read its reply.
@@ -39,6 +42,35 @@ pub trait Transport {
     async fn sleep(&self, ms: u64);
 }
 
+/// What the platform provides besides HTTP: time, randomness, RSA.
+pub struct Env {
+    /// The clock.
+    pub clock: Box<dyn Clock>,
+    /// A cryptographically secure random source.
+    pub entropy: Box<dyn Entropy>,
+    /// RSA (needed by Freemud); `None` where the platform has none.
+    pub rsa: Option<Box<dyn RsaProvider>>,
+}
+
+impl Env {
+    /// An environment from a clock and a random source, without RSA.
+    pub fn new(clock: Box<dyn Clock>, entropy: Box<dyn Entropy>) -> Env {
+        Env { clock, entropy, rsa: None }
+    }
+
+    /// Adds an RSA provider.
+    pub fn with_rsa(mut self, rsa: Box<dyn RsaProvider>) -> Env {
+        self.rsa = Some(rsa);
+        self
+    }
+
+    /// The system clock and OS randomness (native targets).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn system() -> Env {
+        Env::new(Box::new(crate::core::clock::SystemClock), Box::new(crate::core::clock::OsEntropy))
+    }
+}
+
 /// The vendor a client talks to, with its configuration and state.
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
@@ -47,8 +79,7 @@ enum VendorClient {
 /// A client for one vendor account.
 pub struct Client<T: Transport> {
     transport: T,
-    clock: Box<dyn Clock>,
-    entropy: Box<dyn Entropy>,
+    env: Env,
     policy: RetryPolicy,
     vendor: VendorClient,
     /// Learned offset between the vendor's clock and ours, ms (vendor − local).
@@ -63,12 +94,12 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 
 impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in DESIGN.md).
-    pub fn new(config: &Json, transport: T, clock: Box<dyn Clock>, entropy: Box<dyn Entropy>) -> Result<Self> {
+    pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match vendors::vendor_of(config)? {
             "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(vendors::kingdee::Config::from_json(config)?)),
             other => return Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
         };
-        Ok(Client { transport, clock, entropy, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
+        Ok(Client { transport, env, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
     }
 
     /// Replaces the retry policy.
@@ -98,12 +129,12 @@ impl<T: Transport> Client<T> {
 
     /// Now, by the vendor's clock as far as we know it.
     fn now_ms(&self) -> u64 {
-        let local = self.clock.now_ms();
+        let local = self.env.clock.now_ms();
         local.saturating_add_signed(self.skew_ms.get())
     }
 
     fn jitter(&self) -> u64 {
-        random_in(self.entropy.as_ref(), 0, 999)
+        random_in(self.env.entropy.as_ref(), 0, 999)
     }
 
     /// Sends one signed request per attempt until success or the policy stops.

@@ -27,8 +27,7 @@ fn kingdee(transport: ScriptedTransport, outer: bool) -> (Client<ScriptedTranspo
     let c = Client::new(
         &Json::parse(cfg).unwrap(),
         transport,
-        Box::new(SharedClock(clock.clone())),
-        Box::new(TestEntropy(std::cell::Cell::new(9))),
+        Env::new(Box::new(SharedClock(clock.clone())), Box::new(TestEntropy(std::cell::Cell::new(9)))),
     )
     .unwrap();
     (c, clock)

@@ -7,3 +7,4 @@ pub mod encode;
 pub mod error;
 pub mod json;
 pub mod request;
+pub mod rsa;

@@ -1,0 +1,84 @@
+//! `buildRequest`: build and sign one request for any vendor, send nothing.
+//! Values the caller does not pin (timestamp, nonce, transaction id) come from
+//! the environment, exactly as a real call would make them.
+
+use super::Env;
+use crate::core::clock::random_in;
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::core::request::SignedRequest;
+use crate::vendors::{self, kingdee};
+
+/// Options that make a dry run deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DryRunOptions {
+    /// Timestamp in ms (each vendor converts to its own unit).
+    pub timestamp_ms: Option<u64>,
+    /// Nonce, as decimal text.
+    pub nonce: Option<String>,
+    /// Freemud `x-transaction-id`.
+    pub transaction_id: Option<String>,
+    /// Kingdee `app-token` to put on a business call.
+    pub app_token: Option<String>,
+    /// Kingdee `X-GW-Router-Addr`.
+    pub domain: Option<String>,
+}
+
+impl DryRunOptions {
+    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain? }`.
+    pub fn from_json(j: &Json) -> Result<DryRunOptions> {
+        if j.is_null() {
+            return Ok(DryRunOptions::default());
+        }
+        if j.as_object().is_none() {
+            return Err(Error::invalid_input("options must be an object"));
+        }
+        let text = |k: &str| -> Result<Option<String>> {
+            match j.get_present(k) {
+                None => Ok(None),
+                Some(v) => v
+                    .as_text()
+                    .filter(|t| !t.is_empty())
+                    .map(Some)
+                    .ok_or_else(|| Error::invalid_input(format!("options.{k} must be a string or number"))),
+            }
+        };
+        let timestamp_ms = match j.get_present("timestamp") {
+            None => None,
+            Some(v) => Some(
+                v.as_i64_lenient()
+                    .and_then(|t| u64::try_from(t).ok())
+                    .ok_or_else(|| Error::invalid_input("options.timestamp must be a non-negative integer (ms)"))?,
+            ),
+        };
+        Ok(DryRunOptions {
+            timestamp_ms,
+            nonce: text("nonce")?,
+            transaction_id: text("transactionId")?,
+            app_token: text("appToken")?,
+            domain: text("domain")?,
+        })
+    }
+}
+
+/// Builds and signs `op` with `params` for the vendor named in `config`.
+pub async fn dry_run(config: &Json, op: &str, params: &Json, options: &DryRunOptions, env: &Env) -> Result<SignedRequest> {
+    let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
+    match vendors::vendor_of(config)? {
+        "kingdee" => {
+            let config = kingdee::Config::from_json(config)?;
+            let nonce = match &options.nonce {
+                Some(n) => n.clone(),
+                None => random_in(env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string(),
+            };
+            let attempt = kingdee::Attempt {
+                timestamp_ms,
+                nonce,
+                app_token: options.app_token.clone(),
+                domain: options.domain.clone(),
+            };
+            kingdee::build_request(&config, op, params, &attempt)
+        }
+        other => Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
+    }
+}

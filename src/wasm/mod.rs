@@ -1,0 +1,9 @@
+//! The JavaScript binding: translates between JS values and the Rust API, and
+//! supplies the platform (global `fetch`, `setTimeout`, `Date.now`,
+//! `crypto.getRandomValues`). No vendor logic lives here.
+
+mod api;
+mod convert;
+mod env;
+mod error;
+mod fetch;
