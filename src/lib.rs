@@ -24,7 +24,15 @@
 //! ```
 
 #![forbid(unsafe_code)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod client;
 pub mod core;
@@ -33,8 +41,10 @@ pub mod retry;
 pub mod testing;
 pub mod vendors;
 
+/// The JavaScript binding (wasm32 only). Public so wasm tests can call the
+/// exported functions from Rust; JS users import the npm package instead.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use crate::client::{Client, Transport, TransportError};
 pub use crate::core::error::{Error, ErrorCode, Result};

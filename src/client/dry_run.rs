@@ -40,7 +40,9 @@ impl DryRunOptions {
                     .as_text()
                     .filter(|t| !t.is_empty())
                     .map(Some)
-                    .ok_or_else(|| Error::invalid_input(format!("options.{k} must be a string or number"))),
+                    .ok_or_else(|| {
+                        Error::invalid_input(format!("options.{k} must be a string or number"))
+                    }),
             }
         };
         let timestamp_ms = match j.get_present("timestamp") {
@@ -48,7 +50,11 @@ impl DryRunOptions {
             Some(v) => Some(
                 v.as_i64_lenient()
                     .and_then(|t| u64::try_from(t).ok())
-                    .ok_or_else(|| Error::invalid_input("options.timestamp must be a non-negative integer (ms)"))?,
+                    .ok_or_else(|| {
+                        Error::invalid_input(
+                            "options.timestamp must be a non-negative integer (ms)",
+                        )
+                    })?,
             ),
         };
         Ok(DryRunOptions {
@@ -62,7 +68,13 @@ impl DryRunOptions {
 }
 
 /// Builds and signs `op` with `params` for the vendor named in `config`.
-pub async fn dry_run(config: &Json, op: &str, params: &Json, options: &DryRunOptions, env: &Env) -> Result<SignedRequest> {
+pub async fn dry_run(
+    config: &Json,
+    op: &str,
+    params: &Json,
+    options: &DryRunOptions,
+    env: &Env,
+) -> Result<SignedRequest> {
     let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
     match vendors::vendor_of(config)? {
         "kingdee" => {
@@ -79,6 +91,8 @@ pub async fn dry_run(config: &Json, op: &str, params: &Json, options: &DryRunOpt
             };
             kingdee::build_request(&config, op, params, &attempt)
         }
-        other => Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
+        other => Err(Error::unsupported(format!(
+            "vendor `{other}` is not available in this build"
+        ))),
     }
 }

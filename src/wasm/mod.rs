@@ -3,6 +3,8 @@
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
 mod api;
+pub use api::{build_request, JsClient};
+pub use error::error_class;
 mod convert;
 mod env;
 mod error;

@@ -1,0 +1,54 @@
+# jifen: `make demo` runs the demo against the local vendor simulator;
+# `make test` runs every test. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER := /usr/bin/chromedriver
+# Fixed port for the simulator the wasm tests talk to (baked in at compile time).
+WASM_SIM_PORT ?= 18787
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
+
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	@./scripts/build-pkg.sh pkg
+
+sim:
+	node sim/main.mjs
+
+demo: build
+	node examples/demo.mjs
+
+test: setup lint test-native test-vectors test-sim build test-wasm test-node
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
+
+test-native:
+	cargo test --all-targets
+	cargo test --doc
+
+test-vectors:
+	node tests/vectors/freemud/check.mjs
+	node tests/vectors/qimai/check.mjs
+
+test-sim:
+	node --test sim/test/
+
+# The wasm tests in Node, headless Chromium and a dedicated worker, each run
+# checked for "N passed" with N > 0 (a runner that skips everything exits 0).
+test-wasm:
+	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh
+
+test-node:
+	node --test tests/node/
+
+clean:
+	cargo clean; rm -rf pkg node_modules

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what `make` needs and is missing, from the package registries only
+# (crates.io, npm, Debian). Idempotent: a no-op on a machine that has it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must equal the wasm-bindgen crate version in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$want" != "$have" ]; then
+  echo "setup: installing wasm-bindgen-cli $want (have: ${have:-none}); takes a few minutes"
+  # Not --locked: the locked set names a crate version the registry here lacks.
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "setup: installing Debian's chromium and chromium-driver"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm dev tools (binaryen's wasm-opt, workerd, playwright-core, typescript):
+# exact versions in package.json; `npm install`, since `npm ci` rejects lockfiles written here.
+if ! node -e 'const p=require("./package.json");for(const d of Object.keys(p.devDependencies)){require.resolve(d+"/package.json")}' 2>/dev/null; then
+  echo "setup: npm install"
+  npm install --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Usage: with-sim.sh PORT CMD...: starts the simulator on 127.0.0.1:PORT, runs
+# CMD, stops the simulator by its PID, and exits with CMD's status.
+set -uo pipefail
+port=$1; shift
+cd "$(dirname "$0")/.."
+SIM_PORT=$port node sim/main.mjs > "${TMPDIR:-/tmp}/jifen-sim-$port.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+for _ in $(seq 1 100); do
+  if node -e "fetch('http://127.0.0.1:$port/_sim/state').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
+  if ! kill -0 $pid 2>/dev/null; then echo "simulator failed to start:"; cat "${TMPDIR:-/tmp}/jifen-sim-$port.log"; exit 1; fi
+  sleep 0.1
+done
+"$@"
