@@ -5,6 +5,7 @@
 mod dry_run;
 mod gate;
 mod kingdee;
+mod qimai;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -74,6 +75,7 @@ impl Env {
 /// The vendor a client talks to, with its configuration and state.
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
+    Qimai(qimai::QimaiState),
 }
 
 /// A client for one vendor account.
@@ -97,6 +99,7 @@ impl<T: Transport> Client<T> {
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match vendors::vendor_of(config)? {
             "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(vendors::kingdee::Config::from_json(config)?)),
+            "qimai" => VendorClient::Qimai(qimai::QimaiState::new(vendors::qimai::Config::from_json(config)?)),
             other => return Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
         };
         Ok(Client { transport, env, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
@@ -112,6 +115,7 @@ impl<T: Transport> Client<T> {
     pub fn vendor_name(&self) -> &'static str {
         match self.vendor {
             VendorClient::Kingdee(_) => "kingdee",
+            VendorClient::Qimai(_) => "qimai",
         }
     }
 
@@ -124,6 +128,7 @@ impl<T: Transport> Client<T> {
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
         match &self.vendor {
             VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
+            VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
         }
     }
 
@@ -184,3 +189,5 @@ fn outcome_unknown(cause: Error) -> Error {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod qimai_tests;
