@@ -2,6 +2,13 @@
 //! project vectors, P2/P3 exact request bodies), reproduced byte for byte:
 //! through the signing functions and through the public request builder.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use jifen::core::json::Json;
 use jifen::vendors::qimai::{self, ops, sign, Attempt, Config};
 

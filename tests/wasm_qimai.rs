@@ -3,6 +3,12 @@
 //! then `client::dry_run`), plus malformed replies parsed without a trap.
 //! Run with `wasm-bindgen-test-runner` in Node and in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use jifen::client::{dry_run, DryRunOptions, Env};
 use jifen::core::clock::{FixedClock, TestEntropy};

@@ -73,6 +73,8 @@ impl Env {
 }
 
 /// The vendor a client talks to, with its configuration and state.
+/// A client holds exactly one, for its lifetime, so variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
     Qimai(qimai::QimaiState),

@@ -30,6 +30,20 @@
 //!   every retry of one call: it is the vendor's idempotency key.
 //! * **Secrets.** `openKey` is the HMAC key only: never sent, never in an error or a
 //!   `Debug` output. It alone authorises points changes: keep it server-side.
+//!
+//! ```
+//! use jifen::core::json::Json;
+//! use jifen::vendors::qimai::{build_request, Attempt, Config};
+//!
+//! let config = Config::from_json(&Json::parse(r#"{"vendor":"qimai","openId":"6dc05b4ac175cf316d226252b05cf685",
+//!     "grantCode":"782c281f62","openKey":"example-open-key-not-real"}"#)?)?;
+//! let params = Json::parse(r#"{"customerId":"383933091455959041","bizId":"order-1","balance":11}"#)?;
+//! let attempt = Attempt { timestamp_s: 1_547_186_244, nonce: 658_965 };
+//! let req = build_request(&config, "/v3/crm/points/addCustomerPoints", &params, &attempt)?;
+//! assert_eq!(req.url, "https://openapi.qmai.cn/v3/crm/points/addCustomerPoints");
+//! assert!(req.body.unwrap().contains(r#""token":"Pz%2BxK5sKJotGhD9N%2B8anWLECuNk%3D""#)); // vector B2
+//! # Ok::<(), jifen::core::error::Error>(())
+//! ```
 
 pub mod ops;
 pub mod response;

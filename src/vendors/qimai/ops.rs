@@ -600,7 +600,7 @@ pub fn free_form(op: Operation, params: &Json) -> Result<Json> {
     }
     for name in positive_ints {
         if let Some(v) = p.get(name) {
-            if !strict_int(v).is_some_and(|n| n >= 1) {
+            if strict_int(v).is_none_or(|n| n < 1) {
                 return Err(Error::invalid_input(format!(
                     "`{name}` must be a positive integer"
                 )));
