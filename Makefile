@@ -29,7 +29,7 @@ test: setup lint test-native test-vectors test-sim build test-wasm test-node
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
 
 test-native:
 	cargo test --all-targets

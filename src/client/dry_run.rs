@@ -7,12 +7,12 @@ use crate::core::clock::random_in;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
-use crate::vendors::{self, kingdee};
+use crate::vendors::{self, kingdee, qimai};
 
 /// Options that make a dry run deterministic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DryRunOptions {
-    /// Timestamp in ms (each vendor converts to its own unit).
+    /// Timestamp in ms (each vendor converts to its own unit: Qimai signs seconds, `ms / 1000`).
     pub timestamp_ms: Option<u64>,
     /// Nonce, as decimal text.
     pub nonce: Option<String>,
@@ -90,6 +90,19 @@ pub async fn dry_run(
                 domain: options.domain.clone(),
             };
             kingdee::build_request(&config, op, params, &attempt)
+        }
+        "qimai" => {
+            let config = qimai::Config::from_json(config)?;
+            let nonce = match &options.nonce {
+                Some(n) => qimai::parse_nonce(n)?,
+                None => random_in(env.entropy.as_ref(), 1, qimai::MAX_NONCE),
+            };
+            // `options.timestamp` is ms in the JS API; Qimai signs seconds.
+            let attempt = qimai::Attempt {
+                timestamp_s: timestamp_ms / 1000,
+                nonce,
+            };
+            qimai::build_request(&config, op, params, &attempt)
         }
         other => Err(Error::unsupported(format!(
             "vendor `{other}` is not available in this build"

@@ -5,6 +5,7 @@
 mod dry_run;
 mod gate;
 mod kingdee;
+mod qimai;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -85,8 +86,11 @@ impl Env {
 }
 
 /// The vendor a client talks to, with its configuration and state.
+/// A client holds exactly one, for its lifetime, so variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
+    Qimai(qimai::QimaiState),
 }
 
 /// A client for one vendor account.
@@ -115,6 +119,9 @@ impl<T: Transport> Client<T> {
             "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(
                 vendors::kingdee::Config::from_json(config)?,
             )),
+            "qimai" => VendorClient::Qimai(qimai::QimaiState::new(
+                vendors::qimai::Config::from_json(config)?,
+            )),
             other => {
                 return Err(Error::unsupported(format!(
                     "vendor `{other}` is not available in this build"
@@ -140,6 +147,7 @@ impl<T: Transport> Client<T> {
     pub fn vendor_name(&self) -> &'static str {
         match self.vendor {
             VendorClient::Kingdee(_) => "kingdee",
+            VendorClient::Qimai(_) => "qimai",
         }
     }
 
@@ -152,6 +160,7 @@ impl<T: Transport> Client<T> {
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
         match &self.vendor {
             VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
+            VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
         }
     }
 
@@ -224,5 +233,7 @@ fn outcome_unknown(cause: Error) -> Error {
     e
 }
 
+#[cfg(test)]
+mod qimai_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod kingdee;
 pub mod params;
+pub mod qimai;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;

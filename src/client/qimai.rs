@@ -1,0 +1,65 @@
+//! The Qimai side of the client. Qimai has no session token: every attempt is
+//! signed on its own, with a fresh timestamp (seconds) and a fresh nonce drawn
+//! uniformly from `[1, 2^31−1]`, so a Token is never reused, not even on a
+//! retry. The params of one call, and so its `bizId`, stay the same across
+//! retries: the vendor de-duplicates points changes on `bizId`, which makes
+//! every Qimai operation safe to repeat.
+
+use super::{Client, Transport};
+use crate::core::clock::random_in;
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::retry::Delivery;
+use crate::vendors::qimai::response::{is_business_error, parse_envelope};
+use crate::vendors::qimai::{self, Attempt, Config, Prepared, MAX_NONCE};
+
+const VENDOR: &str = "qimai";
+
+/// Per-client Qimai state: just the configuration.
+pub(super) struct QimaiState {
+    pub(super) config: Config,
+}
+
+impl QimaiState {
+    pub(super) fn new(config: Config) -> Self {
+        QimaiState { config }
+    }
+}
+
+/// Whether a Qimai error proves the vendor did nothing: business refusals
+/// (`status:false` or a non-zero `code` in an answered envelope) and rate
+/// limits do; a lost reply, a timeout, a 5xx or an unreadable reply do not.
+pub(super) fn delivery(e: &Error) -> Delivery {
+    if is_business_error(e) || e.http_status == Some(429) {
+        Delivery::Refused
+    } else {
+        Delivery::Unknown
+    }
+}
+
+impl<T: Transport> Client<T> {
+    pub(super) async fn qimai_call(&self, q: &QimaiState, op: &str, params: &Json) -> Result<Json> {
+        let prepared = qimai::prepare(op, params)?;
+        let data = self.qimai_send(q, &prepared).await?;
+        qimai::result_json(prepared.op, &data)
+    }
+
+    /// One prepared call with retries by policy; each attempt is signed afresh.
+    pub(super) async fn qimai_send(&self, q: &QimaiState, prepared: &Prepared) -> Result<Json> {
+        let sign = |now_ms: u64| {
+            let attempt = Attempt {
+                timestamp_s: now_ms / 1000,
+                nonce: random_in(self.env.entropy.as_ref(), 1, MAX_NONCE),
+            };
+            qimai::sign_request(&q.config, prepared, &attempt).to_http()
+        };
+        self.exchange(
+            VENDOR,
+            prepared.op.is_idempotent(),
+            sign,
+            parse_envelope,
+            delivery,
+        )
+        .await
+    }
+}
