@@ -201,6 +201,7 @@ impl<T: Transport> Client<T> {
     pub fn kingdee_token_calls(&self) -> u32 {
         match &self.vendor {
             super::VendorClient::Kingdee(k) => k.token_calls.get(),
+            _ => 0,
         }
     }
 }

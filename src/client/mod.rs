@@ -3,6 +3,7 @@
 //! code drives `fetch` in wasm and a scripted transport in native tests.
 
 mod dry_run;
+mod freemud;
 mod gate;
 mod kingdee;
 
@@ -13,6 +14,7 @@ use crate::core::request::{HttpRequest, HttpResponse};
 use crate::retry::{decide, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
+pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 use crate::core::rsa::RsaProvider;
 use std::cell::Cell;
@@ -74,6 +76,7 @@ impl Env {
 /// The vendor a client talks to, with its configuration and state.
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
+    Freemud(freemud::FreemudState),
 }
 
 /// A client for one vendor account.
@@ -97,6 +100,7 @@ impl<T: Transport> Client<T> {
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match vendors::vendor_of(config)? {
             "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(vendors::kingdee::Config::from_json(config)?)),
+            "freemud" => VendorClient::Freemud(freemud::FreemudState::new(vendors::freemud::Config::from_json(config)?)),
             other => return Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
         };
         Ok(Client { transport, env, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
@@ -112,6 +116,7 @@ impl<T: Transport> Client<T> {
     pub fn vendor_name(&self) -> &'static str {
         match self.vendor {
             VendorClient::Kingdee(_) => "kingdee",
+            VendorClient::Freemud(_) => "freemud",
         }
     }
 
@@ -124,6 +129,7 @@ impl<T: Transport> Client<T> {
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
         match &self.vendor {
             VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
+            VendorClient::Freemud(f) => self.freemud_call(f, op, params).await,
         }
     }
 
