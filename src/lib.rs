@@ -34,7 +34,7 @@ pub mod testing;
 pub mod vendors;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use crate::client::{Client, Transport, TransportError};
 pub use crate::core::error::{Error, ErrorCode, Result};

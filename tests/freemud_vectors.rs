@@ -1,6 +1,7 @@
 //! Freemud vectors (tests/vectors/freemud): canonical strings, RSA signatures
 //! through jifen's key loader and a native RsaProvider, the full E1 request via
 //! the dry run, the callback vectors, and the key loader's refusals.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;

@@ -2,8 +2,9 @@
 //! supplies the platform (global `fetch`, `setTimeout`, `Date.now`,
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
-mod api;
+pub mod api;
 mod convert;
 mod env;
 mod error;
 mod fetch;
+pub mod subtle;
