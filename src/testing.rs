@@ -22,21 +22,31 @@ pub enum Reply {
 impl Reply {
     /// A reply with a status and a JSON (or any text) body.
     pub fn json(status: u16, body: &str) -> Reply {
-        Reply::Http(HttpResponse { status, headers: Vec::new(), body: body.as_bytes().to_vec() })
+        Reply::Http(HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        })
     }
 
     /// A reply with headers.
     pub fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
         Reply::Http(HttpResponse {
             status,
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             body: body.as_bytes().to_vec(),
         })
     }
 
     /// A dropped connection.
     pub fn network() -> Reply {
-        Reply::Fail(TransportError { timeout: false, message: "connection reset".into() })
+        Reply::Fail(TransportError {
+            timeout: false,
+            message: "connection reset".into(),
+        })
     }
 }
 
@@ -59,18 +69,26 @@ impl ScriptedTransport {
 
     /// Adds a reply for the next request whose URL contains `url_part`.
     pub fn then(self, url_part: &str, reply: Reply) -> Self {
-        self.script.borrow_mut().push_back((url_part.to_string(), reply));
+        self.script
+            .borrow_mut()
+            .push_back((url_part.to_string(), reply));
         self
     }
 
     /// Adds a reply later (after construction).
     pub fn push(&self, url_part: &str, reply: Reply) {
-        self.script.borrow_mut().push_back((url_part.to_string(), reply));
+        self.script
+            .borrow_mut()
+            .push_back((url_part.to_string(), reply));
     }
 
     /// How many requests went to URLs containing `part`.
     pub fn count(&self, part: &str) -> usize {
-        self.sent.borrow().iter().filter(|r| r.url.contains(part)).count()
+        self.sent
+            .borrow()
+            .iter()
+            .filter(|r| r.url.contains(part))
+            .count()
     }
 
     /// Replies not yet used.
@@ -89,8 +107,14 @@ impl Transport for ScriptedTransport {
                 Reply::Http(r) => Ok(r),
                 Reply::Fail(e) => Err(e),
             },
-            Some((part, _)) => Err(TransportError { timeout: false, message: format!("script expected a request to {part}, got {url}") }),
-            None => Err(TransportError { timeout: false, message: format!("script exhausted at {url}") }),
+            Some((part, _)) => Err(TransportError {
+                timeout: false,
+                message: format!("script expected a request to {part}, got {url}"),
+            }),
+            None => Err(TransportError {
+                timeout: false,
+                message: format!("script exhausted at {url}"),
+            }),
         }
     }
 

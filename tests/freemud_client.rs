@@ -2,7 +2,12 @@
 //! the parse of a success, a statusCode 21 and a 500; retries, idempotency,
 //! key caching and reply-signature policies.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -25,17 +30,27 @@ fn config(verify: &str) -> Json {
         ("vendor", Some(Json::str("freemud"))),
         ("partnerId", Some(Json::str("9001"))),
         ("appId", Some(Json::str("app-1"))),
-        ("privateKey", Some(Json::str(read("keys/test-key-pkcs1.pem")))),
+        (
+            "privateKey",
+            Some(Json::str(read("keys/test-key-pkcs1.pem"))),
+        ),
         ("accessToken", Some(Json::str("test-access-token-0001"))),
         ("baseUrl", Some(Json::str("http://sim/freemud"))),
-        ("platformPublicKey", Some(Json::str(read("keys/platform-pub-spki.pem")))),
+        (
+            "platformPublicKey",
+            Some(Json::str(read("keys/platform-pub-spki.pem"))),
+        ),
         ("verify", Some(Json::str(verify))),
     ])
 }
 
 fn client(t: ScriptedTransport, verify: &str) -> (Client<ScriptedTransport>, TestRsa) {
     let rsa = TestRsa::default();
-    let env = Env::new(Box::new(FixedClock(1_700_000_000_000)), Box::new(TestEntropy(Cell::new(3)))).with_rsa(Box::new(rsa.clone()));
+    let env = Env::new(
+        Box::new(FixedClock(1_700_000_000_000)),
+        Box::new(TestEntropy(Cell::new(3))),
+    )
+    .with_rsa(Box::new(rsa.clone()));
     (Client::new(&config(verify), t, env).unwrap(), rsa)
 }
 
@@ -47,12 +62,18 @@ fn ok(body: &str) -> Reply {
     let sig = base64_encode(&block_on(signer.sign(canonical.as_bytes())).unwrap());
     Reply::json(
         200,
-        &format!(r#"{{"ver":"1","statusCode":"100","message":"成功","responseBody":{},"sign":"{sig}"}}"#, json_string(body)),
+        &format!(
+            r#"{{"ver":"1","statusCode":"100","message":"成功","responseBody":{},"sign":"{sig}"}}"#,
+            json_string(body)
+        ),
     )
 }
 
 fn status(code: &str, message: &str) -> Reply {
-    Reply::json(200, &format!(r#"{{"ver":"1","statusCode":"{code}","message":"{message}","sign":"x"}}"#))
+    Reply::json(
+        200,
+        &format!(r#"{{"ver":"1","statusCode":"{code}","message":"{message}","sign":"x"}}"#),
+    )
 }
 
 fn j(s: &str) -> Json {
@@ -66,10 +87,17 @@ fn sent_envelope(req: &HttpRequest) -> Json {
     let canonical = sign::request_canonical("app-1", "9001", rb);
     let spki = key::load_public_key(&read("keys/test-pub-spki.pem")).unwrap();
     let v = block_on(TestRsa::default().verifier(&spki)).unwrap();
-    let sig = jifen::core::crypto::base64_decode(body.get("sign").and_then(Json::as_str).unwrap()).unwrap();
-    assert!(block_on(v.verify(canonical.as_bytes(), &sig)).unwrap(), "request signature must verify");
+    let sig = jifen::core::crypto::base64_decode(body.get("sign").and_then(Json::as_str).unwrap())
+        .unwrap();
+    assert!(
+        block_on(v.verify(canonical.as_bytes(), &sig)).unwrap(),
+        "request signature must verify"
+    );
     assert_eq!(req.header("access_token"), Some("test-access-token-0001"));
-    assert_eq!(req.header("content-type"), Some("application/json;charset=utf-8"));
+    assert_eq!(
+        req.header("content-type"),
+        Some("application/json;charset=utf-8")
+    );
     assert_eq!(req.header("x-transaction-id").map(str::len), Some(36));
     body
 }
@@ -142,7 +170,10 @@ const CASES: [Case; 9] = [
 fn every_operation_sends_parses_and_fails_typed() {
     for case in CASES {
         let path = case.op;
-        let t = ScriptedTransport::new().then(path, ok(case.reply)).then(path, status("21", "缺少必要的请求参数")).then(path, status("500", "内部服务异常"));
+        let t = ScriptedTransport::new()
+            .then(path, ok(case.reply))
+            .then(path, status("21", "缺少必要的请求参数"))
+            .then(path, status("500", "内部服务异常"));
         let (c, _) = client(t, "off");
         c.transport().push(path, status("500", "内部服务异常"));
         c.transport().push(path, status("500", "内部服务异常"));
@@ -154,18 +185,30 @@ fn every_operation_sends_parses_and_fails_typed() {
             let sent = c.transport().sent.borrow();
             assert_eq!(sent[0].url, format!("http://sim/freemud{path}"));
             let env = sent_envelope(&sent[0]);
-            assert_eq!(env.get("requestBody").and_then(Json::as_str), Some(case.params), "{path}: requestBody is the caller's JSON");
+            assert_eq!(
+                env.get("requestBody").and_then(Json::as_str),
+                Some(case.params),
+                "{path}: requestBody is the caller's JSON"
+            );
             assert_eq!(env.get("ver").and_then(Json::as_str), Some("1"));
             assert_eq!(env.get("partnerId").and_then(Json::as_str), Some("9001"));
         }
         // statusCode 21: a vendor error, not retried.
         let e = block_on(c.call(path, &params)).unwrap_err();
-        assert_eq!((e.code, e.vendor_code.as_deref(), e.vendor), (ErrorCode::Vendor, Some("21"), Some("freemud")), "{path}");
+        assert_eq!(
+            (e.code, e.vendor_code.as_deref(), e.vendor),
+            (ErrorCode::Vendor, Some("21"), Some("freemud")),
+            "{path}"
+        );
         assert!(e.message.contains("缺少必要的请求参数"));
         assert_eq!(c.transport().sent.borrow().len(), 2);
         // statusCode 500: a vendor error, retried by policy (3 attempts), then surfaced.
         let e = block_on(c.call(path, &params)).unwrap_err();
-        assert_eq!((e.code, e.vendor_code.as_deref()), (ErrorCode::Vendor, Some("500")), "{path}");
+        assert_eq!(
+            (e.code, e.vendor_code.as_deref()),
+            (ErrorCode::Vendor, Some("500")),
+            "{path}"
+        );
         assert_eq!(c.transport().sent.borrow().len(), 5, "{path}");
         assert_eq!(c.transport().remaining(), 0);
     }
@@ -177,29 +220,57 @@ fn retries_reuse_the_idempotency_id_with_fresh_transaction_ids_and_one_key_impor
     let t = ScriptedTransport::new()
         .then(path, Reply::network())
         .then(path, Reply::json(503, "busy"))
-        .then(path, ok(r#"{"currentScore":400,"sendScore":100,"updateScore":100}"#))
-        .then(path, ok(r#"{"currentScore":500,"sendScore":100,"updateScore":100}"#));
+        .then(
+            path,
+            ok(r#"{"currentScore":400,"sendScore":100,"updateScore":100}"#),
+        )
+        .then(
+            path,
+            ok(r#"{"currentScore":500,"sendScore":100,"updateScore":100}"#),
+        );
     let (c, rsa) = client(t, "off");
-    let params = j(r#"{"memberId":"115589208394311926","score":100,"operationType":4,"idempotencyBussinessId":"biz-retry"}"#);
+    let params = j(
+        r#"{"memberId":"115589208394311926","score":100,"operationType":4,"idempotencyBussinessId":"biz-retry"}"#,
+    );
     block_on(c.call(path, &params)).unwrap();
     block_on(c.call(path, &params)).unwrap();
     let sent = c.transport().sent.borrow();
     assert_eq!(sent.len(), 4);
-    let bodies: Vec<_> = sent.iter().map(|r| sent_envelope(r).get("requestBody").cloned()).collect();
+    let bodies: Vec<_> = sent
+        .iter()
+        .map(|r| sent_envelope(r).get("requestBody").cloned())
+        .collect();
     assert!(bodies.iter().all(|b| b == &bodies[0]));
-    assert!(bodies[0].as_ref().and_then(Json::as_str).unwrap().contains("\"idempotencyBussinessId\":\"biz-retry\""));
-    let mut ids: Vec<_> = sent.iter().map(|r| r.header("x-transaction-id").unwrap().to_string()).collect();
+    assert!(bodies[0]
+        .as_ref()
+        .and_then(Json::as_str)
+        .unwrap()
+        .contains("\"idempotencyBussinessId\":\"biz-retry\""));
+    let mut ids: Vec<_> = sent
+        .iter()
+        .map(|r| r.header("x-transaction-id").unwrap().to_string())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 4, "a fresh x-transaction-id per attempt");
-    assert_eq!(rsa.signer_imports.get(), 1, "the key is imported once per client");
+    assert_eq!(
+        rsa.signer_imports.get(),
+        1,
+        "the key is imported once per client"
+    );
     assert_eq!(c.transport().slept.borrow().len(), 2);
 }
 
 #[test]
 fn points_change_without_idempotency_id_sends_nothing() {
     let (c, rsa) = client(ScriptedTransport::new(), "off");
-    for path in ["/member/score/opt/1", "/member/score/opt/15", "/member/score/updateScore", "/member/score/sendScore", "/member/score/returnScore"] {
+    for path in [
+        "/member/score/opt/1",
+        "/member/score/opt/15",
+        "/member/score/updateScore",
+        "/member/score/sendScore",
+        "/member/score/returnScore",
+    ] {
         let e = block_on(c.call(path, &j(&format!(r#"{{"memberId":"{MEMBER}","score":1,"changeScore":1,"changeType":1,"operationType":4,"orderId":"o"}}"#)))).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{path}");
     }
@@ -215,29 +286,79 @@ fn reply_signatures_follow_the_policy() {
     let params = j(&format!(r#"{{"memberId":"{MEMBER}"}}"#));
     let good = || ok(r#"{"currentScore":300,"totalScore":500,"usedScore":200}"#);
     let forged = || {
-        Reply::json(200, r#"{"ver":"1","statusCode":"100","message":"成功","responseBody":"{\"currentScore\":999999}","sign":"QUJD"}"#)
+        Reply::json(
+            200,
+            r#"{"ver":"1","statusCode":"100","message":"成功","responseBody":"{\"currentScore\":999999}","sign":"QUJD"}"#,
+        )
     };
-    let unsigned = || Reply::json(200, r#"{"ver":"1","statusCode":"100","message":"成功","responseBody":"{\"currentScore\":1}"}"#);
+    let unsigned = || {
+        Reply::json(
+            200,
+            r#"{"ver":"1","statusCode":"100","message":"成功","responseBody":"{\"currentScore\":1}"}"#,
+        )
+    };
 
-    let (c, _) = client(ScriptedTransport::new().then(path, good()).then(path, forged()).then(path, unsigned()), "log");
+    let (c, _) = client(
+        ScriptedTransport::new()
+            .then(path, good())
+            .then(path, forged())
+            .then(path, unsigned()),
+        "log",
+    );
     let r = block_on(c.call(path, &params)).unwrap();
     assert_eq!(r.get("_signature").and_then(Json::as_str), Some("valid"));
-    assert_eq!(block_on(c.call(path, &params)).unwrap().get("_signature").and_then(Json::as_str), Some("invalid"));
-    assert_eq!(block_on(c.call(path, &params)).unwrap().get("_signature").and_then(Json::as_str), Some("absent"));
+    assert_eq!(
+        block_on(c.call(path, &params))
+            .unwrap()
+            .get("_signature")
+            .and_then(Json::as_str),
+        Some("invalid")
+    );
+    assert_eq!(
+        block_on(c.call(path, &params))
+            .unwrap()
+            .get("_signature")
+            .and_then(Json::as_str),
+        Some("absent")
+    );
 
-    let (c, _) = client(ScriptedTransport::new().then(path, good()).then(path, forged()).then(path, unsigned()), "enforce");
-    assert!(block_on(c.call(path, &params)).unwrap().get("_signature").is_none());
-    assert_eq!(block_on(c.call(path, &params)).unwrap_err().code, ErrorCode::Signature);
-    assert_eq!(block_on(c.call(path, &params)).unwrap_err().code, ErrorCode::Signature);
+    let (c, _) = client(
+        ScriptedTransport::new()
+            .then(path, good())
+            .then(path, forged())
+            .then(path, unsigned()),
+        "enforce",
+    );
+    assert!(block_on(c.call(path, &params))
+        .unwrap()
+        .get("_signature")
+        .is_none());
+    assert_eq!(
+        block_on(c.call(path, &params)).unwrap_err().code,
+        ErrorCode::Signature
+    );
+    assert_eq!(
+        block_on(c.call(path, &params)).unwrap_err().code,
+        ErrorCode::Signature
+    );
 
     let (c, _) = client(ScriptedTransport::new().then(path, forged()), "off");
-    assert!(block_on(c.call(path, &params)).unwrap().get("_signature").is_none());
+    assert!(block_on(c.call(path, &params))
+        .unwrap()
+        .get("_signature")
+        .is_none());
 }
 
 #[test]
 fn malformed_replies_are_errors_not_panics() {
     let path = "/member/score/statisticalScore";
-    for body in ["not json", "[]", r#"{"statusCode":"100","responseBody":"{bad"}"#, r#"{"statusCode":"100","responseBody":"{\"currentScore\":\"x\"}"}"#, r#"{"message":"no code"}"#] {
+    for body in [
+        "not json",
+        "[]",
+        r#"{"statusCode":"100","responseBody":"{bad"}"#,
+        r#"{"statusCode":"100","responseBody":"{\"currentScore\":\"x\"}"}"#,
+        r#"{"message":"no code"}"#,
+    ] {
         let t = ScriptedTransport::new().then(path, Reply::json(200, body));
         let (c, _) = client(t, "off");
         let e = block_on(c.call(path, &j(&format!(r#"{{"memberId":"{MEMBER}"}}"#)))).unwrap_err();
@@ -256,12 +377,28 @@ fn dev_skip_signature_sends_skip_and_only_to_localhost() {
     let t = ScriptedTransport::new().then("statisticalScore", ok(r#"{"currentScore":1}"#));
     let env = Env::new(Box::new(FixedClock(0)), Box::new(TestEntropy(Cell::new(3))));
     let c = Client::new(&cfg, t, env).unwrap();
-    block_on(c.call("/member/score/statisticalScore", &j(&format!(r#"{{"memberId":"{MEMBER}"}}"#)))).unwrap();
-    assert!(c.transport().sent.borrow()[0].body.as_deref().unwrap().ends_with(r#","sign":"skip"}"#));
+    block_on(c.call(
+        "/member/score/statisticalScore",
+        &j(&format!(r#"{{"memberId":"{MEMBER}"}}"#)),
+    ))
+    .unwrap();
+    assert!(c.transport().sent.borrow()[0]
+        .body
+        .as_deref()
+        .unwrap()
+        .ends_with(r#","sign":"skip"}"#));
     if let Json::Object(p) = &mut cfg {
         p.retain(|(k, _)| k != "baseUrl");
-        p.push(("baseUrl".into(), Json::str("https://open-store.sandload.cn/openapi")));
+        p.push((
+            "baseUrl".into(),
+            Json::str("https://open-store.sandload.cn/openapi"),
+        ));
     }
     let env = Env::new(Box::new(FixedClock(0)), Box::new(TestEntropy(Cell::new(3))));
-    assert_eq!(Client::new(&cfg, ScriptedTransport::new(), env).unwrap_err().code, ErrorCode::Config);
+    assert_eq!(
+        Client::new(&cfg, ScriptedTransport::new(), env)
+            .unwrap_err()
+            .code,
+        ErrorCode::Config
+    );
 }

@@ -2,7 +2,12 @@
 //! and the public `buildRequest` / `verifyCallback` functions. Runs in Node and
 //! in headless Chromium (wasm-bindgen-test-runner).
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use jifen::core::crypto::{base64_decode, base64_encode};
 use jifen::core::rsa::RsaProvider;
@@ -59,7 +64,10 @@ async fn rsa_vectors_sign_and_verify_through_webcrypto() {
         }
         let sig = base64_decode(&want).unwrap();
         assert!(verifier.verify(canonical.as_bytes(), &sig).await.unwrap());
-        assert!(!verifier.verify(format!("{canonical} ").as_bytes(), &sig).await.unwrap());
+        assert!(!verifier
+            .verify(format!("{canonical} ").as_bytes(), &sig)
+            .await
+            .unwrap());
     }
 }
 
@@ -71,27 +79,66 @@ fn e1_config(private_key: &str) -> Json {
         ("appId", Some(Json::str(field(&v, "appId")))),
         ("privateKey", Some(Json::str(private_key))),
         ("accessToken", Some(Json::str("test-access-token"))),
-        ("baseUrl", Some(Json::str("https://open-store.example/openapi"))),
+        (
+            "baseUrl",
+            Some(Json::str("https://open-store.example/openapi")),
+        ),
     ])
 }
 
 #[wasm_bindgen_test]
 async fn e1_build_request_matches_byte_for_byte() {
     let v = Json::parse(E1).unwrap();
-    let options = js(&Json::parse(r#"{"transactionId":"00000000-0000-4000-8000-000000000001"}"#).unwrap());
+    let options =
+        js(&Json::parse(r#"{"transactionId":"00000000-0000-4000-8000-000000000001"}"#).unwrap());
     for k in [PKCS8_PEM, PKCS1_PEM, PKCS8_B64, PKCS1_B64] {
-        let promise = build_request(js(&e1_config(k)), JsValue::from_str(&field(&v, "path")), js(v.get("params").unwrap()), options.clone());
+        let promise = build_request(
+            js(&e1_config(k)),
+            JsValue::from_str(&field(&v, "path")),
+            js(v.get("params").unwrap()),
+            options.clone(),
+        );
         let req = JsFuture::from(promise).await.unwrap();
         assert_eq!(prop(&req, "body").as_string().unwrap(), field(&v, "body"));
-        assert_eq!(prop(&req, "stringToSign").as_string().unwrap(), field(&v, "canonical"));
+        assert_eq!(
+            prop(&req, "stringToSign").as_string().unwrap(),
+            field(&v, "canonical")
+        );
         let headers = prop(&req, "headers");
-        assert_eq!(prop(&headers, "x-transaction-id").as_string().as_deref(), Some("00000000-0000-4000-8000-000000000001"));
-        assert_eq!(prop(&headers, "Content-Type").as_string().unwrap(), field(&v, "content_type"));
+        assert_eq!(
+            prop(&headers, "x-transaction-id").as_string().as_deref(),
+            Some("00000000-0000-4000-8000-000000000001")
+        );
+        assert_eq!(
+            prop(&headers, "Content-Type").as_string().unwrap(),
+            field(&v, "content_type")
+        );
     }
     // Without a pinned transactionId, each request gets a fresh UUIDv4.
-    let a = JsFuture::from(build_request(js(&e1_config(PKCS8_PEM)), JsValue::from_str(&field(&v, "path")), js(v.get("params").unwrap()), JsValue::UNDEFINED)).await.unwrap();
-    let b = JsFuture::from(build_request(js(&e1_config(PKCS8_PEM)), JsValue::from_str(&field(&v, "path")), js(v.get("params").unwrap()), JsValue::UNDEFINED)).await.unwrap();
-    let (ta, tb) = (prop(&prop(&a, "headers"), "x-transaction-id").as_string().unwrap(), prop(&prop(&b, "headers"), "x-transaction-id").as_string().unwrap());
+    let a = JsFuture::from(build_request(
+        js(&e1_config(PKCS8_PEM)),
+        JsValue::from_str(&field(&v, "path")),
+        js(v.get("params").unwrap()),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
+    let b = JsFuture::from(build_request(
+        js(&e1_config(PKCS8_PEM)),
+        JsValue::from_str(&field(&v, "path")),
+        js(v.get("params").unwrap()),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
+    let (ta, tb) = (
+        prop(&prop(&a, "headers"), "x-transaction-id")
+            .as_string()
+            .unwrap(),
+        prop(&prop(&b, "headers"), "x-transaction-id")
+            .as_string()
+            .unwrap(),
+    );
     assert_ne!(ta, tb);
     assert_eq!(ta.as_bytes()[14], b'4');
 }
@@ -99,12 +146,20 @@ async fn e1_build_request_matches_byte_for_byte() {
 #[wasm_bindgen_test]
 async fn wrong_key_is_a_config_error_without_the_key() {
     let v = Json::parse(E1).unwrap();
-    let err = JsFuture::from(build_request(js(&e1_config(BAD_TRUNCATED)), JsValue::from_str(&field(&v, "path")), js(v.get("params").unwrap()), JsValue::UNDEFINED))
-        .await
-        .unwrap_err();
+    let err = JsFuture::from(build_request(
+        js(&e1_config(BAD_TRUNCATED)),
+        JsValue::from_str(&field(&v, "path")),
+        js(v.get("params").unwrap()),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
     assert_eq!(prop(&err, "code").as_string().as_deref(), Some("config"));
     let message = prop(&err, "message").as_string().unwrap();
-    assert!(!message.contains("MII") && message.contains("privateKey"), "{message}");
+    assert!(
+        !message.contains("MII") && message.contains("privateKey"),
+        "{message}"
+    );
     assert!(err.is_instance_of::<js_sys::Error>());
 }
 
@@ -120,7 +175,13 @@ fn callback_config(verify: &str) -> JsValue {
 
 fn push(body: &str) -> JsValue {
     js(&Json::object([
-        ("headers", Some(Json::object([("X-Transaction-Id", Some(Json::str("tx-9")))]))),
+        (
+            "headers",
+            Some(Json::object([(
+                "X-Transaction-Id",
+                Some(Json::str("tx-9")),
+            )])),
+        ),
         ("body", Some(Json::str(body))),
     ]))
 }
@@ -128,23 +189,80 @@ fn push(body: &str) -> JsValue {
 #[wasm_bindgen_test]
 async fn verify_callback_k1_valid_k2_tampered_and_malformed() {
     let k1 = field(&Json::parse(K1).unwrap(), "body");
-    let out = JsFuture::from(verify_callback(callback_config("enforce"), push(&k1), JsValue::UNDEFINED)).await.unwrap();
+    let out = JsFuture::from(verify_callback(
+        callback_config("enforce"),
+        push(&k1),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(prop(&out, "verified").as_bool(), Some(true));
-    assert_eq!(prop(&out, "transactionId").as_string().as_deref(), Some("tx-9"));
-    assert_eq!(prop(&prop(&out, "event"), "type").as_string().as_deref(), Some("points.changed"));
-    assert_eq!(prop(&out, "ackBody").as_string().as_deref(), Some(r#"{"ver":"1","statusCode":"100","message":"成功"}"#));
+    assert_eq!(
+        prop(&out, "transactionId").as_string().as_deref(),
+        Some("tx-9")
+    );
+    assert_eq!(
+        prop(&prop(&out, "event"), "type").as_string().as_deref(),
+        Some("points.changed")
+    );
+    assert_eq!(
+        prop(&out, "ackBody").as_string().as_deref(),
+        Some(r#"{"ver":"1","statusCode":"100","message":"成功"}"#)
+    );
 
     let k2 = field(&Json::parse(K2).unwrap(), "body");
-    let logged = JsFuture::from(verify_callback(callback_config("log"), push(&k2), JsValue::UNDEFINED)).await.unwrap();
+    let logged = JsFuture::from(verify_callback(
+        callback_config("log"),
+        push(&k2),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(prop(&logged, "verified").as_bool(), Some(false));
-    assert_eq!(prop(&logged, "signature").as_string().as_deref(), Some("invalid"));
-    let refused = JsFuture::from(verify_callback(callback_config("enforce"), push(&k2), JsValue::UNDEFINED)).await.unwrap_err();
-    assert_eq!(prop(&refused, "code").as_string().as_deref(), Some("callback_invalid"));
+    assert_eq!(
+        prop(&logged, "signature").as_string().as_deref(),
+        Some("invalid")
+    );
+    let refused = JsFuture::from(verify_callback(
+        callback_config("enforce"),
+        push(&k2),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        prop(&refused, "code").as_string().as_deref(),
+        Some("callback_invalid")
+    );
 
-    for bad in ["", "{", "[1]", r#"{"ver":1,"partnerId":"1000","appId":"2eb5c8f117dac313f89d","requestBody":"{nope"}"#] {
-        let e = JsFuture::from(verify_callback(callback_config("log"), push(bad), JsValue::UNDEFINED)).await.unwrap_err();
-        assert_eq!(prop(&e, "code").as_string().as_deref(), Some("callback_invalid"), "{bad:?}");
+    for bad in [
+        "",
+        "{",
+        "[1]",
+        r#"{"ver":1,"partnerId":"1000","appId":"2eb5c8f117dac313f89d","requestBody":"{nope"}"#,
+    ] {
+        let e = JsFuture::from(verify_callback(
+            callback_config("log"),
+            push(bad),
+            JsValue::UNDEFINED,
+        ))
+        .await
+        .unwrap_err();
+        assert_eq!(
+            prop(&e, "code").as_string().as_deref(),
+            Some("callback_invalid"),
+            "{bad:?}"
+        );
     }
-    let e = JsFuture::from(verify_callback(callback_config("log"), JsValue::from_str("nope"), JsValue::UNDEFINED)).await.unwrap_err();
-    assert_eq!(prop(&e, "code").as_string().as_deref(), Some("invalid_input"));
+    let e = JsFuture::from(verify_callback(
+        callback_config("log"),
+        JsValue::from_str("nope"),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        prop(&e, "code").as_string().as_deref(),
+        Some("invalid_input")
+    );
 }

@@ -4,10 +4,10 @@
 
 use super::Env;
 use crate::core::clock::random_in;
+use crate::core::clock::uuid_v4;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
-use crate::core::clock::uuid_v4;
 use crate::vendors::{self, freemud, kingdee};
 
 /// Options that make a dry run deterministic.
@@ -41,7 +41,9 @@ impl DryRunOptions {
                     .as_text()
                     .filter(|t| !t.is_empty())
                     .map(Some)
-                    .ok_or_else(|| Error::invalid_input(format!("options.{k} must be a string or number"))),
+                    .ok_or_else(|| {
+                        Error::invalid_input(format!("options.{k} must be a string or number"))
+                    }),
             }
         };
         let timestamp_ms = match j.get_present("timestamp") {
@@ -49,7 +51,11 @@ impl DryRunOptions {
             Some(v) => Some(
                 v.as_i64_lenient()
                     .and_then(|t| u64::try_from(t).ok())
-                    .ok_or_else(|| Error::invalid_input("options.timestamp must be a non-negative integer (ms)"))?,
+                    .ok_or_else(|| {
+                        Error::invalid_input(
+                            "options.timestamp must be a non-negative integer (ms)",
+                        )
+                    })?,
             ),
         };
         Ok(DryRunOptions {
@@ -63,7 +69,13 @@ impl DryRunOptions {
 }
 
 /// Builds and signs `op` with `params` for the vendor named in `config`.
-pub async fn dry_run(config: &Json, op: &str, params: &Json, options: &DryRunOptions, env: &Env) -> Result<SignedRequest> {
+pub async fn dry_run(
+    config: &Json,
+    op: &str,
+    params: &Json,
+    options: &DryRunOptions,
+    env: &Env,
+) -> Result<SignedRequest> {
     let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
     match vendors::vendor_of(config)? {
         "kingdee" => {
@@ -83,11 +95,27 @@ pub async fn dry_run(config: &Json, op: &str, params: &Json, options: &DryRunOpt
         "freemud" => {
             let config = freemud::Config::from_json(config)?;
             let prepared = freemud::prepare(&config, op, params)?;
-            let signer = if config.dev_skip_signature { None } else { Some(super::freemud::import_signer(env, &config).await?) };
-            let signature = super::freemud::sign_with(signer.as_deref(), &config, &prepared.canonical(&config)).await?;
-            let transaction_id = options.transaction_id.clone().unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
-            Ok(freemud::sign_request(&config, &prepared, &signature, &transaction_id))
+            let signer = if config.dev_skip_signature {
+                None
+            } else {
+                Some(super::freemud::import_signer(env, &config).await?)
+            };
+            let signature =
+                super::freemud::sign_with(signer.as_deref(), &config, &prepared.canonical(&config))
+                    .await?;
+            let transaction_id = options
+                .transaction_id
+                .clone()
+                .unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
+            Ok(freemud::sign_request(
+                &config,
+                &prepared,
+                &signature,
+                &transaction_id,
+            ))
         }
-        other => Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
+        other => Err(Error::unsupported(format!(
+            "vendor `{other}` is not available in this build"
+        ))),
     }
 }

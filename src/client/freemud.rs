@@ -29,12 +29,19 @@ pub(super) struct FreemudState {
 
 impl FreemudState {
     pub(super) fn new(config: Config) -> Self {
-        FreemudState { config, signer: RefCell::new(None), verifier: RefCell::new(None) }
+        FreemudState {
+            config,
+            signer: RefCell::new(None),
+            verifier: RefCell::new(None),
+        }
     }
 }
 
 fn no_rsa() -> Error {
-    Error::unsupported("Freemud needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)").with_vendor(VENDOR)
+    Error::unsupported(
+        "Freemud needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)",
+    )
+    .with_vendor(VENDOR)
 }
 
 /// Imports the signing key (PKCS#8 DER) through `env.rsa`.
@@ -44,26 +51,47 @@ pub(super) async fn import_signer(env: &Env, config: &Config) -> Result<Box<dyn 
         .private_key_pkcs8
         .as_ref()
         .ok_or_else(|| Error::config("`privateKey` is required for freemud").with_vendor(VENDOR))?;
-    rsa.signer(der)
-        .await
-        .map_err(|e| Error::config(format!("the platform refused the RSA private key ({})", e.code)).with_vendor(VENDOR))
+    rsa.signer(der).await.map_err(|e| {
+        Error::config(format!(
+            "the platform refused the RSA private key ({})",
+            e.code
+        ))
+        .with_vendor(VENDOR)
+    })
 }
 
 /// The `sign` value for `canonical`: base64 of the signature, or `"skip"` under `devSkipSignature`.
-pub(super) async fn sign_with(signer: Option<&dyn RsaSigner>, config: &Config, canonical: &str) -> Result<String> {
+pub(super) async fn sign_with(
+    signer: Option<&dyn RsaSigner>,
+    config: &Config,
+    canonical: &str,
+) -> Result<String> {
     if config.dev_skip_signature {
         return Ok("skip".to_string());
     }
     let signer = signer.ok_or_else(no_rsa)?;
-    let sig = signer.sign(canonical.as_bytes()).await.map_err(|e| e.with_vendor(VENDOR))?;
+    let sig = signer
+        .sign(canonical.as_bytes())
+        .await
+        .map_err(|e| e.with_vendor(VENDOR))?;
     Ok(base64_encode(&sig))
 }
 
 /// Checks a base64 `sign` over `canonical`.
-async fn check(verifier: Option<&dyn RsaVerifier>, canonical: &str, sign: Option<&str>) -> SignatureStatus {
-    let Some(verifier) = verifier else { return SignatureStatus::Unchecked };
-    let Some(sign) = sign else { return SignatureStatus::Absent };
-    let Some(sig) = base64_decode(sign) else { return SignatureStatus::Invalid };
+async fn check(
+    verifier: Option<&dyn RsaVerifier>,
+    canonical: &str,
+    sign: Option<&str>,
+) -> SignatureStatus {
+    let Some(verifier) = verifier else {
+        return SignatureStatus::Unchecked;
+    };
+    let Some(sign) = sign else {
+        return SignatureStatus::Absent;
+    };
+    let Some(sig) = base64_decode(sign) else {
+        return SignatureStatus::Invalid;
+    };
     match verifier.verify(canonical.as_bytes(), &sig).await {
         Ok(true) => SignatureStatus::Valid,
         _ => SignatureStatus::Invalid,
@@ -94,22 +122,34 @@ impl<T: Transport> Client<T> {
     }
 
     async fn freemud_verifier(&self, f: &FreemudState) -> Result<Option<Rc<dyn RsaVerifier>>> {
-        let Some(spki) = &f.config.platform_public_key_spki else { return Ok(None) };
+        let Some(spki) = &f.config.platform_public_key_spki else {
+            return Ok(None);
+        };
         if let Some(v) = f.verifier.borrow().clone() {
             return Ok(Some(v));
         }
         let rsa = self.env.rsa.as_ref().ok_or_else(no_rsa)?;
         let verifier: Rc<dyn RsaVerifier> = Rc::from(rsa.verifier(spki).await.map_err(|e| {
-            Error::config(format!("the platform refused `platformPublicKey` ({})", e.code)).with_vendor(VENDOR)
+            Error::config(format!(
+                "the platform refused `platformPublicKey` ({})",
+                e.code
+            ))
+            .with_vendor(VENDOR)
         })?);
         *f.verifier.borrow_mut() = Some(verifier.clone());
         Ok(Some(verifier))
     }
 
-    pub(super) async fn freemud_call(&self, f: &FreemudState, op: &str, params: &Json) -> Result<Json> {
+    pub(super) async fn freemud_call(
+        &self,
+        f: &FreemudState,
+        op: &str,
+        params: &Json,
+    ) -> Result<Json> {
         let prepared = freemud::prepare(&f.config, op, params)?;
         let signer = self.freemud_signer(f).await?;
-        let signature = sign_with(signer.as_deref(), &f.config, &prepared.canonical(&f.config)).await?;
+        let signature =
+            sign_with(signer.as_deref(), &f.config, &prepared.canonical(&f.config)).await?;
         let last: RefCell<Option<Envelope>> = RefCell::new(None);
         let sign = |_now: u64| {
             let tx = uuid_v4(self.env.entropy.as_ref());
@@ -117,17 +157,27 @@ impl<T: Transport> Client<T> {
         };
         let parse = |resp: &crate::core::request::HttpResponse| {
             let envelope = parse_envelope(resp)?;
-            let result = result_json(prepared.op, &envelope.body()?).map_err(|e| e.with_status(resp.status))?;
+            let result = result_json(prepared.op, &envelope.body()?)
+                .map_err(|e| e.with_status(resp.status))?;
             *last.borrow_mut() = Some(envelope);
             Ok(result)
         };
-        let mut result = self.exchange(VENDOR, prepared.op.is_idempotent(), sign, parse, delivery).await?;
-        let Some(envelope) = last.into_inner() else { return Ok(result) };
+        let mut result = self
+            .exchange(VENDOR, prepared.op.is_idempotent(), sign, parse, delivery)
+            .await?;
+        let Some(envelope) = last.into_inner() else {
+            return Ok(result);
+        };
         match f.config.verify {
             VerifyPolicy::Off => Ok(result),
             VerifyPolicy::Log => {
                 let verifier = self.freemud_verifier(f).await?;
-                let status = check(verifier.as_deref(), &envelope.canonical, envelope.sign.as_deref()).await;
+                let status = check(
+                    verifier.as_deref(),
+                    &envelope.canonical,
+                    envelope.sign.as_deref(),
+                )
+                .await;
                 if let Json::Object(pairs) = &mut result {
                     pairs.push(("_signature".to_string(), Json::str(status.as_str())));
                 }
@@ -135,7 +185,13 @@ impl<T: Transport> Client<T> {
             }
             VerifyPolicy::Enforce => {
                 let verifier = self.freemud_verifier(f).await?;
-                match check(verifier.as_deref(), &envelope.canonical, envelope.sign.as_deref()).await {
+                match check(
+                    verifier.as_deref(),
+                    &envelope.canonical,
+                    envelope.sign.as_deref(),
+                )
+                .await
+                {
                     SignatureStatus::Valid => Ok(result),
                     status => {
                         let what = if prepared.op.changes_points() {
@@ -143,8 +199,11 @@ impl<T: Transport> Client<T> {
                         } else {
                             ""
                         };
-                        Err(Error::new(ErrorCode::Signature, format!("Freemud reply signature is {}{what}", status.as_str()))
-                            .with_vendor(VENDOR))
+                        Err(Error::new(
+                            ErrorCode::Signature,
+                            format!("Freemud reply signature is {}{what}", status.as_str()),
+                        )
+                        .with_vendor(VENDOR))
                     }
                 }
             }
@@ -160,30 +219,49 @@ impl<T: Transport> Client<T> {
 /// `{event: {type, data}, verified, signature, transactionId, ack, ackBody}`
 /// where `ackBody` is the exact text to answer with. A malformed push, a push
 /// for another merchant, or (under `enforce`) a bad signature is `callback_invalid`.
-pub async fn verify_callback(config: &Json, body: &[u8], transaction_id: Option<&str>, env: &Env) -> Result<Json> {
+pub async fn verify_callback(
+    config: &Json,
+    body: &[u8],
+    transaction_id: Option<&str>,
+    env: &Env,
+) -> Result<Json> {
     let cc = CallbackConfig::from_json(config)?;
     let cb = callback::parse(body)?;
     if cb.partner_id != cc.partner_id || cb.app_id != cc.app_id {
-        return Err(Error::new(ErrorCode::CallbackInvalid, "Freemud callback is for another partnerId/appId").with_vendor(VENDOR));
+        return Err(Error::new(
+            ErrorCode::CallbackInvalid,
+            "Freemud callback is for another partnerId/appId",
+        )
+        .with_vendor(VENDOR));
     }
     let status = match (cc.verify, &cc.platform_public_key_spki) {
         (VerifyPolicy::Off, _) | (_, None) => SignatureStatus::Unchecked,
         (_, Some(spki)) => {
             let rsa = env.rsa.as_ref().ok_or_else(no_rsa)?;
             let verifier = rsa.verifier(spki).await.map_err(|e| {
-                Error::config(format!("the platform refused `platformPublicKey` ({})", e.code)).with_vendor(VENDOR)
+                Error::config(format!(
+                    "the platform refused `platformPublicKey` ({})",
+                    e.code
+                ))
+                .with_vendor(VENDOR)
             })?;
             check(Some(verifier.as_ref()), &cb.canonical, cb.sign.as_deref()).await
         }
     };
     if cc.verify == VerifyPolicy::Enforce && status != SignatureStatus::Valid {
-        return Err(Error::new(ErrorCode::CallbackInvalid, format!("Freemud callback signature is {}", status.as_str()))
-            .with_vendor(VENDOR));
+        return Err(Error::new(
+            ErrorCode::CallbackInvalid,
+            format!("Freemud callback signature is {}", status.as_str()),
+        )
+        .with_vendor(VENDOR));
     }
     let ack = callback::ack();
     Ok(Json::object([
         ("event", Some(cb.event.to_json())),
-        ("verified", Some(Json::Bool(status == SignatureStatus::Valid))),
+        (
+            "verified",
+            Some(Json::Bool(status == SignatureStatus::Valid)),
+        ),
         ("signature", Some(Json::str(status.as_str()))),
         ("transactionId", transaction_id.map(Json::str)),
         ("ackBody", Some(Json::str(ack.to_json_string()))),

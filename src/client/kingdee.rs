@@ -11,7 +11,9 @@ use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::retry::Delivery;
-use crate::vendors::kingdee::response::{is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization};
+use crate::vendors::kingdee::response::{
+    is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
+};
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
 use std::cell::{Cell, RefCell};
 
@@ -50,7 +52,11 @@ impl KingdeeState {
     }
 
     fn valid_session(&self, now: u64) -> Option<Session> {
-        self.session.borrow().as_ref().filter(|s| now.saturating_add(TOKEN_MARGIN_MS) < s.token.expires_ms).cloned()
+        self.session
+            .borrow()
+            .as_ref()
+            .filter(|s| now.saturating_add(TOKEN_MARGIN_MS) < s.token.expires_ms)
+            .cloned()
     }
 }
 
@@ -66,13 +72,19 @@ pub(super) fn delivery(e: &Error) -> Delivery {
 }
 
 impl<T: Transport> Client<T> {
-    pub(super) async fn kingdee_call(&self, k: &KingdeeState, op: &str, params: &Json) -> Result<Json> {
+    pub(super) async fn kingdee_call(
+        &self,
+        k: &KingdeeState,
+        op: &str,
+        params: &Json,
+    ) -> Result<Json> {
         let prepared = kingdee::prepare(&k.config, op, params)?;
         let data = self.kingdee_send(k, &prepared).await?;
         let result = kingdee::result_json(prepared.op, &data)?;
         // A token fetched through `call` also primes the cache.
         if prepared.op == kingdee::ops::Operation::KingdeeAuthToken {
-            if let (Ok(token), Some(domain)) = (AppToken::from_data(&data), k.config.domain.clone()) {
+            if let (Ok(token), Some(domain)) = (AppToken::from_data(&data), k.config.domain.clone())
+            {
                 *k.session.borrow_mut() = Some(Session { token, domain });
             }
         }
@@ -93,14 +105,17 @@ impl<T: Transport> Client<T> {
                     refreshed = true;
                     // Drop the token only if it is still the one that failed.
                     let mut s = k.session.borrow_mut();
-                    if s.as_ref().is_some_and(|cur| cur.token.token == session.token.token) {
+                    if s.as_ref()
+                        .is_some_and(|cur| cur.token.token == session.token.token)
+                    {
                         *s = None;
                     }
                 }
                 Err(mut e) if is_token_error(&e) => {
                     e.code = ErrorCode::Auth;
                     e.retryable = false;
-                    e.message = format!("Kingdee refused a freshly issued app-token: {}", e.message);
+                    e.message =
+                        format!("Kingdee refused a freshly issued app-token: {}", e.message);
                     return Err(e);
                 }
                 other => return other,
@@ -109,17 +124,30 @@ impl<T: Transport> Client<T> {
     }
 
     /// One signed call with retries by policy; no token logic.
-    async fn kingdee_exchange(&self, k: &KingdeeState, prepared: &Prepared, session: Option<&Session>) -> Result<Json> {
+    async fn kingdee_exchange(
+        &self,
+        k: &KingdeeState,
+        prepared: &Prepared,
+        session: Option<&Session>,
+    ) -> Result<Json> {
         let sign = |now: u64| {
             let attempt = Attempt {
                 timestamp_ms: now,
-                nonce: random_in(self.env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string(),
+                nonce: random_in(self.env.entropy.as_ref(), 1_000_000_000, 9_999_999_999)
+                    .to_string(),
                 app_token: session.map(|s| s.token.token.clone()),
                 domain: session.map(|s| s.domain.clone()),
             };
             kingdee::sign_request(&k.config, prepared, &attempt).to_http()
         };
-        self.exchange(VENDOR, prepared.op.is_idempotent(), sign, parse_envelope, delivery).await
+        self.exchange(
+            VENDOR,
+            prepared.op.is_idempotent(),
+            sign,
+            parse_envelope,
+            delivery,
+        )
+        .await
     }
 
     /// A valid session, refreshing it if needed; concurrent callers share one refresh.
@@ -170,7 +198,11 @@ impl<T: Transport> Client<T> {
                     *k.session.borrow_mut() = Some(session.clone());
                     return Ok(session);
                 }
-                Err(e) if is_authorization_error(&e) && k.config.outer_instance_id.is_some() && !repulled => {
+                Err(e)
+                    if is_authorization_error(&e)
+                        && k.config.outer_instance_id.is_some()
+                        && !repulled =>
+                {
                     // appSecret rotated: pull the authorisation again, once.
                     repulled = true;
                     *k.authorization.borrow_mut() = None;
@@ -186,11 +218,16 @@ impl<T: Transport> Client<T> {
         }
         let auth = match &k.config.outer_instance_id {
             Some(id) => {
-                let data = self.kingdee_exchange(k, &Prepared::push_app_authorize(id), None).await?;
+                let data = self
+                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None)
+                    .await?;
                 Authorization::from_data(&data)?
             }
             None => k.config.static_authorization().ok_or_else(|| {
-                Error::config("Kingdee needs `outerInstanceId`, or `appKey` + `appSecret` + `domain`").with_vendor(VENDOR)
+                Error::config(
+                    "Kingdee needs `outerInstanceId`, or `appKey` + `appSecret` + `domain`",
+                )
+                .with_vendor(VENDOR)
             })?,
         };
         *k.authorization.borrow_mut() = Some(auth.clone());

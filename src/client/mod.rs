@@ -11,12 +11,12 @@ use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpRequest, HttpResponse};
+use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
-use crate::core::rsa::RsaProvider;
 use std::cell::Cell;
 
 /// Why a transport could not deliver a request or read its reply.
@@ -30,8 +30,14 @@ pub struct TransportError {
 
 impl TransportError {
     fn into_error(self, vendor: &'static str) -> Error {
-        let code = if self.timeout { ErrorCode::Timeout } else { ErrorCode::Network };
-        Error::new(code, self.message).with_vendor(vendor).retryable(true)
+        let code = if self.timeout {
+            ErrorCode::Timeout
+        } else {
+            ErrorCode::Network
+        };
+        Error::new(code, self.message)
+            .with_vendor(vendor)
+            .retryable(true)
     }
 }
 
@@ -57,7 +63,11 @@ pub struct Env {
 impl Env {
     /// An environment from a clock and a random source, without RSA.
     pub fn new(clock: Box<dyn Clock>, entropy: Box<dyn Entropy>) -> Env {
-        Env { clock, entropy, rsa: None }
+        Env {
+            clock,
+            entropy,
+            rsa: None,
+        }
     }
 
     /// Adds an RSA provider.
@@ -69,11 +79,16 @@ impl Env {
     /// The system clock and OS randomness (native targets).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn system() -> Env {
-        Env::new(Box::new(crate::core::clock::SystemClock), Box::new(crate::core::clock::OsEntropy))
+        Env::new(
+            Box::new(crate::core::clock::SystemClock),
+            Box::new(crate::core::clock::OsEntropy),
+        )
     }
 }
 
 /// The vendor a client talks to, with its configuration and state.
+/// (One per client: the variants' sizes do not matter.)
+#[allow(clippy::large_enum_variant)]
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
     Freemud(freemud::FreemudState),
@@ -91,7 +106,10 @@ pub struct Client<T: Transport> {
 
 impl<T: Transport> std::fmt::Debug for Client<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("vendor", &self.vendor_name()).field("policy", &self.policy).finish()
+        f.debug_struct("Client")
+            .field("vendor", &self.vendor_name())
+            .field("policy", &self.policy)
+            .finish()
     }
 }
 
@@ -99,11 +117,25 @@ impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in DESIGN.md).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match vendors::vendor_of(config)? {
-            "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(vendors::kingdee::Config::from_json(config)?)),
-            "freemud" => VendorClient::Freemud(freemud::FreemudState::new(vendors::freemud::Config::from_json(config)?)),
-            other => return Err(Error::unsupported(format!("vendor `{other}` is not available in this build"))),
+            "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(
+                vendors::kingdee::Config::from_json(config)?,
+            )),
+            "freemud" => VendorClient::Freemud(freemud::FreemudState::new(
+                vendors::freemud::Config::from_json(config)?,
+            )),
+            other => {
+                return Err(Error::unsupported(format!(
+                    "vendor `{other}` is not available in this build"
+                )))
+            }
         };
-        Ok(Client { transport, env, policy: RetryPolicy::default(), vendor, skew_ms: Cell::new(0) })
+        Ok(Client {
+            transport,
+            env,
+            policy: RetryPolicy::default(),
+            vendor,
+            skew_ms: Cell::new(0),
+        })
     }
 
     /// Replaces the retry policy.
@@ -146,7 +178,14 @@ impl<T: Transport> Client<T> {
     /// Sends one signed request per attempt until success or the policy stops.
     /// `sign` builds the request for an attempt; `parse` reads a reply;
     /// `delivery` says whether an error proves the vendor did nothing.
-    async fn exchange<S, P, D>(&self, vendor: &'static str, idempotent: bool, sign: S, parse: P, delivery: D) -> Result<Json>
+    async fn exchange<S, P, D>(
+        &self,
+        vendor: &'static str,
+        idempotent: bool,
+        sign: S,
+        parse: P,
+        delivery: D,
+    ) -> Result<Json>
     where
         S: Fn(u64) -> HttpRequest,
         P: Fn(&HttpResponse) -> Result<Json>,
@@ -165,7 +204,14 @@ impl<T: Transport> Client<T> {
                 Err(e) => e,
             };
             let delivered = delivery(&err);
-            match decide(&self.policy, attempt, &err, idempotent, delivered, self.jitter()) {
+            match decide(
+                &self.policy,
+                attempt,
+                &err,
+                idempotent,
+                delivered,
+                self.jitter(),
+            ) {
                 Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(err));

@@ -17,7 +17,10 @@ impl Clock for SharedClock {
     }
 }
 
-fn kingdee(transport: ScriptedTransport, outer: bool) -> (Client<ScriptedTransport>, Rc<ManualClock>) {
+fn kingdee(
+    transport: ScriptedTransport,
+    outer: bool,
+) -> (Client<ScriptedTransport>, Rc<ManualClock>) {
     let cfg = if outer {
         r#"{"vendor":"kingdee","clientId":"1","clientSecret":"test-client-secret","outerInstanceId":"42","baseUrl":"http://sim/kingdee"}"#
     } else {
@@ -27,18 +30,29 @@ fn kingdee(transport: ScriptedTransport, outer: bool) -> (Client<ScriptedTranspo
     let c = Client::new(
         &Json::parse(cfg).unwrap(),
         transport,
-        Env::new(Box::new(SharedClock(clock.clone())), Box::new(TestEntropy(std::cell::Cell::new(9)))),
+        Env::new(
+            Box::new(SharedClock(clock.clone())),
+            Box::new(TestEntropy(std::cell::Cell::new(9))),
+        ),
     )
     .unwrap();
     (c, clock)
 }
 
 fn authorize() -> Reply {
-    Reply::json(200, r#"{"code":200,"msg":"ok","data":[{"appKey":"old","appSecret":"x","domain":"https://old","status":0},{"appKey":"k","appSecret":"test-app-secret","domain":"https://tf.jdy.com","status":1}]}"#)
+    Reply::json(
+        200,
+        r#"{"code":200,"msg":"ok","data":[{"appKey":"old","appSecret":"x","domain":"https://old","status":0},{"appKey":"k","appSecret":"test-app-secret","domain":"https://tf.jdy.com","status":1}]}"#,
+    )
 }
 
 fn token(t: &str, expires: u64) -> Reply {
-    Reply::json(200, &format!(r#"{{"errcode":0,"description":"成功","data":{{"app-token":"{t}","expires":{expires}}}}}"#))
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"errcode":0,"description":"成功","data":{{"app-token":"{t}","expires":{expires}}}}}"#
+        ),
+    )
 }
 
 fn ok() -> Reply {
@@ -68,7 +82,10 @@ fn first_call_fetches_token_second_reuses_it() {
     assert_eq!(c.transport().count(AUTH), 1);
     assert_eq!(sent[2].header("app-token"), Some("tok-1"));
     assert_eq!(sent[3].header("app-token"), Some("tok-1"));
-    assert_eq!(sent[3].header("X-GW-Router-Addr"), Some("https://tf.jdy.com"));
+    assert_eq!(
+        sent[3].header("X-GW-Router-Addr"),
+        Some("https://tf.jdy.com")
+    );
     assert!(sent[1].url.contains("app_key=k&app_signature="));
 }
 
@@ -84,7 +101,10 @@ fn token_refreshes_before_expiry() {
     clock.advance(6 * 60_000); // now inside the 5-minute margin
     block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap();
     assert_eq!(c.kingdee_token_calls(), 2);
-    assert_eq!(c.transport().sent.borrow()[3].header("app-token"), Some("tok-2"));
+    assert_eq!(
+        c.transport().sent.borrow()[3].header("app-token"),
+        Some("tok-2")
+    );
 }
 
 const ADJUST_PATH: &str = "/jdy/v2/ls/integral_adjust";
@@ -121,7 +141,13 @@ fn second_token_failure_surfaces_as_auth() {
 fn rotated_app_secret_repulls_authorization_once() {
     let t = ScriptedTransport::new()
         .then(AUTH, authorize())
-        .then(TOKEN, Reply::json(200, r#"{"errcode":1030002006,"description":"授权密钥校验失败"}"#))
+        .then(
+            TOKEN,
+            Reply::json(
+                200,
+                r#"{"errcode":1030002006,"description":"授权密钥校验失败"}"#,
+            ),
+        )
         .then(AUTH, authorize())
         .then(TOKEN, token("tok-1", NOW + 86_400_000))
         .then(ADJUST, ok());
@@ -133,7 +159,11 @@ fn rotated_app_secret_repulls_authorization_once() {
 #[test]
 fn invalid_input_sends_nothing() {
     let (c, _) = kingdee(ScriptedTransport::new(), false);
-    let e = block_on(c.call(ADJUST_PATH, &Json::parse(r#"{"mobile":"13800138000","integral":0,"operation":5}"#).unwrap())).unwrap_err();
+    let e = block_on(c.call(
+        ADJUST_PATH,
+        &Json::parse(r#"{"mobile":"13800138000","integral":0,"operation":5}"#).unwrap(),
+    ))
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
     let e = block_on(c.call("/jdy/v2/ls/nope", &Json::Null)).unwrap_err();
     assert_eq!(e.code, ErrorCode::Unsupported);
@@ -146,7 +176,10 @@ fn reads_are_retried_on_5xx_with_backoff() {
         .then(TOKEN, token("tok-1", NOW + 86_400_000))
         .then("integral_record", Reply::json(503, "busy"))
         .then("integral_record", Reply::network())
-        .then("integral_record", Reply::json(200, r#"{"errcode":0,"data":{"count":"0","rows":[]}}"#));
+        .then(
+            "integral_record",
+            Reply::json(200, r#"{"errcode":0,"data":{"count":"0","rows":[]}}"#),
+        );
     let (c, _) = kingdee(t, false);
     let page = block_on(c.call("/jdy/v2/ls/integral_record", &Json::Null)).unwrap();
     assert_eq!(page.get("count").and_then(Json::as_i64_lenient), Some(0));
@@ -155,7 +188,9 @@ fn reads_are_retried_on_5xx_with_backoff() {
 
 #[test]
 fn adjust_is_not_repeated_after_a_lost_reply() {
-    let t = ScriptedTransport::new().then(TOKEN, token("tok-1", NOW + 86_400_000)).then(ADJUST, Reply::network());
+    let t = ScriptedTransport::new()
+        .then(TOKEN, token("tok-1", NOW + 86_400_000))
+        .then(ADJUST, Reply::network());
     let (c, _) = kingdee(t, false);
     let e = block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap_err();
     assert_eq!(e.code, ErrorCode::OutcomeUnknown);
@@ -166,7 +201,10 @@ fn adjust_is_not_repeated_after_a_lost_reply() {
 fn adjust_is_retried_when_the_gateway_refused_it() {
     let t = ScriptedTransport::new()
         .then(TOKEN, token("tok-1", NOW + 86_400_000))
-        .then(ADJUST, Reply::with_headers(429, &[("Retry-After", "1")], ""))
+        .then(
+            ADJUST,
+            Reply::with_headers(429, &[("Retry-After", "1")], ""),
+        )
         .then(ADJUST, ok());
     let (c, _) = kingdee(t, false);
     block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap();
@@ -175,7 +213,13 @@ fn adjust_is_retried_when_the_gateway_refused_it() {
 
 #[test]
 fn malformed_replies_are_errors_not_panics() {
-    for body in ["not json", "[]", r#"{"errcode":0}"#, r#"{"errcode":0,"data":{"rows":"x"}}"#, r#"{"errcode":"zero"}"#] {
+    for body in [
+        "not json",
+        "[]",
+        r#"{"errcode":0}"#,
+        r#"{"errcode":0,"data":{"rows":"x"}}"#,
+        r#"{"errcode":"zero"}"#,
+    ] {
         let t = ScriptedTransport::new()
             .then(TOKEN, token("tok-1", NOW + 86_400_000))
             .then("integral_record", Reply::json(200, body));

@@ -32,13 +32,22 @@ pub fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
 
 /// Lower-case hex.
 pub fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
+        out.push(hex_digit(b >> 4, false));
+        out.push(hex_digit(b & 15, false));
     }
     out
+}
+
+/// The hex digit for the low four bits of `n`.
+pub fn hex_digit(n: u8, upper: bool) -> char {
+    let n = n & 15;
+    char::from(match (n, upper) {
+        (0..=9, _) => b'0' + n,
+        (_, true) => b'A' + n - 10,
+        (_, false) => b'a' + n - 10,
+    })
 }
 
 /// Standard base64 with `=` padding and no line breaks.
@@ -59,7 +68,10 @@ mod tests {
     #[test]
     fn rfc4231_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(hex_lower(&mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            hex_lower(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

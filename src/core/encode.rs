@@ -3,6 +3,8 @@
 //! Vendors disagree on which bytes are left alone, so the encoder takes the set
 //! of kept punctuation as data. Everything is UTF-8; hex is upper case.
 
+use crate::core::crypto::hex_digit;
+
 /// How a space is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Space {
@@ -15,7 +17,6 @@ pub enum Space {
 /// Percent-encodes `s`: ASCII letters, digits and the bytes in `keep` stay,
 /// a space follows `space`, every other byte becomes `%XX` (upper-case hex).
 pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3);
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || keep.contains(&b) {
@@ -24,8 +25,8 @@ pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
             out.push('+');
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            out.push(hex_digit(b >> 4, true));
+            out.push(hex_digit(b & 15, true));
         }
     }
     out

@@ -64,10 +64,16 @@ impl SignedRequest {
             (
                 "headers",
                 Some(Json::Object(
-                    self.headers.iter().map(|(k, v)| (k.clone(), Json::str(v))).collect(),
+                    self.headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Json::str(v)))
+                        .collect(),
                 )),
             ),
-            ("body", Some(self.body.as_ref().map_or(Json::Null, Json::str))),
+            (
+                "body",
+                Some(self.body.as_ref().map_or(Json::Null, Json::str)),
+            ),
             ("stringToSign", Some(Json::str(&self.string_to_sign))),
         ])
     }
@@ -75,9 +81,14 @@ impl SignedRequest {
 
 /// Headers whose values are credentials, and are masked in `Debug` and logs.
 pub fn is_secret_header(name: &str) -> bool {
-    ["app-token", "access_token", "authorization", "x-api-signature"]
-        .iter()
-        .any(|s| name.eq_ignore_ascii_case(s))
+    [
+        "app-token",
+        "access_token",
+        "authorization",
+        "x-api-signature",
+    ]
+    .iter()
+    .any(|s| name.eq_ignore_ascii_case(s))
 }
 
 fn header_lookup<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -92,7 +103,16 @@ impl fmt::Debug for SignedRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "***" } else { v.as_str() }))
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    if is_secret_header(k) {
+                        "***"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
@@ -128,7 +148,14 @@ impl fmt::Debug for HttpRequest {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -173,7 +200,10 @@ mod tests {
         let req = SignedRequest {
             method: Method::Get,
             url: "https://x/y".into(),
-            headers: vec![("app-token".into(), "tok-secret".into()), ("X-Api-Nonce".into(), "1".into())],
+            headers: vec![
+                ("app-token".into(), "tok-secret".into()),
+                ("X-Api-Nonce".into(), "1".into()),
+            ],
             body: None,
             string_to_sign: String::new(),
         };
@@ -184,7 +214,11 @@ mod tests {
 
     #[test]
     fn retry_after_seconds() {
-        let r = HttpResponse { status: 429, headers: vec![("Retry-After".into(), "3".into())], body: vec![] };
+        let r = HttpResponse {
+            status: 429,
+            headers: vec![("Retry-After".into(), "3".into())],
+            body: vec![],
+        };
         assert_eq!(r.retry_after_ms(), Some(3000));
     }
 }

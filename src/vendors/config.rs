@@ -26,14 +26,18 @@ impl<'a> ConfigReader<'a> {
             Some(Json::String(s)) if s.is_empty() => Ok(None),
             Some(Json::String(s)) => Ok(Some(s.clone())),
             Some(Json::Number(n)) => Ok(Some(n.clone())),
-            Some(_) => Err(Error::config(format!("`{name}` must be a string")).with_vendor(self.vendor)),
+            Some(_) => {
+                Err(Error::config(format!("`{name}` must be a string")).with_vendor(self.vendor))
+            }
         }
     }
 
     /// A required string field.
     pub fn req(&self, name: &str) -> Result<String> {
-        self.opt(name)?
-            .ok_or_else(|| Error::config(format!("`{name}` is required for {}", self.vendor)).with_vendor(self.vendor))
+        self.opt(name)?.ok_or_else(|| {
+            Error::config(format!("`{name}` is required for {}", self.vendor))
+                .with_vendor(self.vendor)
+        })
     }
 
     /// An optional boolean field.
@@ -41,7 +45,10 @@ impl<'a> ConfigReader<'a> {
         match self.obj.get_present(name) {
             None => Ok(None),
             Some(Json::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(Error::config(format!("`{name}` must be true or false")).with_vendor(self.vendor)),
+            Some(_) => {
+                Err(Error::config(format!("`{name}` must be true or false"))
+                    .with_vendor(self.vendor))
+            }
         }
     }
 
@@ -49,12 +56,18 @@ impl<'a> ConfigReader<'a> {
     pub fn base_url(&self, default: Option<&str>) -> Result<String> {
         let url = match self.opt("baseUrl")? {
             Some(u) => u,
-            None => default
-                .map(str::to_string)
-                .ok_or_else(|| Error::config(format!("`baseUrl` is required for {}", self.vendor)).with_vendor(self.vendor))?,
+            None => default.map(str::to_string).ok_or_else(|| {
+                Error::config(format!("`baseUrl` is required for {}", self.vendor))
+                    .with_vendor(self.vendor)
+            })?,
         };
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(['?', '#', ' ']) {
-            return Err(Error::config("`baseUrl` must be an http(s) URL without query or fragment").with_vendor(self.vendor));
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(['?', '#', ' '])
+        {
+            return Err(Error::config(
+                "`baseUrl` must be an http(s) URL without query or fragment",
+            )
+            .with_vendor(self.vendor));
         }
         Ok(url.trim_end_matches('/').to_string())
     }
@@ -62,14 +75,21 @@ impl<'a> ConfigReader<'a> {
 
 /// Whether a base URL points at this machine (for dev-only switches).
 pub fn is_loopback_url(url: &str) -> bool {
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or("");
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or("");
     let host_port = rest.split('/').next().unwrap_or("");
     let host = if let Some(v6) = host_port.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
     } else {
         host_port.split(':').next().unwrap_or("")
     };
-    host == "localhost" || host == "::1" || host.parse::<core::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+    host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<core::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback())
 }
 
 #[cfg(test)]

@@ -13,12 +13,13 @@ pub const VENDORS: [&str; 3] = ["kingdee", "freemud", "qimai"];
 
 /// Reads `config.vendor`.
 pub fn vendor_of(config: &Json) -> Result<&'static str> {
-    let name = config
-        .get("vendor")
-        .and_then(Json::as_str)
-        .ok_or_else(|| Error::config("config.vendor is required: one of kingdee, freemud, qimai"))?;
-    VENDORS
-        .into_iter()
-        .find(|v| *v == name)
-        .ok_or_else(|| Error::config(format!("unknown vendor `{}`: expected kingdee, freemud or qimai", crate::core::error::scrub(name, 40))))
+    let name = config.get("vendor").and_then(Json::as_str).ok_or_else(|| {
+        Error::config("config.vendor is required: one of kingdee, freemud, qimai")
+    })?;
+    VENDORS.into_iter().find(|v| *v == name).ok_or_else(|| {
+        Error::config(format!(
+            "unknown vendor `{}`: expected kingdee, freemud or qimai",
+            crate::core::error::scrub(name, 40)
+        ))
+    })
 }

@@ -27,7 +27,11 @@ impl<'a> Params<'a> {
 
     /// The raw value of `name`, treating `null` as absent.
     pub fn get(&self, name: &str) -> Option<&'a Json> {
-        self.obj.iter().find(|(k, _)| k == name).map(|(_, v)| v).filter(|v| !v.is_null())
+        self.obj
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
 
     /// The names present.
@@ -48,7 +52,9 @@ impl<'a> Params<'a> {
     /// An optional non-empty string field.
     pub fn opt_nonempty(&self, name: &str) -> Result<Option<String>> {
         match self.opt_str(name)? {
-            Some(s) if s.trim().is_empty() => Err(Error::invalid_input(format!("`{name}` must not be empty"))),
+            Some(s) if s.trim().is_empty() => {
+                Err(Error::invalid_input(format!("`{name}` must not be empty")))
+            }
             other => Ok(other),
         }
     }
@@ -78,7 +84,9 @@ impl<'a> Params<'a> {
     /// An optional integer within `[lo, hi]`.
     pub fn opt_int_in(&self, name: &str, lo: i64, hi: i64) -> Result<Option<i64>> {
         match self.opt_int(name)? {
-            Some(n) if n < lo || n > hi => Err(Error::invalid_input(format!("`{name}` must be between {lo} and {hi}"))),
+            Some(n) if n < lo || n > hi => Err(Error::invalid_input(format!(
+                "`{name}` must be between {lo} and {hi}"
+            ))),
             other => Ok(other),
         }
     }
@@ -86,7 +94,10 @@ impl<'a> Params<'a> {
     /// Refuses any field not in `known`, so a typo is caught rather than ignored.
     pub fn only(&self, known: &[&str]) -> Result<()> {
         match self.names().find(|n| !known.contains(n)) {
-            Some(n) => Err(Error::invalid_input(format!("unknown parameter `{n}`; expected one of: {}", known.join(", ")))),
+            Some(n) => Err(Error::invalid_input(format!(
+                "unknown parameter `{n}`; expected one of: {}",
+                known.join(", ")
+            ))),
             None => Ok(()),
         }
     }
@@ -124,8 +135,22 @@ pub fn is_datetime(s: &str) -> bool {
         return false;
     }
     matches!(
-        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16), num(17..19)),
-        (Some(_), Some(1..=12), Some(1..=31), Some(0..=23), Some(0..=59), Some(0..=59))
+        (
+            num(0..4),
+            num(5..7),
+            num(8..10),
+            num(11..13),
+            num(14..16),
+            num(17..19)
+        ),
+        (
+            Some(_),
+            Some(1..=12),
+            Some(1..=31),
+            Some(0..=23),
+            Some(0..=59),
+            Some(0..=59)
+        )
     )
 }
 
@@ -135,15 +160,34 @@ mod tests {
 
     #[test]
     fn strict_integers() {
-        for (j, want) in [("12", Some(12)), ("\"-3\"", Some(-3)), ("1.5", None), ("1e3", None), ("\"\"", None), ("\"1 \"", None), ("true", None), ("99999999999999999999", None)] {
-            assert_eq!(Json::parse(j).ok().as_ref().and_then(strict_int), want, "{j}");
+        for (j, want) in [
+            ("12", Some(12)),
+            ("\"-3\"", Some(-3)),
+            ("1.5", None),
+            ("1e3", None),
+            ("\"\"", None),
+            ("\"1 \"", None),
+            ("true", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(
+                Json::parse(j).ok().as_ref().and_then(strict_int),
+                want,
+                "{j}"
+            );
         }
     }
 
     #[test]
     fn datetimes() {
         assert!(is_datetime("2024-01-31 23:59:59"));
-        for bad in ["2024-01-31", "2024-13-01 00:00:00", "2024-01-01T00:00:00", "2024-01-01 24:00:00", "２０２４-01-01 00:00:00"] {
+        for bad in [
+            "2024-01-31",
+            "2024-13-01 00:00:00",
+            "2024-01-01T00:00:00",
+            "2024-01-01 24:00:00",
+            "２０２４-01-01 00:00:00",
+        ] {
             assert!(!is_datetime(bad), "{bad}");
         }
     }

@@ -26,7 +26,9 @@ fn body_bytes(body: &JsValue) -> Result<Vec<u8>> {
     if body.is_instance_of::<js_sys::Uint8Array>() || body.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(js_sys::Uint8Array::new(body).to_vec());
     }
-    Err(Error::invalid_input("request.body must be a string, Uint8Array or ArrayBuffer (the exact bytes received)"))
+    Err(Error::invalid_input(
+        "request.body must be a string, Uint8Array or ArrayBuffer (the exact bytes received)",
+    ))
 }
 
 /// A header of a plain object or a `Headers`, case-insensitively.
@@ -36,7 +38,10 @@ fn header_value(headers: &JsValue, name: &str) -> Option<String> {
     }
     let getter = get(headers, "get");
     if let Some(f) = getter.dyn_ref::<Function>() {
-        return f.call1(headers, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+        return f
+            .call1(headers, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string());
     }
     let keys = js_sys::Object::keys(headers.unchecked_ref::<js_sys::Object>());
     keys.iter()
@@ -68,15 +73,19 @@ pub fn verify_callback(config: JsValue, request: JsValue, options: JsValue) -> P
     };
     future_to_promise(async move {
         let env = env();
-        let out = verify_callback_rs(&config, &body, tx.as_deref(), &env).await.map_err(error::to_js)?;
+        let out = verify_callback_rs(&config, &body, tx.as_deref(), &env)
+            .await
+            .map_err(error::to_js)?;
         to_js(&out).map_err(error::to_js)
     })
 }
 
 fn operation_name(op: &JsValue) -> Result<String> {
-    op.as_string()
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::invalid_input("operation must be a non-empty string, e.g. \"/jdy/v2/ls/integral_adjust\""))
+    op.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
+        Error::invalid_input(
+            "operation must be a non-empty string, e.g. \"/jdy/v2/ls/integral_adjust\"",
+        )
+    })
 }
 
 fn reject(e: Error) -> Promise {
@@ -86,7 +95,12 @@ fn reject(e: Error) -> Promise {
 /// Builds and signs a request without sending it. Resolves to
 /// `{ method, url, headers, body, stringToSign }`.
 #[wasm_bindgen(js_name = buildRequest)]
-pub fn build_request(config: JsValue, operation: JsValue, params: JsValue, options: JsValue) -> Promise {
+pub fn build_request(
+    config: JsValue,
+    operation: JsValue,
+    params: JsValue,
+    options: JsValue,
+) -> Promise {
     let prepared = (|| -> Result<_> {
         Ok((
             from_js(&config, "config")?,
@@ -101,7 +115,9 @@ pub fn build_request(config: JsValue, operation: JsValue, params: JsValue, optio
     };
     future_to_promise(async move {
         let env = env();
-        let req = dry_run(&config, &op, &params, &options, &env).await.map_err(error::to_js)?;
+        let req = dry_run(&config, &op, &params, &options, &env)
+            .await
+            .map_err(error::to_js)?;
         to_js(&req.to_json()).map_err(error::to_js)
     })
 }
@@ -129,7 +145,9 @@ fn optional_number(options: &JsValue, key: &str, lo: f64, hi: f64) -> Result<Opt
     }
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && n >= lo && n <= hi => Ok(Some(n)),
-        _ => Err(Error::invalid_input(format!("options.{key} must be an integer between {lo} and {hi}"))),
+        _ => Err(Error::invalid_input(format!(
+            "options.{key} must be an integer between {lo} and {hi}"
+        ))),
     }
 }
 
@@ -148,15 +166,21 @@ impl JsClient {
         }
         let transport = FetchTransport {
             fetch: optional_function(options, "fetch")?,
-            timeout_ms: optional_number(options, "timeoutMs", 1.0, 600_000.0)?.map_or(15_000, |n| n as u32),
-            hooks: Hooks { on_request: optional_function(options, "onRequest")?, on_response: optional_function(options, "onResponse")? },
+            timeout_ms: optional_number(options, "timeoutMs", 1.0, 600_000.0)?
+                .map_or(15_000, |n| n as u32),
+            hooks: Hooks {
+                on_request: optional_function(options, "onRequest")?,
+                on_response: optional_function(options, "onResponse")?,
+            },
         };
         let mut policy = RetryPolicy::default();
         if let Some(r) = optional_number(options, "retries", 0.0, 10.0)? {
             policy.max_attempts = r as u32 + 1;
         }
         let client = Client::new(&config, transport, env())?.with_policy(policy);
-        Ok(JsClient { inner: Rc::new(client) })
+        Ok(JsClient {
+            inner: Rc::new(client),
+        })
     }
 
     /// The vendor this client talks to.
@@ -167,7 +191,8 @@ impl JsClient {
 
     /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
     pub fn call(&self, operation: JsValue, params: JsValue) -> Promise {
-        let input = (|| -> Result<_> { Ok((operation_name(&operation)?, from_js(&params, "params")?)) })();
+        let input =
+            (|| -> Result<_> { Ok((operation_name(&operation)?, from_js(&params, "params")?)) })();
         let (op, params) = match input {
             Ok(v) => v,
             Err(e) => return reject(e),

@@ -14,13 +14,18 @@ pub fn from_js(value: &JsValue, what: &str) -> Result<Json> {
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::invalid_input(format!("{what} cannot be serialised as JSON (BigInt or a cycle?)")))?;
+        .ok_or_else(|| {
+            Error::invalid_input(format!(
+                "{what} cannot be serialised as JSON (BigInt or a cycle?)"
+            ))
+        })?;
     Json::parse(&text).map_err(|_| Error::invalid_input(format!("{what} is not valid JSON data")))
 }
 
 /// A JS value from JSON.
 pub fn to_js(json: &Json) -> Result<JsValue> {
-    js_sys::JSON::parse(&json.to_json_string()).map_err(|_| Error::parse("internal: result is not valid JSON"))
+    js_sys::JSON::parse(&json.to_json_string())
+        .map_err(|_| Error::parse("internal: result is not valid JSON"))
 }
 
 /// Reads a property of a JS object without throwing.

@@ -53,7 +53,10 @@ pub struct FetchTransport {
 }
 
 fn transport_error(timeout: bool, message: &str) -> TransportError {
-    TransportError { timeout, message: message.to_string() }
+    TransportError {
+        timeout,
+        message: message.to_string(),
+    }
 }
 
 /// The URL without its query: queries can carry credentials (`app_signature`).
@@ -76,17 +79,30 @@ impl FetchTransport {
     fn request_event(req: &HttpRequest) -> Object {
         let event = Object::new();
         set(&event, "method", &JsValue::from_str(req.method.as_str()));
-        set(&event, "url", &JsValue::from_str(url_without_query(&req.url)));
+        set(
+            &event,
+            "url",
+            &JsValue::from_str(url_without_query(&req.url)),
+        );
         let headers = Object::new();
         for (k, v) in &req.headers {
-            let shown = if is_secret_header(k) { "***" } else { v.as_str() };
+            let shown = if is_secret_header(k) {
+                "***"
+            } else {
+                v.as_str()
+            };
             set(&headers, k, &JsValue::from_str(shown));
         }
         set(&event, "headers", &headers);
         event
     }
 
-    async fn send_inner(&self, req: &HttpRequest, aborted: &Rc<Cell<bool>>, controller: &Option<AbortController>) -> Result<HttpResponse, TransportError> {
+    async fn send_inner(
+        &self,
+        req: &HttpRequest,
+        aborted: &Rc<Cell<bool>>,
+        controller: &Option<AbortController>,
+    ) -> Result<HttpResponse, TransportError> {
         let init = Object::new();
         set(&init, "method", &JsValue::from_str(req.method.as_str()));
         let headers = Object::new();
@@ -106,8 +122,22 @@ impl FetchTransport {
                 .map(|v| Promise::resolve(&v)),
             None => global_fetch(&req.url, &init),
         }
-        .map_err(|_| transport_error(false, "fetch threw before sending (is fetch available here?)"))?;
-        let fail = |what: &str| transport_error(aborted.get(), &if aborted.get() { "request timed out".to_string() } else { what.to_string() });
+        .map_err(|_| {
+            transport_error(
+                false,
+                "fetch threw before sending (is fetch available here?)",
+            )
+        })?;
+        let fail = |what: &str| {
+            transport_error(
+                aborted.get(),
+                &if aborted.get() {
+                    "request timed out".to_string()
+                } else {
+                    what.to_string()
+                },
+            )
+        };
         let resp: FetchResponse = JsFuture::from(promise)
             .await
             .map_err(|_| fail("network error (connection refused, reset or blocked)"))?
@@ -122,10 +152,18 @@ impl FetchTransport {
                 }
             }
         }
-        let buffer = resp.array_buffer().map_err(|_| fail("could not read the reply body"))?;
-        let buffer = JsFuture::from(buffer).await.map_err(|_| fail("connection lost while reading the reply"))?;
+        let buffer = resp
+            .array_buffer()
+            .map_err(|_| fail("could not read the reply body"))?;
+        let buffer = JsFuture::from(buffer)
+            .await
+            .map_err(|_| fail("connection lost while reading the reply"))?;
         let body = Uint8Array::new(&buffer).to_vec();
-        Ok(HttpResponse { status, headers, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -149,7 +187,11 @@ impl Transport for FetchTransport {
             clear_timeout(&t);
         }
         let event = Self::request_event(&req);
-        set(&event, "durationMs", &JsValue::from_f64(js_sys::Date::now() - started));
+        set(
+            &event,
+            "durationMs",
+            &JsValue::from_f64(js_sys::Date::now() - started),
+        );
         match &result {
             Ok(r) => set(&event, "status", &JsValue::from(r.status)),
             Err(e) => set(&event, "error", &JsValue::from_str(&e.message)),

@@ -1,7 +1,13 @@
 //! Test support shared by the native Freemud tests: an `RsaProvider` over the
 //! RustCrypto `rsa` crate (a dev-dependency only; nothing RSA ships in jifen),
 //! and the vector files.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use jifen::core::error::{Error, Result};
 use jifen::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
@@ -32,7 +38,9 @@ impl RsaSigner for TestSigner {
 
 impl RsaVerifier for TestVerifier {
     fn verify<'a>(&'a self, msg: &'a [u8], sig: &'a [u8]) -> LocalFuture<'a, Result<bool>> {
-        let ok = Signature::try_from(sig).map(|s| self.0.verify(msg, &s).is_ok()).unwrap_or(false);
+        let ok = Signature::try_from(sig)
+            .map(|s| self.0.verify(msg, &s).is_ok())
+            .unwrap_or(false);
         Box::pin(async move { Ok(ok) })
     }
 }
@@ -65,10 +73,13 @@ pub fn vector(id: &str) -> Json {
 }
 
 pub fn s<'a>(j: &'a Json, key: &str) -> &'a str {
-    j.get(key).and_then(Json::as_str).unwrap_or_else(|| panic!("missing {key}"))
+    j.get(key)
+        .and_then(Json::as_str)
+        .unwrap_or_else(|| panic!("missing {key}"))
 }
 
 pub fn sim_accounts() -> Json {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sim/accounts.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sim/accounts.json")).unwrap();
     Json::parse(&text).unwrap().get("freemud").unwrap().clone()
 }

@@ -16,7 +16,11 @@ use crate::core::json::Json;
 const VENDOR: &str = "freemud";
 
 fn invalid(what: &str) -> Error {
-    Error::new(ErrorCode::CallbackInvalid, format!("Freemud callback: {what}")).with_vendor(VENDOR)
+    Error::new(
+        ErrorCode::CallbackInvalid,
+        format!("Freemud callback: {what}"),
+    )
+    .with_vendor(VENDOR)
 }
 
 /// `points.changed`: 推送会员积分变动信息.
@@ -42,7 +46,7 @@ pub struct PointsChanged {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `member.registered`: 推送会员信息 (the member's profile).
-    MemberRegistered(MemberInfo),
+    MemberRegistered(Box<MemberInfo>),
     /// `points.changed`: 推送会员积分变动信息.
     PointsChanged(PointsChanged),
 }
@@ -69,7 +73,9 @@ impl Event {
                 ("operationType", p.operation_type.map(Json::int)),
                 (
                     "operationName",
-                    p.operation_type.and_then(OperationType::from_code).map(|o| Json::str(o.name_zh())),
+                    p.operation_type
+                        .and_then(OperationType::from_code)
+                        .map(|o| Json::str(o.name_zh())),
                 ),
                 ("transNo", p.trans_no.as_ref().map(Json::str)),
             ]),
@@ -105,8 +111,14 @@ fn int_field(body: &Json, key: &str) -> Result<i64> {
 /// a Freemud envelope with a JSON-object `requestBody` of a known kind.
 pub fn parse(body: &[u8]) -> Result<Callback> {
     let env = Json::parse_bytes(body).map_err(|_| invalid("body is not JSON"))?;
-    let fields = env.as_object().ok_or_else(|| invalid("body is not a JSON object"))?;
-    let text = |k: &str| env.get_present(k).and_then(Json::as_text).filter(|s| !s.is_empty());
+    let fields = env
+        .as_object()
+        .ok_or_else(|| invalid("body is not a JSON object"))?;
+    let text = |k: &str| {
+        env.get_present(k)
+            .and_then(Json::as_text)
+            .filter(|s| !s.is_empty())
+    };
     let ver = text("ver").ok_or_else(|| invalid("`ver` is missing"))?;
     if ver != "1" {
         return Err(invalid("`ver` is not 1"));
@@ -117,36 +129,65 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
         Some(Json::String(s)) if !s.is_empty() => s.clone(),
         _ => return Err(invalid("`requestBody` is missing or not a string")),
     };
-    let sign = env.get_present("sign").and_then(Json::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    let sign = env
+        .get_present("sign")
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let parsed = Json::parse(&request_body).map_err(|_| invalid("`requestBody` is not JSON"))?;
     if parsed.as_object().is_none() {
         return Err(invalid("`requestBody` is not a JSON object"));
     }
-    let event = if parsed.get_present("changeScore").is_some() || parsed.get_present("changeType").is_some() {
+    let event = if parsed.get_present("changeScore").is_some()
+        || parsed.get_present("changeType").is_some()
+    {
         let change_type = int_field(&parsed, "changeType")?;
         if !(1..=2).contains(&change_type) {
             return Err(invalid("`changeType` is not 1 or 2"));
         }
         Event::PointsChanged(PointsChanged {
-            member_id: parsed.get_present("memberId").and_then(Json::as_text).ok_or_else(|| invalid("points change lacks `memberId`"))?,
-            mobile: parsed.get_present("mobile").and_then(Json::as_text).unwrap_or_default(),
+            member_id: parsed
+                .get_present("memberId")
+                .and_then(Json::as_text)
+                .ok_or_else(|| invalid("points change lacks `memberId`"))?,
+            mobile: parsed
+                .get_present("mobile")
+                .and_then(Json::as_text)
+                .unwrap_or_default(),
             change_score: int_field(&parsed, "changeScore")?,
             current_score: int_field(&parsed, "currentScore")?,
             change_type,
             operation_type: parsed.get_present("operationType").and_then(lenient_int),
             trans_no: parsed.get_present("transNo").and_then(Json::as_text),
         })
-    } else if parsed.get_present("memberId").is_some() || parsed.get_present("memberChannels").is_some() {
-        Event::MemberRegistered(MemberInfo::from_json(&parsed).map_err(|_| invalid("member push is malformed"))?)
+    } else if parsed.get_present("memberId").is_some()
+        || parsed.get_present("memberChannels").is_some()
+    {
+        Event::MemberRegistered(Box::new(
+            MemberInfo::from_json(&parsed).map_err(|_| invalid("member push is malformed"))?,
+        ))
     } else {
-        return Err(invalid("unknown push kind (neither a points change nor a member)"));
+        return Err(invalid(
+            "unknown push kind (neither a points change nor a member)",
+        ));
     };
-    Ok(Callback { partner_id, app_id, canonical: canonical_of_object(fields), sign, body: parsed, event })
+    Ok(Callback {
+        partner_id,
+        app_id,
+        canonical: canonical_of_object(fields),
+        sign,
+        body: parsed,
+        event,
+    })
 }
 
 /// The acknowledgement the vendor expects: `{"ver":"1","statusCode":"100","message":"成功"}`.
 pub fn ack() -> Json {
-    Json::object([("ver", Some(Json::str("1"))), ("statusCode", Some(Json::str("100"))), ("message", Some(Json::str("成功")))])
+    Json::object([
+        ("ver", Some(Json::str("1"))),
+        ("statusCode", Some(Json::str("100"))),
+        ("message", Some(Json::str("成功"))),
+    ])
 }
 
 #[cfg(test)]
@@ -167,7 +208,11 @@ mod tests {
             r#"{"ver":1,"partnerId":"1","appId":"a","requestBody":"{\"changeScore\":\"x\",\"changeType\":1}"}"#,
             r#"{"ver":2,"partnerId":"1","appId":"a","requestBody":"{\"memberId\":\"1\"}"}"#,
         ] {
-            assert_eq!(parse(bad.as_bytes()).err().map(|e| e.code), Some(ErrorCode::CallbackInvalid), "{bad}");
+            assert_eq!(
+                parse(bad.as_bytes()).err().map(|e| e.code),
+                Some(ErrorCode::CallbackInvalid),
+                "{bad}"
+            );
         }
     }
 
@@ -175,6 +220,9 @@ mod tests {
     fn member_push() {
         let c = parse(r#"{"ver":1,"partnerId":"1","appId":"a","requestBody":"{\"memberId\":\"115\",\"nickName\":\"童\"}","sign":"s"}"#.as_bytes()).unwrap();
         assert_eq!(c.event.kind(), "member.registered");
-        assert_eq!(c.canonical, r#"appId=a&partnerId=1&requestBody={"memberId":"115","nickName":"童"}&ver=1"#);
+        assert_eq!(
+            c.canonical,
+            r#"appId=a&partnerId=1&requestBody={"memberId":"115","nickName":"童"}&ver=1"#
+        );
     }
 }

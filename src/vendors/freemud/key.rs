@@ -12,7 +12,9 @@ use crate::core::error::{Error, Result};
 const VENDOR: &str = "freemud";
 
 /// DER of the OID 1.2.840.113549.1.1.1 (rsaEncryption), tag and length included.
-const RSA_OID: [u8; 11] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const RSA_OID: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+];
 
 /// Smallest modulus accepted. The vendor's rule is ≥ 2048 bits, but its own
 /// older examples use 1024-bit keys, so those still load.
@@ -64,7 +66,9 @@ impl<'a> Der<'a> {
             }
             let mut len = 0usize;
             for _ in 0..n {
-                len = len.checked_mul(256)?.checked_add(usize::from(self.byte()?))?;
+                len = len
+                    .checked_mul(256)?
+                    .checked_add(usize::from(self.byte()?))?;
             }
             if len < 0x80 {
                 return None; // non-minimal length encoding
@@ -126,7 +130,9 @@ fn check_pkcs1_private(der: &[u8]) -> Result<()> {
         return Err(malformed());
     }
     if bit_length(modulus) < MIN_MODULUS_BITS {
-        return Err(bad("the RSA key is too short (at least 1024 bits; Freemud asks for 2048)"));
+        return Err(bad(
+            "the RSA key is too short (at least 1024 bits; Freemud asks for 2048)",
+        ));
     }
     Ok(())
 }
@@ -150,7 +156,11 @@ fn check_pkcs1_public(der: &[u8]) -> Result<()> {
 
 /// Reads an `AlgorithmIdentifier` and checks it is rsaEncryption (NULL or absent parameters).
 fn check_rsa_algorithm(alg: &[u8], what: &str) -> Result<()> {
-    let not_rsa = || bad(&format!("the {what} is not an RSA key (only RSA keys can sign for Freemud)"));
+    let not_rsa = || {
+        bad(&format!(
+            "the {what} is not an RSA key (only RSA keys can sign for Freemud)"
+        ))
+    };
     let rest = alg.strip_prefix(&RSA_OID[..]).ok_or_else(not_rsa)?;
     match rest {
         [] | [TAG_NULL, 0] => Ok(()),
@@ -242,12 +252,18 @@ fn decode_text(text: &str, what: &str) -> Result<Pem> {
             return Err(bad(&format!("the {what} has text after its PEM END line")));
         }
         if body.contains(':') {
-            return Err(bad(&format!("encrypted PEM {what}s are not supported; decrypt it first")));
+            return Err(bad(&format!(
+                "encrypted PEM {what}s are not supported; decrypt it first"
+            )));
         }
         let der = base64_decode(body).ok_or_else(not_key)?;
         return Ok(Pem::Labelled(label.to_string(), der));
     }
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace()) {
+    if text.is_empty()
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace())
+    {
         return Err(not_key());
     }
     base64_decode(text).map(Pem::Bare).ok_or_else(not_key)
@@ -280,7 +296,9 @@ pub fn load_private_key(text: &str) -> Result<Vec<u8>> {
 
 fn looks_like_pkcs8(der: &[u8]) -> bool {
     let mut outer = Der::new(der);
-    let Some(seq) = outer.element(TAG_SEQUENCE) else { return false };
+    let Some(seq) = outer.element(TAG_SEQUENCE) else {
+        return false;
+    };
     let mut d = Der::new(seq);
     d.small().is_some() && d.element(TAG_SEQUENCE).is_some()
 }
@@ -313,11 +331,15 @@ pub fn load_public_key(text: &str) -> Result<Vec<u8>> {
         Pem::Labelled(label, der) => match label.as_str() {
             "PUBLIC KEY" => check_spki(&der).map(|()| der),
             "RSA PUBLIC KEY" => check_pkcs1_public(&der).map(|()| pkcs1_public_to_spki(&der)),
-            _ => Err(bad("the public key PEM must be `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1)")),
+            _ => Err(bad(
+                "the public key PEM must be `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1)",
+            )),
         },
         Pem::Bare(der) => match check_spki(&der) {
             Ok(()) => Ok(der),
-            Err(spki_err) => check_pkcs1_public(&der).map(|()| pkcs1_public_to_spki(&der)).map_err(|_| spki_err),
+            Err(spki_err) => check_pkcs1_public(&der)
+                .map(|()| pkcs1_public_to_spki(&der))
+                .map_err(|_| spki_err),
         },
     }
 }
@@ -347,9 +369,22 @@ mod tests {
 
     #[test]
     fn garbage_never_panics_and_never_echoes() {
-        for text in ["", "-----BEGIN PRIVATE KEY-----", "MIIE", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----", "secret-ish text", "\u{0}\u{1}", "MA==", "MIAwgA=="] {
+        for text in [
+            "",
+            "-----BEGIN PRIVATE KEY-----",
+            "MIIE",
+            "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+            "secret-ish text",
+            "\u{0}\u{1}",
+            "MA==",
+            "MIAwgA==",
+        ] {
             let e = load_private_key(text).err();
-            assert!(e.as_ref().is_some_and(|e| e.code == crate::core::error::ErrorCode::Config), "{text:?}");
+            assert!(
+                e.as_ref()
+                    .is_some_and(|e| e.code == crate::core::error::ErrorCode::Config),
+                "{text:?}"
+            );
             assert!(e.is_some_and(|e| text.len() < 5 || !e.message.contains(text)));
             assert!(load_public_key(text).is_err());
         }

@@ -111,8 +111,9 @@ impl SignatureStatus {
 fn read_verify(r: &ConfigReader<'_>) -> Result<VerifyPolicy> {
     match r.opt("verify")? {
         None => Ok(VerifyPolicy::default()),
-        Some(v) => VerifyPolicy::parse(&v)
-            .ok_or_else(|| Error::config("`verify` must be \"off\", \"log\" or \"enforce\"").with_vendor(VENDOR)),
+        Some(v) => VerifyPolicy::parse(&v).ok_or_else(|| {
+            Error::config("`verify` must be \"off\", \"log\" or \"enforce\"").with_vendor(VENDOR)
+        }),
     }
 }
 
@@ -124,7 +125,9 @@ fn read_platform_key(r: &ConfigReader<'_>, verify: VerifyPolicy) -> Result<Optio
         None => None,
     };
     if verify == VerifyPolicy::Enforce && key.is_none() {
-        return Err(Error::config("`verify: \"enforce\"` needs `platformPublicKey`").with_vendor(VENDOR));
+        return Err(
+            Error::config("`verify: \"enforce\"` needs `platformPublicKey`").with_vendor(VENDOR),
+        );
     }
     Ok(key)
 }
@@ -155,10 +158,16 @@ impl fmt::Debug for Config {
         f.debug_struct("freemud::Config")
             .field("partner_id", &self.partner_id)
             .field("app_id", &self.app_id)
-            .field("private_key", &self.private_key_pkcs8.as_ref().map(|_| "***"))
+            .field(
+                "private_key",
+                &self.private_key_pkcs8.as_ref().map(|_| "***"),
+            )
             .field("access_token", &self.access_token.as_ref().map(|_| "***"))
             .field("base_url", &self.base_url)
-            .field("platform_public_key", &self.platform_public_key_spki.is_some())
+            .field(
+                "platform_public_key",
+                &self.platform_public_key_spki.is_some(),
+            )
             .field("verify", &self.verify)
             .field("dev_skip_signature", &self.dev_skip_signature)
             .finish()
@@ -176,14 +185,21 @@ impl Config {
         let base_url = r.base_url(None)?;
         let dev_skip_signature = r.opt_bool("devSkipSignature")?.unwrap_or(false);
         if dev_skip_signature && !is_loopback_url(&base_url) {
-            return Err(Error::config("`devSkipSignature` is only allowed with a localhost `baseUrl`").with_vendor(VENDOR));
+            return Err(Error::config(
+                "`devSkipSignature` is only allowed with a localhost `baseUrl`",
+            )
+            .with_vendor(VENDOR));
         }
         let private_key_pkcs8 = match r.opt("privateKey")? {
             Some(text) => Some(key::load_private_key(&text).map_err(|e| {
                 Error::config(format!("`privateKey`: {}", e.message)).with_vendor(VENDOR)
             })?),
             None if dev_skip_signature => None,
-            None => return Err(Error::config("`privateKey` is required for freemud").with_vendor(VENDOR)),
+            None => {
+                return Err(
+                    Error::config("`privateKey` is required for freemud").with_vendor(VENDOR)
+                )
+            }
         };
         let verify = read_verify(&r)?;
         Ok(Config {
@@ -268,12 +284,21 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
         }
         _ => return Err(with_vendor(Error::invalid_input("params must be an object or a JSON string"))),
     };
-    Ok(Prepared { op, request_body, idempotency_id: checked.idempotency_id })
+    Ok(Prepared {
+        op,
+        request_body,
+        idempotency_id: checked.idempotency_id,
+    })
 }
 
 /// The request for a prepared call, given its base64 signature (or `"skip"`)
 /// and this attempt's `x-transaction-id`.
-pub fn sign_request(config: &Config, prepared: &Prepared, signature: &str, transaction_id: &str) -> SignedRequest {
+pub fn sign_request(
+    config: &Config,
+    prepared: &Prepared,
+    signature: &str,
+    transaction_id: &str,
+) -> SignedRequest {
     use crate::core::request::json_string;
     let body = format!(
         "{{\"ver\":\"{VER}\",\"partnerId\":{},\"appId\":{},\"requestBody\":{},\"sign\":{}}}",
@@ -304,17 +329,37 @@ mod tests {
     use super::*;
 
     fn cfg(extra: &str) -> Result<Config> {
-        Config::from_json(&Json::parse(&format!(r#"{{"vendor":"freemud","partnerId":"9001","appId":"app"{extra}}}"#)).unwrap())
+        Config::from_json(
+            &Json::parse(&format!(
+                r#"{{"vendor":"freemud","partnerId":"9001","appId":"app"{extra}}}"#
+            ))
+            .unwrap(),
+        )
     }
 
     #[test]
     fn dev_skip_needs_localhost() {
-        assert!(cfg(r#","baseUrl":"http://127.0.0.1:8787/freemud","devSkipSignature":true"#).is_ok());
-        let e = cfg(r#","baseUrl":"https://open-store.sandload.cn/openapi","devSkipSignature":true"#).unwrap_err();
+        assert!(
+            cfg(r#","baseUrl":"http://127.0.0.1:8787/freemud","devSkipSignature":true"#).is_ok()
+        );
+        let e =
+            cfg(r#","baseUrl":"https://open-store.sandload.cn/openapi","devSkipSignature":true"#)
+                .unwrap_err();
         assert_eq!(e.code, crate::core::error::ErrorCode::Config);
-        assert!(cfg(r#","baseUrl":"http://localhost/x""#).unwrap_err().message.contains("privateKey"));
-        assert!(cfg(r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"enforce""#).unwrap_err().message.contains("platformPublicKey"));
-        assert!(cfg(r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"strict""#).is_err());
+        assert!(cfg(r#","baseUrl":"http://localhost/x""#)
+            .unwrap_err()
+            .message
+            .contains("privateKey"));
+        assert!(cfg(
+            r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"enforce""#
+        )
+        .unwrap_err()
+        .message
+        .contains("platformPublicKey"));
+        assert!(cfg(
+            r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"strict""#
+        )
+        .is_err());
     }
 
     #[test]
@@ -326,7 +371,12 @@ mod tests {
         assert!(prepare(&c, ops::SCORE_ADD, &Json::str("{'memberId':'1'}")).is_err());
         assert!(prepare(&c, ops::GET_MEMBER_INFO, &Json::str("{'memberId':'1'}")).is_ok());
         let r = sign_request(&c, &p, "skip", "tx-1");
-        assert_eq!(r.body.as_deref(), Some(r#"{"ver":"1","partnerId":"9001","appId":"app","requestBody":"{ \"memberId\" : \"1\" }","sign":"skip"}"#));
+        assert_eq!(
+            r.body.as_deref(),
+            Some(
+                r#"{"ver":"1","partnerId":"9001","appId":"app","requestBody":"{ \"memberId\" : \"1\" }","sign":"skip"}"#
+            )
+        );
         assert_eq!(r.url, "http://127.0.0.1/fm/member/score/statisticalScore");
         assert!(!format!("{c:?} {r:?}").contains("tok-secret"));
     }

@@ -32,8 +32,17 @@ pub const STATISTICAL_SCORE: &str = "/member/score/statisticalScore";
 pub const GET_SCORE_RECORDS: &str = "/member/score/getScoreRecords";
 
 /// Every Freemud operation jifen knows.
-pub const OPERATIONS: [&str; 9] =
-    [GET_MEMBER_INFO, GET_MEMBERS, SCORE_ADD, SCORE_SUBTRACT, UPDATE_SCORE, SEND_SCORE, RETURN_SCORE, STATISTICAL_SCORE, GET_SCORE_RECORDS];
+pub const OPERATIONS: [&str; 9] = [
+    GET_MEMBER_INFO,
+    GET_MEMBERS,
+    SCORE_ADD,
+    SCORE_SUBTRACT,
+    UPDATE_SCORE,
+    SEND_SCORE,
+    RETURN_SCORE,
+    STATISTICAL_SCORE,
+    GET_SCORE_RECORDS,
+];
 
 /// Largest page jifen asks for (the vendor clamps larger sizes).
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -75,7 +84,11 @@ impl Operation {
             STATISTICAL_SCORE => Operation::StatisticalScore,
             GET_SCORE_RECORDS => Operation::GetScoreRecords,
             other => {
-                let hint = if other.starts_with("/member/score/opt/") { " (`/member/score/opt/{type}` takes type 1 or 15)" } else { "" };
+                let hint = if other.starts_with("/member/score/opt/") {
+                    " (`/member/score/opt/{type}` takes type 1 or 15)"
+                } else {
+                    ""
+                };
                 return Err(Error::unsupported(format!(
                     "unknown Freemud operation `{}`{hint}; known: {}",
                     crate::core::error::scrub(other, 80),
@@ -105,7 +118,11 @@ impl Operation {
     pub fn changes_points(self) -> bool {
         matches!(
             self,
-            Operation::ScoreAdd | Operation::ScoreSubtract | Operation::UpdateScore | Operation::SendScore | Operation::ReturnScore
+            Operation::ScoreAdd
+                | Operation::ScoreSubtract
+                | Operation::UpdateScore
+                | Operation::SendScore
+                | Operation::ReturnScore
         )
     }
 
@@ -247,7 +264,11 @@ fn one_of(p: &Params<'_>, name: &str, allowed: &[i64]) -> Result<Option<i64>> {
     match p.opt_int(name)? {
         Some(n) if !allowed.contains(&n) => Err(Error::invalid_input(format!(
             "`{name}` must be one of {}",
-            allowed.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            allowed
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
         other => Ok(other),
     }
@@ -255,7 +276,9 @@ fn one_of(p: &Params<'_>, name: &str, allowed: &[i64]) -> Result<Option<i64>> {
 
 fn datetime(p: &Params<'_>, name: &str) -> Result<Option<String>> {
     match p.opt_nonempty(name)? {
-        Some(d) if !is_datetime(&d) => Err(Error::invalid_input(format!("`{name}` must be `yyyy-MM-dd HH:mm:ss`"))),
+        Some(d) if !is_datetime(&d) => Err(Error::invalid_input(format!(
+            "`{name}` must be `yyyy-MM-dd HH:mm:ss`"
+        ))),
         other => Ok(other),
     }
 }
@@ -297,30 +320,56 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
     let p = Params::new(params)?;
     if let Some(pid) = p.opt_str("partnerId")? {
         if pid != partner_id {
-            return Err(Error::invalid_input("`partnerId` in params differs from the configured `partnerId`"));
+            return Err(Error::invalid_input(
+                "`partnerId` in params differs from the configured `partnerId`",
+            ));
         }
     }
     let mut checked = Checked::default();
     match op {
         Operation::GetMemberInfo => {
-            p.only(&["partnerId", "memberId", "mobile", "dynamicCode", "showScoreSwitch", "showCouponSwitch"])?;
-            let any = member_id(&p, false)?.is_some() | p.opt_nonempty("mobile")?.is_some() | p.opt_nonempty("dynamicCode")?.is_some();
+            p.only(&[
+                "partnerId",
+                "memberId",
+                "mobile",
+                "dynamicCode",
+                "showScoreSwitch",
+                "showCouponSwitch",
+            ])?;
+            let any = member_id(&p, false)?.is_some()
+                | p.opt_nonempty("mobile")?.is_some()
+                | p.opt_nonempty("dynamicCode")?.is_some();
             if !any {
-                return Err(Error::invalid_input("one of `memberId`, `mobile` or `dynamicCode` is required"));
+                return Err(Error::invalid_input(
+                    "one of `memberId`, `mobile` or `dynamicCode` is required",
+                ));
             }
             one_of(&p, "showScoreSwitch", &[1, 2])?;
             one_of(&p, "showCouponSwitch", &[1, 2])?;
         }
         Operation::GetMembers => {
             p.only(&[
-                "partnerId", "nickName", "mobile", "paidId", "labelName", "ruleCode", "startScore", "endScore", "statusFlag", "startTime",
-                "endTime", "pageNum", "pageSize",
+                "partnerId",
+                "nickName",
+                "mobile",
+                "paidId",
+                "labelName",
+                "ruleCode",
+                "startScore",
+                "endScore",
+                "statusFlag",
+                "startTime",
+                "endTime",
+                "pageNum",
+                "pageSize",
             ])?;
             for name in ["nickName", "mobile", "paidId", "labelName", "ruleCode"] {
                 p.opt_str(name)?;
             }
             if p.get("pageNum").is_none() || p.get("pageSize").is_none() {
-                return Err(Error::invalid_input("`pageNum` and `pageSize` are required"));
+                return Err(Error::invalid_input(
+                    "`pageNum` and `pageSize` are required",
+                ));
             }
             p.opt_int_in("pageNum", 1, i64::from(i32::MAX))?;
             p.opt_int_in("pageSize", 1, MAX_PAGE_SIZE)?;
@@ -347,14 +396,23 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
         Operation::UpdateScore => {
             let mut known = OPT_FIELDS.to_vec();
             known.retain(|k| *k != "amount" && *k != "score");
-            known.extend(["changeScore", "changeType", "operator", "operatorId", "orgCode", "orgType"]);
+            known.extend([
+                "changeScore",
+                "changeType",
+                "operator",
+                "operatorId",
+                "orgCode",
+                "orgType",
+            ]);
             p.only(&known)?;
             member_id(&p, true)?;
             if positive(&p, "changeScore")?.is_none() {
                 return Err(Error::invalid_input("`changeScore` is required"));
             }
             if one_of(&p, "changeType", &[1, 2])?.is_none() {
-                return Err(Error::invalid_input("`changeType` is required (1 add, 2 subtract)"));
+                return Err(Error::invalid_input(
+                    "`changeType` is required (1 add, 2 subtract)",
+                ));
             }
             operation_type(&p, 17)?;
             one_of(&p, "orgType", &[1, 2, 3])?;
@@ -372,7 +430,16 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
             p.req_str("idempotencyBussinessType")?;
         }
         Operation::ReturnScore => {
-            p.only(&["partnerId", "memberId", "operationType", "orderId", "activityCode", "remark", "idempotencyBussinessId", "idempotencyBussinessType"])?;
+            p.only(&[
+                "partnerId",
+                "memberId",
+                "operationType",
+                "orderId",
+                "activityCode",
+                "remark",
+                "idempotencyBussinessId",
+                "idempotencyBussinessType",
+            ])?;
             member_id(&p, true)?;
             p.req_str("orderId")?;
             operation_type(&p, 17)?;
@@ -383,7 +450,14 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
             member_id(&p, true)?;
         }
         Operation::GetScoreRecords => {
-            p.only(&["partnerId", "memberId", "pageNum", "pageSize", "startTime", "endTime"])?;
+            p.only(&[
+                "partnerId",
+                "memberId",
+                "pageNum",
+                "pageSize",
+                "startTime",
+                "endTime",
+            ])?;
             member_id(&p, true)?;
             p.opt_int_in("pageNum", 1, i64::from(i32::MAX))?;
             p.opt_int_in("pageSize", 1, MAX_PAGE_SIZE)?;
@@ -413,7 +487,13 @@ mod tests {
     #[test]
     fn points_changes_need_an_idempotency_id() {
         let ok = j(r#"{"memberId":"1","score":5,"operationType":4,"idempotencyBussinessId":"x"}"#);
-        assert_eq!(check(Operation::ScoreAdd, &ok, "p").unwrap().idempotency_id.as_deref(), Some("x"));
+        assert_eq!(
+            check(Operation::ScoreAdd, &ok, "p")
+                .unwrap()
+                .idempotency_id
+                .as_deref(),
+            Some("x")
+        );
         let missing = j(r#"{"memberId":"1","score":5,"operationType":4}"#);
         for op in [Operation::ScoreAdd, Operation::ScoreSubtract] {
             let e = check(op, &missing, "p").unwrap_err();
@@ -425,30 +505,78 @@ mod tests {
     fn refusals() {
         for (op, bad) in [
             (Operation::GetMemberInfo, r#"{}"#),
-            (Operation::GetMemberInfo, r#"{"memberId":115589208394311926}"#),
-            (Operation::GetMemberInfo, r#"{"mobile":"1","showScoreSwitch":3}"#),
+            (
+                Operation::GetMemberInfo,
+                r#"{"memberId":115589208394311926}"#,
+            ),
+            (
+                Operation::GetMemberInfo,
+                r#"{"mobile":"1","showScoreSwitch":3}"#,
+            ),
             (Operation::GetMembers, r#"{"pageNum":1}"#),
             (Operation::GetMembers, r#"{"pageNum":1,"pageSize":101}"#),
-            (Operation::ScoreAdd, r#"{"memberId":"1","operationType":4,"idempotencyBussinessId":"x"}"#),
-            (Operation::ScoreAdd, r#"{"memberId":"1","score":5,"operationType":18,"idempotencyBussinessId":"x"}"#),
-            (Operation::ScoreAdd, r#"{"memberId":"1","score":0,"operationType":4,"idempotencyBussinessId":"x"}"#),
-            (Operation::ScoreAdd, r#"{"memberId":"1","score":5,"operationType":4,"idempotencyBussinessId":"x","partnerId":"other"}"#),
-            (Operation::UpdateScore, r#"{"memberId":"1","changeScore":5,"changeType":3,"operationType":4,"idempotencyBussinessId":"x"}"#),
-            (Operation::SendScore, r#"{"memberId":"1","score":5,"operationType":11,"idempotencyBussinessId":"x","idempotencyBussinessType":"4"}"#),
-            (Operation::SendScore, r#"{"memberId":"1","score":5,"operationType":4,"idempotencyBussinessId":"x"}"#),
-            (Operation::ReturnScore, r#"{"memberId":"1","operationType":2,"idempotencyBussinessId":"x"}"#),
+            (
+                Operation::ScoreAdd,
+                r#"{"memberId":"1","operationType":4,"idempotencyBussinessId":"x"}"#,
+            ),
+            (
+                Operation::ScoreAdd,
+                r#"{"memberId":"1","score":5,"operationType":18,"idempotencyBussinessId":"x"}"#,
+            ),
+            (
+                Operation::ScoreAdd,
+                r#"{"memberId":"1","score":0,"operationType":4,"idempotencyBussinessId":"x"}"#,
+            ),
+            (
+                Operation::ScoreAdd,
+                r#"{"memberId":"1","score":5,"operationType":4,"idempotencyBussinessId":"x","partnerId":"other"}"#,
+            ),
+            (
+                Operation::UpdateScore,
+                r#"{"memberId":"1","changeScore":5,"changeType":3,"operationType":4,"idempotencyBussinessId":"x"}"#,
+            ),
+            (
+                Operation::SendScore,
+                r#"{"memberId":"1","score":5,"operationType":11,"idempotencyBussinessId":"x","idempotencyBussinessType":"4"}"#,
+            ),
+            (
+                Operation::SendScore,
+                r#"{"memberId":"1","score":5,"operationType":4,"idempotencyBussinessId":"x"}"#,
+            ),
+            (
+                Operation::ReturnScore,
+                r#"{"memberId":"1","operationType":2,"idempotencyBussinessId":"x"}"#,
+            ),
             (Operation::StatisticalScore, r#"{"memberId":"1","typo":1}"#),
         ] {
             let e = check(op, &j(bad), "p").err();
-            assert_eq!(e.map(|e| e.code), Some(crate::core::error::ErrorCode::InvalidInput), "{op:?} {bad}");
+            assert_eq!(
+                e.map(|e| e.code),
+                Some(crate::core::error::ErrorCode::InvalidInput),
+                "{op:?} {bad}"
+            );
         }
-        assert!(check(Operation::GetMemberInfo, &j(r#"{"dynamicCode":"880001","partnerId":"p"}"#), "p").is_ok());
+        assert!(check(
+            Operation::GetMemberInfo,
+            &j(r#"{"dynamicCode":"880001","partnerId":"p"}"#),
+            "p"
+        )
+        .is_ok());
     }
 
     #[test]
     fn opt_paths() {
-        assert_eq!(Operation::from_path("/member/score/opt/15").unwrap(), Operation::ScoreSubtract);
-        assert!(Operation::from_path("/member/score/opt/2").unwrap_err().message.contains("type 1 or 15"));
-        assert_eq!(OperationType::from_code(17).map(OperationType::name_zh), Some("消费满赠扣回"));
+        assert_eq!(
+            Operation::from_path("/member/score/opt/15").unwrap(),
+            Operation::ScoreSubtract
+        );
+        assert!(Operation::from_path("/member/score/opt/2")
+            .unwrap_err()
+            .message
+            .contains("type 1 or 15"));
+        assert_eq!(
+            OperationType::from_code(17).map(OperationType::name_zh),
+            Some("消费满赠扣回")
+        );
     }
 }

@@ -44,8 +44,13 @@ impl Envelope {
     pub fn body(&self) -> Result<Json> {
         match self.response_body.as_deref() {
             None | Some("") => Ok(Json::Null),
-            Some(text) => Json::parse(text)
-                .map_err(|e| Error::parse(format!("Freemud `responseBody` is not JSON ({})", e.message)).with_vendor(VENDOR)),
+            Some(text) => Json::parse(text).map_err(|e| {
+                Error::parse(format!(
+                    "Freemud `responseBody` is not JSON ({})",
+                    e.message
+                ))
+                .with_vendor(VENDOR)
+            }),
         }
     }
 }
@@ -57,14 +62,25 @@ fn text_of(body: &Json, key: &str) -> Option<String> {
 /// Checks the HTTP status and the envelope of a reply.
 pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
     let fail = |e: Error| e.with_vendor(VENDOR).with_status(resp.status);
-    let body = Json::parse_bytes(&resp.body).ok().filter(|b| b.as_object().is_some());
+    let body = Json::parse_bytes(&resp.body)
+        .ok()
+        .filter(|b| b.as_object().is_some());
     if resp.status == 429 {
         return Err(fail(
-            Error::new(ErrorCode::RateLimited, "Freemud rate limit reached (HTTP 429)").retryable(true).with_retry_after(resp.retry_after_ms()),
+            Error::new(
+                ErrorCode::RateLimited,
+                "Freemud rate limit reached (HTTP 429)",
+            )
+            .retryable(true)
+            .with_retry_after(resp.retry_after_ms()),
         ));
     }
     if !(200..300).contains(&resp.status) {
-        let mut e = Error::new(ErrorCode::Http, format!("Freemud answered HTTP {}", resp.status)).retryable(resp.status >= 500);
+        let mut e = Error::new(
+            ErrorCode::Http,
+            format!("Freemud answered HTTP {}", resp.status),
+        )
+        .retryable(resp.status >= 500);
         if let Some(b) = &body {
             if let Some(code) = text_of(b, "statusCode") {
                 e = e.with_vendor_code(code);
@@ -76,14 +92,22 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         return Err(fail(e));
     }
     let body = body.ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object")))?;
-    let status_code = text_of(&body, "statusCode").ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
+    let status_code = text_of(&body, "statusCode")
+        .ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
     let message = text_of(&body, "message").unwrap_or_default();
     if status_code != STATUS_OK {
-        let text = if message.is_empty() { "no message".to_string() } else { scrub(&message, 200) };
+        let text = if message.is_empty() {
+            "no message".to_string()
+        } else {
+            scrub(&message, 200)
+        };
         return Err(fail(
-            Error::new(ErrorCode::Vendor, format!("Freemud statusCode {}: {text}", scrub(&status_code, 16)))
-                .with_vendor_code(status_code.clone())
-                .retryable(status_code == STATUS_SERVER_ERROR),
+            Error::new(
+                ErrorCode::Vendor,
+                format!("Freemud statusCode {}: {text}", scrub(&status_code, 16)),
+            )
+            .with_vendor_code(status_code.clone())
+            .retryable(status_code == STATUS_SERVER_ERROR),
         ));
     }
     let response_body = match body.get_present("responseBody") {
@@ -91,9 +115,22 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         Some(Json::String(s)) => Some(s.clone()),
         Some(_) => return Err(fail(Error::parse("Freemud `responseBody` is not a string"))),
     };
-    let sign = body.get_present("sign").and_then(Json::as_str).map(str::to_string).filter(|s| !s.is_empty());
-    let canonical = body.as_object().map(canonical_of_object).unwrap_or_default();
-    Ok(Envelope { status_code, message, response_body, sign, canonical })
+    let sign = body
+        .get_present("sign")
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .filter(|s| !s.is_empty());
+    let canonical = body
+        .as_object()
+        .map(canonical_of_object)
+        .unwrap_or_default();
+    Ok(Envelope {
+        status_code,
+        message,
+        response_body,
+        sign,
+        canonical,
+    })
 }
 
 fn missing(op: Operation, what: &str) -> Error {
@@ -108,7 +145,9 @@ fn opt_int(j: &Json, key: &str) -> Result<Option<i64>> {
     match j.get_present(key) {
         None => Ok(None),
         Some(Json::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => lenient_int(v).map(Some).ok_or_else(|| Error::parse(format!("Freemud field `{key}` is not an integer")).with_vendor(VENDOR)),
+        Some(v) => lenient_int(v).map(Some).ok_or_else(|| {
+            Error::parse(format!("Freemud field `{key}` is not an integer")).with_vendor(VENDOR)
+        }),
     }
 }
 
@@ -121,13 +160,19 @@ fn int_json(n: Option<i64>) -> Option<Json> {
 }
 
 fn str_fields(j: &Json, keys: &[&str]) -> Json {
-    Json::Object(keys.iter().map(|k| ((*k).to_string(), Json::str(text(j, k)))).collect())
+    Json::Object(
+        keys.iter()
+            .map(|k| ((*k).to_string(), Json::str(text(j, k))))
+            .collect(),
+    )
 }
 
 fn array<'a>(op: Operation, j: &'a Json, key: &str) -> Result<&'a [Json]> {
     match j.get_present(key) {
         None => Ok(&[]),
-        Some(v) => v.as_array().ok_or_else(|| missing(op, &format!("`{key}` is not an array"))),
+        Some(v) => v
+            .as_array()
+            .ok_or_else(|| missing(op, &format!("`{key}` is not an array"))),
     }
 }
 
@@ -202,7 +247,10 @@ impl MemberInfo {
             id_card: text(j, "idCard"),
             register_time: text(j, "registerTime"),
             register_store_code: text(j, "registerStoreCode"),
-            member_channels: array(op, j, "memberChannels")?.iter().map(|c| str_fields(c, &CHANNEL_FIELDS)).collect(),
+            member_channels: array(op, j, "memberChannels")?
+                .iter()
+                .map(|c| str_fields(c, &CHANNEL_FIELDS))
+                .collect(),
             current_score: opt_int(j, "currentScore")?,
             total_score: opt_int(j, "totalScore")?,
             used_score: opt_int(j, "usedScore")?,
@@ -226,12 +274,21 @@ impl MemberInfo {
             ("email", Some(Json::str(&self.email))),
             ("idCard", Some(Json::str(&self.id_card))),
             ("registerTime", Some(Json::str(&self.register_time))),
-            ("registerStoreCode", Some(Json::str(&self.register_store_code))),
-            ("memberChannels", Some(Json::Array(self.member_channels.clone()))),
+            (
+                "registerStoreCode",
+                Some(Json::str(&self.register_store_code)),
+            ),
+            (
+                "memberChannels",
+                Some(Json::Array(self.member_channels.clone())),
+            ),
             ("currentScore", int_json(self.current_score)),
             ("totalScore", int_json(self.total_score)),
             ("usedScore", int_json(self.used_score)),
-            ("memberCoupons", self.member_coupons.clone().map(Json::Array)),
+            (
+                "memberCoupons",
+                self.member_coupons.clone().map(Json::Array),
+            ),
         ])
     }
 }
@@ -291,7 +348,11 @@ impl MemberPage {
                 if r.as_object().is_none() {
                     return Err(missing(op, "a `memberList` row is not an object"));
                 }
-                let labels = if r.get_present("labelList").is_some() { array(op, r, "labelList")? } else { array(op, r, "labels")? };
+                let labels = if r.get_present("labelList").is_some() {
+                    array(op, r, "labelList")?
+                } else {
+                    array(op, r, "labels")?
+                };
                 Ok(MemberSummary {
                     member_id: text(r, "memberId"),
                     nick_name: text(r, "nickName"),
@@ -333,7 +394,10 @@ impl MemberPage {
                     ("consumeCount", Some(Json::str(&m.consume_count))),
                     ("consumeMoney", Some(Json::str(&m.consume_money))),
                     ("labelList", Some(Json::Array(m.labels.clone()))),
-                    ("memberPaidList", Some(Json::Array(m.member_paid_list.clone()))),
+                    (
+                        "memberPaidList",
+                        Some(Json::Array(m.member_paid_list.clone())),
+                    ),
                 ])
             })
             .collect();
@@ -516,7 +580,10 @@ impl ScoreRecordPage {
                     (
                         "operationName",
                         Some(Json::str(if r.operation_name.is_empty() {
-                            r.operation_type.and_then(OperationType::from_code).map_or("", OperationType::name_zh).to_string()
+                            r.operation_type
+                                .and_then(OperationType::from_code)
+                                .map_or("", OperationType::name_zh)
+                                .to_string()
                         } else {
                             r.operation_name.clone()
                         })),
@@ -525,7 +592,10 @@ impl ScoreRecordPage {
                     ("currentScore", int_json(r.current_score)),
                     ("orderId", Some(Json::str(&r.order_id))),
                     ("remark", Some(Json::str(&r.remark))),
-                    ("idempotencyBussinessId", Some(Json::str(&r.idempotency_bussiness_id))),
+                    (
+                        "idempotencyBussinessId",
+                        Some(Json::str(&r.idempotency_bussiness_id)),
+                    ),
                     ("createTime", Some(Json::str(&r.create_time))),
                 ])
             })
@@ -550,9 +620,11 @@ pub fn result_json(op: Operation, body: &Json) -> Result<Json> {
             MemberInfo::from_json(body)?.to_json()
         }
         Operation::GetMembers => MemberPage::from_json(body)?.to_json(),
-        Operation::ScoreAdd | Operation::ScoreSubtract | Operation::UpdateScore | Operation::SendScore | Operation::ReturnScore => {
-            ScoreChange::from_json(op, body)?.to_json()
-        }
+        Operation::ScoreAdd
+        | Operation::ScoreSubtract
+        | Operation::UpdateScore
+        | Operation::SendScore
+        | Operation::ReturnScore => ScoreChange::from_json(op, body)?.to_json(),
         Operation::StatisticalScore => ScoreStatistics::from_json(body)?.to_json(),
         Operation::GetScoreRecords => ScoreRecordPage::from_json(body)?.to_json(),
     })
@@ -563,24 +635,58 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, headers: vec![], body: body.as_bytes().to_vec() }
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn success_and_failures() {
         let ok = parse_envelope(&resp(200, r#"{"ver":"1","statusCode":"100","message":"成功","responseBody":"{\"currentScore\":\"300\",\"updateScore\":100}","sign":"abc"}"#)).unwrap();
-        assert_eq!(ok.canonical, r#"message=成功&responseBody={"currentScore":"300","updateScore":100}&statusCode=100&ver=1"#);
+        assert_eq!(
+            ok.canonical,
+            r#"message=成功&responseBody={"currentScore":"300","updateScore":100}&statusCode=100&ver=1"#
+        );
         let r = result_json(Operation::ScoreAdd, &ok.body().unwrap()).unwrap();
-        assert_eq!(r.to_json_string(), r#"{"currentScore":300,"updateScore":100}"#);
-        let e = parse_envelope(&resp(200, r#"{"ver":"1","statusCode":"21","message":"缺少必要的请求参数"}"#)).unwrap_err();
-        assert_eq!((e.code, e.vendor_code.as_deref(), e.retryable), (ErrorCode::Vendor, Some("21"), false));
-        let e = parse_envelope(&resp(200, r#"{"ver":"1","statusCode":500,"message":"内部服务异常"}"#)).unwrap_err();
-        assert_eq!((e.code, e.vendor_code.as_deref(), e.retryable), (ErrorCode::Vendor, Some("500"), true));
-        for (s, b) in [(200, "<html>"), (200, "[]"), (200, r#"{"message":"x"}"#), (200, r#"{"statusCode":"100","responseBody":{}}"#)] {
+        assert_eq!(
+            r.to_json_string(),
+            r#"{"currentScore":300,"updateScore":100}"#
+        );
+        let e = parse_envelope(&resp(
+            200,
+            r#"{"ver":"1","statusCode":"21","message":"缺少必要的请求参数"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.vendor_code.as_deref(), e.retryable),
+            (ErrorCode::Vendor, Some("21"), false)
+        );
+        let e = parse_envelope(&resp(
+            200,
+            r#"{"ver":"1","statusCode":500,"message":"内部服务异常"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.vendor_code.as_deref(), e.retryable),
+            (ErrorCode::Vendor, Some("500"), true)
+        );
+        for (s, b) in [
+            (200, "<html>"),
+            (200, "[]"),
+            (200, r#"{"message":"x"}"#),
+            (200, r#"{"statusCode":"100","responseBody":{}}"#),
+        ] {
             assert!(parse_envelope(&resp(s, b)).is_err(), "{b}");
         }
-        assert_eq!(parse_envelope(&resp(502, "bad gateway")).unwrap_err().retryable, true);
-        let bad_body = parse_envelope(&resp(200, r#"{"statusCode":"100","responseBody":"{nope"}"#)).unwrap();
+        assert!(
+            parse_envelope(&resp(502, "bad gateway"))
+                .unwrap_err()
+                .retryable
+        );
+        let bad_body =
+            parse_envelope(&resp(200, r#"{"statusCode":"100","responseBody":"{nope"}"#)).unwrap();
         assert_eq!(bad_body.body().unwrap_err().code, ErrorCode::Parse);
     }
 }

@@ -44,13 +44,21 @@ where
 
 /// The canonical string of a JSON object's top-level fields (responses, callbacks, vectors).
 pub fn canonical_of_object(obj: &[(String, Json)]) -> String {
-    let values: Vec<(&str, Option<String>)> = obj.iter().map(|(k, v)| (k.as_str(), raw_value(v))).collect();
+    let values: Vec<(&str, Option<String>)> = obj
+        .iter()
+        .map(|(k, v)| (k.as_str(), raw_value(v)))
+        .collect();
     canonical(values.iter().map(|(k, v)| (*k, v.as_deref())))
 }
 
 /// The request canonical string: `appId=…&partnerId=…&requestBody=…&ver=1`.
 pub fn request_canonical(app_id: &str, partner_id: &str, request_body: &str) -> String {
-    canonical([("ver", Some("1")), ("partnerId", Some(partner_id)), ("appId", Some(app_id)), ("requestBody", Some(request_body))])
+    canonical([
+        ("ver", Some("1")),
+        ("partnerId", Some(partner_id)),
+        ("appId", Some(app_id)),
+        ("requestBody", Some(request_body)),
+    ])
 }
 
 #[cfg(test)]
@@ -59,9 +67,18 @@ mod tests {
 
     #[test]
     fn sorted_raw_and_skipping() {
-        assert_eq!(request_canonical("a", "p", "{\"x\":\"1 & 2\"}"), "appId=a&partnerId=p&requestBody={\"x\":\"1 & 2\"}&ver=1");
-        assert_eq!(request_canonical("a", "", "{}"), "appId=a&requestBody={}&ver=1");
+        assert_eq!(
+            request_canonical("a", "p", "{\"x\":\"1 & 2\"}"),
+            "appId=a&partnerId=p&requestBody={\"x\":\"1 & 2\"}&ver=1"
+        );
+        assert_eq!(
+            request_canonical("a", "", "{}"),
+            "appId=a&requestBody={}&ver=1"
+        );
         let obj = Json::parse(r#"{"ver":1,"statusCode":"100","sign":"zz","message":"成功","responseBody":"{\"a\":1}","x":null}"#).unwrap();
-        assert_eq!(canonical_of_object(obj.as_object().unwrap()), "message=成功&responseBody={\"a\":1}&statusCode=100&ver=1");
+        assert_eq!(
+            canonical_of_object(obj.as_object().unwrap()),
+            "message=成功&responseBody={\"a\":1}&statusCode=100&ver=1"
+        );
     }
 }

@@ -102,7 +102,10 @@ pub struct Prepared {
 impl fmt::Debug for Prepared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The token call's query carries app_signature, a credential.
-        f.debug_struct("Prepared").field("op", &self.op).field("query_len", &self.query.len()).finish()
+        f.debug_struct("Prepared")
+            .field("op", &self.op)
+            .field("query_len", &self.query.len())
+            .finish()
     }
 }
 
@@ -120,12 +123,19 @@ impl Prepared {
     pub fn auth_token(auth: &Authorization, uid: Option<&str>) -> Prepared {
         let mut query = vec![
             ("app_key".to_string(), auth.app_key.clone()),
-            ("app_signature".to_string(), sign::app_signature(&auth.app_key, &auth.app_secret)),
+            (
+                "app_signature".to_string(),
+                sign::app_signature(&auth.app_key, &auth.app_secret),
+            ),
         ];
         if let Some(uid) = uid {
             query.push(("uid".into(), uid.to_string()));
         }
-        Prepared { op: Operation::KingdeeAuthToken, query, body: None }
+        Prepared {
+            op: Operation::KingdeeAuthToken,
+            query,
+            body: None,
+        }
     }
 }
 
@@ -140,22 +150,35 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
             let id = match p.opt_nonempty("outerInstanceId").map_err(with_vendor)? {
                 Some(id) => id,
                 None => config.outer_instance_id.clone().ok_or_else(|| {
-                    Error::invalid_input("`outerInstanceId` is required (in params or config)").with_vendor(VENDOR)
+                    Error::invalid_input("`outerInstanceId` is required (in params or config)")
+                        .with_vendor(VENDOR)
                 })?,
             };
             Prepared::push_app_authorize(&id)
         }
         Operation::KingdeeAuthToken => {
             let p = Params::new(params).map_err(with_vendor)?;
-            p.only(&["app_key", "app_secret", "app_signature", "uid"]).map_err(with_vendor)?;
-            let app_key = p.opt_nonempty("app_key").map_err(with_vendor)?.or_else(|| config.app_key.clone());
-            let app_key = app_key
-                .ok_or_else(|| Error::invalid_input("`app_key` is required (in params or config appKey)").with_vendor(VENDOR))?;
-            let uid = p.opt_nonempty("uid").map_err(with_vendor)?.or_else(|| config.uid.clone());
+            p.only(&["app_key", "app_secret", "app_signature", "uid"])
+                .map_err(with_vendor)?;
+            let app_key = p
+                .opt_nonempty("app_key")
+                .map_err(with_vendor)?
+                .or_else(|| config.app_key.clone());
+            let app_key = app_key.ok_or_else(|| {
+                Error::invalid_input("`app_key` is required (in params or config appKey)")
+                    .with_vendor(VENDOR)
+            })?;
+            let uid = p
+                .opt_nonempty("uid")
+                .map_err(with_vendor)?
+                .or_else(|| config.uid.clone());
             let signature = match p.opt_nonempty("app_signature").map_err(with_vendor)? {
                 Some(s) => s,
                 None => {
-                    let secret = p.opt_nonempty("app_secret").map_err(with_vendor)?.or_else(|| config.app_secret.clone());
+                    let secret = p
+                        .opt_nonempty("app_secret")
+                        .map_err(with_vendor)?
+                        .or_else(|| config.app_secret.clone());
                     let secret = secret.ok_or_else(|| {
                         Error::invalid_input("`app_secret` or `app_signature` is required (in params or config appSecret)")
                             .with_vendor(VENDOR)
@@ -163,23 +186,42 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
                     sign::app_signature(&app_key, &secret)
                 }
             };
-            let mut query = vec![("app_key".to_string(), app_key), ("app_signature".to_string(), signature)];
+            let mut query = vec![
+                ("app_key".to_string(), app_key),
+                ("app_signature".to_string(), signature),
+            ];
             if let Some(uid) = uid {
                 query.push(("uid".into(), uid));
             }
-            Prepared { op, query, body: None }
+            Prepared {
+                op,
+                query,
+                body: None,
+            }
         }
         Operation::IntegralAdjust => {
             let a = IntegralAdjust::from_params(params).map_err(with_vendor)?;
-            Prepared { op, query: Vec::new(), body: Some(a.body()) }
+            Prepared {
+                op,
+                query: Vec::new(),
+                body: Some(a.body()),
+            }
         }
         Operation::IntegralRecord => {
             let q = IntegralRecordQuery::from_params(params).map_err(with_vendor)?;
-            Prepared { op, query: q.query(), body: None }
+            Prepared {
+                op,
+                query: q.query(),
+                body: None,
+            }
         }
         Operation::AccountBalanceInfo => {
             let q = AccountBalanceQuery::from_params(params).map_err(with_vendor)?;
-            Prepared { op, query: q.query(), body: None }
+            Prepared {
+                op,
+                query: q.query(),
+                body: None,
+            }
         }
     })
 }
@@ -210,11 +252,17 @@ impl fmt::Debug for Attempt {
 
 /// Checks a caller-supplied nonce: a positive decimal integer.
 pub fn check_nonce(nonce: &str) -> Result<()> {
-    let ok = !nonce.is_empty() && nonce.len() <= 19 && nonce.bytes().all(|b| b.is_ascii_digit()) && !nonce.starts_with('0');
+    let ok = !nonce.is_empty()
+        && nonce.len() <= 19
+        && nonce.bytes().all(|b| b.is_ascii_digit())
+        && !nonce.starts_with('0');
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid_input("Kingdee nonce must be a positive decimal integer").with_vendor(VENDOR))
+        Err(
+            Error::invalid_input("Kingdee nonce must be a positive decimal integer")
+                .with_vendor(VENDOR),
+        )
     }
 }
 
@@ -224,7 +272,13 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
 pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> SignedRequest {
     let op = prepared.op;
     let timestamp = attempt.timestamp_ms.to_string();
-    let string_to_sign = sign::string_to_sign(op.method().as_str(), op.path(), &prepared.query, &attempt.nonce, &timestamp);
+    let string_to_sign = sign::string_to_sign(
+        op.method().as_str(),
+        op.path(),
+        &prepared.query,
+        &attempt.nonce,
+        &timestamp,
+    );
     let signature = sign::x_api_signature(&config.client_secret, &string_to_sign);
     let query = sign::wire_query(&prepared.query);
     let mut url = format!("{}{}", config.base_url, op.path());
@@ -238,7 +292,10 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
         ("X-Api-Auth-Version".into(), "2.0".into()),
         ("X-Api-TimeStamp".into(), timestamp),
         ("X-Api-Nonce".into(), attempt.nonce.clone()),
-        ("X-Api-SignHeaders".into(), "X-Api-TimeStamp,X-Api-Nonce".into()),
+        (
+            "X-Api-SignHeaders".into(),
+            "X-Api-TimeStamp,X-Api-Nonce".into(),
+        ),
         ("X-Api-Signature".into(), signature),
     ];
     if op.needs_app_token() {
@@ -249,11 +306,22 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
             headers.push(("X-GW-Router-Addr".into(), d.clone()));
         }
     }
-    SignedRequest { method: op.method(), url, headers, body: prepared.body.clone(), string_to_sign }
+    SignedRequest {
+        method: op.method(),
+        url,
+        headers,
+        body: prepared.body.clone(),
+        string_to_sign,
+    }
 }
 
 /// Prepares and signs in one step (a dry run's `buildRequest`).
-pub fn build_request(config: &Config, op: &str, params: &Json, attempt: &Attempt) -> Result<SignedRequest> {
+pub fn build_request(
+    config: &Config,
+    op: &str,
+    params: &Json,
+    attempt: &Attempt,
+) -> Result<SignedRequest> {
     check_nonce(&attempt.nonce)?;
     let prepared = prepare(config, op, params)?;
     Ok(sign_request(config, &prepared, attempt))
@@ -297,29 +365,63 @@ mod tests {
     #[test]
     fn config_errors_name_fields_not_values() {
         let e = Config::from_json(&Json::parse(r#"{"clientId":"1"}"#).unwrap_or(Json::Null)).err();
-        assert_eq!(e.as_ref().map(|e| e.message.contains("clientSecret")), Some(true));
-        let e = Config::from_json(&Json::parse(r#"{"clientId":"1","clientSecret":"zzz-secret","appKey":"k"}"#).unwrap_or(Json::Null)).err();
-        assert!(e.as_ref().is_some_and(|e| !e.to_string().contains("zzz-secret")));
+        assert_eq!(
+            e.as_ref().map(|e| e.message.contains("clientSecret")),
+            Some(true)
+        );
+        let e = Config::from_json(
+            &Json::parse(r#"{"clientId":"1","clientSecret":"zzz-secret","appKey":"k"}"#)
+                .unwrap_or(Json::Null),
+        )
+        .err();
+        assert!(e
+            .as_ref()
+            .is_some_and(|e| !e.to_string().contains("zzz-secret")));
         assert!(!format!("{:?}", config()).contains("test-secret-not-real"));
     }
 
     #[test]
     fn business_call_headers() {
         let c = config();
-        let a = Attempt { timestamp_ms: 1_700_000_000_000, nonce: "1234567890".into(), app_token: Some("tok".into()), domain: None };
-        let r = build_request(&c, ops::INTEGRAL_ADJUST, &Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap_or(Json::Null), &a);
+        let a = Attempt {
+            timestamp_ms: 1_700_000_000_000,
+            nonce: "1234567890".into(),
+            app_token: Some("tok".into()),
+            domain: None,
+        };
+        let r = build_request(
+            &c,
+            ops::INTEGRAL_ADJUST,
+            &Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#)
+                .unwrap_or(Json::Null),
+            &a,
+        );
         let r = r.ok();
         let r = r.as_ref();
-        assert_eq!(r.map(|r| r.url.as_str()), Some("https://api.kingdee.com/jdy/v2/ls/integral_adjust"));
+        assert_eq!(
+            r.map(|r| r.url.as_str()),
+            Some("https://api.kingdee.com/jdy/v2/ls/integral_adjust")
+        );
         assert_eq!(r.and_then(|r| r.header("app-token")), Some("tok"));
-        assert_eq!(r.and_then(|r| r.header("x-gw-router-addr")), Some("https://tf.jdy.com"));
-        assert_eq!(r.and_then(|r| r.body.as_deref()), Some(r#"{"mobile":"13800138000","integral":10,"operation":5}"#));
+        assert_eq!(
+            r.and_then(|r| r.header("x-gw-router-addr")),
+            Some("https://tf.jdy.com")
+        );
+        assert_eq!(
+            r.and_then(|r| r.body.as_deref()),
+            Some(r#"{"mobile":"13800138000","integral":10,"operation":5}"#)
+        );
     }
 
     #[test]
     fn token_call_has_no_token_headers_and_signs_app_signature() {
         let c = config();
-        let a = Attempt { timestamp_ms: 1_700_001_000_000, nonce: "2222222222".into(), app_token: Some("tok".into()), domain: None };
+        let a = Attempt {
+            timestamp_ms: 1_700_001_000_000,
+            nonce: "2222222222".into(),
+            app_token: Some("tok".into()),
+            domain: None,
+        };
         let r = build_request(&c, ops::KINGDEE_AUTH_TOKEN, &Json::Null, &a).ok();
         assert!(r.as_ref().is_some_and(|r| r.header("app-token").is_none()));
         // V4's values: appKey AbCd1234 + appSecret fake-app-secret-0001.

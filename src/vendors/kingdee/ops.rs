@@ -20,7 +20,13 @@ pub const INTEGRAL_RECORD: &str = "/jdy/v2/ls/integral_record";
 pub const ACCOUNT_BALANCE_INFO: &str = "/jdy/v2/ls/account_balance_info";
 
 /// Every Kingdee operation jifen knows.
-pub const OPERATIONS: [&str; 5] = [PUSH_APP_AUTHORIZE, KINGDEE_AUTH_TOKEN, INTEGRAL_ADJUST, INTEGRAL_RECORD, ACCOUNT_BALANCE_INFO];
+pub const OPERATIONS: [&str; 5] = [
+    PUSH_APP_AUTHORIZE,
+    KINGDEE_AUTH_TOKEN,
+    INTEGRAL_ADJUST,
+    INTEGRAL_RECORD,
+    ACCOUNT_BALANCE_INFO,
+];
 
 /// A Kingdee operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +84,10 @@ impl Operation {
 
     /// Whether the call needs an app-token and router address.
     pub fn needs_app_token(self) -> bool {
-        !matches!(self, Operation::PushAppAuthorize | Operation::KingdeeAuthToken)
+        !matches!(
+            self,
+            Operation::PushAppAuthorize | Operation::KingdeeAuthToken
+        )
     }
 
     /// Whether repeating the call is harmless. `integral_adjust` has no
@@ -184,7 +193,11 @@ impl IntegralAdjust {
         let code = p.req_int("operation")?;
         let operation = AdjustOperation::from_code(code)
             .ok_or_else(|| Error::invalid_input(format!("`operation` must be 1–11, got {code}")))?;
-        Ok(IntegralAdjust { mobile, integral, operation })
+        Ok(IntegralAdjust {
+            mobile,
+            integral,
+            operation,
+        })
     }
 
     /// The JSON body, fields in the vendor's documented order.
@@ -226,7 +239,16 @@ impl IntegralRecordQuery {
     /// Reads and validates params.
     pub fn from_params(params: &Json) -> Result<Self> {
         let p = Params::new(params)?;
-        p.only(&["member_id", "mobile", "id", "integral_type", "start_date", "end_date", "page", "page_size"])?;
+        p.only(&[
+            "member_id",
+            "mobile",
+            "id",
+            "integral_type",
+            "start_date",
+            "end_date",
+            "page",
+            "page_size",
+        ])?;
         let q = IntegralRecordQuery {
             member_id: p.opt_nonempty("member_id")?,
             mobile: p.opt_nonempty("mobile")?,
@@ -243,7 +265,9 @@ impl IntegralRecordQuery {
         for (name, v) in [("start_date", &q.start_date), ("end_date", &q.end_date)] {
             if let Some(d) = v {
                 if !is_datetime(d) {
-                    return Err(Error::invalid_input(format!("`{name}` must be `yyyy-MM-dd HH:mm:ss`")));
+                    return Err(Error::invalid_input(format!(
+                        "`{name}` must be `yyyy-MM-dd HH:mm:ss`"
+                    )));
                 }
             }
         }
@@ -295,17 +319,25 @@ impl AccountBalanceQuery {
     pub fn from_params(params: &Json) -> Result<Self> {
         let p = Params::new(params)?;
         p.only(&["member_id", "member_card_id"])?;
-        Ok(AccountBalanceQuery { member_id: p.req_str("member_id")?, member_card_id: p.req_str("member_card_id")? })
+        Ok(AccountBalanceQuery {
+            member_id: p.req_str("member_id")?,
+            member_card_id: p.req_str("member_card_id")?,
+        })
     }
 
     /// The query parameters.
     pub fn query(&self) -> Vec<(String, String)> {
-        vec![("member_id".into(), self.member_id.clone()), ("member_card_id".into(), self.member_card_id.clone())]
+        vec![
+            ("member_id".into(), self.member_id.clone()),
+            ("member_card_id".into(), self.member_card_id.clone()),
+        ]
     }
 }
 
 fn check_mobile(m: &str) -> Result<()> {
-    let ok = (3..=20).contains(&m.len()) && m.bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b'-');
+    let ok = (3..=20).contains(&m.len())
+        && m.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-');
     if ok {
         Ok(())
     } else {
@@ -323,7 +355,10 @@ mod tests {
 
     #[test]
     fn adjust_validation() {
-        assert!(IntegralAdjust::from_params(&j(r#"{"mobile":"13800138000","integral":5,"operation":5}"#)).is_ok());
+        assert!(IntegralAdjust::from_params(&j(
+            r#"{"mobile":"13800138000","integral":5,"operation":5}"#
+        ))
+        .is_ok());
         for bad in [
             r#"{"integral":5,"operation":5}"#,
             r#"{"mobile":"","integral":5,"operation":5}"#,
@@ -335,21 +370,38 @@ mod tests {
             r#"[1]"#,
         ] {
             let e = IntegralAdjust::from_params(&j(bad)).err();
-            assert_eq!(e.map(|e| e.code), Some(crate::core::error::ErrorCode::InvalidInput), "{bad}");
+            assert_eq!(
+                e.map(|e| e.code),
+                Some(crate::core::error::ErrorCode::InvalidInput),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn adjust_body_is_compact_and_ordered() {
-        let a = IntegralAdjust { mobile: "1".repeat(11), integral: -3, operation: AdjustOperation::Redeem };
-        assert_eq!(a.body(), r#"{"mobile":"11111111111","integral":-3,"operation":3}"#);
+        let a = IntegralAdjust {
+            mobile: "1".repeat(11),
+            integral: -3,
+            operation: AdjustOperation::Redeem,
+        };
+        assert_eq!(
+            a.body(),
+            r#"{"mobile":"11111111111","integral":-3,"operation":3}"#
+        );
     }
 
     #[test]
     fn record_dates_are_checked() {
         assert!(IntegralRecordQuery::from_params(&j(r#"{"start_date":"2024-01-01"}"#)).is_err());
         assert!(IntegralRecordQuery::from_params(&j(r#"{"page_size":101}"#)).is_err());
-        assert!(IntegralRecordQuery::from_params(&j(r#"{"start_date":"2024-02-01 00:00:00","end_date":"2024-01-01 00:00:00"}"#)).is_err());
-        assert!(IntegralRecordQuery::from_params(&j(r#"{"start_date":"2024-01-01 00:00:00","page":"2","page_size":50}"#)).is_ok());
+        assert!(IntegralRecordQuery::from_params(&j(
+            r#"{"start_date":"2024-02-01 00:00:00","end_date":"2024-01-01 00:00:00"}"#
+        ))
+        .is_err());
+        assert!(IntegralRecordQuery::from_params(&j(
+            r#"{"start_date":"2024-01-01 00:00:00","page":"2","page_size":50}"#
+        ))
+        .is_ok());
     }
 }

@@ -16,18 +16,29 @@ pub const ERR_AUTHORIZATION_KEY: i64 = 1_030_002_006;
 /// (`Json::Null` when the vendor sent none).
 pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     let request_id = resp.header("x-api-requestid").map(str::to_string);
-    let fail = |e: Error| e.with_vendor(VENDOR).with_status(resp.status).with_request_id(request_id.clone());
+    let fail = |e: Error| {
+        e.with_vendor(VENDOR)
+            .with_status(resp.status)
+            .with_request_id(request_id.clone())
+    };
 
     if resp.status == 429 {
         return Err(fail(
-            Error::new(ErrorCode::RateLimited, "Kingdee rate limit reached (HTTP 429)")
-                .retryable(true)
-                .with_retry_after(resp.retry_after_ms()),
+            Error::new(
+                ErrorCode::RateLimited,
+                "Kingdee rate limit reached (HTTP 429)",
+            )
+            .retryable(true)
+            .with_retry_after(resp.retry_after_ms()),
         ));
     }
     let body = Json::parse_bytes(&resp.body);
     if resp.status == 519 {
-        let body = body.map_err(|_| fail(Error::parse("Kingdee gateway error (HTTP 519) with an unreadable body")))?;
+        let body = body.map_err(|_| {
+            fail(Error::parse(
+                "Kingdee gateway error (HTTP 519) with an unreadable body",
+            ))
+        })?;
         let code = body.get("errcode").and_then(Json::as_i64_lenient);
         let text = body
             .get("description_cn")
@@ -38,29 +49,49 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     }
     if !(200..300).contains(&resp.status) {
         return Err(fail(
-            Error::new(ErrorCode::Http, format!("Kingdee answered HTTP {}", resp.status)).retryable(resp.status >= 500),
+            Error::new(
+                ErrorCode::Http,
+                format!("Kingdee answered HTTP {}", resp.status),
+            )
+            .retryable(resp.status >= 500),
         ));
     }
-    let body = body.map_err(|e| fail(Error::parse(format!("Kingdee reply is not JSON ({})", e.message))))?;
+    let body = body.map_err(|e| {
+        fail(Error::parse(format!(
+            "Kingdee reply is not JSON ({})",
+            e.message
+        )))
+    })?;
     if body.as_object().is_none() {
         return Err(fail(Error::parse("Kingdee reply is not a JSON object")));
     }
     // Business envelope {errcode, description, data}; push_app_authorize may
     // answer {code: 200, msg, data} instead (kingdee.md §4).
     let (code, text) = if let Some(c) = body.get("errcode") {
-        (c.as_i64_lenient(), body.get("description").and_then(Json::as_text))
+        (
+            c.as_i64_lenient(),
+            body.get("description").and_then(Json::as_text),
+        )
     } else if let Some(c) = body.get("code") {
         let c = c.as_i64_lenient();
-        (c.map(|c| if c == 200 { 0 } else { c }), body.get("msg").and_then(Json::as_text))
+        (
+            c.map(|c| if c == 200 { 0 } else { c }),
+            body.get("msg").and_then(Json::as_text),
+        )
     } else {
-        return Err(fail(Error::parse("Kingdee reply has neither `errcode` nor `code`")));
+        return Err(fail(Error::parse(
+            "Kingdee reply has neither `errcode` nor `code`",
+        )));
     };
     match code {
         Some(0) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
         Some(c) => {
             let text = scrub(&text.unwrap_or_default(), 200);
             let e = if c == ERR_AUTHORIZATION_KEY {
-                Error::new(ErrorCode::Auth, format!("Kingdee refused the app authorisation ({c} {text})"))
+                Error::new(
+                    ErrorCode::Auth,
+                    format!("Kingdee refused the app authorisation ({c} {text})"),
+                )
             } else {
                 Error::new(ErrorCode::Vendor, format!("Kingdee error {c}: {text}"))
             };
@@ -74,19 +105,30 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
 fn gateway_error(code: Option<i64>, text: &str) -> Error {
     let text = scrub(text, 200);
     let Some(c) = code else {
-        return Error::new(ErrorCode::Http, "Kingdee gateway error (HTTP 519) without an errcode");
+        return Error::new(
+            ErrorCode::Http,
+            "Kingdee gateway error (HTTP 519) without an errcode",
+        );
     };
     let (kind, retryable, what) = match c {
         4001 => (ErrorCode::Config, false, "unsupported X-Api-Auth-Version"),
         4002 | 4004 => (ErrorCode::Config, false, "client id or secret missing"),
         4003 | 4005 => (ErrorCode::Auth, false, "client id or secret refused"),
-        4006 => (ErrorCode::Signature, true, "X-Api-TimeStamp expired (check the clock)"),
+        4006 => (
+            ErrorCode::Signature,
+            true,
+            "X-Api-TimeStamp expired (check the clock)",
+        ),
         4007 => (ErrorCode::Signature, false, "X-Api-SignHeaders refused"),
         4008 => (ErrorCode::Signature, false, "X-Api-Signature refused"),
         4009 => (ErrorCode::Auth, false, "app-token missing"),
         4010 => (ErrorCode::Auth, false, "app-token invalid"),
         4011 => (ErrorCode::Auth, false, "app-token expired"),
-        4012 => (ErrorCode::Auth, false, "the app is not allowed to call this API"),
+        4012 => (
+            ErrorCode::Auth,
+            false,
+            "the app is not allowed to call this API",
+        ),
         5000 => (ErrorCode::Http, true, "gateway internal failure"),
         5001 => (ErrorCode::Unsupported, false, "API not found"),
         5002 => (ErrorCode::Unsupported, false, "method not allowed"),
@@ -102,12 +144,16 @@ fn gateway_error(code: Option<i64>, text: &str) -> Error {
     } else {
         format!("Kingdee gateway {c}: {what} ({text})")
     };
-    Error::new(kind, message).with_vendor_code(c.to_string()).retryable(retryable)
+    Error::new(kind, message)
+        .with_vendor_code(c.to_string())
+        .retryable(retryable)
 }
 
 /// Whether an error means the app-token must be fetched again (4009–4011).
 pub fn is_token_error(e: &Error) -> bool {
-    e.vendor == Some(VENDOR) && e.http_status == Some(519) && matches!(e.vendor_code.as_deref(), Some("4009" | "4010" | "4011"))
+    e.vendor == Some(VENDOR)
+        && e.http_status == Some(519)
+        && matches!(e.vendor_code.as_deref(), Some("4009" | "4010" | "4011"))
 }
 
 /// Whether an error means the authorisation must be pulled again (1030002006).
@@ -126,9 +172,9 @@ fn opt_text(j: &Json, key: &str) -> Option<String> {
 fn int(j: &Json, key: &str) -> Result<i64> {
     match j.get_present(key) {
         None => Ok(0),
-        Some(v) => v
-            .as_i64_lenient()
-            .ok_or_else(|| Error::parse(format!("Kingdee field `{key}` is not an integer")).with_vendor(VENDOR)),
+        Some(v) => v.as_i64_lenient().ok_or_else(|| {
+            Error::parse(format!("Kingdee field `{key}` is not an integer")).with_vendor(VENDOR)
+        }),
     }
 }
 
@@ -164,15 +210,24 @@ impl fmt::Debug for Authorization {
 impl Authorization {
     /// Picks the valid row (`status == 1`) of the `data` array.
     pub fn from_data(data: &Json) -> Result<Authorization> {
-        let rows = data
-            .as_array()
-            .ok_or_else(|| Error::parse("push_app_authorize `data` is not an array").with_vendor(VENDOR))?;
+        let rows = data.as_array().ok_or_else(|| {
+            Error::parse("push_app_authorize `data` is not an array").with_vendor(VENDOR)
+        })?;
         let row = rows
             .iter()
             .find(|r| r.get("status").and_then(Json::as_i64_lenient) == Some(1))
-            .ok_or_else(|| Error::new(ErrorCode::Auth, "no valid (status 1) authorisation for this outerInstanceId").with_vendor(VENDOR))?;
-        let field = |camel: &str, snake: &str| opt_text(row, camel).or_else(|| opt_text(row, snake));
-        let missing = |name: &str| Error::parse(format!("authorisation row lacks `{name}`")).with_vendor(VENDOR);
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::Auth,
+                    "no valid (status 1) authorisation for this outerInstanceId",
+                )
+                .with_vendor(VENDOR)
+            })?;
+        let field =
+            |camel: &str, snake: &str| opt_text(row, camel).or_else(|| opt_text(row, snake));
+        let missing = |name: &str| {
+            Error::parse(format!("authorisation row lacks `{name}`")).with_vendor(VENDOR)
+        };
         Ok(Authorization {
             app_key: field("appKey", "app_key").ok_or_else(|| missing("appKey"))?,
             app_secret: field("appSecret", "app_secret").ok_or_else(|| missing("appSecret"))?,
@@ -208,21 +263,31 @@ pub struct AppToken {
 
 impl fmt::Debug for AppToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppToken").field("token", &"***").field("expires_ms", &self.expires_ms).finish()
+        f.debug_struct("AppToken")
+            .field("token", &"***")
+            .field("expires_ms", &self.expires_ms)
+            .finish()
     }
 }
 
 impl AppToken {
     /// Reads `kingdee_auth_token` data.
     pub fn from_data(data: &Json) -> Result<AppToken> {
-        let token = opt_text(data, "app-token")
-            .ok_or_else(|| Error::parse("kingdee_auth_token reply lacks `app-token`").with_vendor(VENDOR))?;
+        let token = opt_text(data, "app-token").ok_or_else(|| {
+            Error::parse("kingdee_auth_token reply lacks `app-token`").with_vendor(VENDOR)
+        })?;
         let expires = data
             .get("expires")
             .and_then(Json::as_i64_lenient)
             .filter(|e| *e > 0)
-            .ok_or_else(|| Error::parse("kingdee_auth_token reply lacks a valid `expires`").with_vendor(VENDOR))?;
-        Ok(AppToken { token, expires_ms: u64::try_from(expires).unwrap_or(0), uid: opt_text(data, "uid") })
+            .ok_or_else(|| {
+                Error::parse("kingdee_auth_token reply lacks a valid `expires`").with_vendor(VENDOR)
+            })?;
+        Ok(AppToken {
+            token,
+            expires_ms: u64::try_from(expires).unwrap_or(0),
+            uid: opt_text(data, "uid"),
+        })
     }
 
     /// The token data with the token masked.
@@ -319,18 +384,29 @@ impl IntegralRecordPage {
     /// Reads `integral_record` data.
     pub fn from_data(data: &Json) -> Result<Self> {
         if data.as_object().is_none() {
-            return Err(Error::parse("integral_record `data` is missing or not an object").with_vendor(VENDOR));
+            return Err(
+                Error::parse("integral_record `data` is missing or not an object")
+                    .with_vendor(VENDOR),
+            );
         }
         let rows = match data.get_present("rows") {
             None => Vec::new(),
             Some(r) => r
                 .as_array()
-                .ok_or_else(|| Error::parse("integral_record `rows` is not an array").with_vendor(VENDOR))?
+                .ok_or_else(|| {
+                    Error::parse("integral_record `rows` is not an array").with_vendor(VENDOR)
+                })?
                 .iter()
                 .map(IntegralRecord::from_json)
                 .collect::<Result<Vec<_>>>()?,
         };
-        let page = int(data, "page").map(|p| if p == 0 { int(data, "current_page").unwrap_or(0) } else { p })?;
+        let page = int(data, "page").map(|p| {
+            if p == 0 {
+                int(data, "current_page").unwrap_or(0)
+            } else {
+                p
+            }
+        })?;
         Ok(IntegralRecordPage {
             count: int(data, "count")?,
             total_page: int(data, "total_page")?,
@@ -348,7 +424,12 @@ impl IntegralRecordPage {
             ("page", Some(Json::int(self.page))),
             ("page_size", Some(Json::int(self.page_size))),
             ("cur_page_size", Some(Json::int(self.rows.len() as i64))),
-            ("rows", Some(Json::Array(self.rows.iter().map(IntegralRecord::to_json).collect()))),
+            (
+                "rows",
+                Some(Json::Array(
+                    self.rows.iter().map(IntegralRecord::to_json).collect(),
+                )),
+            ),
         ])
     }
 }
@@ -368,8 +449,15 @@ pub struct MemberInfo {
 
 impl MemberInfo {
     fn from_json(j: Option<&Json>) -> Self {
-        let Some(j) = j else { return MemberInfo::default() };
-        MemberInfo { id: text(j, "id"), mobile: text(j, "mobile"), name: text(j, "name"), db_modify_time: text(j, "db_modify_time") }
+        let Some(j) = j else {
+            return MemberInfo::default();
+        };
+        MemberInfo {
+            id: text(j, "id"),
+            mobile: text(j, "mobile"),
+            name: text(j, "name"),
+            db_modify_time: text(j, "db_modify_time"),
+        }
     }
 
     fn to_json(&self) -> Json {
@@ -425,15 +513,20 @@ impl AccountBalance {
         let integral = data
             .get_present("integral")
             .filter(|i| i.as_object().is_some())
-            .ok_or_else(|| Error::parse("account_balance_info reply lacks `integral`").with_vendor(VENDOR))?;
+            .ok_or_else(|| {
+                Error::parse("account_balance_info reply lacks `integral`").with_vendor(VENDOR)
+            })?;
         let card = integral.get("mb_card");
-        let recharge = data.get_present("recharge").and_then(Json::as_object).map(|pairs| RechargeAccount {
-            amounts: pairs
-                .iter()
-                .filter(|(k, _)| k != "member")
-                .filter_map(|(k, v)| v.as_text().map(|t| (k.clone(), t)))
-                .collect(),
-        });
+        let recharge = data
+            .get_present("recharge")
+            .and_then(Json::as_object)
+            .map(|pairs| RechargeAccount {
+                amounts: pairs
+                    .iter()
+                    .filter(|(k, _)| k != "member")
+                    .filter_map(|(k, v)| v.as_text().map(|t| (k.clone(), t)))
+                    .collect(),
+            });
         Ok(AccountBalance {
             integral: IntegralAccount {
                 member: MemberInfo::from_json(integral.get("member")),
@@ -459,7 +552,10 @@ impl AccountBalance {
                     ("member", Some(i.member.to_json())),
                     (
                         "mb_card",
-                        Some(Json::object([("id", Some(Json::str(&i.card_id))), ("card_no", Some(Json::str(&i.card_no)))])),
+                        Some(Json::object([
+                            ("id", Some(Json::str(&i.card_id))),
+                            ("card_no", Some(Json::str(&i.card_no))),
+                        ])),
                     ),
                     ("total", Some(Json::int(i.total))),
                     ("level_total", Some(Json::int(i.level_total))),
@@ -471,7 +567,12 @@ impl AccountBalance {
             (
                 "recharge",
                 Some(self.recharge.as_ref().map_or(Json::Null, |r| {
-                    Json::Object(r.amounts.iter().map(|(k, v)| (k.clone(), Json::str(v))).collect())
+                    Json::Object(
+                        r.amounts
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Json::str(v)))
+                            .collect(),
+                    )
                 })),
             ),
         ])
@@ -483,26 +584,47 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, headers: vec![("X-Api-Requestid".into(), "rid-1".into())], body: body.as_bytes().to_vec() }
+        HttpResponse {
+            status,
+            headers: vec![("X-Api-Requestid".into(), "rid-1".into())],
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn gateway_519_maps_codes() {
-        let e = parse_envelope(&resp(519, r#"{"errcode":4008,"description":"X-Api-Signature is invalid"}"#)).err();
+        let e = parse_envelope(&resp(
+            519,
+            r#"{"errcode":4008,"description":"X-Api-Signature is invalid"}"#,
+        ))
+        .err();
         let e = e.as_ref();
         assert_eq!(e.map(|e| e.code), Some(ErrorCode::Signature));
         assert_eq!(e.and_then(|e| e.request_id.as_deref()), Some("rid-1"));
         assert_eq!(e.and_then(|e| e.vendor_code.as_deref()), Some("4008"));
         let unknown = parse_envelope(&resp(519, r#"{"errcode":4999}"#)).err();
-        assert_eq!(unknown.map(|e| (e.code, e.retryable)), Some((ErrorCode::Http, false)));
+        assert_eq!(
+            unknown.map(|e| (e.code, e.retryable)),
+            Some((ErrorCode::Http, false))
+        );
         let token = parse_envelope(&resp(519, r#"{"errcode":"4011"}"#)).err();
         assert!(token.as_ref().is_some_and(is_token_error));
     }
 
     #[test]
     fn malformed_replies_are_errors() {
-        for (status, body) in [(200, "<html>"), (200, "[]"), (200, r#"{"data":{}}"#), (200, r#"{"errcode":"x"}"#), (519, "oops"), (200, "")] {
-            assert!(parse_envelope(&resp(status, body)).is_err(), "{status} {body}");
+        for (status, body) in [
+            (200, "<html>"),
+            (200, "[]"),
+            (200, r#"{"data":{}}"#),
+            (200, r#"{"errcode":"x"}"#),
+            (519, "oops"),
+            (200, ""),
+        ] {
+            assert!(
+                parse_envelope(&resp(status, body)).is_err(),
+                "{status} {body}"
+            );
         }
         let page = IntegralRecordPage::from_data(&Json::Null);
         assert_eq!(page.err().map(|e| e.code), Some(ErrorCode::Parse));
@@ -512,11 +634,18 @@ mod tests {
 
     #[test]
     fn both_envelopes_are_accepted() {
-        let a = parse_envelope(&resp(200, r#"{"code":200,"msg":"ok","data":[{"appKey":"k","appSecret":"s","domain":"d","status":0},{"appKey":"k2","appSecret":"s2","domain":"https://tf.jdy.com","status":"1"}]}"#));
+        let a = parse_envelope(&resp(
+            200,
+            r#"{"code":200,"msg":"ok","data":[{"appKey":"k","appSecret":"s","domain":"d","status":0},{"appKey":"k2","appSecret":"s2","domain":"https://tf.jdy.com","status":"1"}]}"#,
+        ));
         let auth = a.and_then(|d| Authorization::from_data(&d));
         assert_eq!(auth.as_ref().map(|a| a.app_key.as_str()).ok(), Some("k2"));
         assert!(!format!("{auth:?}").contains("s2"));
-        let b = parse_envelope(&resp(200, r#"{"errcode":1030002006,"description":"授权密钥校验失败"}"#)).err();
+        let b = parse_envelope(&resp(
+            200,
+            r#"{"errcode":1030002006,"description":"授权密钥校验失败"}"#,
+        ))
+        .err();
         assert_eq!(b.map(|e| e.code), Some(ErrorCode::Auth));
     }
 
@@ -525,6 +654,9 @@ mod tests {
         let data = Json::parse(r#"{"count":"2","total_page":1,"page":"1","page_size":10,"rows":[{"id":"1","occur":"20","integral":500,"last_integral":"480"},{"id":"2","occur":-5,"integral":"495","last_integral":500}]}"#).unwrap_or(Json::Null);
         let page = IntegralRecordPage::from_data(&data).ok();
         assert_eq!(page.as_ref().map(|p| (p.count, p.rows.len())), Some((2, 2)));
-        assert_eq!(page.as_ref().and_then(|p| p.rows.get(1)).map(|r| r.occur), Some(-5));
+        assert_eq!(
+            page.as_ref().and_then(|p| p.rows.get(1)).map(|r| r.occur),
+            Some(-5)
+        );
     }
 }

@@ -36,7 +36,9 @@ pub fn canonical_query(params: &[(String, String)]) -> String {
     for pair in sorted_pairs(params) {
         // The SDK drops a piece whose '=' is missing or first; GwEnc(k) is
         // empty only for an empty name.
-        let Some((k, v)) = pair.split_once('=') else { continue };
+        let Some((k, v)) = pair.split_once('=') else {
+            continue;
+        };
         if k.is_empty() {
             continue;
         }
@@ -51,7 +53,13 @@ pub fn canonical_query(params: &[(String, String)]) -> String {
 }
 
 /// The string that X-Api-Signature covers.
-pub fn string_to_sign(method: &str, path: &str, params: &[(String, String)], nonce: &str, timestamp_ms: &str) -> String {
+pub fn string_to_sign(
+    method: &str,
+    path: &str,
+    params: &[(String, String)],
+    nonce: &str,
+    timestamp_ms: &str,
+) -> String {
     format!(
         "{}\n{}\n{}\nx-api-nonce:{}\nx-api-timestamp:{}\n",
         method.to_ascii_uppercase(),
@@ -83,7 +91,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -95,7 +106,10 @@ mod tests {
     #[test]
     fn sorts_on_the_encoded_pair_like_the_sdk() {
         // kingdee.md §3.4: the SDK orders a-b=…, a1=…, a=… (sorting k=v strings).
-        assert_eq!(wire_query(&p(&[("a", "1"), ("a1", "2"), ("a-b", "3")])), "a-b=3&a1=2&a=1");
+        assert_eq!(
+            wire_query(&p(&[("a", "1"), ("a1", "2"), ("a-b", "3")])),
+            "a-b=3&a1=2&a=1"
+        );
     }
 
     proptest! {
