@@ -4,10 +4,11 @@
 
 use super::Env;
 use crate::core::clock::random_in;
+use crate::core::clock::uuid_v4;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
-use crate::vendors::{self, kingdee, qimai};
+use crate::vendors::{self, freemud, kingdee, qimai};
 
 /// Options that make a dry run deterministic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,6 +104,28 @@ pub async fn dry_run(
                 nonce,
             };
             qimai::build_request(&config, op, params, &attempt)
+        }
+        "freemud" => {
+            let config = freemud::Config::from_json(config)?;
+            let prepared = freemud::prepare(&config, op, params)?;
+            let signer = if config.dev_skip_signature {
+                None
+            } else {
+                Some(super::freemud::import_signer(env, &config).await?)
+            };
+            let signature =
+                super::freemud::sign_with(signer.as_deref(), &config, &prepared.canonical(&config))
+                    .await?;
+            let transaction_id = options
+                .transaction_id
+                .clone()
+                .unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
+            Ok(freemud::sign_request(
+                &config,
+                &prepared,
+                &signature,
+                &transaction_id,
+            ))
         }
         other => Err(Error::unsupported(format!(
             "vendor `{other}` is not available in this build"

@@ -3,6 +3,7 @@
 //! code drives `fetch` in wasm and a scripted transport in native tests.
 
 mod dry_run;
+mod freemud;
 mod gate;
 mod kingdee;
 mod qimai;
@@ -15,6 +16,7 @@ use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
+pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 use std::cell::Cell;
 
@@ -91,6 +93,7 @@ impl Env {
 enum VendorClient {
     Kingdee(kingdee::KingdeeState),
     Qimai(qimai::QimaiState),
+    Freemud(freemud::FreemudState),
 }
 
 /// A client for one vendor account.
@@ -122,6 +125,9 @@ impl<T: Transport> Client<T> {
             "qimai" => VendorClient::Qimai(qimai::QimaiState::new(
                 vendors::qimai::Config::from_json(config)?,
             )),
+            "freemud" => VendorClient::Freemud(freemud::FreemudState::new(
+                vendors::freemud::Config::from_json(config)?,
+            )),
             other => {
                 return Err(Error::unsupported(format!(
                     "vendor `{other}` is not available in this build"
@@ -148,6 +154,7 @@ impl<T: Transport> Client<T> {
         match self.vendor {
             VendorClient::Kingdee(_) => "kingdee",
             VendorClient::Qimai(_) => "qimai",
+            VendorClient::Freemud(_) => "freemud",
         }
     }
 
@@ -161,6 +168,7 @@ impl<T: Transport> Client<T> {
         match &self.vendor {
             VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
             VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
+            VendorClient::Freemud(f) => self.freemud_call(f, op, params).await,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The vendors: one module each, pure (build, sign, parse), no transport.
 
 pub mod config;
+pub mod freemud;
 pub mod kingdee;
 pub mod params;
 pub mod qimai;

@@ -2,10 +2,11 @@
 //! supplies the platform (global `fetch`, `setTimeout`, `Date.now`,
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
-mod api;
+pub mod api;
 pub use api::{build_request, JsClient};
 pub use error::error_class;
 mod convert;
 mod env;
 mod error;
 mod fetch;
+pub mod subtle;

@@ -1,0 +1,270 @@
+//! The Freemud side of the client: RSA signing through the platform's
+//! [`RsaProvider`] (the key is imported once, on first use, and kept), the
+//! retry loop (one signature per call: the body does not change between
+//! attempts; a fresh `x-transaction-id` per attempt; the same
+//! `idempotencyBussinessId` on every attempt because it is in the body), and
+//! reply/push signature verification by `config.verify`.
+
+use super::{Client, Env, Transport};
+use crate::core::clock::uuid_v4;
+use crate::core::crypto::{base64_decode, base64_encode};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json::Json;
+use crate::core::rsa::{RsaSigner, RsaVerifier};
+use crate::retry::Delivery;
+use crate::vendors::freemud::callback;
+use crate::vendors::freemud::response::{parse_envelope, result_json, Envelope};
+use crate::vendors::freemud::{self, CallbackConfig, Config, SignatureStatus, VerifyPolicy};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const VENDOR: &str = "freemud";
+
+/// Per-client Freemud state: the configuration and the imported keys.
+pub(super) struct FreemudState {
+    config: Config,
+    signer: RefCell<Option<Rc<dyn RsaSigner>>>,
+    verifier: RefCell<Option<Rc<dyn RsaVerifier>>>,
+}
+
+impl FreemudState {
+    pub(super) fn new(config: Config) -> Self {
+        FreemudState {
+            config,
+            signer: RefCell::new(None),
+            verifier: RefCell::new(None),
+        }
+    }
+}
+
+fn no_rsa() -> Error {
+    Error::unsupported(
+        "Freemud needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)",
+    )
+    .with_vendor(VENDOR)
+}
+
+/// Imports the signing key (PKCS#8 DER) through `env.rsa`.
+pub(super) async fn import_signer(env: &Env, config: &Config) -> Result<Box<dyn RsaSigner>> {
+    let rsa = env.rsa.as_ref().ok_or_else(no_rsa)?;
+    let der = config
+        .private_key_pkcs8
+        .as_ref()
+        .ok_or_else(|| Error::config("`privateKey` is required for freemud").with_vendor(VENDOR))?;
+    rsa.signer(der).await.map_err(|e| {
+        Error::config(format!(
+            "the platform refused the RSA private key ({})",
+            e.code
+        ))
+        .with_vendor(VENDOR)
+    })
+}
+
+/// The `sign` value for `canonical`: base64 of the signature, or `"skip"` under `devSkipSignature`.
+pub(super) async fn sign_with(
+    signer: Option<&dyn RsaSigner>,
+    config: &Config,
+    canonical: &str,
+) -> Result<String> {
+    if config.dev_skip_signature {
+        return Ok("skip".to_string());
+    }
+    let signer = signer.ok_or_else(no_rsa)?;
+    let sig = signer
+        .sign(canonical.as_bytes())
+        .await
+        .map_err(|e| e.with_vendor(VENDOR))?;
+    Ok(base64_encode(&sig))
+}
+
+/// Checks a base64 `sign` over `canonical`.
+async fn check(
+    verifier: Option<&dyn RsaVerifier>,
+    canonical: &str,
+    sign: Option<&str>,
+) -> SignatureStatus {
+    let Some(verifier) = verifier else {
+        return SignatureStatus::Unchecked;
+    };
+    let Some(sign) = sign else {
+        return SignatureStatus::Absent;
+    };
+    let Some(sig) = base64_decode(sign) else {
+        return SignatureStatus::Invalid;
+    };
+    match verifier.verify(canonical.as_bytes(), &sig).await {
+        Ok(true) => SignatureStatus::Valid,
+        _ => SignatureStatus::Invalid,
+    }
+}
+
+/// Whether a Freemud error proves the vendor did nothing: a `statusCode`
+/// refusal or a rate limit; anything else (network, 5xx, malformed) may have
+/// been applied.
+pub(super) fn delivery(e: &Error) -> Delivery {
+    match (e.code, e.http_status) {
+        (ErrorCode::Vendor, Some(200..=299)) | (ErrorCode::RateLimited, _) => Delivery::Refused,
+        _ => Delivery::Unknown,
+    }
+}
+
+impl<T: Transport> Client<T> {
+    async fn freemud_signer(&self, f: &FreemudState) -> Result<Option<Rc<dyn RsaSigner>>> {
+        if f.config.dev_skip_signature {
+            return Ok(None);
+        }
+        if let Some(s) = f.signer.borrow().clone() {
+            return Ok(Some(s));
+        }
+        let signer: Rc<dyn RsaSigner> = Rc::from(import_signer(&self.env, &f.config).await?);
+        *f.signer.borrow_mut() = Some(signer.clone());
+        Ok(Some(signer))
+    }
+
+    async fn freemud_verifier(&self, f: &FreemudState) -> Result<Option<Rc<dyn RsaVerifier>>> {
+        let Some(spki) = &f.config.platform_public_key_spki else {
+            return Ok(None);
+        };
+        if let Some(v) = f.verifier.borrow().clone() {
+            return Ok(Some(v));
+        }
+        let rsa = self.env.rsa.as_ref().ok_or_else(no_rsa)?;
+        let verifier: Rc<dyn RsaVerifier> = Rc::from(rsa.verifier(spki).await.map_err(|e| {
+            Error::config(format!(
+                "the platform refused `platformPublicKey` ({})",
+                e.code
+            ))
+            .with_vendor(VENDOR)
+        })?);
+        *f.verifier.borrow_mut() = Some(verifier.clone());
+        Ok(Some(verifier))
+    }
+
+    pub(super) async fn freemud_call(
+        &self,
+        f: &FreemudState,
+        op: &str,
+        params: &Json,
+    ) -> Result<Json> {
+        let prepared = freemud::prepare(&f.config, op, params)?;
+        let signer = self.freemud_signer(f).await?;
+        let signature =
+            sign_with(signer.as_deref(), &f.config, &prepared.canonical(&f.config)).await?;
+        let last: RefCell<Option<Envelope>> = RefCell::new(None);
+        let sign = |_now: u64| {
+            let tx = uuid_v4(self.env.entropy.as_ref());
+            freemud::sign_request(&f.config, &prepared, &signature, &tx).to_http()
+        };
+        let parse = |resp: &crate::core::request::HttpResponse| {
+            let envelope = parse_envelope(resp)?;
+            let result = result_json(prepared.op, &envelope.body()?)
+                .map_err(|e| e.with_status(resp.status))?;
+            *last.borrow_mut() = Some(envelope);
+            Ok(result)
+        };
+        let mut result = self
+            .exchange(VENDOR, prepared.op.is_idempotent(), sign, parse, delivery)
+            .await?;
+        let Some(envelope) = last.into_inner() else {
+            return Ok(result);
+        };
+        match f.config.verify {
+            VerifyPolicy::Off => Ok(result),
+            VerifyPolicy::Log => {
+                let verifier = self.freemud_verifier(f).await?;
+                let status = check(
+                    verifier.as_deref(),
+                    &envelope.canonical,
+                    envelope.sign.as_deref(),
+                )
+                .await;
+                if let Json::Object(pairs) = &mut result {
+                    pairs.push(("_signature".to_string(), Json::str(status.as_str())));
+                }
+                Ok(result)
+            }
+            VerifyPolicy::Enforce => {
+                let verifier = self.freemud_verifier(f).await?;
+                match check(
+                    verifier.as_deref(),
+                    &envelope.canonical,
+                    envelope.sign.as_deref(),
+                )
+                .await
+                {
+                    SignatureStatus::Valid => Ok(result),
+                    status => {
+                        let what = if prepared.op.changes_points() {
+                            "; the points change may have been applied: check before repeating it"
+                        } else {
+                            ""
+                        };
+                        Err(Error::new(
+                            ErrorCode::Signature,
+                            format!("Freemud reply signature is {}{what}", status.as_str()),
+                        )
+                        .with_vendor(VENDOR))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Verifies and parses a Freemud push (`verifyCallback`).
+///
+/// `config` is a Freemud config (only `partnerId`, `appId`, `platformPublicKey`
+/// and `verify` are read); `body` the exact bytes received; `transaction_id`
+/// the `x-transaction-id` header, if any. Returns
+/// `{event: {type, data}, verified, signature, transactionId, ack, ackBody}`
+/// where `ackBody` is the exact text to answer with. A malformed push, a push
+/// for another merchant, or (under `enforce`) a bad signature is `callback_invalid`.
+pub async fn verify_callback(
+    config: &Json,
+    body: &[u8],
+    transaction_id: Option<&str>,
+    env: &Env,
+) -> Result<Json> {
+    let cc = CallbackConfig::from_json(config)?;
+    let cb = callback::parse(body)?;
+    if cb.partner_id != cc.partner_id || cb.app_id != cc.app_id {
+        return Err(Error::new(
+            ErrorCode::CallbackInvalid,
+            "Freemud callback is for another partnerId/appId",
+        )
+        .with_vendor(VENDOR));
+    }
+    let status = match (cc.verify, &cc.platform_public_key_spki) {
+        (VerifyPolicy::Off, _) | (_, None) => SignatureStatus::Unchecked,
+        (_, Some(spki)) => {
+            let rsa = env.rsa.as_ref().ok_or_else(no_rsa)?;
+            let verifier = rsa.verifier(spki).await.map_err(|e| {
+                Error::config(format!(
+                    "the platform refused `platformPublicKey` ({})",
+                    e.code
+                ))
+                .with_vendor(VENDOR)
+            })?;
+            check(Some(verifier.as_ref()), &cb.canonical, cb.sign.as_deref()).await
+        }
+    };
+    if cc.verify == VerifyPolicy::Enforce && status != SignatureStatus::Valid {
+        return Err(Error::new(
+            ErrorCode::CallbackInvalid,
+            format!("Freemud callback signature is {}", status.as_str()),
+        )
+        .with_vendor(VENDOR));
+    }
+    let ack = callback::ack();
+    Ok(Json::object([
+        ("event", Some(cb.event.to_json())),
+        (
+            "verified",
+            Some(Json::Bool(status == SignatureStatus::Valid)),
+        ),
+        ("signature", Some(Json::str(status.as_str()))),
+        ("transactionId", transaction_id.map(Json::str)),
+        ("ackBody", Some(Json::str(ack.to_json_string()))),
+        ("ack", Some(ack)),
+    ]))
+}

@@ -1,0 +1,383 @@
+//! Freemud 非码 (开个店 open platform): configuration, the signed envelope,
+//! reply and callback parsing. Pure: no clock, no randomness, no I/O, no RSA
+//! arithmetic (the RSA signature is computed by the platform through
+//! [`crate::core::rsa`], in the client).
+//!
+//! # The request
+//!
+//! `POST <baseUrl><path>` with the body
+//! `{"ver":"1","partnerId":…,"appId":…,"requestBody":"<JSON text>","sign":…}` and the headers
+//! `Content-Type`/`Accept: application/json;charset=utf-8`, `x-transaction-id` (a fresh
+//! UUIDv4 per attempt) and `access_token` (when configured). `sign` is base64
+//! SHA256withRSA (PKCS#1 v1.5) over `appId=…&partnerId=…&requestBody=…&ver=1`
+//! ([`sign::request_canonical`]). The `requestBody` that is signed is the one
+//! that is sent: a string `params` is used verbatim, an object is serialised
+//! once, compactly, in the caller's key order (the bytes of `JSON.stringify(params)`).
+//!
+//! # Signature verification of replies and pushes (`config.verify`)
+//!
+//! The vendor does not document how it signs replies and pushes, so jifen
+//! verifies by a policy, with `platformPublicKey`:
+//!
+//! * `"off"`: nothing is checked and nothing is reported.
+//! * `"log"` (the default): the signature is checked and reported, never
+//!   refused. A call's result then carries `"_signature"`: `"valid"`,
+//!   `"invalid"`, `"absent"` (the reply had no `sign`) or `"unchecked"` (no
+//!   `platformPublicKey` configured). `verifyCallback` reports the same in its
+//!   `signature` field and sets `verified` only for `"valid"`.
+//! * `"enforce"`: an invalid or absent signature is an error: `signature` for a
+//!   reply (the vendor may have applied the change: check before repeating),
+//!   `callback_invalid` for a push. Needs `platformPublicKey`.
+//!
+//! Replies are checked over `message=…&responseBody=…&statusCode=…&ver=…` (non-empty fields
+//! except `sign`, sorted), pushes over the request rule; error replies are not checked.
+//!
+//! # `"sign":"skip"`
+//!
+//! Old vendor examples send `"sign":"skip"` to a test environment.
+//! `devSkipSignature: true` does the same, and is refused for any `baseUrl`
+//! that is not on this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
+
+pub mod callback;
+pub mod key;
+pub mod ops;
+pub mod response;
+pub mod sign;
+
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::core::request::{Method, SignedRequest};
+use crate::vendors::config::{is_loopback_url, ConfigReader};
+use ops::Operation;
+use std::fmt;
+
+const VENDOR: &str = "freemud";
+
+/// The content type of requests and replies.
+pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
+
+/// The protocol version sent.
+pub const VER: &str = "1";
+
+/// How reply and push signatures are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifyPolicy {
+    /// Not checked.
+    Off,
+    /// Checked and reported, never refused.
+    #[default]
+    Log,
+    /// Checked; a bad or missing signature is refused.
+    Enforce,
+}
+
+impl VerifyPolicy {
+    /// From `"off"`, `"log"`, `"enforce"`.
+    pub fn parse(s: &str) -> Option<VerifyPolicy> {
+        match s {
+            "off" => Some(VerifyPolicy::Off),
+            "log" => Some(VerifyPolicy::Log),
+            "enforce" => Some(VerifyPolicy::Enforce),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of a signature check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// The signature verifies with `platformPublicKey`.
+    Valid,
+    /// It does not (or is not base64).
+    Invalid,
+    /// There was no `sign`.
+    Absent,
+    /// Not checked: no `platformPublicKey`.
+    Unchecked,
+}
+
+impl SignatureStatus {
+    /// `"valid"`, `"invalid"`, `"absent"`, `"unchecked"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Invalid => "invalid",
+            SignatureStatus::Absent => "absent",
+            SignatureStatus::Unchecked => "unchecked",
+        }
+    }
+}
+
+fn read_verify(r: &ConfigReader<'_>) -> Result<VerifyPolicy> {
+    match r.opt("verify")? {
+        None => Ok(VerifyPolicy::default()),
+        Some(v) => VerifyPolicy::parse(&v).ok_or_else(|| {
+            Error::config("`verify` must be \"off\", \"log\" or \"enforce\"").with_vendor(VENDOR)
+        }),
+    }
+}
+
+fn read_platform_key(r: &ConfigReader<'_>, verify: VerifyPolicy) -> Result<Option<Vec<u8>>> {
+    let key = match r.opt("platformPublicKey")? {
+        Some(text) => Some(key::load_public_key(&text).map_err(|e| {
+            Error::config(format!("`platformPublicKey`: {}", e.message)).with_vendor(VENDOR)
+        })?),
+        None => None,
+    };
+    if verify == VerifyPolicy::Enforce && key.is_none() {
+        return Err(
+            Error::config("`verify: \"enforce\"` needs `platformPublicKey`").with_vendor(VENDOR),
+        );
+    }
+    Ok(key)
+}
+
+/// A Freemud client configuration. `Debug` hides the private key and the access token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// 商户号, issued by 开个店.
+    pub partner_id: String,
+    /// Platform/app id, issued by 开个店.
+    pub app_id: String,
+    /// The signing key as PKCS#8 DER (`None` only with `dev_skip_signature`).
+    pub private_key_pkcs8: Option<Vec<u8>>,
+    /// The gateway token sent as `access_token`.
+    pub access_token: Option<String>,
+    /// Base URL, without a trailing `/`.
+    pub base_url: String,
+    /// The platform's public key (SPKI DER) for reply and push signatures.
+    pub platform_public_key_spki: Option<Vec<u8>>,
+    /// What to do with reply and push signatures.
+    pub verify: VerifyPolicy,
+    /// Send `"sign":"skip"` (loopback base URLs only).
+    pub dev_skip_signature: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("freemud::Config")
+            .field("partner_id", &self.partner_id)
+            .field("app_id", &self.app_id)
+            .field(
+                "private_key",
+                &self.private_key_pkcs8.as_ref().map(|_| "***"),
+            )
+            .field("access_token", &self.access_token.as_ref().map(|_| "***"))
+            .field("base_url", &self.base_url)
+            .field(
+                "platform_public_key",
+                &self.platform_public_key_spki.is_some(),
+            )
+            .field("verify", &self.verify)
+            .field("dev_skip_signature", &self.dev_skip_signature)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Reads `{ vendor: "freemud", partnerId, appId, privateKey, baseUrl, accessToken?,
+    /// platformPublicKey?, verify?: "off"|"log"|"enforce", devSkipSignature? }`.
+    /// The keys are loaded here, so a bad key is a `config` error at once.
+    pub fn from_json(j: &Json) -> Result<Config> {
+        let r = ConfigReader::new(j, VENDOR)?;
+        let partner_id = r.req("partnerId")?;
+        let app_id = r.req("appId")?;
+        let base_url = r.base_url(None)?;
+        let dev_skip_signature = r.opt_bool("devSkipSignature")?.unwrap_or(false);
+        if dev_skip_signature && !is_loopback_url(&base_url) {
+            return Err(Error::config(
+                "`devSkipSignature` is only allowed with a localhost `baseUrl`",
+            )
+            .with_vendor(VENDOR));
+        }
+        let private_key_pkcs8 = match r.opt("privateKey")? {
+            Some(text) => Some(key::load_private_key(&text).map_err(|e| {
+                Error::config(format!("`privateKey`: {}", e.message)).with_vendor(VENDOR)
+            })?),
+            None if dev_skip_signature => None,
+            None => {
+                return Err(
+                    Error::config("`privateKey` is required for freemud").with_vendor(VENDOR)
+                )
+            }
+        };
+        let verify = read_verify(&r)?;
+        Ok(Config {
+            partner_id,
+            app_id,
+            private_key_pkcs8,
+            access_token: r.opt("accessToken")?,
+            base_url,
+            platform_public_key_spki: read_platform_key(&r, verify)?,
+            verify,
+            dev_skip_signature,
+        })
+    }
+}
+
+/// What `verifyCallback` needs: no private key, no base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackConfig {
+    /// The merchant the push must be for.
+    pub partner_id: String,
+    /// The app the push must be for.
+    pub app_id: String,
+    /// The platform's public key (SPKI DER).
+    pub platform_public_key_spki: Option<Vec<u8>>,
+    /// The verification policy.
+    pub verify: VerifyPolicy,
+}
+
+impl CallbackConfig {
+    /// Reads `{ partnerId, appId, platformPublicKey?, verify? }` from a Freemud config (other fields ignored).
+    pub fn from_json(j: &Json) -> Result<CallbackConfig> {
+        let r = ConfigReader::new(j, VENDOR)?;
+        let verify = read_verify(&r)?;
+        Ok(CallbackConfig {
+            partner_id: r.req("partnerId")?,
+            app_id: r.req("appId")?,
+            platform_public_key_spki: read_platform_key(&r, verify)?,
+            verify,
+        })
+    }
+}
+
+/// A validated call: the exact `requestBody` to sign and send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The operation.
+    pub op: Operation,
+    /// The `requestBody` text.
+    pub request_body: String,
+    /// `idempotencyBussinessId`, for points changes.
+    pub idempotency_id: Option<String>,
+}
+
+impl Prepared {
+    /// The canonical string the request signature covers.
+    pub fn canonical(&self, config: &Config) -> String {
+        sign::request_canonical(&config.app_id, &config.partner_id, &self.request_body)
+    }
+}
+
+/// Validates `params` for `op` (a vendor path). `params` is a JSON object, or
+/// a string used verbatim as `requestBody` (still validated when it is a JSON
+/// object; a points change must be).
+pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
+    let op = Operation::from_path(op)?;
+    let with_vendor = |e: Error| e.with_vendor(VENDOR);
+    let (request_body, checked) = match params {
+        Json::String(text) => match Json::parse(text) {
+            Ok(obj @ Json::Object(_)) => (text.clone(), ops::check(op, &obj, &config.partner_id).map_err(with_vendor)?),
+            _ if op.changes_points() => {
+                return Err(with_vendor(Error::invalid_input(
+                    "a points change's `requestBody` string must be a JSON object (jifen checks `idempotencyBussinessId`)",
+                )))
+            }
+            _ if text.trim().is_empty() => return Err(with_vendor(Error::invalid_input("`requestBody` string is empty"))),
+            _ => (text.clone(), ops::Checked::default()),
+        },
+        Json::Object(_) | Json::Null => {
+            let checked = ops::check(op, params, &config.partner_id).map_err(with_vendor)?;
+            let text = if params.is_null() { "{}".to_string() } else { params.to_json_string() };
+            (text, checked)
+        }
+        _ => return Err(with_vendor(Error::invalid_input("params must be an object or a JSON string"))),
+    };
+    Ok(Prepared {
+        op,
+        request_body,
+        idempotency_id: checked.idempotency_id,
+    })
+}
+
+/// The request for a prepared call, given its base64 signature (or `"skip"`)
+/// and this attempt's `x-transaction-id`.
+pub fn sign_request(
+    config: &Config,
+    prepared: &Prepared,
+    signature: &str,
+    transaction_id: &str,
+) -> SignedRequest {
+    use crate::core::request::json_string;
+    let body = format!(
+        "{{\"ver\":\"{VER}\",\"partnerId\":{},\"appId\":{},\"requestBody\":{},\"sign\":{}}}",
+        json_string(&config.partner_id),
+        json_string(&config.app_id),
+        json_string(&prepared.request_body),
+        json_string(signature)
+    );
+    let mut headers = vec![
+        ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
+        ("Accept".to_string(), CONTENT_TYPE.to_string()),
+        ("x-transaction-id".to_string(), transaction_id.to_string()),
+    ];
+    if let Some(t) = &config.access_token {
+        headers.push(("access_token".to_string(), t.clone()));
+    }
+    SignedRequest {
+        method: Method::Post,
+        url: format!("{}{}", config.base_url, prepared.op.path()),
+        headers,
+        body: Some(body),
+        string_to_sign: prepared.canonical(config),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(extra: &str) -> Result<Config> {
+        Config::from_json(
+            &Json::parse(&format!(
+                r#"{{"vendor":"freemud","partnerId":"9001","appId":"app"{extra}}}"#
+            ))
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn dev_skip_needs_localhost() {
+        assert!(
+            cfg(r#","baseUrl":"http://127.0.0.1:8787/freemud","devSkipSignature":true"#).is_ok()
+        );
+        let e =
+            cfg(r#","baseUrl":"https://open-store.sandload.cn/openapi","devSkipSignature":true"#)
+                .unwrap_err();
+        assert_eq!(e.code, crate::core::error::ErrorCode::Config);
+        assert!(cfg(r#","baseUrl":"http://localhost/x""#)
+            .unwrap_err()
+            .message
+            .contains("privateKey"));
+        assert!(cfg(
+            r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"enforce""#
+        )
+        .unwrap_err()
+        .message
+        .contains("platformPublicKey"));
+        assert!(cfg(
+            r#","baseUrl":"http://localhost/x","devSkipSignature":true,"verify":"strict""#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn string_params_are_verbatim() {
+        let c = cfg(r#","baseUrl":"http://127.0.0.1/fm","devSkipSignature":true,"accessToken":"tok-secret""#).unwrap();
+        let text = "{ \"memberId\" : \"1\" }";
+        let p = prepare(&c, ops::STATISTICAL_SCORE, &Json::str(text)).unwrap();
+        assert_eq!(p.request_body, text);
+        assert!(prepare(&c, ops::SCORE_ADD, &Json::str("{'memberId':'1'}")).is_err());
+        assert!(prepare(&c, ops::GET_MEMBER_INFO, &Json::str("{'memberId':'1'}")).is_ok());
+        let r = sign_request(&c, &p, "skip", "tx-1");
+        assert_eq!(
+            r.body.as_deref(),
+            Some(
+                r#"{"ver":"1","partnerId":"9001","appId":"app","requestBody":"{ \"memberId\" : \"1\" }","sign":"skip"}"#
+            )
+        );
+        assert_eq!(r.url, "http://127.0.0.1/fm/member/score/statisticalScore");
+        assert!(!format!("{c:?} {r:?}").contains("tok-secret"));
+    }
+}

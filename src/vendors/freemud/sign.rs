@@ -1,0 +1,84 @@
+//! The Freemud canonical string (freemud.md §3): every envelope field except
+//! `sign`, dropping `null` and empty values, sorted by key in ASCII order,
+//! joined as raw `key=value` pairs with `&` — no URL-encoding, no JSON
+//! re-escaping. A number renders as its decimal text (`"ver":1` and
+//! `"ver":"1"` both give `ver=1`). The same rule is the default for responses
+//! (`message&responseBody&statusCode&ver`) and callbacks.
+
+use crate::core::json::Json;
+
+/// A field's raw value as it enters the canonical string, or `None` when it is dropped.
+pub fn raw_value(v: &Json) -> Option<String> {
+    match v {
+        Json::Null => None,
+        Json::String(s) if s.is_empty() => None,
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.clone()),
+        Json::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_json_string()),
+    }
+}
+
+/// The canonical string of `(key, value)` pairs; `sign` and empty values are skipped.
+pub fn canonical<'a, I>(fields: I) -> String
+where
+    I: IntoIterator<Item = (&'a str, Option<&'a str>)>,
+{
+    let mut pairs: Vec<(&str, &str)> = fields
+        .into_iter()
+        .filter(|(k, _)| *k != "sign")
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// The canonical string of a JSON object's top-level fields (responses, callbacks, vectors).
+pub fn canonical_of_object(obj: &[(String, Json)]) -> String {
+    let values: Vec<(&str, Option<String>)> = obj
+        .iter()
+        .map(|(k, v)| (k.as_str(), raw_value(v)))
+        .collect();
+    canonical(values.iter().map(|(k, v)| (*k, v.as_deref())))
+}
+
+/// The request canonical string: `appId=…&partnerId=…&requestBody=…&ver=1`.
+pub fn request_canonical(app_id: &str, partner_id: &str, request_body: &str) -> String {
+    canonical([
+        ("ver", Some("1")),
+        ("partnerId", Some(partner_id)),
+        ("appId", Some(app_id)),
+        ("requestBody", Some(request_body)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_raw_and_skipping() {
+        assert_eq!(
+            request_canonical("a", "p", "{\"x\":\"1 & 2\"}"),
+            "appId=a&partnerId=p&requestBody={\"x\":\"1 & 2\"}&ver=1"
+        );
+        assert_eq!(
+            request_canonical("a", "", "{}"),
+            "appId=a&requestBody={}&ver=1"
+        );
+        let obj = Json::parse(r#"{"ver":1,"statusCode":"100","sign":"zz","message":"成功","responseBody":"{\"a\":1}","x":null}"#).unwrap();
+        assert_eq!(
+            canonical_of_object(obj.as_object().unwrap()),
+            "message=成功&responseBody={\"a\":1}&statusCode=100&ver=1"
+        );
+    }
+}
