@@ -138,13 +138,17 @@ fn optional_function(options: &JsValue, key: &str) -> Result<Option<Function>> {
         .map_err(|_| Error::invalid_input(format!("options.{key} must be a function")))
 }
 
-fn optional_number(options: &JsValue, key: &str, lo: f64, hi: f64) -> Result<Option<f64>> {
+fn optional_number(options: &JsValue, key: &str, lo: u32, hi: u32) -> Result<Option<u32>> {
     let v = get(options, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && n >= lo && n <= hi => Ok(Some(n)),
+        // Integers only, formatted as integers: f64 Display would pull float
+        // formatting (~15 KB) into the bundle.
+        Some(n) if n.fract() == 0.0 && n >= f64::from(lo) && n <= f64::from(hi) => {
+            Ok(Some(n as u32))
+        }
         _ => Err(Error::invalid_input(format!(
             "options.{key} must be an integer between {lo} and {hi}"
         ))),
@@ -166,16 +170,15 @@ impl JsClient {
         }
         let transport = FetchTransport {
             fetch: optional_function(options, "fetch")?,
-            timeout_ms: optional_number(options, "timeoutMs", 1.0, 600_000.0)?
-                .map_or(15_000, |n| n as u32),
+            timeout_ms: optional_number(options, "timeoutMs", 1, 600_000)?.unwrap_or(15_000),
             hooks: Hooks {
                 on_request: optional_function(options, "onRequest")?,
                 on_response: optional_function(options, "onResponse")?,
             },
         };
         let mut policy = RetryPolicy::default();
-        if let Some(r) = optional_number(options, "retries", 0.0, 10.0)? {
-            policy.max_attempts = r as u32 + 1;
+        if let Some(r) = optional_number(options, "retries", 0, 10)? {
+            policy.max_attempts = r + 1;
         }
         let client = Client::new(&config, transport, env())?.with_policy(policy);
         Ok(JsClient {
