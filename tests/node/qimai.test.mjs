@@ -19,9 +19,10 @@ const customerId = '383933091455959041';
 test('buildRequest reproduces the P3 v3 body vector', async () => {
   const v = JSON.parse(readFileSync(new URL('../vectors/qimai/P3.json', import.meta.url)));
   const req = await buildRequest(
-    { vendor: 'qimai', openId: v.fields.openId, grantCode: v.fields.grantCode, openKey: v.open_key, version: 'v3', baseUrl: v.url?.split('/v3/')[0] },
+    { vendor: 'qimai', openId: v.fields.openId, grantCode: v.fields.grantCode, openKey: v.open_key, version: 'v3', baseUrl: v.url.split('/v3/')[0] },
     v.path, v.params, { timestamp: Number(v.fields.timestamp) * 1000, nonce: v.fields.nonce });
   assert.equal(req.body, v.body);
+  assert.equal(req.url, v.url);
 });
 
 test('v3 points: balance, add, reduce, reverse, flow; the balance equals the sum of the flow', async () => {
@@ -39,7 +40,10 @@ test('v3 points: balance, add, reduce, reverse, flow; the balance equals the sum
   const flow = await client.call('/v3/crm/customer/getCrmPointsFlow', { customerId, page: 1, pageSize: 100 });
   assert.equal(flow.list.reduce((a, r) => a + Number(r.changePoints), 0), end);
   const info = await client.call('/v3/crm/customer/allCustomerInfo', { customerId });
-  assert.ok(info.customerInfo);
+  assert.equal(String(info.customerInfo.customerId), customerId);
+  assert.equal(Number(info.points.totalPoints), end);
+  const gathered = await client.call('/v3/crm/customer/gatherCustomerInfo', { identifierNumber: '13700137000', type: 2 });
+  assert.equal(Number(gathered.points), end);
   await assert.rejects(client.call('/v3/crm/points/reducePoints', { customerId, balance: '999999', bizId: 'e2e-too-much', reason: 'x' }),
     (e) => e instanceof JifenError && e.code === 'vendor' && String(e.vendorCode) === '50002');
   await assert.rejects(client.call('/v3/crm/points/addCustomerPoints', { customerId, balance: '5', reason: 'no bizId' }),
@@ -50,15 +54,22 @@ test('v2 gateway actions', async () => {
   const client = new Client({ ...config, version: 'v2' });
   await client.call('user.points-add', { balance: '11', bizId: 'e2e-v2-1', customerId, reason: '', sourceType: '1', pointsChannel: '7' });
   const records = await client.call('user.user-points-records', { user_id: customerId, page: '1', page_size: '10' });
-  assert.ok(records);
+  const newest = records.list[0];
+  assert.equal(String(newest.biz_id), 'e2e-v2-1');
+  assert.equal(Number(newest.points), 11);
   const who = await client.call('communal.user.gether-customer-info', { identifierNumber: '13700137000', type: '2' });
-  assert.ok(who);
+  assert.equal(String(who.customerId), customerId);
+  assert.equal(Number(who.points), Number(newest.after_points));
+  const identity = await client.call('communal.user.identity', { type: '4', user_id: customerId });
+  assert.equal(Number(identity.user_info.user_points), Number(newest.after_points));
 });
 
 test('a wrong openKey is refused by the vendor and the key never shows', async () => {
   const client = new Client({ ...config, openKey: 'wrong-open-key-zzz' }, { retries: 0 });
   await assert.rejects(client.call('/v3/crm/points/getCustomerPoints', { customerId }), (e) => {
     assert.ok(e instanceof JifenError);
+    assert.equal(e.code, 'vendor');
+    assert.equal(String(e.vendorCode), '40002'); // the simulator's "Token校验失败"
     assert.ok(!(JSON.stringify(e) + e.message).includes('wrong-open-key-zzz'));
     return true;
   });
