@@ -31,7 +31,7 @@ struct Session {
 
 /// Per-client Kingdee state.
 pub(super) struct KingdeeState {
-    config: Config,
+    pub(super) config: Config,
     authorization: RefCell<Option<Authorization>>,
     session: RefCell<Option<Session>>,
     last_refresh_error: RefCell<Option<Error>>,
@@ -93,14 +93,33 @@ impl<T: Transport> Client<T> {
 
     /// Sends a prepared call, with the app-token when it needs one, refreshing
     /// the token once if the vendor says it is missing, invalid or expired.
+    /// An `integral_adjust` whose outcome is unknown is settled from the
+    /// ledger (`kingdee_reconcile.rs`) before anything is reported.
     pub(super) async fn kingdee_send(&self, k: &KingdeeState, prepared: &Prepared) -> Result<Json> {
+        if prepared.op == kingdee::ops::Operation::IntegralAdjust {
+            return self.kingdee_adjust(k, prepared).await;
+        }
+        self.kingdee_send_once(k, prepared, None).await
+    }
+
+    /// [`Self::kingdee_send`] without the ledger check. `cause` receives the
+    /// code of the last failed attempt (an `outcome_unknown` error hides it).
+    pub(super) async fn kingdee_send_once(
+        &self,
+        k: &KingdeeState,
+        prepared: &Prepared,
+        cause: Option<&Cell<Option<ErrorCode>>>,
+    ) -> Result<Json> {
         if !prepared.op.needs_app_token() {
-            return self.kingdee_exchange(k, prepared, None).await;
+            return self.kingdee_exchange(k, prepared, None, cause).await;
         }
         let mut refreshed = false;
         loop {
             let session = self.kingdee_session(k).await?;
-            match self.kingdee_exchange(k, prepared, Some(&session)).await {
+            match self
+                .kingdee_exchange(k, prepared, Some(&session), cause)
+                .await
+            {
                 Err(e) if is_token_error(&e) && !refreshed => {
                     refreshed = true;
                     // Drop the token only if it is still the one that failed.
@@ -129,6 +148,7 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         prepared: &Prepared,
         session: Option<&Session>,
+        cause: Option<&Cell<Option<ErrorCode>>>,
     ) -> Result<Json> {
         let sign = |now: u64| {
             let attempt = Attempt {
@@ -139,6 +159,12 @@ impl<T: Transport> Client<T> {
                 domain: session.map(|s| s.domain.clone()),
             };
             kingdee::sign_request(&k.config, prepared, &attempt).to_http()
+        };
+        let delivery = |e: &Error| {
+            if let Some(c) = cause {
+                c.set(Some(e.code));
+            }
+            delivery(e)
         };
         self.exchange(
             VENDOR,
@@ -183,7 +209,7 @@ impl<T: Transport> Client<T> {
             let auth = self.kingdee_authorization(k).await?;
             k.token_calls.set(k.token_calls.get() + 1);
             let prepared = Prepared::auth_token(&auth, k.config.uid.as_deref());
-            match self.kingdee_exchange(k, &prepared, None).await {
+            match self.kingdee_exchange(k, &prepared, None, None).await {
                 Ok(data) => {
                     let token = AppToken::from_data(&data)?;
                     let domain = if auth.domain.is_empty() {
@@ -219,7 +245,7 @@ impl<T: Transport> Client<T> {
         let auth = match &k.config.outer_instance_id {
             Some(id) => {
                 let data = self
-                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None)
+                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None, None)
                     .await?;
                 Authorization::from_data(&data)?
             }

@@ -6,19 +6,20 @@ mod dry_run;
 mod freemud;
 mod gate;
 mod kingdee;
+mod kingdee_reconcile;
 mod qimai;
+pub mod skew;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpRequest, HttpResponse};
 use crate::core::rsa::RsaProvider;
-use crate::retry::{decide, Decision, Delivery, RetryPolicy};
+use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
-use std::cell::Cell;
 
 /// Why a transport could not deliver a request or read its reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +103,8 @@ pub struct Client<T: Transport> {
     env: Env,
     policy: RetryPolicy,
     vendor: VendorClient,
-    /// Learned offset between the vendor's clock and ours, ms (vendor − local).
-    skew_ms: Cell<i64>,
+    /// Learned offset between the vendor's clock and ours (from `Date` headers).
+    skew: skew::Skew,
 }
 
 impl<T: Transport> std::fmt::Debug for Client<T> {
@@ -139,7 +140,7 @@ impl<T: Transport> Client<T> {
             env,
             policy: RetryPolicy::default(),
             vendor,
-            skew_ms: Cell::new(0),
+            skew: skew::Skew::default(),
         })
     }
 
@@ -174,8 +175,7 @@ impl<T: Transport> Client<T> {
 
     /// Now, by the vendor's clock as far as we know it.
     fn now_ms(&self) -> u64 {
-        let local = self.env.clock.now_ms();
-        local.saturating_add_signed(self.skew_ms.get())
+        self.skew.apply(self.env.clock.now_ms())
     }
 
     fn jitter(&self) -> u64 {
@@ -202,8 +202,13 @@ impl<T: Transport> Client<T> {
         loop {
             attempt += 1;
             let req = sign(self.now_ms());
+            let sent = self.env.clock.now_ms();
             let result = match self.transport.send(req).await {
-                Ok(resp) => parse(&resp),
+                Ok(resp) => {
+                    let received = self.env.clock.now_ms();
+                    self.skew.observe(sent, received, resp.date_ms());
+                    parse(&resp)
+                }
                 Err(e) => Err(e.into_error(vendor)),
             };
             let err = match result {
@@ -223,7 +228,7 @@ impl<T: Transport> Client<T> {
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(err));
                 }
-                Decision::Stop => return Err(err),
+                Decision::Stop => return Err(mark(err)),
             }
         }
     }

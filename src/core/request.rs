@@ -1,6 +1,7 @@
 //! The request and response model shared by every vendor and transport.
 
 use crate::core::json::{write_string, Json};
+use crate::core::time::parse_http_date;
 use std::fmt;
 
 /// An HTTP method.
@@ -177,10 +178,24 @@ impl HttpResponse {
         header_lookup(&self.headers, name)
     }
 
-    /// `Retry-After` in milliseconds, from delta-seconds (HTTP dates are ignored).
+    /// `Retry-After` in milliseconds. Delta-seconds are read directly; an HTTP
+    /// date is measured against the reply's own `Date` header (both come from
+    /// the vendor's clock, so our clock's error cancels out) and ignored
+    /// without one. A date in the past means "now" (0).
     pub fn retry_after_ms(&self) -> Option<u64> {
         let v = self.header("retry-after")?.trim();
-        v.parse::<u64>().ok().map(|s| s.saturating_mul(1000))
+        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+            // Delta-seconds too large for u64 are still "a very long time".
+            return Some(v.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000));
+        }
+        let at = parse_http_date(v)?;
+        let sent = self.date_ms()?;
+        Some(u64::try_from(at.saturating_sub(sent)).unwrap_or(0))
+    }
+
+    /// The reply's `Date` header as epoch ms (the vendor's clock), if present and valid.
+    pub fn date_ms(&self) -> Option<i64> {
+        parse_http_date(self.header("date")?)
     }
 }
 
@@ -220,5 +235,29 @@ mod tests {
             body: vec![],
         };
         assert_eq!(r.retry_after_ms(), Some(3000));
+    }
+
+    #[test]
+    fn retry_after_date_is_measured_against_the_replys_date() {
+        let r = |headers: &[(&str, &str)]| HttpResponse {
+            status: 503,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: vec![],
+        };
+        let date = ("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        let later = ("Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT");
+        assert_eq!(r(&[date, later]).retry_after_ms(), Some(30_000));
+        assert_eq!(r(&[later]).retry_after_ms(), None, "no Date, no reference");
+        let past = ("Retry-After", "Sun, 06 Nov 1994 08:00:00 GMT");
+        assert_eq!(r(&[date, past]).retry_after_ms(), Some(0));
+        assert_eq!(r(&[("Retry-After", "soon")]).retry_after_ms(), None);
+        assert_eq!(
+            r(&[("Retry-After", "99999999999999999999999")]).retry_after_ms(),
+            Some(u64::MAX)
+        );
+        assert_eq!(r(&[date]).date_ms(), Some(784_111_777_000));
     }
 }

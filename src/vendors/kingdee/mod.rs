@@ -3,6 +3,7 @@
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
 pub mod ops;
+pub mod reconcile;
 pub mod response;
 pub mod sign;
 
