@@ -249,4 +249,6 @@ fn outcome_unknown(cause: Error) -> Error {
 #[cfg(test)]
 mod qimai_tests;
 #[cfg(test)]
+mod reliability_tests;
+#[cfg(test)]
 mod tests;
