@@ -741,3 +741,43 @@ fn capabilities_are_data_and_match_the_reason_table() {
         Some(&Json::Bool(false))
     );
 }
+
+#[test]
+fn every_refused_reason_and_every_contradicting_sign_sends_nothing() {
+    let configs = [
+        (Flavor::Kingdee, KINGDEE, r#"{"mobile":"13800138000"}"#),
+        (Flavor::Freemud, FREEMUD, r#"{"id":"1"}"#),
+        (Flavor::QimaiV3, QIMAI, r#"{"id":"1"}"#),
+        (Flavor::QimaiV2, QIMAI_V2, r#"{"id":"1"}"#),
+    ];
+    for (flavor, cfg, member) in configs {
+        let c = client(cfg, ScriptedTransport::new());
+        for r in reasons::ALL {
+            let right = if r.sign() == reasons::Sign::Earn {
+                3
+            } else {
+                -3
+            };
+            let args = |delta: i64| {
+                j(&format!(
+                    r#"{{"member":{member},"delta":{delta},"reason":"{}","idempotencyKey":"k-{}"}}"#,
+                    r.name(),
+                    r.name()
+                ))
+            };
+            let wrong = block_on(c.adjust_points(&args(-right))).unwrap_err();
+            assert_eq!(
+                wrong.code,
+                ErrorCode::InvalidInput,
+                "{flavor:?} {}",
+                r.name()
+            );
+            if r.vendor_code(flavor).is_none() {
+                let e = block_on(c.adjust_points(&args(right))).unwrap_err();
+                assert_eq!(e.code, ErrorCode::Unsupported, "{flavor:?} {}", r.name());
+                assert!(e.message.contains(r.name()));
+            }
+        }
+        assert!(c.transport().sent.borrow().is_empty(), "{flavor:?}");
+    }
+}
