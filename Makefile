@@ -6,8 +6,14 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 # Fixed port for the simulator the wasm tests talk to (baked in at compile time).
 WASM_SIM_PORT ?= 18787
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
+# Every suite's output is kept under $(LOGS) (tee; pipefail keeps the suite's
+# exit status) and `check-secrets` greps it all for the test credentials.
+LOGS := test-output/logs
+.SHELLFLAGS := -o pipefail -c
+LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
+export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node fuzz-smoke check-secrets clean-logs clean
 
 all: build
 
@@ -23,8 +29,11 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup lint test-native test-vectors test-sim build test-wasm test-node
+test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node fuzz-smoke check-secrets
 	@echo "make test: all suites passed"
+
+clean-logs:
+	rm -rf $(LOGS) && mkdir -p $(LOGS)
 
 lint:
 	cargo fmt --all -- --check
@@ -32,23 +41,34 @@ lint:
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
 
 test-native:
-	cargo test --all-targets
-	cargo test --doc
+	cargo test --all-targets $(LOG)
+	cargo test --doc $(LOG)
 
 test-vectors:
-	node tests/vectors/freemud/check.mjs
-	node tests/vectors/qimai/check.mjs
+	node tests/vectors/freemud/check.mjs $(LOG)
+	node tests/vectors/qimai/check.mjs $(LOG)
 
 test-sim:
-	node --test sim/test/
+	node --test sim/test/ $(LOG)
 
 # The wasm tests in Node, headless Chromium and a dedicated worker, each run
 # checked for "N passed" with N > 0 (a runner that skips everything exits 0).
 test-wasm:
-	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh
+	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh $(LOG)
 
 test-node:
-	node --test tests/node/
+	node --test tests/node/ $(LOG)
+
+# Every cargo-fuzz target for FUZZ_SECONDS (default 15) each from its committed
+# corpus; fails on a crash (scripts/fuzz-smoke.sh).
+fuzz-smoke:
+	@./scripts/fuzz-smoke.sh $(LOG)
+
+# No test credential in any suite's output (tests/secrets.list); the self-test
+# first proves a planted secret is caught.
+check-secrets:
+	node scripts/check-secrets.mjs --self-test
+	node scripts/check-secrets.mjs $(LOGS)
 
 clean:
 	cargo clean; rm -rf pkg node_modules

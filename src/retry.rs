@@ -3,7 +3,7 @@
 //!
 //! Three questions decide a retry:
 //! 1. **Can another attempt help?** [`classify`] sorts a failure into
-//!    [`Failure::Transient`] (network, timeout, 5xx, an unreadable 2xx reply, a
+//!    [`Failure::Transient`] (network, timeout, 5xx, a reply that is not JSON, a
 //!    vendor's "try again" code), [`Failure::Throttled`] (429 and the vendors'
 //!    overload codes), [`Failure::Stale`] (the vendor refused the request's
 //!    timestamp or nonce: sign again, now, with the corrected clock) or
@@ -110,8 +110,10 @@ pub fn classify(err: &Error) -> Failure {
         ErrorCode::Network | ErrorCode::Timeout => Failure::Transient,
         ErrorCode::RateLimited => Failure::Throttled,
         ErrorCode::Http if status.is_some_and(|s| s >= 500 || s == 408) => Failure::Transient,
-        // A 2xx reply that cannot be read was truncated or garbled on the way.
-        ErrorCode::Parse if status.is_some_and(|s| (200..300).contains(&s)) => Failure::Transient,
+        // A reply that is not JSON at all was truncated or garbled on the way
+        // (the parsers mark it retryable); a well-formed reply of the wrong
+        // shape will be wrong again.
+        ErrorCode::Parse if err.retryable => Failure::Transient,
         _ => Failure::Permanent,
     }
 }
@@ -223,8 +225,11 @@ mod tests {
             (err(ErrorCode::Http).with_status(500), Transient),
             (err(ErrorCode::Http).with_status(408), Transient),
             (err(ErrorCode::Http).with_status(404), Permanent),
-            (err(ErrorCode::Parse).with_status(200), Transient),
-            (err(ErrorCode::Parse).with_status(519), Permanent),
+            (
+                err(ErrorCode::Parse).with_status(200).retryable(true),
+                Transient,
+            ),
+            (err(ErrorCode::Parse).with_status(200), Permanent),
             (err(ErrorCode::Parse), Permanent),
             (err(ErrorCode::InvalidInput), Permanent),
             (err(ErrorCode::Signature), Permanent),
@@ -278,7 +283,7 @@ mod tests {
             err(ErrorCode::Network),
             err(ErrorCode::Timeout),
             err(ErrorCode::Http).with_status(502),
-            err(ErrorCode::Parse).with_status(200),
+            err(ErrorCode::Parse).with_status(200).retryable(true),
             vendor("kingdee", 519, "5004"),
             vendor("freemud", 200, "500"),
             vendor("qimai", 200, "99999"),
@@ -300,6 +305,7 @@ mod tests {
             err(ErrorCode::Network),
             err(ErrorCode::Timeout),
             err(ErrorCode::Http).with_status(503),
+            err(ErrorCode::Parse).with_status(200).retryable(true),
             err(ErrorCode::Parse).with_status(200),
             vendor("kingdee", 519, "5000"),
             vendor("kingdee", 519, "5004"),

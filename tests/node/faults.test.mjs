@@ -37,6 +37,10 @@ const vendors = {
 };
 
 const config = (vendor) => ({ ...accounts[vendor], baseUrl: `${sim.url}/${vendor}` });
+// Every hook event and error is printed: `make test` keeps this output and greps it for secrets.
+const show = (what) => (x) => console.log(`${what} ${JSON.stringify(x)}`);
+const logged = { onRequest: show('request'), onResponse: show('response') };
+const showError = (e) => console.log(`error ${e.name} ${e.message} ${JSON.stringify(e)}\n${e.stack}`);
 // The vendor path adjustPoints sends a +delta to (the fault is aimed at it, not at lookups or tokens).
 const adjustPath = (vendor) => capabilities(vendor).operations.adjustPoints.nativeCalls[0].split(' ')[0];
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
@@ -71,12 +75,13 @@ const faults = [
 for (const vendor of Object.keys(vendors)) {
   for (const [name, fault] of faults) {
     test(`${vendor}: ${name} → applied exactly once`, async () => {
-      const client = new Client(config(vendor));
+      const client = new Client(config(vendor), logged);
       const start = ledgerOf(vendor);
       await injectFault(vendor, fault);
       const t0 = Date.now();
       const out = await client.adjustPoints({ member: vendors[vendor].member, delta: 7, reason: 'promotion', idempotencyKey: key() });
       const took = Date.now() - t0;
+      show('result')(out);
       assert.equal(out.applied, true);
       assert.equal(sim.state().faults.length, 0, 'the fault was used');
       const end = ledgerOf(vendor);
@@ -99,12 +104,13 @@ for (const vendor of Object.keys(vendors)) {
 }
 
 test('kingdee: lost twice and not in the ledger → an error saying it was not applied; nothing changed', async () => {
-  const client = new Client(config('kingdee'));
+  const client = new Client(config('kingdee'), logged);
   const start = ledgerOf('kingdee');
   await injectFault('kingdee', { kind: 'drop', times: 2 });
   await assert.rejects(
     client.adjustPoints({ member: vendors.kingdee.member, delta: 5, reason: 'promotion', idempotencyKey: key() }),
     (e) => {
+      showError(e);
       assert.equal(e.code, 'network');
       assert.equal(e.retryable, true);
       assert.match(e.message, /not applied/);
@@ -116,13 +122,14 @@ test('kingdee: lost twice and not in the ledger → an error saying it was not a
 });
 
 test('kingdee: applied, reply lost, ledger unreadable → outcome_unknown, applied once, never resent', async () => {
-  const client = new Client(config('kingdee'));
+  const client = new Client(config('kingdee'), logged);
   const start = ledgerOf('kingdee');
   await injectFault('kingdee', { kind: 'apply_no_reply' });
   await injectFault('kingdee', { path: '/jdy/v2/ls/integral_record', kind: 'status', status: 503, times: 10 });
   await assert.rejects(
     client.adjustPoints({ member: vendors.kingdee.member, delta: 5, reason: 'promotion', idempotencyKey: key() }),
     (e) => {
+      showError(e);
       assert.equal(e.code, 'outcome_unknown');
       assert.equal(e.retryable, false);
       assert.match(e.message, /ledger/);
@@ -135,7 +142,7 @@ test('kingdee: applied, reply lost, ledger unreadable → outcome_unknown, appli
 });
 
 test('vendor-native call: kingdee integral_adjust gets the same settling', async () => {
-  const client = new Client(config('kingdee'));
+  const client = new Client(config('kingdee'), logged);
   const start = ledgerOf('kingdee');
   await injectFault('kingdee', { kind: 'apply_no_reply' });
   const out = await client.call('/jdy/v2/ls/integral_adjust', { mobile: '13800138000', integral: 3, operation: 5 });

@@ -91,7 +91,9 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         }
         return Err(fail(e));
     }
-    let body = body.ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object")))?;
+    // Not a JSON object at all: truncated or garbled on the way, worth another try.
+    let body = body
+        .ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object").retryable(true)))?;
     let status_code = text_of(&body, "statusCode")
         .ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
     let message = text_of(&body, "message").unwrap_or_default();
