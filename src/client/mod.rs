@@ -8,6 +8,7 @@ mod gate;
 mod kingdee;
 mod points;
 mod qimai;
+mod store;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -21,6 +22,7 @@ pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::LedgerWalk;
 use std::cell::Cell;
+pub use store::{IdempotencyStore, MemoryStore};
 
 /// Why a transport could not deliver a request or read its reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
