@@ -93,7 +93,7 @@ export async function readBody(request, limit) {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     if (!/^\d{1,15}$/.test(declared.trim())) throw invalid('Content-Length is not a number');
-    if (Number(declared) > limit) throw tooLarge(limit);
+    if (Number(declared) > limit) throw tooLarge(`Content-Length is over ${limit} bytes`);
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -105,7 +105,7 @@ export async function readBody(request, limit) {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw tooLarge(`the body is over ${limit} bytes`);
     }
     chunks.push(value);
   }
@@ -118,8 +118,8 @@ export async function readBody(request, limit) {
   return out;
 }
 
-function tooLarge(limit) {
-  return new GatewayError('payload_too_large', `the body is over ${limit} bytes`, { headers: { connection: 'close' } });
+function tooLarge(message) {
+  return new GatewayError('payload_too_large', message, { headers: { connection: 'close' } });
 }
 
 /** A POST body that must be a JSON object. */
