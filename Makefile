@@ -52,7 +52,7 @@ test-node:
 
 # The edge gateway (www-demo/worker/) under workerd against the simulator;
 # each test file starts both on free ports and stops them by PID.
-test-gateway: build
+test-gateway:
 	node --test tests/gateway/
 
 clean:
