@@ -111,7 +111,7 @@ function handle(child, exited, url, dir, output) {
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
-          process.kill(child.pid, 'SIGTERM');
+          try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone (e.g. the demo's process group got the signal) */ }
           const timer = setTimeout(() => {
             try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
           }, 5000);
