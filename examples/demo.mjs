@@ -59,7 +59,7 @@ try {
   await sim.close();
   throw e;
 }
-const demoMember = { kingdee: 'mobile:13800138000', freemud: 'id:115589208394311926', qimai: 'id:383933091455959041' }[vendor];
+const demoMember = { kingdee: 'id:1480000000000000001,card:1490000000000000001', freemud: 'id:115589208394311926', qimai: 'id:383933091455959041' }[vendor];
 console.log(`\n3. The edge gateway (workerd pid ${gateway.pid}) fronts ${vendor} at ${gateway.url}`);
 console.log(`   admin token: ${adminToken}   admin origin: ${adminOrigin}`);
 const balancePath = `/api/balance?member=${demoMember}`;
