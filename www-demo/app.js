@@ -27,6 +27,7 @@ function loadSettings() {
 let settings = loadSettings();
 let gw = new Gateway(settings);
 let vendor = null;
+let caps = null; // GET /api/capabilities
 
 const state = {
   member: null, // the member object used for calls (`{ id }` once found)
@@ -55,7 +56,7 @@ async function connect() {
   conn.className = 'conn';
   $('conn-text').textContent = '连接中… Connecting…';
   try {
-    const caps = await gw.capabilities();
+    caps = await gw.capabilities();
     vendor = caps.vendor;
     fillReasons(caps.reasons ?? {});
     conn.classList.add('ok');
@@ -291,7 +292,13 @@ function newAdjustForm() {
   $('adj-key').textContent = adjust.key;
   for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = false;
   $('adj-review').replaceChildren('核对 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Review' }));
+  $('adj-new').hidden = true;
 }
+$('adj-new').addEventListener('click', () => {
+  newAdjustForm();
+  $('adj-result').replaceChildren();
+  $('adj-delta').focus();
+});
 
 function adjustArgs() {
   const a = { member: state.member, delta: Number($('adj-delta').value), reason: $('adj-reason').value, idempotencyKey: adjust.key };
@@ -310,6 +317,9 @@ function validateAdjust(a) {
   if (g === 'spend' && a.delta > 0) return ['这个原因只能扣减积分；增加请选择“增加”类原因。', 'This reason only takes points away; choose an earning reason to add points.'];
   return null;
 }
+
+/** Whether the vendor itself recognises a repeated idempotency key (capabilities). */
+function vendorDedupes() { return caps?.operations?.adjustPoints?.idempotent !== false; }
 
 function currentPoints() { return state.balance?.available ?? state.card?.points; }
 
@@ -332,9 +342,10 @@ $('adjust-form').addEventListener('submit', (ev) => {
   $('c-reason').textContent = reasonLabel(a.reason) + (a.orderId ? ` · 订单 ${a.orderId}` : '');
   const now = currentPoints();
   $('c-after').textContent = typeof now === 'number' ? `${num(now)} → ${num(now + a.delta)}` : '—';
-  $('c-note').textContent = adjust.uncertain
-    ? `这是对上次结果未知的操作的重试，使用同一个幂等键 ${adjust.key}，不会重复入账。 A retry of the last submission whose outcome was unknown, with the same idempotency key: it cannot apply twice.`
-    : `幂等键 Idempotency key ${adjust.key}`;
+  $('c-note').textContent = !adjust.uncertain ? `幂等键 Idempotency key ${adjust.key}`
+    : vendorDedupes()
+      ? `这是对上次结果未知的操作的重试，使用同一个幂等键 ${adjust.key}，不会重复入账。 A retry of the last submission whose outcome was unknown, with the same idempotency key: it cannot apply twice.`
+      : `注意：该积分系统不支持幂等键。请先在流水中确认上次操作未生效，否则重试会重复入账。 Careful: this points system cannot recognise a repeated request. Check the ledger first: if the last change is there, a retry applies it twice.`;
   $('confirm-ok').disabled = false;
   $('confirm').showModal();
   $('confirm-cancel').focus();
@@ -381,6 +392,7 @@ $('confirm-ok').addEventListener('click', async () => {
       adjust.uncertain = a;
       for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = true;
       $('adj-review').replaceChildren('重试 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Retry' }));
+      $('adj-new').hidden = false;
     }
     renderError(out, e, '调整积分 Adjust');
     out.hidden = false;

@@ -13,7 +13,8 @@ const el = (name, attrs) => {
  * @returns {{ svg: SVGSVGElement, points: number, min: number, max: number, first: object, last: object } | null}
  */
 export function balanceChart(entries) {
-  const pts = entries
+  // Entries come newest first; reversed, a stable sort keeps same-second entries in order.
+  const pts = [...entries].reverse()
     .filter((e) => Number.isFinite(e.balanceAfter) && !Number.isNaN(Date.parse(e.at)))
     .map((e) => ({ t: Date.parse(e.at), v: e.balanceAfter, at: e.at }))
     .sort((a, b) => a.t - b.t);
