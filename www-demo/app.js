@@ -395,6 +395,14 @@ $('confirm-ok').addEventListener('click', async () => {
       $('adj-new').hidden = false;
     }
     renderError(out, e, '调整积分 Adjust');
+    if (!isDefinite(e)) {
+      const p = document.createElement('p');
+      p.className = 'next';
+      p.textContent = vendorDedupes()
+        ? '这次调整可能已经生效。可直接点“重试”：使用同一个幂等键，不会重复入账。 The change may have gone through. Retry is safe: it reuses the same idempotency key.'
+        : '这次调整可能已经生效，而该积分系统不识别重复请求：请先查看流水，确认未生效后再重试。 The change may have gone through, and this points system cannot recognise a repeat: check the ledger before retrying.';
+      out.append(p);
+    }
     out.hidden = false;
     void d;
   } finally {
