@@ -8,6 +8,29 @@ import { maskRequest, previewLocally, toCurl } from './js/inspector.js';
 import { num, signed, time, REASONS, reasonGroup, reasonLabel } from './js/format.js';
 
 const $ = (id) => document.getElementById(id);
+
+// What each vendor's unified calls take beyond the contract's common ground
+// (from capabilities().operations[…].note): Kingdee finds a member only by
+// member id plus card id, and its adjust has no order id or remark; Qimai's
+// has no order id (the remark is sent as its reason).
+const VENDOR_FORM = {
+  kingdee: { lookupNeedsCard: true, adjustFields: [] },
+  freemud: { lookupNeedsCard: false, adjustFields: ['orderId', 'remark'] },
+  qimai: { lookupNeedsCard: false, adjustFields: ['remark'] },
+};
+const formFor = (v) => VENDOR_FORM[v] ?? { lookupNeedsCard: false, adjustFields: ['orderId', 'remark'] };
+
+function applyVendorForm() {
+  const f = formFor(vendor);
+  $('lookup-card-wrap').hidden = !f.lookupNeedsCard;
+  $('lookup-card-help').hidden = !f.lookupNeedsCard;
+  $('lookup-card').required = f.lookupNeedsCard;
+  for (const el of document.querySelectorAll('#adjust-form [data-field]')) {
+    const on = f.adjustFields.includes(el.dataset.field);
+    el.hidden = !on;
+    if (!on && 'value' in el) el.value = '';
+  }
+}
 const STORE = 'jifen-admin-settings';
 const PAGE_SIZE = 10;
 
@@ -59,6 +82,8 @@ async function connect() {
     caps = await gw.capabilities();
     vendor = caps.vendor;
     fillReasons(caps.reasons ?? {});
+    applyVendorForm();
+    $('adj-note').textContent = caps.operations?.adjustPoints?.note ? `${vendor}: ${caps.operations.adjustPoints.note}` : '';
     conn.classList.add('ok');
     $('conn-text').textContent = `${settings.gateway} · ${vendor}`;
     clearError();
@@ -108,6 +133,8 @@ function fillReasons(reasons) {
 // ---------------------------------------------------------------- lookup
 function parseLookup(kind, q) {
   q = q.trim();
+  const card = $('lookup-card').value.trim();
+  if (formFor(vendor).lookupNeedsCard && card) return { id: q, cardId: card };
   if (kind === 'auto') kind = /^\+?(86)?1\d{10}$/.test(q.replace(/[\s-]/g, '')) ? 'mobile' : 'id';
   if (kind === 'mobile') return { mobile: q.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '') };
   if (kind === 'card') return { cardId: q };
@@ -127,7 +154,10 @@ $('lookup-form').addEventListener('submit', async (ev) => {
   try {
     const card = await gw.getMember(lookupArgs);
     state.card = card;
-    state.member = card.id ? { id: String(card.id) } : lookupArgs;
+    // Both keys where known: some vendors need the id, others the mobile.
+    state.member = { ...lookupArgs };
+    if (card.id) state.member.id = String(card.id);
+    if (card.mobile) state.member.mobile = String(card.mobile);
     renderCard();
     $('member-area').hidden = false;
     newAdjustForm();
@@ -293,6 +323,7 @@ function newAdjustForm() {
   for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = false;
   $('adj-review').replaceChildren('核对 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Review' }));
   $('adj-new').hidden = true;
+  $('adj-review').hidden = false;
 }
 $('adj-new').addEventListener('click', () => {
   newAdjustForm();
@@ -393,6 +424,7 @@ $('confirm-ok').addEventListener('click', async () => {
       for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = true;
       $('adj-review').replaceChildren('重试 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Retry' }));
       $('adj-new').hidden = false;
+      $('adj-review').hidden = !vendorDedupes();
     }
     renderError(out, e, '调整积分 Adjust');
     if (!isDefinite(e)) {
@@ -400,7 +432,7 @@ $('confirm-ok').addEventListener('click', async () => {
       p.className = 'next';
       p.textContent = vendorDedupes()
         ? '这次调整可能已经生效。可直接点“重试”：使用同一个幂等键，不会重复入账。 The change may have gone through. Retry is safe: it reuses the same idempotency key.'
-        : '这次调整可能已经生效，而该积分系统不识别重复请求：请先查看流水，确认未生效后再重试。 The change may have gone through, and this points system cannot recognise a repeat: check the ledger before retrying.';
+        : '这次调整可能已经生效，而该积分系统不识别重复请求，所以不能直接重试。请查看下方流水：若已有这笔调整，无需再做；若没有，点“已核对流水，重新填写”。 The change may have gone through, and this points system cannot recognise a repeat, so it cannot simply be retried. Check the ledger below: if the change is there, you are done; if not, choose “start over”.';
       out.append(p);
     }
     out.hidden = false;

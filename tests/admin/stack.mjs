@@ -19,7 +19,8 @@ export const FIXTURES = {
     rows: (s) => s.qimai.ledger.filter((r) => r.customerId === '383933091455959041') },
   freemud: { mobile: '18616703980', id: '115589208394311926', name: '童百良', balance: 300,
     rows: (s) => s.freemud.ledger.filter((r) => r.memberId === '115589208394311926') },
-  kingdee: { mobile: '13800138000', id: '1480000000000000001', name: '张三', balance: 500,
+  // Kingdee finds a member only by member id plus the card's id.
+  kingdee: { mobile: '13800138000', id: '1480000000000000001', cardId: '1490000000000000001', name: '张三', balance: 500,
     rows: (s) => s.kingdee.ledger.filter((r) => r.member_id === '1480000000000000001') },
 };
 
