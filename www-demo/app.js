@@ -394,22 +394,23 @@ $('confirm-ok').addEventListener('click', async () => {
   try {
     const r = await gw.adjust(a);
     // Definite: applied (or the vendor's stored answer to this key). A new form, a new key.
-    const after = typeof r.balance === 'number' ? r.balance : null;
-    out.className = 'result';
-    out.dataset.outcome = 'applied';
-    out.textContent = `${r.applied === false ? '未变动' : '已完成'}：${signed(a.delta)}（${reasonLabel(a.reason)}）。`
-      + `${after !== null ? `新余额 ${num(after)}。` : ''} Done: ${signed(a.delta)}.${after !== null ? ` New balance ${num(after)}.` : ''}`
-      + `${r.vendorRef ? ` · 供应商单号 Vendor ref ${r.vendorRef}` : ''}`;
     $('adj-delta').value = '';
     $('adj-order').value = '';
     $('adj-remark').value = '';
     newAdjustForm();
-    if (after !== null) {
-      state.balance = { ...(state.balance ?? {}), available: after };
+    if (typeof r.balance === 'number') {
+      state.balance = { ...(state.balance ?? {}), available: r.balance };
       renderCard();
-      $('b-available').textContent = num(after);
+      $('b-available').textContent = num(r.balance);
     }
+    // Re-read: some vendors return no balance with the change.
     await Promise.all([refreshBalance(), resetLedger()]);
+    const after = typeof r.balance === 'number' ? r.balance : state.balance?.available ?? null;
+    out.className = 'result';
+    out.textContent = `${r.applied === false ? '未变动' : '已完成'}：${signed(a.delta)}（${reasonLabel(a.reason)}）。`
+      + `${after !== null ? `新余额 ${num(after)}。` : ''} Done: ${signed(a.delta)}.${after !== null ? ` New balance ${num(after)}.` : ''}`
+      + `${r.vendorRef ? ` · 供应商单号 Vendor ref ${r.vendorRef}` : ''}`;
+    out.dataset.outcome = 'applied';
   } catch (e) {
     const d = describe(e);
     if (isDefinite(e)) {
