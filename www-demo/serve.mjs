@@ -4,7 +4,7 @@
 //   import { startAdminServer } from './www-demo/serve.mjs'; const s = await startAdminServer({ port: 0 });
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -23,9 +23,11 @@ export function resolvePath(urlPath, { root = here, pkg = join(here, '..', 'pkg'
   let p;
   try { p = decodeURIComponent(urlPath); } catch { return null; }
   if (p.includes('\0')) return null;
+  root = resolve(root); // no trailing separator
+  pkg = resolve(pkg);
   const [base, rel] = p === '/pkg' || p.startsWith('/pkg/') ? [pkg, p.slice(4)] : [root, p];
   const file = normalize(join(base, rel.endsWith('/') || rel === '' ? rel + 'index.html' : rel));
-  if (!(file === base || file.startsWith(base.endsWith(sep) ? base : base + sep))) return null;
+  if (!file.startsWith(base + sep)) return null;
   const inside = file.slice(base.length);
   // No dotfiles, no server sources, no gateway Worker (its config may name secrets).
   if (/(^|[\\/])\./.test(inside)) return null;

@@ -25,6 +25,10 @@ const CODES = {
   gateway_bad_reply: ['网关的回复无法识别。', 'The gateway sent a reply we could not read.'],
   not_configured: ['尚未设置网关地址，请打开“设置”。', 'No gateway is set. Open Settings.'],
   not_found: ['网关没有这个功能，可能版本不匹配。', 'The gateway does not offer this; it may be a different version.'],
+  method_not_allowed: ['网关不接受这种请求方式，可能版本不匹配。', 'The gateway does not take this kind of request; it may be a different version.'],
+  payload_too_large: ['提交的内容太长，请缩短备注等内容。', 'What was sent is too long. Shorten the remark or other text.'],
+  unsupported_media_type: ['网关无法读取提交的内容格式。', 'The gateway could not read the format of what was sent.'],
+  internal: ['网关内部出错，请联系技术支持并提供下方信息。', 'The gateway hit an internal error. Please contact support with the details below.'],
 };
 
 // Vendor business codes worth their own sentence (sim/README.md and the vendor notes).
