@@ -81,7 +81,7 @@ fn strs(items: &[&str]) -> Json {
     Json::Array(items.iter().map(|s| Json::str(*s)).collect())
 }
 
-/// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, idempotent, note }, … },
+/// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note }, … },
 ///    reasons: { purchase: { code, name } | null, … } }`.
 pub fn to_json(flavor: Flavor) -> Json {
     let ops = of(flavor)
@@ -93,6 +93,10 @@ pub fn to_json(flavor: Flavor) -> Json {
                     ("supported", Some(Json::Bool(true))),
                     ("nativeCalls", Some(strs(c.native_calls))),
                     ("needs", Some(strs(need(flavor, c.call).names()))),
+                    (
+                        "needsAll",
+                        Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
+                    ),
                     ("idempotent", Some(Json::Bool(c.idempotent))),
                     ("note", Some(Json::str(c.note))),
                 ]),
