@@ -483,6 +483,7 @@ async function inspect(op) {
     $('insp-source').textContent = mode === 'local'
       ? `由本页 wasm 签名（模拟器测试凭证）· Signed in this page by the wasm package (simulator test credentials) · ${vendor} · ${op}`
       : `由网关签名，页面不持有供应商密钥 · Signed by the gateway; this page holds no vendor secret · ${vendor ?? ''} · ${op}`;
+    if (req.operation) $('insp-source').textContent += ` → ${req.operation}`;
     $('insp-line').textContent = `${req.method} ${req.url}`;
     const rows = Object.entries(req.headers).map(([k, v]) => {
       const tr = document.createElement('tr');

@@ -26,7 +26,7 @@ export function maskRequest(req) {
       if (changed) body = JSON.stringify(j);
     } catch { /* not JSON: shown as is */ }
   }
-  return { method: req.method, url: req.url, headers, body, stringToSign: req.stringToSign ?? '' };
+  return { method: req.method, url: req.url, headers, body, stringToSign: req.stringToSign ?? '', operation: req.operation ?? null };
 }
 
 const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
