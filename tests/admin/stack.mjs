@@ -2,7 +2,7 @@
 // workerd in front of it (www-demo/worker/gateway.mjs), the page's static
 // server, and Debian's chromium through playwright-core. Everything binds
 // 127.0.0.1 on free ports and is stopped by handle/PID.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startSim } from '../../sim/server.mjs';
@@ -31,7 +31,7 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Starts sim + page server + gateway for `vendor`. `ADMIN_STUB=1` uses the dev stub (Qimai only). */
+/** Starts sim + page server + the real gateway (www-demo/worker/gateway.mjs, workerd) for `vendor`. */
 export async function startStack(vendor) {
   const stops = [];
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => {}); };
@@ -40,19 +40,10 @@ export async function startStack(vendor) {
     stops.push(() => sim.close());
     const page = await startAdminServer({ port: 0 });
     stops.push(() => page.close());
-    let gateway;
-    if (process.env.ADMIN_STUB === '1') {
-      const { startStubGateway } = await import('./stub-gateway.mjs');
-      gateway = await startStubGateway({ port: 0, simUrl: sim.url, token: ADMIN_TOKEN, origin: page.url });
-      stops.push(() => gateway.close());
-    } else {
-      const script = `${ROOT}www-demo/worker/gateway.mjs`;
-      if (!existsSync(script)) throw new Error(`${script} is missing: the admin tests run against the real gateway`);
-      const { startGateway } = await import(script);
-      gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`,
-        adminToken: ADMIN_TOKEN, adminOrigin: page.url, port: 0 });
-      stops.push(() => gateway.stop());
-    }
+    const { startGateway } = await import('../../www-demo/worker/gateway.mjs');
+    const gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`,
+      adminToken: ADMIN_TOKEN, adminOrigin: page.url, port: 0 });
+    stops.push(() => gateway.stop());
     const api = async (method, path, body, headers = {}) => {
       const r = await fetch(gateway.url + path, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`,
         ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined });
