@@ -156,6 +156,8 @@ for (const vendor of VENDORS) {
       const page = await open();
       await lookup(page);
       const before = await rows();
+      const posts = [];
+      page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/adjust')) posts.push(r.headers()['idempotency-key']); });
       await review(page, 7, earnReason());
       await page.dblclick('#confirm-ok');
       assert.equal(await outcome(page), 'applied');
@@ -168,6 +170,8 @@ for (const vendor of VENDORS) {
       await sleep(300);
       const added = (await rows()).slice(0, (await rows()).length - before.length);
       assert.equal(added.length, 2, `exactly two new rows (one per submission), got ${added.length}`);
+      assert.equal(posts.length, 2, `the page sent one request per submission, not ${posts.length}`);
+      assert.notEqual(posts[0], posts[1], 'each submission had its own key');
       await page.context().close();
     });
 
