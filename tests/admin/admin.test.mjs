@@ -134,7 +134,13 @@ for (const vendor of VENDORS) {
       const key = await page.textContent('#adj-key');
       if (await page.isVisible('#adj-order')) await page.fill('#adj-order', `ORDER-${vendor}-1`);
       if (await page.isVisible('#adj-remark')) await page.fill('#adj-remark', '测试 test');
+      // Cancel first: nothing is sent, the key stays.
       await review(page, 50, earnReason());
+      await page.click('#confirm-cancel');
+      await page.waitForFunction(() => !document.querySelector('#confirm').open);
+      assert.equal(await page.textContent('#adj-key'), key);
+      await page.click('#adj-review');
+      await page.waitForSelector('#confirm[open]');
       assert.match(await page.textContent('#c-member'), new RegExp(fx.name));
       assert.equal(await page.textContent('#c-delta'), '+50');
       assert.equal(await page.textContent('#c-after'), `${fmt(now)} → ${fmt(now + 50)}`);
@@ -225,6 +231,11 @@ for (const vendor of VENDORS) {
       const ids = await page.textContent('#adj-result .ids');
       assert.match(ids, /供应商代码 Vendor code: \S+/);
       assert.match(ids, /错误类型 Code: vendor/);
+      // The request id, wherever the vendor gives one (the same refusal, asked directly).
+      const direct = await stack.api('POST', '/api/adjust', { member: `id:${fx.id},mobile:${fx.mobile}`, delta: -1_000_000, reason: spendReason() },
+        { 'idempotency-key': `direct-refusal-${vendor}` });
+      assert.equal(direct.body.error?.code, 'vendor');
+      if (direct.body.error.requestId) assert.match(ids, /请求号 Request id: \S+/);
       assert.equal((await rows()).length, before, 'nothing applied');
       await shot(page, `${vendor}-6-vendor-error`);
       // A rate limit on a read, in words.
@@ -245,6 +256,13 @@ for (const vendor of VENDORS) {
       assert.match(await page.textContent('#error .what'), /管理口令不正确/);
       assert.equal(await page.getAttribute('#settings', 'open'), '');
       await shot(page, `${vendor}-8-bad-token`);
+      // Fixed in the settings panel, kept in this tab's sessionStorage.
+      await page.fill('#set-token', ADMIN_TOKEN);
+      await page.click('#settings-form button[type="submit"]');
+      await page.waitForSelector('#conn.ok');
+      assert.equal(await page.isHidden('#error'), true);
+      await page.reload();
+      await page.waitForSelector('#conn.ok');
       await ctx.close();
     });
 
