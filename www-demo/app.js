@@ -25,6 +25,9 @@ function applyVendorForm() {
   $('lookup-card-wrap').hidden = !f.lookupNeedsCard;
   $('lookup-card-help').hidden = !f.lookupNeedsCard;
   $('lookup-card').required = f.lookupNeedsCard;
+  // Kingdee has no lookup by mobile or card number: only member id + card id.
+  for (const o of $('lookup-kind').options) o.disabled = f.lookupNeedsCard && !['auto', 'id'].includes(o.value);
+  if (f.lookupNeedsCard) $('lookup-kind').value = 'id';
   for (const el of document.querySelectorAll('#adjust-form [data-field]')) {
     const on = f.adjustFields.includes(el.dataset.field);
     el.hidden = !on;
