@@ -153,6 +153,7 @@ $('lookup-form').addEventListener('submit', async (ev) => {
   lookupArgs = parseLookup($('lookup-kind').value, q);
   const btn = $('lookup-btn');
   btn.disabled = true;
+  delete $('member-area').dataset.loaded;
   clearError();
   try {
     const card = await gw.getMember(lookupArgs);
@@ -166,6 +167,7 @@ $('lookup-form').addEventListener('submit', async (ev) => {
     newAdjustForm();
     $('adj-result').replaceChildren();
     await Promise.all([refreshBalance(), resetLedger()]);
+    $('member-area').dataset.loaded = String(Date.now()); // card, balance and first ledger page are in
   } catch (e) {
     $('member-area').hidden = true;
     state.member = null;

@@ -56,8 +56,7 @@ for (const vendor of VENDORS) {
       await page.fill('#lookup-q', q);
       if (fx.cardId) await page.fill('#lookup-card', fx.cardId);
       await page.press('#lookup-q', 'Enter');
-      await page.waitForSelector('#member-area:not([hidden])');
-      await page.waitForFunction(() => document.querySelector('#ledger-status').textContent.length > 0);
+      await page.waitForSelector('#member-area[data-loaded]:not([hidden])');
     }
     async function review(page, delta, reason) {
       await page.fill('#adj-delta', String(delta));
@@ -310,7 +309,7 @@ for (const vendor of VENDORS) {
         await page.keyboard.type(fx.cardId);
       }
       await page.keyboard.press('Enter');
-      await page.waitForSelector('#member-area:not([hidden])');
+      await page.waitForSelector('#member-area[data-loaded]:not([hidden])');
       // Into the adjust form and through the confirmation with keys alone.
       await page.focus('#adj-delta');
       await page.keyboard.type('3');

@@ -25,7 +25,7 @@ test('the demo prints the admin page URL, and the page looks a member up through
     assert.match(await page.textContent('#conn'), /qimai/);
     await page.fill('#lookup-q', '13700137000');
     await page.press('#lookup-q', 'Enter');
-    await page.waitForSelector('#member-area:not([hidden])');
+    await page.waitForSelector('#member-area[data-loaded]:not([hidden])');
     assert.equal(await page.textContent('#m-name'), '陈一');
     assert.equal(await page.textContent('#b-available'), '1,000');
     await page.waitForSelector('#ledger-body tr');
