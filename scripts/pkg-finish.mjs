@@ -5,9 +5,10 @@
 //  2. CommonJS twins of the ESM glue (jifen_wasm.cjs, snippets/**/*.cjs): node.cjs loads those, and
 //     node.js (ESM) wraps node.cjs, so Node has one wasm instance however the package is loaded,
 //     and CommonJS works on every Node >= 20 (no require(esm) needed). Still one _bg.wasm.
+//     index.d.cts: a copy of index.d.ts for TypeScript's "require" resolution;
 //  3. checks: nothing of ESM is left in the .cjs files, and node.cjs loads and exports the API.
 // Any shape of glue this does not recognise fails the build loudly instead of shipping a broken file.
-import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -56,6 +57,9 @@ function toCjs(src, name) {
 for (const f of [join(out, 'jifen_wasm.js'), ...snippets]) {
   writeFileSync(f.replace(/\.js$/, '.cjs'), toCjs(readFileSync(f, 'utf8'), relative(out, f)));
 }
+
+// The declarations for CommonJS consumers (same API; TypeScript wants a .d.cts next to a "require" target).
+copyFileSync(join(out, 'index.d.ts'), join(out, 'index.d.cts'));
 
 // 3. node.cjs must load (this instantiates the wasm) and export the API.
 const require = createRequire(import.meta.url);
