@@ -3,7 +3,7 @@
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
 pub mod api;
-pub use api::{build_request, JsClient};
+pub use api::{build_request, capabilities, JsClient, LedgerIter};
 pub use error::error_class;
 mod convert;
 mod env;
