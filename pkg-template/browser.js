@@ -6,6 +6,9 @@
 import initGlue, * as glue from './jifen_wasm.js';
 import { JifenError } from './jifen_error.js';
 
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
+
 let loading;
 let ready = false;
 

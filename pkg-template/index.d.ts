@@ -207,14 +207,14 @@ export class Client<C extends Config = Config> {
   adjustPoints(args: AdjustPointsArgs): Promise<AdjustPointsResult>;
   /** A member's points balance. */
   getBalance(args: { member: Member }): Promise<Balance>;
-  /** Walks the member's points ledger lazily, page by page. */
-  ledger(args: LedgerArgs): AsyncIterable<LedgerEntry>;
+  /** Walks the member's points ledger lazily, newest first, one vendor page at a time (`for await`). */
+  ledger(args: LedgerArgs): LedgerIterator;
   /** One page of the ledger; pass the returned `cursor` back for the next (null: no more). */
   ledgerPage(args: LedgerPageArgs): Promise<LedgerPage>;
   /** A member's profile. */
   getMember(args: { member: Member }): Promise<MemberProfile>;
-  /** The vendor request a unified call would send, signed, secrets masked `"***"`. Sends nothing. */
-  preview<M extends PreviewMethod>(method: M, args: PreviewArgs[M]): Promise<SignedRequest>;
+  /** The signed vendor request a unified call would send, standing credentials shown as `"***"`. Sends only lookups. */
+  preview<M extends PreviewMethod>(method: M, args: PreviewArgs[M]): Promise<PreviewRequest>;
   /** Frees the wasm memory now instead of at garbage collection. */
   free(): void;
 }
@@ -241,9 +241,11 @@ export interface AdjustPointsArgs {
   member: Member;
   /** A non-zero integer: positive adds, negative removes. */
   delta: number;
+  /** A reason the vendor cannot record is refused (`unsupported`), a contradicting sign too (`invalid_input`). */
   reason: Reason;
-  /** One per business event, reused on every retry, so a change cannot apply twice. */
+  /** 1–64 of `A–Z a–z 0–9 - _ . :`, one per business event, reused on every retry: a change cannot apply twice. */
   idempotencyKey: string;
+  /** Sent where the vendor takes one (Freemud). */
   orderId?: string;
   remark?: string;
 }
@@ -271,19 +273,25 @@ export interface LedgerEntry {
   type: { code: string; name: string };
   raw: unknown;
 }
+/** The iterator `client.ledger()` returns. */
+export interface LedgerIterator extends AsyncIterableIterator<LedgerEntry> {
+  /** Frees the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+/** `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss`, China Standard Time. */
+export type LedgerDate = string;
 export interface LedgerArgs {
   member: Member;
-  /** ISO 8601. */
-  from?: string;
-  to?: string;
+  from?: LedgerDate;
+  to?: LedgerDate;
   pageSize?: number;
   /** Stop after this many entries. */
   limit?: number;
 }
 export interface LedgerPageArgs {
   member: Member;
-  from?: string;
-  to?: string;
+  from?: LedgerDate;
+  to?: LedgerDate;
   pageSize?: number;
   /** Opaque: from the previous page. */
   cursor?: string;
@@ -297,12 +305,18 @@ export interface MemberProfile {
   id: string;
   name?: string;
   mobile?: string;
+  cardId?: string;
   level?: string;
+  /** ISO 8601 with offset. */
   registeredAt?: string;
   points?: number;
   raw: unknown;
 }
 
+/** A preview: the signed request and the vendor operation it calls. */
+export interface PreviewRequest extends SignedRequest {
+  operation: string;
+}
 export type PreviewMethod = "adjustPoints" | "getBalance" | "ledgerPage" | "getMember";
 export interface PreviewArgs {
   adjustPoints: AdjustPointsArgs;
@@ -316,8 +330,10 @@ export interface OperationCapability {
   supported: boolean;
   /** The vendor operations the unified call uses. */
   nativeCalls: string[];
-  /** The member fields it needs. */
+  /** The member fields it needs (`"id"`, `"mobile"`, `"cardId"`)… */
   needs: string[];
+  /** …all of them (true) or any one (false). */
+  needsAll: boolean;
   idempotent: boolean;
   note?: string;
 }

@@ -7,6 +7,8 @@ const glue = require('./jifen_wasm.cjs');
 const { JifenError } = require('./jifen_error.cjs');
 
 glue.initSync({ module: readFileSync(join(__dirname, 'jifen_wasm_bg.wasm')) });
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
 
 /** Resolves at once: the wasm is already loaded. */
 async function init() {}

@@ -6,6 +6,8 @@ import * as glue from './jifen_wasm.js';
 import { JifenError } from './jifen_error.js';
 
 glue.initSync({ module: wasm });
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
 
 /** Resolves at once: the wasm is already loaded. */
 export async function init() {}

@@ -86,6 +86,19 @@ export async function smoke(jifen, fx) {
     eq(r.totalPoints, 1000, 'totalPoints (seed)');
   });
 
+  await check('unified API: capabilities(), getBalance, `for await` over ledger()', async () => {
+    const caps = jifen.capabilities('qimai');
+    eq(caps.vendor, 'qimai', 'capabilities().vendor');
+    eq(caps.operations.getBalance.supported, true, 'getBalance supported');
+    const client = new Client(config('qimai'));
+    const member = { id: '383933091455959041' };
+    eq((await client.getBalance({ member })).available, 1000, 'getBalance().available (seed)');
+    const seen = [];
+    for await (const e of client.ledger({ member, pageSize: 1, limit: 2 })) seen.push(e);
+    eq(seen.length, 2, 'ledger entries (limit 2, one per page)');
+    eq(typeof seen[0].delta, 'number', 'entry.delta');
+  });
+
   await check('errors are JifenError instances with a code', async () => {
     let thrown;
     try {

@@ -47,8 +47,12 @@ export async function main(): Promise<number> {
   const next: string | null = firstPage.cursor;
   const profile = await q.getMember({ member: { mobile: "13700137000" } });
   const preview = await k.preview("adjustPoints", { member: { mobile: "13800138000" }, delta: 10, reason: "promotion", idempotencyKey: "k2" });
+  const nativeOp: string = preview.operation;
+  const it = q.ledger({ member: { id: "1" }, from: "2026-11-01" });
+  const firstEntry: IteratorResult<LedgerEntry> = await it.next();
+  it.free();
   const caps: Capabilities = capabilities("freemud");
-  const sendsLedger: boolean = caps.operations.ledger.supported;
+  const sendsLedger: boolean = caps.operations.ledger.supported && !caps.operations.getBalance.needsAll;
   const redemption: { code: string; name: string } | null = caps.reasons.redemption;
 
   // Any vendor at once: the operation ids of all three.
@@ -76,6 +80,6 @@ export async function main(): Promise<number> {
     throw e;
   }
   k.free();
-  void [sig, body, vendor, usable, occurs, checked, changes, total, after, adjusted, balance, next, profile, preview, sendsLedger, redemption, r, ack];
+  void [nativeOp, firstEntry, sig, body, vendor, usable, occurs, checked, changes, total, after, adjusted, balance, next, profile, preview, sendsLedger, redemption, r, ack];
   return 0;
 }
