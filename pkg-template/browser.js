@@ -15,7 +15,10 @@ let ready = false;
 /** Loads the wasm once; later calls return the same promise (and ignore their argument). */
 export function init(source) {
   if (!loading) {
-    const module_or_path = source ?? new URL('./jifen_wasm_bg.wasm', import.meta.url);
+    // Also takes wasm-bindgen's own `{ module_or_path }` form.
+    const given = source && Object.getPrototypeOf(source) === Object.prototype && 'module_or_path' in source
+      ? source.module_or_path : source;
+    const module_or_path = given ?? new URL('./jifen_wasm_bg.wasm', import.meta.url);
     loading = initGlue({ module_or_path }).then(
       () => { ready = true; },
       (e) => {

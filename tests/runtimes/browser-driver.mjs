@@ -1,5 +1,5 @@
 // Chromium: before init, the synchronous API throws a clear JifenError; then either an explicit
-// `await init()` (?init=explicit) or none at all, relying on buildRequest to load the wasm
+// `await init(source)` (?init=explicit) or none at all, relying on buildRequest to load the wasm
 // (?init=lazy); then the shared smoke test. The result lands in window.__jifenSmoke.
 import init, * as jifen from 'jifen';
 import { smoke } from 'smoke';
@@ -14,7 +14,9 @@ try {
   if (!pre.ok) pre.error = String(e && e.stack || e);
 }
 try {
-  if (mode === 'explicit') await init();
+  // Explicit: init() given where the wasm is (a fetch promise, in wasm-bindgen's { module_or_path } form);
+  // lazy: the default, next to browser.js, loaded by the first buildRequest.
+  if (mode === 'explicit') await init({ module_or_path: fetch(new URL('/pkg/jifen_wasm_bg.wasm', location.href)) });
   const fixture = await (await fetch('/fixture.json')).json();
   const result = await smoke(jifen, fixture);
   result.checks.unshift(pre);

@@ -179,7 +179,7 @@ async function serveStatic(entry) {
 }
 
 for (const mode of ['explicit', 'lazy']) {
-  test(`chromium (headless, playwright-core): smoke test, ${mode === 'explicit' ? 'after an explicit `await init()`' : 'with no init() call (buildRequest loads the wasm)'}`, async () => {
+  test(`chromium (headless, playwright-core): smoke test, ${mode === 'explicit' ? 'after an explicit `await init(source)`' : 'with no init() call (buildRequest loads the wasm)'}`, async () => {
     sim.reset();
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`);
     const entry = exportFor(['browser', 'import']);
