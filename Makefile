@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node fuzz-smoke check-secrets clean-logs clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin fuzz-smoke check-secrets clean-logs clean
 
 all: build
 
@@ -29,7 +29,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node fuzz-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin fuzz-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:
@@ -69,6 +69,22 @@ fuzz-smoke:
 check-secrets:
 	node scripts/check-secrets.mjs --self-test
 	node scripts/check-secrets.mjs $(LOGS)
+
+# The built package from every runtime it claims (Node 20/22 ESM+CJS, Bun, Deno, workerd, headless
+# Chromium), one smoke test each, against a simulator the test starts; and the hand-written
+# declarations: a consumer file passes `tsc --noEmit --strict`, wrong uses fail it. tests/runtimes/.
+test-runtimes:
+	node --test tests/runtimes/ $(LOG)
+
+# The admin page (www-demo/) in Debian's chromium via playwright-core, against
+# the gateway on workerd and the simulator; screenshots to test-output/admin/.
+test-admin:
+	node --test tests/admin/ $(LOG)
+
+# The edge gateway (www-demo/worker/) under workerd against the simulator;
+# each test file starts both on free ports and stops them by PID.
+test-gateway:
+	node --test tests/gateway/ $(LOG)
 
 clean:
 	cargo clean; rm -rf pkg node_modules

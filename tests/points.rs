@@ -781,3 +781,117 @@ fn every_refused_reason_and_every_contradicting_sign_sends_nothing() {
         assert!(c.transport().sent.borrow().is_empty(), "{flavor:?}");
     }
 }
+
+/// One store shared by two clients, as a Durable Object is shared by isolates.
+struct Shared(std::rc::Rc<jifen::client::MemoryStore>);
+
+impl jifen::client::IdempotencyStore for Shared {
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<Option<String>>> {
+        self.0.get(key)
+    }
+    fn put_if_absent<'a>(
+        &'a self,
+        key: &'a str,
+        value: &'a str,
+    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<bool>> {
+        self.0.put_if_absent(key, value)
+    }
+    fn delete<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<bool>> {
+        self.0.delete(key)
+    }
+}
+
+#[test]
+fn a_shared_store_dedupes_across_clients() {
+    use jifen::client::{IdempotencyStore, MemoryStore};
+    let store = std::rc::Rc::new(MemoryStore::new(100));
+    let args = r#"{"member":{"mobile":"13800138000"},"delta":7,"reason":"promotion","idempotencyKey":"fleet-1"}"#;
+    let a = client(
+        KINGDEE,
+        ScriptedTransport::new()
+            .then("kingdee_auth_token", kd_token())
+            .then("integral_adjust", kd("{}")),
+    )
+    .with_idempotency_store(Box::new(Shared(store.clone())));
+    let b = client(KINGDEE, ScriptedTransport::new())
+        .with_idempotency_store(Box::new(Shared(store.clone())));
+    let first = block_on(a.adjust_points(&j(args))).unwrap();
+    assert_eq!(block_on(b.adjust_points(&j(args))).unwrap(), first);
+    assert!(
+        b.transport().sent.borrow().is_empty(),
+        "b replayed a's result"
+    );
+
+    // A claim without a result: another caller is in flight (or died mid-way).
+    let claim = r#"{"fp":"|13800138000||7|promotion||"}"#;
+    assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
+    let e = block_on(b.adjust_points(&j(&args.replace("fleet-1", "fleet-2")))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(
+        e.retryable && e.message.contains("in flight"),
+        "{}",
+        e.message
+    );
+    assert!(
+        b.transport().sent.borrow().is_empty(),
+        "Kingdee never sends a claimed key"
+    );
+    // Another change under a claimed key is refused outright.
+    let e = block_on(
+        b.adjust_points(&j(&args
+            .replace("fleet-1", "fleet-2")
+            .replace("\"delta\":7", "\"delta\":8"))),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("different change"), "{}", e.message);
+
+    // On a vendor with its own key, a claimed key is sent: the vendor dedupes.
+    let fm_store = std::rc::Rc::new(MemoryStore::new(100));
+    let fm_args =
+        r#"{"member":{"id":"1"},"delta":5,"reason":"manual_grant","idempotencyKey":"fleet-3"}"#;
+    assert!(block_on(fm_store.put_if_absent(
+        "jifen:freemud:9001:app-1:fleet-3",
+        r#"{"fp":"1|||5|manual_grant||"}"#
+    ))
+    .unwrap());
+    let c = client(
+        FREEMUD,
+        ScriptedTransport::new().then("updateScore", fm(r#"{"updateScore":5,"currentScore":305}"#)),
+    )
+    .with_idempotency_store(Box::new(Shared(fm_store)));
+    assert_eq!(
+        block_on(c.adjust_points(&j(fm_args)))
+            .unwrap()
+            .get("balance"),
+        Some(&Json::int(305))
+    );
+}
+
+#[test]
+fn adjust_accepts_exactly_the_fields_capabilities_lists() {
+    for (flavor, cfg, member) in [
+        (Flavor::Kingdee, KINGDEE, r#"{"mobile":"13800138000"}"#),
+        (Flavor::Freemud, FREEMUD, r#"{"id":"1"}"#),
+        (Flavor::QimaiV3, QIMAI, r#"{"id":"1"}"#),
+    ] {
+        let accepts = capabilities::adjust_fields(flavor);
+        for field in ["orderId", "remark"] {
+            let c = client(cfg, ScriptedTransport::new());
+            let r = block_on(c.adjust_points(&j(&format!(
+                r#"{{"member":{member},"delta":5,"reason":"promotion","idempotencyKey":"f","{field}":"x"}}"#
+            ))));
+            let refused = matches!(&r, Err(e) if e.code == ErrorCode::Unsupported);
+            assert_eq!(
+                refused,
+                !accepts.contains(&field),
+                "{flavor:?} {field}: {r:?}"
+            );
+        }
+    }
+}

@@ -2,13 +2,16 @@
 //! vendor's own lookup (cached for the client's life), call the operation that
 //! [`crate::points`] plans, and map the reply into points terms.
 //!
-//! `adjustPoints` keeps the idempotency keys it has seen (the last
-//! [`MAX_KEYS`]): a repeated key with the same change returns the first result
-//! without calling the vendor, a repeated key with a different change is
-//! refused, and a key whose write may or may not have applied keeps answering
-//! `outcome_unknown` on a vendor without idempotency (Kingdee), so that a
-//! retry cannot apply it twice.
+//! `adjustPoints` records its idempotency keys in the client's
+//! [`IdempotencyStore`] (see `store.rs` for the claim/record protocol): a
+//! repeated key with the same change returns the first result without calling
+//! the vendor, a repeated key with a different change is refused, a key
+//! claimed by a caller still in flight is refused on a vendor without
+//! idempotency (Kingdee) and sent on the others (their own key dedupes), and a
+//! key whose write may or may not have applied keeps answering
+//! `outcome_unknown` on Kingdee, so that a retry cannot apply it twice.
 
+use super::store::{IdempotencyStore, MemoryStore};
 use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
@@ -18,51 +21,58 @@ use crate::points::{self, Adjust, Call, Flavor, Member, Plan};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
-/// How many idempotency keys a client remembers.
+/// How many idempotency keys the default store remembers.
 pub const MAX_KEYS: usize = 10_000;
 /// How many member resolutions a client remembers.
 const MAX_MEMBERS: usize = 10_000;
 
-enum KeyState {
-    InFlight(String),
-    Done(String, Json),
-    Unknown(String, Error),
-}
-
-impl KeyState {
-    fn fingerprint(&self) -> &str {
-        match self {
-            KeyState::InFlight(f) | KeyState::Done(f, _) | KeyState::Unknown(f, _) => f,
-        }
-    }
-}
-
 /// Per-client state of the unified calls.
-#[derive(Default)]
 pub(super) struct PointsState {
     members: RefCell<HashMap<String, Member>>,
-    keys: RefCell<HashMap<String, KeyState>>,
-    key_order: RefCell<VecDeque<String>>,
+    pub(super) store: Box<dyn IdempotencyStore>,
 }
 
-impl PointsState {
-    fn remember(&self, key: &str, state: KeyState) {
-        let mut keys = self.keys.borrow_mut();
-        if keys.insert(key.to_string(), state).is_none() {
-            let mut order = self.key_order.borrow_mut();
-            order.push_back(key.to_string());
-            while order.len() > MAX_KEYS {
-                if let Some(old) = order.pop_front() {
-                    keys.remove(&old);
-                }
-            }
+impl Default for PointsState {
+    fn default() -> Self {
+        PointsState {
+            members: RefCell::new(HashMap::new()),
+            store: Box::new(MemoryStore::new(2 * MAX_KEYS)),
         }
     }
+}
 
-    fn forget(&self, key: &str) {
-        self.keys.borrow_mut().remove(key);
-        self.key_order.borrow_mut().retain(|k| k != key);
+/// A recorded outcome, as stored under `<key>:result`.
+fn record(fingerprint: &str, status: &str, body: (&str, Json)) -> String {
+    Json::object([
+        ("fp", Some(Json::str(fingerprint))),
+        ("status", Some(Json::str(status))),
+        (body.0, Some(body.1)),
+    ])
+    .to_json_string()
+}
+
+/// The first outcome for this key, replayed; or a refusal if the key named another change.
+fn replay(text: &str, fingerprint: &str, vendor: &'static str) -> Result<Json> {
+    let rec = Json::parse(text).map_err(|_| {
+        Error::config("the idempotency store returned a value this library did not write")
+    })?;
+    if rec.get("fp").and_then(Json::as_str) != Some(fingerprint) {
+        return Err(reused());
     }
+    match (rec.get("status").and_then(Json::as_str), rec.get("result")) {
+        (Some("done"), Some(result)) => Ok(result.clone()),
+        _ => Err(Error::new(
+            ErrorCode::OutcomeUnknown,
+            "an earlier attempt with this idempotencyKey may or may not have applied: check the ledger, then use a new key if it did not",
+        )
+        .with_vendor(vendor)),
+    }
+}
+
+fn reused() -> Error {
+    Error::invalid_input(
+        "this idempotencyKey was already used for a different change: use a new key per change",
+    )
 }
 
 /// What `preview` can show.
@@ -129,39 +139,82 @@ impl<T: Transport> Client<T> {
     /// → `{ applied, balance?, vendorRef?, raw }`.
     pub async fn adjust_points(&self, args: &Json) -> Result<Json> {
         let a = Adjust::from_json(args)?;
-        let fingerprint = a.fingerprint();
-        let key = a.idempotency_key.clone();
-        if let Some(state) = self.points.keys.borrow().get(&key) {
-            if state.fingerprint() != fingerprint {
-                return Err(Error::invalid_input(
-                    "this idempotencyKey was already used for a different change: use a new key per change",
-                ));
-            }
-            return match state {
-                KeyState::Done(_, result) => Ok(result.clone()),
-                KeyState::InFlight(_) => Err(Error::invalid_input(
-                    "an adjustment with this idempotencyKey is still in flight: wait for its result",
-                )
-                .retryable(true)),
-                KeyState::Unknown(_, e) => Err(e.clone()),
-            };
+        let flavor = self.flavor();
+        let vendor = flavor.vendor();
+        let fp = a.fingerprint();
+        let store = self.points.store.as_ref();
+        let claim = format!("jifen:{}:{}", self.account_tag(), a.idempotency_key);
+        let result_key = format!("{claim}:result");
+        if let Some(rec) = store.get(&result_key).await? {
+            return replay(&rec, &fp, vendor);
         }
-        self.points
-            .remember(&key, KeyState::InFlight(fingerprint.clone()));
+        let claim_value = Json::object([("fp", Some(Json::str(&fp)))]).to_json_string();
+        let claimed = store.put_if_absent(&claim, &claim_value).await?;
+        if !claimed {
+            let theirs = store.get(&claim).await?;
+            if theirs.is_some_and(|t| t != claim_value) {
+                return Err(reused());
+            }
+            if let Some(rec) = store.get(&result_key).await? {
+                return replay(&rec, &fp, vendor);
+            }
+            // Freemud and Qimai dedupe on their own key: sending again is safe.
+            if flavor == Flavor::Kingdee {
+                return Err(Error::invalid_input(
+                    "an adjustment with this idempotencyKey is in flight, or was interrupted: try again shortly; if this persists, check the ledger and use a new key",
+                )
+                .with_vendor(vendor)
+                .retryable(true));
+            }
+        }
         let result = self.adjust_once(&a).await;
         match &result {
-            Ok(r) => self
-                .points
-                .remember(&key, KeyState::Done(fingerprint, r.clone())),
-            // Without a vendor idempotency key, a write that may have applied
-            // must not be sent again under the same key.
-            Err(e) if e.code == ErrorCode::OutcomeUnknown && self.flavor() == Flavor::Kingdee => {
-                self.points
-                    .remember(&key, KeyState::Unknown(fingerprint, e.clone()))
+            Ok(r) => {
+                // The change is applied: a failure to record it must not hide that.
+                let _ = store
+                    .put_if_absent(&result_key, &record(&fp, "done", ("result", r.clone())))
+                    .await;
             }
-            Err(_) => self.points.forget(&key),
+            // Without a vendor key, a write that may have applied must never be sent
+            // again under this key.
+            Err(e) if e.code == ErrorCode::OutcomeUnknown && flavor == Flavor::Kingdee => {
+                let _ = store
+                    .put_if_absent(
+                        &result_key,
+                        &record(&fp, "unknown", ("message", Json::str(&e.message))),
+                    )
+                    .await;
+            }
+            Err(e) if e.code == ErrorCode::OutcomeUnknown => {}
+            Err(_) if claimed => {
+                // Refused: nothing applied, so the key may be tried again.
+                let _ = store.delete(&claim).await;
+            }
+            Err(_) => {}
         }
         result
+    }
+
+    /// Which account this client acts for (non-secret ids), to keep keys of
+    /// different accounts apart in a shared store.
+    fn account_tag(&self) -> String {
+        let field = |k: &str| {
+            self.config
+                .get(k)
+                .and_then(Json::as_text)
+                .unwrap_or_default()
+        };
+        match self.flavor() {
+            Flavor::Kingdee => format!("kingdee:{}", field("clientId")),
+            Flavor::Freemud => format!("freemud:{}:{}", field("partnerId"), field("appId")),
+            Flavor::QimaiV3 | Flavor::QimaiV2 => format!("qimai:{}", field("openId")),
+        }
+    }
+
+    /// Replaces the store of idempotency keys (default: this client's memory).
+    pub fn with_idempotency_store(mut self, store: Box<dyn IdempotencyStore>) -> Self {
+        self.points.store = store;
+        self
     }
 
     async fn adjust_once(&self, a: &Adjust) -> Result<Json> {

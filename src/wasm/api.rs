@@ -164,7 +164,7 @@ fn optional_number(options: &JsValue, key: &str, lo: u32, hi: u32) -> Result<Opt
 
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
-    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse? })`.
+    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse?, idempotencyStore?, tokenCache? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> std::result::Result<JsClient, JsValue> {
         Self::create(&config, &options).map_err(error::to_js)
@@ -187,7 +187,16 @@ impl JsClient {
         if let Some(r) = optional_number(options, "retries", 0, 10)? {
             policy.max_attempts = r + 1;
         }
-        let client = Client::new(&config, transport, env())?.with_policy(policy);
+        let mut client = Client::new(&config, transport, env())?.with_policy(policy);
+        let store = get(options, "idempotencyStore");
+        if !(store.is_undefined() || store.is_null()) {
+            client =
+                client.with_idempotency_store(Box::new(super::store::JsStore::from_js(store)?));
+        }
+        let cache = get(options, "tokenCache");
+        if !(cache.is_undefined() || cache.is_null()) {
+            client = client.with_token_cache(Box::new(super::store::JsTokenCache::from_js(cache)?));
+        }
         Ok(JsClient {
             inner: Rc::new(client),
         })

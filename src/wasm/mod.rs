@@ -9,4 +9,5 @@ mod convert;
 mod env;
 mod error;
 mod fetch;
+mod store;
 pub mod subtle;

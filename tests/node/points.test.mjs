@@ -138,3 +138,28 @@ test('capabilities are data for every vendor, and for a config', () => {
   assert.equal(capabilities('kingdee').operations.adjustPoints.idempotent, false);
   assert.throws(() => capabilities('acme'), (e) => e instanceof JifenError && e.code === 'invalid_input');
 });
+
+test('kingdee: two clients sharing an idempotency store apply a change once, even concurrently', async () => {
+  const map = new Map();
+  const store = {
+    get: async (k) => map.get(k) ?? null,
+    putIfAbsent: async (k, v) => (map.has(k) ? false : (map.set(k, v), true)),
+    delete: async (k) => { map.delete(k); },
+  };
+  const a = new Client(cfg('kingdee'), { idempotencyStore: store });
+  await a.getBalance({ member: cases.kingdee.member }); // one token for a, before b asks
+  const b = new Client(cfg('kingdee'), { idempotencyStore: store });
+  const before = (await a.getBalance({ member: cases.kingdee.member })).available;
+  const args = { member: { mobile: '13800138000' }, delta: 9, reason: 'promotion', idempotencyKey: 'shared-1' };
+  const results = await Promise.allSettled([a.adjustPoints(args), b.adjustPoints(args), a.adjustPoints(args)]);
+  const ok = results.filter((r) => r.status === 'fulfilled');
+  assert.ok(ok.length >= 1);
+  for (const r of results.filter((r) => r.status === 'rejected')) {
+    assert.ok(r.reason instanceof JifenError && r.reason.retryable, String(r.reason));
+  }
+  assert.deepEqual(await b.adjustPoints(args), ok[0].value, 'a later repeat replays the result');
+  const after = (await a.getBalance({ member: cases.kingdee.member })).available;
+  assert.equal(after, before + 9, 'applied exactly once');
+  assert.throws(() => new Client(cfg('kingdee'), { idempotencyStore: { get() {} } }),
+    (e) => e instanceof JifenError && e.code === 'invalid_input');
+});
