@@ -37,6 +37,7 @@ clean-logs:
 
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
 

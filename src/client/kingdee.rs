@@ -115,12 +115,12 @@ impl<T: Transport> Client<T> {
     }
 
     /// [`Self::kingdee_send`] without the ledger check. `cause` receives the
-    /// code of the last failed attempt (an `outcome_unknown` error hides it).
+    /// last failed attempt's error (an `outcome_unknown` error wraps it).
     pub(super) async fn kingdee_send_once(
         &self,
         k: &KingdeeState,
         prepared: &Prepared,
-        cause: Option<&Cell<Option<ErrorCode>>>,
+        cause: Option<&RefCell<Option<Error>>>,
     ) -> Result<Json> {
         if !prepared.op.needs_app_token() {
             return self.kingdee_exchange(k, prepared, None, cause).await;
@@ -161,7 +161,7 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         prepared: &Prepared,
         session: Option<&Session>,
-        cause: Option<&Cell<Option<ErrorCode>>>,
+        cause: Option<&RefCell<Option<Error>>>,
     ) -> Result<Json> {
         let sign = |now: u64| {
             let attempt = Attempt {
@@ -175,7 +175,7 @@ impl<T: Transport> Client<T> {
         };
         let delivery = |e: &Error| {
             if let Some(c) = cause {
-                c.set(Some(e.code));
+                *c.borrow_mut() = Some(e.clone());
             }
             delivery(e)
         };

@@ -33,7 +33,7 @@ use crate::vendors::kingdee::reconcile::{
 };
 use crate::vendors::kingdee::response::IntegralRecordPage;
 use crate::vendors::kingdee::{self, Prepared};
-use std::cell::Cell;
+use std::cell::RefCell;
 
 /// The result of an adjustment settled from the ledger.
 fn applied(row: &kingdee::response::IntegralRecord) -> Json {
@@ -52,14 +52,15 @@ fn still_unknown(mut e: Error, why: &str) -> Error {
     e
 }
 
-/// The error for an adjustment the ledger shows was not applied, twice.
-fn not_applied(mut e: Error, cause: Option<ErrorCode>) -> Error {
-    e.code = cause.unwrap_or(ErrorCode::Network);
+/// The error for an adjustment the ledger shows was not applied, twice:
+/// the last attempt's own error, retryable, saying so.
+fn not_applied(unknown: Error, cause: Option<Error>) -> Error {
+    let mut e = cause.unwrap_or(unknown);
     e.retryable = true;
     e.message = format!(
         "Kingdee integral_adjust was not applied: two attempts got no usable reply and the \
-         ledger (integral_record) shows neither; repeating it is safe (last failure: {})",
-        e.message
+         ledger (integral_record) shows neither, so repeating it is safe (last failure: {}: {})",
+        e.code, e.message
     );
     e
 }
@@ -77,7 +78,7 @@ impl<T: Transport> Client<T> {
         let started = self.env.clock.now_ms();
         let mut resent = false;
         loop {
-            let cause = Cell::new(None);
+            let cause = RefCell::new(None);
             let e = match self.kingdee_send_once(k, prepared, Some(&cause)).await {
                 Err(e) if e.code == ErrorCode::OutcomeUnknown => e,
                 other => return other,
@@ -85,7 +86,7 @@ impl<T: Transport> Client<T> {
             match self.kingdee_ledger_verdict(k, &adjust, started).await {
                 Ok(Verdict::Applied(row)) => return Ok(applied(&row)),
                 Ok(Verdict::NotApplied) if !resent => resent = true,
-                Ok(Verdict::NotApplied) => return Err(not_applied(e, cause.get())),
+                Ok(Verdict::NotApplied) => return Err(not_applied(e, cause.into_inner())),
                 Ok(Verdict::Unknown(why)) if resent => {
                     return Err(still_unknown(
                         e,

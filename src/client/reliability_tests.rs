@@ -171,7 +171,9 @@ fn lost_twice_and_not_applied_is_a_retryable_error_saying_so() {
     let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
     assert_eq!(e.code, ErrorCode::Http, "{e}");
     assert!(e.retryable);
-    assert!(e.message.contains("not applied"), "{e}");
+    assert!(e.message.contains("was not applied"), "{e}");
+    assert!(!e.message.contains("may or may not"), "{e}");
+    assert_eq!(e.http_status, Some(502));
     assert_eq!(c.transport().count(ADJUST), 2, "never a third time");
 }
 
