@@ -4,6 +4,11 @@
 set -uo pipefail
 port=$1; shift
 cd "$(dirname "$0")/.."
+# Refuse a port something already answers on: tests would talk to that server instead.
+if node -e "fetch('http://127.0.0.1:$port/').then(()=>process.exit(0),()=>process.exit(1))"; then
+  echo "with-sim: 127.0.0.1:$port is already in use (another simulator or test run?); set WASM_SIM_PORT" >&2
+  exit 1
+fi
 # The simulator's request log goes to JIFEN_LOG_DIR when set (make test greps it for secrets).
 logdir=${JIFEN_LOG_DIR:-${TMPDIR:-/tmp}}
 mkdir -p "$logdir"
