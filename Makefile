@@ -60,7 +60,7 @@ test-wasm:
 test-node:
 	node --test tests/node/ $(LOG)
 
-# Every cargo-fuzz target for FUZZ_SECONDS (default 15) each from its committed
+# Every cargo-fuzz target for FUZZ_SECONDS (default 12) each from its committed
 # corpus; fails on a crash (scripts/fuzz-smoke.sh).
 fuzz-smoke:
 	@./scripts/fuzz-smoke.sh $(LOG)
