@@ -73,6 +73,13 @@ export const LOAD_MEMBERS = {
   ],
 };
 
+/** A member with no points per vendor: deductions from it are refused by the vendor. */
+export const EMPTY_MEMBER = {
+  kingdee: { mobile: '13800138002', id: '1480000000000000003' },
+  qimai: { mobile: '13700137002', id: '383933091455959043' },
+  freemud: { mobile: '15956904546', id: '115591161789102515' },
+};
+
 /** The sim's view of one vendor's points: balances by member id, and ledger rows as { id, member, delta, key? }. */
 export function pointsState(sim, vendor) {
   const st = sim.state()[vendor];
