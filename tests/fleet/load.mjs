@@ -27,6 +27,8 @@ import { startFleet, pointsState, LOAD_MEMBERS, EMPTY_MEMBER } from './helpers.m
 const ADJUST_PATH = { kingdee: '/jdy/v2/ls/integral_adjust', qimai: '/v3/crm/points/', freemud: '/member/score/' };
 /** Vendors that deduplicate on the key jifen sends: an outcome_unknown may be retried. */
 const VENDOR_IDEMPOTENT = { kingdee: false, qimai: true, freemud: true };
+/** Codes that say the vendor (or the client, before sending) refused: nothing was applied. */
+const DEFINITE_REFUSALS = new Set(['vendor', 'rate_limited', 'invalid_input', 'auth', 'signature', 'config', 'unsupported']);
 const FAULT_KINDS = ['latency', 'status', 'rate_limit', 'malformed', 'drop', 'apply_no_reply'];
 
 /** A small seeded PRNG (mulberry32), so a run's faults can be repeated. */
@@ -141,7 +143,7 @@ export async function runLoad({
     await fetch(`${fleet.sim.url}/_sim/faults`, { method: 'DELETE' });
     const end = pointsState(fleet.sim, vendor);
 
-    const { violations, outcomes, fresh } = reconcile({ plan, start, end, members: [...members, EMPTY_MEMBER[vendor]] });
+    const { violations, outcomes, fresh } = reconcile({ plan, start, end, members: [...members, EMPTY_MEMBER[vendor]], idempotent: VENDOR_IDEMPOTENT[vendor] });
     if (vendor === 'kingdee' && end.tokenEndpointHits !== 1) violations.push(`${end.tokenEndpointHits} calls to the token endpoint (1 expected)`);
 
     latencies.sort((x, y) => x - y);
@@ -173,10 +175,11 @@ export async function runLoad({
 /**
  * Checks a finished run against the sim's ledger. `plan`: the adjustments
  * ({ i, key, member: { id }, body: { delta }, outcome: 'applied'|'error', code });
- * `start`/`end`: pointsState before and after; `members`: every member touched.
+ * `start`/`end`: pointsState before and after; `members`: every member touched;
+ * `idempotent`: whether the vendor deduplicates on the key (a retryable error is then an answer).
  * Returns { violations, outcomes, fresh (the new ledger rows) }.
  */
-export function reconcile({ plan, start, end, members }) {
+export function reconcile({ plan, start, end, members, idempotent = false }) {
   const seen = new Set(start.rows.map((r) => r.id));
   const fresh = end.rows.filter((r) => !seen.has(r.id));
   const violations = [];
@@ -191,7 +194,7 @@ export function reconcile({ plan, start, end, members }) {
     if (row.key !== undefined && row.key !== a.key) violations.push(`row ${row.id} carries key ${row.key}, not ${a.key}`);
     byIndex.set(i, (byIndex.get(i) ?? 0) + 1);
   }
-  const outcomes = { applied: 0, unknownApplied: 0, unknownNotApplied: 0, refused: {} };
+  const outcomes = { applied: 0, unknownApplied: 0, unknownNotApplied: 0, refused: {}, retryable: {} };
   for (const a of plan) {
     const n = byIndex.get(a.i) ?? 0;
     if (n > 1) violations.push(`adjustment ${a.i} (${a.key}) is in the ledger ${n} times`);
@@ -201,9 +204,14 @@ export function reconcile({ plan, start, end, members }) {
     } else if (a.code === 'outcome_unknown') {
       if (n === 1) outcomes.unknownApplied += 1;
       else outcomes.unknownNotApplied += 1;
-    } else {
+    } else if (DEFINITE_REFUSALS.has(a.code) && a.error?.retryable !== true) {
       outcomes.refused[a.code] = (outcomes.refused[a.code] ?? 0) + 1;
       if (n !== 0) violations.push(`adjustment ${a.i} ended in a definite ${a.code} but is in the ledger`);
+    } else if (a.error?.retryable === true && idempotent) {
+      // Still failing after the caller's attempts, but saying "retry with the same key": safe there.
+      outcomes.retryable[a.code] = (outcomes.retryable[a.code] ?? 0) + 1;
+    } else {
+      violations.push(`adjustment ${a.i} ended in ${a.code} (retryable ${a.error?.retryable === true}), which says neither "refused" nor "outcome unknown"${n ? ' and it was applied' : ''}`);
     }
   }
   for (const m of members) {
@@ -222,10 +230,11 @@ export function reconcile({ plan, start, end, members }) {
 export function summary(r) {
   const o = r.outcomes;
   const refused = Object.entries(o.refused).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const retryable = Object.entries(o.retryable).map(([k, v]) => `${k} ${v}`).join(', ');
   return `${r.vendor}: ${r.adjustments} adjustments, ${r.callers} callers, ${r.instances} isolates: `
     + `${r.throughput.adjustmentsPerSec} adj/s (${r.throughput.requestsPerSec} req/s, ${r.requests} requests) in ${r.wallMs} ms; `
     + `request latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; `
-    + `applied ${o.applied}, outcome_unknown ${o.unknownApplied} applied / ${o.unknownNotApplied} not, refused: ${refused}; `
+    + `applied ${o.applied}, outcome_unknown ${o.unknownApplied} applied / ${o.unknownNotApplied} not, refused: ${refused}${retryable ? `, still retryable: ${retryable}` : ''}; `
     + `faults ${JSON.stringify(r.faultsInjected)}${r.tokenEndpointHits !== undefined ? `; token calls ${r.tokenEndpointHits}` : ''}; `
     + `${r.violations.length ? `VIOLATIONS ${r.violations.length}` : 'reconciled'}`;
 }

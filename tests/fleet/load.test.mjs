@@ -25,6 +25,13 @@ test('the reconciliation catches a double, a lost success, an applied refusal, a
   const lost = { balances: { M1: 106 }, rows: [...start.rows, row('a', 1), row('b', 2), row('c', 3)] };
   assert.match(reconcile({ plan, start, end: lost, members: [m] }).violations.join('\n'), /adjustment 3 succeeded but is in the ledger 0 times/);
 
+  const vague = plan.map((a) => (a.i === 3 ? { ...a, outcome: 'error', code: 'parse', error: { code: 'parse', retryable: false } } : a));
+  const lostGood = { balances: { M1: 106 }, rows: lost.rows };
+  assert.match(reconcile({ plan: vague, start, end: lostGood, members: [m] }).violations.join('\n'), /ended in parse .* neither "refused" nor "outcome unknown"/);
+  const retry = plan.map((a) => (a.i === 3 ? { ...a, outcome: 'error', code: 'http', error: { code: 'http', retryable: true } } : a));
+  assert.deepEqual(reconcile({ plan: retry, start, end: lostGood, members: [m], idempotent: true }).violations, []);
+  assert.equal(reconcile({ plan: retry, start, end: lostGood, members: [m], idempotent: false }).violations.length, 1);
+
   const refused = plan.map((a) => (a.i === 1 ? { ...a, outcome: 'error', code: 'vendor' } : a));
   assert.match(reconcile({ plan: refused, start, end: good, members: [m] }).violations.join('\n'), /definite vendor but is in the ledger/);
   const unknown = plan.map((a) => (a.i === 1 ? { ...a, outcome: 'error', code: 'outcome_unknown' } : a));
