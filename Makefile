@@ -7,7 +7,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_SIM_PORT ?= 18787
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load clean
 
 all: build
 
@@ -23,7 +23,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin
+test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet
 	@echo "make test: all suites passed"
 
 lint:
@@ -65,6 +65,17 @@ test-admin:
 # each test file starts both on free ports and stops them by PID.
 test-gateway:
 	node --test tests/gateway/
+
+# A fleet of gateway isolates under workerd sharing jifen's Durable Object
+# (token cache, idempotency store), the KV adapter, and the small load test
+# (200 adjustments per vendor; writes test-output/load-ci.json).
+test-fleet:
+	node --test tests/fleet/
+
+# The full load test: 1,000 adjustments from 50 concurrent callers per vendor,
+# faults on; prints throughput and p50/p99, writes test-output/load.json.
+load: build
+	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
 
 clean:
 	cargo clean; rm -rf pkg node_modules
