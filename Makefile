@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin fuzz-smoke check-secrets clean-logs clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load fuzz-smoke check-secrets clean-logs clean
 
 all: build
 
@@ -29,7 +29,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin fuzz-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:
@@ -86,6 +86,17 @@ test-admin:
 # each test file starts both on free ports and stops them by PID.
 test-gateway:
 	node --test tests/gateway/ $(LOG)
+
+# A fleet of gateway isolates under workerd sharing jifen's Durable Object
+# (token cache, idempotency store), the KV adapter, and the small load test
+# (200 adjustments per vendor; writes test-output/load-ci.json).
+test-fleet:
+	node --test tests/fleet/ $(LOG)
+
+# The full load test: 1,000 adjustments from 50 concurrent callers per vendor,
+# faults on; prints throughput and p50/p99, writes test-output/load.json.
+load: build
+	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
 
 clean:
 	cargo clean; rm -rf pkg node_modules

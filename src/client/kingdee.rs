@@ -22,6 +22,8 @@ use std::cell::{Cell, RefCell};
 pub const TOKEN_MARGIN_MS: u64 = 5 * 60 * 1000;
 
 const VENDOR: &str = "kingdee";
+/// How often a request waiting for this client's own token refresh looks again.
+const WAIT_POLL_MS: u64 = 20;
 
 /// A cached token with the router address it goes with.
 #[derive(Clone)]
@@ -206,7 +208,13 @@ impl<T: Transport> Client<T> {
                     return result;
                 }
                 None => {
-                    k.refresh.idle().await;
+                    // Wait on our own timer, not on a wake from the refresher: in a
+                    // Worker, requests share this client, and a request resumed from
+                    // another request's context is cancelled by workerd as hung (and
+                    // would do its I/O on the other's behalf).
+                    while k.refresh.is_busy() {
+                        self.transport.sleep(WAIT_POLL_MS).await;
+                    }
                     // A refresh finished while we waited: share its failure
                     // rather than hitting the rate-limited endpoint again.
                     if k.refresh.generation() != seen && k.valid_session(self.now_ms()).is_none() {
