@@ -65,8 +65,17 @@ impl fmt::Display for ErrorCode {
 }
 
 /// A jifen error: a code, a message safe to show or log, and what the vendor said.
+///
+/// The details live behind one allocation ([`ErrorDetails`], reached through
+/// `Deref`: `e.code`, `e.message = …`), so a `Result<T, Error>` is one pointer
+/// wider than `T`: every `?` in the crate moves a pointer instead of a
+/// 70-byte struct, which keeps the wasm bundle small.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error(Box<ErrorDetails>);
+
+/// The fields of an [`Error`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct ErrorDetails {
     /// The kind of failure.
     pub code: ErrorCode,
     /// A human-readable message with no secret in it.
@@ -85,19 +94,47 @@ pub struct Error {
     pub retry_after_ms: Option<u64>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl Error {
     /// A new error with just a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
+        Error::from_string(code, message.into())
+    }
+
+    /// The fields, by value.
+    pub fn into_details(self) -> ErrorDetails {
+        *self.0
+    }
+
+    fn from_string(code: ErrorCode, message: String) -> Self {
+        Error(Box::new(ErrorDetails {
             code,
-            message: message.into(),
+            message,
             vendor: None,
             vendor_code: None,
             http_status: None,
             request_id: None,
             retryable: false,
             retry_after_ms: None,
-        }
+        }))
     }
 
     /// `invalid_input`: the caller's parameters are wrong.
