@@ -185,19 +185,16 @@ impl<T: Transport> Client<T> {
     /// Sends one signed request per attempt until success or the policy stops.
     /// `sign` builds the request for an attempt; `parse` reads a reply;
     /// `delivery` says whether an error proves the vendor did nothing.
-    async fn exchange<S, P, D>(
+    /// Not generic (trait objects and a fn pointer): one copy of the loop in
+    /// the wasm instead of one per vendor.
+    async fn exchange(
         &self,
         vendor: &'static str,
         idempotent: bool,
-        sign: S,
-        parse: P,
-        delivery: D,
-    ) -> Result<Json>
-    where
-        S: Fn(u64) -> HttpRequest,
-        P: Fn(&HttpResponse) -> Result<Json>,
-        D: Fn(&Error) -> Delivery,
-    {
+        sign: &dyn Fn(u64) -> HttpRequest,
+        parse: &dyn Fn(&HttpResponse) -> Result<Json>,
+        delivery: fn(&Error) -> Delivery,
+    ) -> Result<Json> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;

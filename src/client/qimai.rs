@@ -56,8 +56,8 @@ impl<T: Transport> Client<T> {
         self.exchange(
             VENDOR,
             prepared.op.is_idempotent(),
-            sign,
-            parse_envelope,
+            &sign,
+            &parse_envelope,
             delivery,
         )
         .await
