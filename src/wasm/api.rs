@@ -5,6 +5,7 @@ use super::convert::{from_js, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::fetch::{FetchTransport, Hooks};
+use super::promise::promise;
 use super::subtle::SubtleRsa;
 use crate::client::{dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env};
 use crate::core::error::{Error, Result};
@@ -12,7 +13,6 @@ use crate::retry::RetryPolicy;
 use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 fn env() -> Env {
     Env::new(Box::new(JsClock), Box::new(JsEntropy)).with_rsa(Box::new(SubtleRsa))
@@ -71,7 +71,7 @@ pub fn verify_callback(config: JsValue, request: JsValue, options: JsValue) -> P
         Ok(v) => v,
         Err(e) => return reject(e),
     };
-    future_to_promise(async move {
+    promise(async move {
         let env = env();
         let out = verify_callback_rs(&config, &body, tx.as_deref(), &env)
             .await
@@ -113,7 +113,7 @@ pub fn build_request(
         Ok(v) => v,
         Err(e) => return reject(e),
     };
-    future_to_promise(async move {
+    promise(async move {
         let env = env();
         let req = dry_run(&config, &op, &params, &options, &env)
             .await
@@ -201,7 +201,7 @@ impl JsClient {
             Err(e) => return reject(e),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let result = inner.call(&op, &params).await.map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
         })

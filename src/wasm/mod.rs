@@ -9,4 +9,5 @@ mod convert;
 mod env;
 mod error;
 mod fetch;
+mod promise;
 pub mod subtle;
