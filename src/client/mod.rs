@@ -165,11 +165,15 @@ impl<T: Transport> Client<T> {
 
     /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
-        match &self.vendor {
-            VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
-            VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
-            VendorClient::Freemud(f) => self.freemud_call(f, op, params).await,
-        }
+        // Boxed as trait objects: each vendor's state machine stays its own
+        // function in the wasm instead of being inlined into one large poll.
+        let fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Json>> + '_>> =
+            match &self.vendor {
+                VendorClient::Kingdee(k) => Box::pin(self.kingdee_call(k, op, params)),
+                VendorClient::Qimai(q) => Box::pin(self.qimai_call(q, op, params)),
+                VendorClient::Freemud(f) => Box::pin(self.freemud_call(f, op, params)),
+            };
+        fut.await
     }
 
     /// Now, by the vendor's clock as far as we know it.
