@@ -1,9 +1,15 @@
 // `make demo`: starts the vendor simulator, shows a signed Kingdee request as
 // a dry run, then runs real calls through the jifen package against the
-// simulator, and keeps the simulator serving (Ctrl-C stops it).
-// SIM_PORT picks the port (default 8787; 0 = any free port). DEMO_EXIT=1 exits after the walkthrough.
+// simulator, starts the edge gateway (www-demo/worker/) under workerd in front
+// of the simulator, and keeps both serving (Ctrl-C stops them).
+// SIM_PORT picks the simulator's port (default 8787; 0 = any free port), GATEWAY_PORT the
+// gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
+// (kingdee, freemud or qimai; default kingdee), DEMO_ADMIN_TOKEN its admin token and
+// DEMO_ADMIN_ORIGIN the admin page's origin (default http://127.0.0.1:8789).
+// DEMO_EXIT=1 exits after the walkthrough.
 import { readFileSync } from 'node:fs';
 import { startSim } from '../sim/server.mjs';
+import { startGateway } from '../www-demo/worker/gateway.mjs';
 import { buildRequest, Client, JifenError } from '../pkg/node.js';
 
 const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8787;
@@ -39,11 +45,35 @@ try {
   console.log(`   refused as expected: JifenError ${e.code} (vendor code ${e.vendorCode}): ${e.message}`);
 }
 
+// 3. The edge gateway: the vendor credentials stay in workerd's env bindings;
+// the admin page holds only the demo admin token.
+const vendor = process.env.DEMO_VENDOR ?? 'kingdee';
+// A demo token for a gateway on 127.0.0.1 in front of the simulator: guards nothing real.
+const adminToken = process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token-not-a-secret';
+const adminOrigin = process.env.DEMO_ADMIN_ORIGIN ?? 'http://127.0.0.1:8789';
+const gatewayPort = process.env.GATEWAY_PORT ? Number(process.env.GATEWAY_PORT) : port === 0 ? 0 : sim.port + 1;
+let gateway;
+try {
+  gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`, adminToken, adminOrigin, port: gatewayPort });
+} catch (e) {
+  await sim.close();
+  throw e;
+}
+const demoMember = { kingdee: 'id:1480000000000000001,card:1490000000000000001', freemud: 'id:115589208394311926', qimai: 'id:383933091455959041' }[vendor];
+console.log(`\n3. The edge gateway (workerd pid ${gateway.pid}) fronts ${vendor} at ${gateway.url}`);
+console.log(`   admin token: ${adminToken}   admin origin: ${adminOrigin}`);
+const balancePath = `/api/balance?member=${demoMember}`;
+const viaGateway = await fetch(gateway.url + balancePath, { headers: { authorization: `Bearer ${adminToken}` } });
+const answer = await viaGateway.json();
+console.log(`   GET ${balancePath} → HTTP ${viaGateway.status} ${viaGateway.ok ? `available ${answer.available}` : answer.error.code}`);
+console.log(`   try: curl -H 'Authorization: Bearer ${adminToken}' '${gateway.url}${balancePath}'`);
+
 if (process.env.DEMO_EXIT === '1') {
+  await gateway.stop();
   await sim.close();
 } else {
-  console.log(`\nThe simulator keeps serving at ${sim.url} — point a client's baseUrl at ${sim.url}/<vendor>. Ctrl-C to stop.`);
-  const stop = async () => { await sim.close(); process.exit(0); };
+  console.log(`\nThe simulator keeps serving at ${sim.url} — point a client's baseUrl at ${sim.url}/<vendor> — and the gateway at ${gateway.url}. Ctrl-C to stop.`);
+  const stop = async () => { await gateway.stop(); await sim.close(); process.exit(0); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

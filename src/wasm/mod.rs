@@ -3,11 +3,12 @@
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
 pub mod api;
-pub use api::{build_request, JsClient};
+pub use api::{build_request, capabilities, JsClient, LedgerIter};
 pub use error::error_class;
 mod convert;
 mod env;
 mod error;
 mod fetch;
 mod promise;
+mod store;
 pub mod subtle;
