@@ -3,32 +3,44 @@
 //! They run in Rust rather than through `crypto.subtle` because an awaited
 //! WebCrypto call costs far more than these few microseconds (DESIGN.md §3).
 
-use hmac::{Hmac, Mac};
+use sha2::digest::{Digest, Output};
 
 /// The standard base64 alphabet (RFC 4648 §4).
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// HMAC (RFC 2104) over a hash with a 64-byte block (SHA-1, SHA-256). Written
+/// out rather than taken from the `hmac` crate, whose layered wrappers cost
+/// more wasm than the construction itself; a native test checks both agree.
+fn hmac<D: Digest>(key: &[u8], msg: &[u8]) -> Output<D> {
+    let mut block = [0u8; 64];
+    let hashed;
+    let key = if key.len() > block.len() {
+        hashed = D::digest(key);
+        hashed.as_slice()
+    } else {
+        key
+    };
+    for (b, k) in block.iter_mut().zip(key) {
+        *b = *k;
+    }
+    let mut inner = D::new();
+    inner.update(block.map(|b| b ^ 0x36));
+    inner.update(msg);
+    let inner = inner.finalize();
+    let mut outer = D::new();
+    outer.update(block.map(|b| b ^ 0x5c));
+    outer.update(inner);
+    outer.finalize()
+}
+
 /// HMAC-SHA256 of `msg` under `key`.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    // new_from_slice accepts keys of any length for HMAC; the error arm is unreachable.
-    match Hmac::<sha2::Sha256>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(msg);
-            mac.finalize().into_bytes().into()
-        }
-        Err(_) => [0; 32],
-    }
+    hmac::<sha2::Sha256>(key, msg).into()
 }
 
 /// HMAC-SHA1 of `msg` under `key`.
 pub fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    match Hmac::<sha1::Sha1>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(msg);
-            mac.finalize().into_bytes().into()
-        }
-        Err(_) => [0; 20],
-    }
+    hmac::<sha1::Sha1>(key, msg).into()
 }
 
 /// Lower-case hex.
@@ -147,6 +159,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn hmac_agrees_with_the_hmac_crate(key in proptest::collection::vec(0u8.., 0..150), msg: Vec<u8>) {
+            use hmac::{Hmac, Mac};
+            let mut m = Hmac::<sha2::Sha256>::new_from_slice(&key).map_err(|_| proptest::test_runner::TestCaseError::fail("key"))?;
+            m.update(&msg);
+            let want: [u8; 32] = m.finalize().into_bytes().into();
+            proptest::prop_assert_eq!(hmac_sha256(&key, &msg), want);
+            let mut m = Hmac::<sha1::Sha1>::new_from_slice(&key).map_err(|_| proptest::test_runner::TestCaseError::fail("key"))?;
+            m.update(&msg);
+            let want: [u8; 20] = m.finalize().into_bytes().into();
+            proptest::prop_assert_eq!(hmac_sha1(&key, &msg), want);
+        }
+
         #[test]
         fn base64_agrees_with_the_base64_crate(bytes: Vec<u8>, text in "[A-Za-z0-9+/=]{0,12}") {
             use base64::engine::general_purpose::STANDARD;
