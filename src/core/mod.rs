@@ -9,3 +9,4 @@ pub mod json;
 pub mod request;
 pub mod rsa;
 pub mod sort;
+pub mod text;

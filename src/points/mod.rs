@@ -528,8 +528,10 @@ fn text(j: &Json, key: &str) -> Option<String> {
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
     if crate::vendors::params::is_datetime(t) {
-        let (date, time) = t.split_at(10);
-        return Json::String(format!("{date}T{}+08:00", time.trim_start()));
+        // `get` rather than `split_at`: no panic path (is_datetime checked the shape).
+        if let (Some(date), Some(time)) = (t.get(..10), t.get(10..)) {
+            return Json::String(format!("{date}T{}+08:00", time.trim_start()));
+        }
     }
     if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(ms) = t.parse::<i64>() {
