@@ -1,7 +1,8 @@
 //! Substring search by plain byte comparison. `str::split_once("…")`,
 //! `contains("…")` and `replace("…", …)` go through core's two-way searcher,
 //! which with its panic paths costs about 5 KB of wasm; the texts searched
-//! here (a PEM key, a message) are short.
+//! here (a PEM key, a message) are short. `join` likewise skips std's
+//! generic join.
 
 /// The byte offset of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
@@ -38,6 +39,18 @@ pub fn replace(hay: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// `items.join(sep)`: a plain loop instead of std's `join_generic_copy`.
+pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +72,15 @@ mod tests {
             assert_eq!(contains(hay, needle), hay.contains(needle));
             assert_eq!(replace(hay, needle, "+"), hay.replace(needle, "+"));
         }
+    }
+
+    #[test]
+    fn joins_like_std() {
+        let none: [&str; 0] = [];
+        assert_eq!(join(&none, ", "), none.join(", "));
+        assert_eq!(join(&["a"], ", "), "a");
+        let owned = vec!["a".to_string(), String::new(), "c".to_string()];
+        assert_eq!(join(&owned, "&"), owned.join("&"));
     }
 
     proptest::proptest! {

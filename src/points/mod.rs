@@ -102,11 +102,8 @@ impl Need {
         } else {
             " or "
         };
-        self.names()
-            .iter()
-            .map(|n| format!("member.{n}"))
-            .collect::<Vec<_>>()
-            .join(sep)
+        let names: Vec<String> = self.names().iter().map(|n| format!("member.{n}")).collect();
+        crate::core::text::join(&names, sep)
     }
 
     /// How the docs name what is needed.
@@ -295,7 +292,7 @@ impl Adjust {
             Error::invalid_input(format!(
                 "`reason` `{}` is not one of: {}",
                 crate::core::error::scrub(&name, 40),
-                reasons::ALL.map(Reason::name).join(", ")
+                crate::core::text::join(&reasons::ALL.map(Reason::name), ", ")
             ))
         })?;
         let sign_ok = match reason.sign() {

@@ -28,7 +28,7 @@ pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
 
 /// The query string sent on the wire: once-encoded, in signing order.
 pub fn wire_query(params: &[(String, String)]) -> String {
-    sorted_pairs(params).join("&")
+    crate::core::text::join(&sorted_pairs(params), "&")
 }
 
 /// The signed query: each once-encoded side encoded again with `GwEnc`.
