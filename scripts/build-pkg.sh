@@ -16,6 +16,12 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   "$out/jifen_wasm_bg.wasm" -o "$out/jifen_wasm_bg.wasm"
+# The JS glue with whitespace and syntax minified (esbuild from npm); identifiers,
+# exports and class names stay as wasm-bindgen wrote them.
+find "$out" -name '*.js' -print0 | while IFS= read -r -d '' f; do
+  node_modules/.bin/esbuild "$f" --minify-whitespace --minify-syntax --format=esm \
+    --log-level=warning --outfile="$f" --allow-overwrite
+done
 cp -r pkg-template/. "$out/"
 rm -f "$out/.gitignore" "$out/jifen_wasm.d.ts.orig"
 
