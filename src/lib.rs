@@ -50,13 +50,3 @@ pub mod wasm;
 pub use crate::client::{Client, Transport, TransportError};
 pub use crate::core::error::{Error, ErrorCode, Result};
 pub use crate::core::json::Json;
-
-/// The wasm heap: lol_alloc's address-ordered free list with coalescing
-/// (about 1 KB of wasm) instead of the default dlmalloc (about 7 KB). jifen's
-/// heap holds a few small, short-lived buffers per call, so a first-fit list
-/// stays short. The lock is a spin lock that is never contended on the
-/// single-threaded JS event loop; no `unsafe` in this crate.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
