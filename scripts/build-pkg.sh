@@ -19,5 +19,16 @@ node_modules/.bin/wasm-opt -Oz \
   "$out/jifen_wasm_bg.wasm" -o "$out/jifen_wasm_bg.wasm"
 cp -r pkg-template/. "$out/"
 node scripts/pkg-finish.mjs "$out"
+# The generated glue (ESM and its CommonJS twins) with whitespace and syntax minified
+# (esbuild from npm); identifiers, exports and class names stay as written. After
+# pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
+find "$out" \( -path "$out/snippets/*" -o -name 'jifen_wasm.js' -o -name 'jifen_wasm.cjs' \) \
+  \( -name '*.js' -o -name '*.cjs' \) -print0 | while IFS= read -r -d '' f; do
+  node_modules/.bin/esbuild "$f" --minify-whitespace --minify-syntax \
+    --log-level=warning --outfile="$f" --allow-overwrite
+done
+# The minified glue must still load and export the API (CommonJS and ESM entries).
+node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "Client", "verifyCallback", "JifenError"]) if (typeof a[n] !== "function") { console.error("minified glue: no " + n); process.exit(1); }' "$PWD/$out/node.cjs"
+node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.buildRequest !== "function" || typeof a.Client !== "function") { console.error("minified glue (ESM): no API"); process.exit(1); }' "$PWD/$out/node.js"
 
 node scripts/size.mjs "$out"

@@ -34,7 +34,7 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null
 fi
 
-# npm dev tools (binaryen's wasm-opt, workerd, playwright-core, typescript):
+# npm dev tools (binaryen's wasm-opt, esbuild, workerd, playwright-core, typescript):
 # exact versions in package.json; `npm install`, since `npm ci` rejects lockfiles written here.
 if ! node -e 'const p=require("./package.json");for(const d of Object.keys(p.devDependencies)){require.resolve(d+"/package.json")}' 2>/dev/null; then
   echo "setup: npm install"

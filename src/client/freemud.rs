@@ -163,7 +163,13 @@ impl<T: Transport> Client<T> {
             Ok(result)
         };
         let mut result = self
-            .exchange(VENDOR, prepared.op.is_idempotent(), sign, parse, delivery)
+            .exchange(
+                VENDOR,
+                prepared.op.is_idempotent(),
+                &sign,
+                &parse,
+                &delivery,
+            )
             .await?;
         let Some(envelope) = last.into_inner() else {
             return Ok(result);

@@ -187,11 +187,15 @@ impl<T: Transport> Client<T> {
 
     /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
-        match &self.vendor {
-            VendorClient::Kingdee(k) => self.kingdee_call(k, op, params).await,
-            VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
-            VendorClient::Freemud(f) => self.freemud_call(f, op, params).await,
-        }
+        // Boxed as trait objects: each vendor's state machine stays its own
+        // function in the wasm instead of being inlined into one large poll.
+        let fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Json>> + '_>> =
+            match &self.vendor {
+                VendorClient::Kingdee(k) => Box::pin(self.kingdee_call(k, op, params)),
+                VendorClient::Qimai(q) => Box::pin(self.qimai_call(q, op, params)),
+                VendorClient::Freemud(f) => Box::pin(self.freemud_call(f, op, params)),
+            };
+        fut.await
     }
 
     /// Signs `op` as a call would at this moment, and sends nothing but what
@@ -223,19 +227,16 @@ impl<T: Transport> Client<T> {
     /// Sends one signed request per attempt until success or the policy stops.
     /// `sign` builds the request for an attempt; `parse` reads a reply;
     /// `delivery` says whether an error proves the vendor did nothing.
-    async fn exchange<S, P, D>(
+    /// Not generic (trait objects and a fn pointer): one copy of the loop in
+    /// the wasm instead of one per vendor.
+    async fn exchange(
         &self,
         vendor: &'static str,
         idempotent: bool,
-        sign: S,
-        parse: P,
-        delivery: D,
-    ) -> Result<Json>
-    where
-        S: Fn(u64) -> HttpRequest,
-        P: Fn(&HttpResponse) -> Result<Json>,
-        D: Fn(&Error) -> Delivery,
-    {
+        sign: &dyn Fn(u64) -> HttpRequest,
+        parse: &dyn Fn(&HttpResponse) -> Result<Json>,
+        delivery: &dyn Fn(&Error) -> Delivery,
+    ) -> Result<Json> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;

@@ -295,7 +295,7 @@ impl<T: Transport> Client<T> {
                 return Err(Error::invalid_input(format!(
                     "preview: method `{}` is not one of {}",
                     crate::core::error::scrub(other, 40),
-                    PREVIEW_METHODS.join(", ")
+                    crate::core::text::join(&PREVIEW_METHODS, ", ")
                 )))
             }
         };

@@ -56,9 +56,9 @@ impl<T: Transport> Client<T> {
         self.exchange(
             VENDOR,
             prepared.op.is_idempotent(),
-            sign,
-            parse_envelope,
-            delivery,
+            &sign,
+            &parse_envelope,
+            &delivery,
         )
         .await
     }

@@ -8,4 +8,6 @@ pub mod error;
 pub mod json;
 pub mod request;
 pub mod rsa;
+pub mod sort;
+pub mod text;
 pub mod time;

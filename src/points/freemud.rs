@@ -4,7 +4,7 @@
 
 use super::ledger::{self, Arithmetic, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{Error, Result};
+use crate::core::error::{CollectAll, Error, Result};
 use crate::core::json::Json;
 use crate::vendors::freemud::ops::{
     GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_SCORE,
@@ -169,6 +169,6 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page
                 r.clone(),
             ))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect_all()?;
     Ok(Page { entries, next })
 }

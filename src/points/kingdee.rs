@@ -6,7 +6,7 @@
 
 use super::ledger::{self, Arithmetic, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{Error, Result};
+use crate::core::error::{CollectAll, Error, Result};
 use crate::core::json::Json;
 use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
 
@@ -178,6 +178,6 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page
                 r.clone(),
             ))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect_all()?;
     Ok(Page { entries, next })
 }

@@ -102,11 +102,8 @@ impl Need {
         } else {
             " or "
         };
-        self.names()
-            .iter()
-            .map(|n| format!("member.{n}"))
-            .collect::<Vec<_>>()
-            .join(sep)
+        let names: Vec<String> = self.names().iter().map(|n| format!("member.{n}")).collect();
+        crate::core::text::join(&names, sep)
     }
 
     /// How the docs name what is needed.
@@ -295,7 +292,7 @@ impl Adjust {
             Error::invalid_input(format!(
                 "`reason` `{}` is not one of: {}",
                 crate::core::error::scrub(&name, 40),
-                reasons::ALL.map(Reason::name).join(", ")
+                crate::core::text::join(&reasons::ALL.map(Reason::name), ", ")
             ))
         })?;
         let sign_ok = match reason.sign() {
@@ -532,8 +529,10 @@ fn text(j: &Json, key: &str) -> Option<String> {
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
     if crate::vendors::params::is_datetime(t) {
-        let (date, time) = t.split_at(10);
-        return Json::String(format!("{date}T{}+08:00", time.trim_start()));
+        // `get` rather than `split_at`: no panic path (is_datetime checked the shape).
+        if let (Some(date), Some(time)) = (t.get(..10), t.get(10..)) {
+            return Json::String(format!("{date}T{}+08:00", time.trim_start()));
+        }
     }
     if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(ms) = t.parse::<i64>() {

@@ -85,11 +85,26 @@ pub fn is_loopback_url(url: &str) -> bool {
     } else {
         host_port.split(':').next().unwrap_or("")
     };
-    host == "localhost"
-        || host == "::1"
-        || host
-            .parse::<core::net::Ipv4Addr>()
-            .is_ok_and(|a| a.is_loopback())
+    host == "localhost" || host == "::1" || is_ipv4_loopback(host)
+}
+
+/// Whether `host` is a dotted-quad IPv4 address in 127.0.0.0/8, read as
+/// `Ipv4Addr::from_str` reads it (four decimal octets ≤ 255, no leading zeros)
+/// without pulling the standard library's address parser into the wasm.
+fn is_ipv4_loopback(host: &str) -> bool {
+    let mut octets = 0;
+    for part in host.split('.') {
+        let ok = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && !(part.len() > 1 && part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !ok || (octets == 0 && part != "127") {
+            return false;
+        }
+        octets += 1;
+    }
+    octets == 4
 }
 
 #[cfg(test)]
@@ -103,5 +118,31 @@ mod tests {
         assert!(is_loopback_url("http://[::1]:80/"));
         assert!(!is_loopback_url("https://open-store.sandload.cn/openapi"));
         assert!(!is_loopback_url("http://127.0.0.1.evil.com/"));
+    }
+
+    #[test]
+    fn ipv4_loopback_reads_like_std() {
+        for host in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "127.255.255.255",
+            "127.0.0.01",
+            "127.0.0",
+            "127.0.0.1.",
+            "127..0.1",
+            "127.0.0.256",
+            "128.0.0.1",
+            "0127.0.0.1",
+            "127.0.0.+1",
+            "",
+            "1.2.3.4",
+            "127.0.0.1000",
+            "localhost",
+        ] {
+            let want = host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|a| a.is_loopback());
+            assert_eq!(is_ipv4_loopback(host), want, "{host}");
+        }
     }
 }

@@ -96,7 +96,7 @@ impl<'a> Params<'a> {
         match self.names().find(|n| !known.contains(n)) {
             Some(n) => Err(Error::invalid_input(format!(
                 "unknown parameter `{n}`; expected one of: {}",
-                known.join(", ")
+                crate::core::text::join(known, ", ")
             ))),
             None => Ok(()),
         }

@@ -5,6 +5,7 @@ use super::convert::{from_js, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::fetch::{FetchTransport, Hooks};
+use super::promise::promise;
 use super::subtle::SubtleRsa;
 use crate::client::{
     dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env, LedgerWalk,
@@ -19,7 +20,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 fn env() -> Env {
     Env::new(Box::new(JsClock), Box::new(JsEntropy)).with_rsa(Box::new(SubtleRsa))
@@ -78,7 +78,7 @@ pub fn verify_callback(config: JsValue, request: JsValue, options: JsValue) -> P
         Ok(v) => v,
         Err(e) => return reject(e),
     };
-    future_to_promise(async move {
+    promise(async move {
         let env = env();
         let out = verify_callback_rs(&config, &body, tx.as_deref(), &env)
             .await
@@ -120,7 +120,7 @@ pub fn build_request(
         Ok(v) => v,
         Err(e) => return reject(e),
     };
-    future_to_promise(async move {
+    promise(async move {
         let env = env();
         let req = dry_run(&config, &op, &params, &options, &env)
             .await
@@ -272,7 +272,7 @@ impl JsClient {
             Err(e) => return reject(e),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let result = f(inner, args).await.map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
         })
@@ -287,7 +287,7 @@ impl JsClient {
             Err(e) => return reject(e),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let result = inner.call(&op, &params).await.map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
         })
@@ -316,7 +316,7 @@ impl LedgerIter {
         };
         let slot = self.walk.clone();
         let client = self.client.clone();
-        future_to_promise(async move {
+        promise(async move {
             let r = walk.next(&client).await;
             let done = !matches!(r, Ok(Some(_)));
             if !done {

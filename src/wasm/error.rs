@@ -50,6 +50,7 @@ pub fn error_class() -> JsValue {
 
 /// A `JifenError` instance for `e`.
 pub fn to_js(e: Error) -> JsValue {
+    let e = e.into_details();
     make_jifen_error(
         e.code.as_str(),
         &e.message,

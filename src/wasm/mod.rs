@@ -9,5 +9,6 @@ mod convert;
 mod env;
 mod error;
 mod fetch;
+mod promise;
 mod store;
 pub mod subtle;

@@ -11,11 +11,10 @@ const read = (f) => readFileSync(new URL(f, pkg), 'utf8');
 // Internal to the entries: the loaders, the error-class accessor, the ledger iterator's class.
 const INTERNAL = new Set(['initSync', 'default', '__jifenErrorClass', 'LedgerIter']);
 
-test('the smoke API list = the glue\'s public exports + JifenError + init', () => {
-  const glue = read('jifen_wasm.js');
-  const names = new Set();
-  for (const m of glue.matchAll(/^export (?:class|function|async function|const) (\w+)/gm)) names.add(m[1]);
-  for (const m of glue.matchAll(/^export \{([^}]*)\}/gm)) for (const item of m[1].split(',')) names.add(item.trim().split(/\s+as\s+/).pop());
+test('the smoke API list = the glue\'s public exports + JifenError + init', async () => {
+  // The module's own export names (importing the --target web glue does not instantiate the wasm);
+  // the glue is minified, so its text is not read line by line.
+  const names = new Set(Object.keys(await import(new URL('jifen_wasm.js', pkg))));
   const expected = [...names].filter((n) => !INTERNAL.has(n)).concat(['JifenError', 'init']).sort();
   assert.ok(expected.length >= 6, `too few glue exports found: ${expected}`);
   assert.deepEqual([...API].sort(), expected);

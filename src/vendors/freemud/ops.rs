@@ -92,7 +92,7 @@ impl Operation {
                 return Err(Error::unsupported(format!(
                     "unknown Freemud operation `{}`{hint}; known: {}",
                     crate::core::error::scrub(other, 80),
-                    OPERATIONS.join(", ")
+                    crate::core::text::join(&OPERATIONS, ", ")
                 ))
                 .with_vendor("freemud"));
             }
@@ -264,11 +264,10 @@ fn one_of(p: &Params<'_>, name: &str, allowed: &[i64]) -> Result<Option<i64>> {
     match p.opt_int(name)? {
         Some(n) if !allowed.contains(&n) => Err(Error::invalid_input(format!(
             "`{name}` must be one of {}",
-            allowed
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::core::text::join(
+                &allowed.iter().map(i64::to_string).collect::<Vec<_>>(),
+                ", "
+            )
         ))),
         other => Ok(other),
     }

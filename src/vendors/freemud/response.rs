@@ -10,7 +10,7 @@
 
 use super::ops::{lenient_int, Operation, OperationType};
 use super::sign::canonical_of_object;
-use crate::core::error::{scrub, Error, ErrorCode, Result};
+use crate::core::error::{scrub, CollectAll, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
 
@@ -371,7 +371,7 @@ impl MemberPage {
                     member_paid_list: array(op, r, "memberPaidList")?.to_vec(),
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect_all()?;
         Ok(MemberPage {
             total_count: req_int(op, j, "totalCount")?,
             total_pages: opt_int(j, "totalPages")?.unwrap_or(0),
@@ -559,7 +559,7 @@ impl ScoreRecordPage {
                     create_time: text(r, "createTime"),
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect_all()?;
         Ok(ScoreRecordPage {
             total_count: req_int(op, j, "totalCount")?,
             total_pages: opt_int(j, "totalPages")?.unwrap_or(0),

@@ -6,6 +6,7 @@
 //! (`message&responseBody&statusCode&ver`) and callbacks.
 
 use crate::core::json::Json;
+use crate::core::sort::sort_small;
 
 /// A field's raw value as it enters the canonical string, or `None` when it is dropped.
 pub fn raw_value(v: &Json) -> Option<String> {
@@ -20,16 +21,15 @@ pub fn raw_value(v: &Json) -> Option<String> {
 }
 
 /// The canonical string of `(key, value)` pairs; `sign` and empty values are skipped.
-pub fn canonical<'a, I>(fields: I) -> String
-where
-    I: IntoIterator<Item = (&'a str, Option<&'a str>)>,
-{
-    let mut pairs: Vec<(&str, &str)> = fields
-        .into_iter()
-        .filter(|(k, _)| *k != "sign")
-        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
-        .collect();
-    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+pub fn canonical(fields: &[(&str, Option<&str>)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(fields.len());
+    for &(k, v) in fields {
+        match v {
+            Some(v) if k != "sign" && !v.is_empty() => pairs.push((k, v)),
+            _ => {}
+        }
+    }
+    sort_small(&mut pairs, |a, b| a.0.as_bytes() < b.0.as_bytes());
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -48,12 +48,14 @@ pub fn canonical_of_object(obj: &[(String, Json)]) -> String {
         .iter()
         .map(|(k, v)| (k.as_str(), raw_value(v)))
         .collect();
-    canonical(values.iter().map(|(k, v)| (*k, v.as_deref())))
+    let fields: Vec<(&str, Option<&str>)> =
+        values.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+    canonical(&fields)
 }
 
 /// The request canonical string: `appId=…&partnerId=…&requestBody=…&ver=1`.
 pub fn request_canonical(app_id: &str, partner_id: &str, request_body: &str) -> String {
-    canonical([
+    canonical(&[
         ("ver", Some("1")),
         ("partnerId", Some(partner_id)),
         ("appId", Some(app_id)),

@@ -56,7 +56,7 @@ impl Operation {
                 return Err(Error::unsupported(format!(
                     "unknown Kingdee operation `{}`; known: {}",
                     crate::core::error::scrub(other, 80),
-                    OPERATIONS.join(", ")
+                    crate::core::text::join(&OPERATIONS, ", ")
                 ))
                 .with_vendor("kingdee"))
             }

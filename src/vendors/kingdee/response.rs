@@ -2,7 +2,7 @@
 //! the typed results of each operation. Numbers are read leniently (the vendor
 //! sends `"100"` and `100` for the same field).
 
-use crate::core::error::{scrub, Error, ErrorCode, Result};
+use crate::core::error::{scrub, CollectAll, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
 use std::fmt;
@@ -396,7 +396,7 @@ impl IntegralRecordPage {
                 })?
                 .iter()
                 .map(IntegralRecord::from_json)
-                .collect::<Result<Vec<_>>>()?,
+                .collect_all()?,
         };
         let page = int(data, "page").map(|p| {
             if p == 0 {

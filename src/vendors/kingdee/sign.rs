@@ -8,6 +8,7 @@
 
 use crate::core::crypto::{base64_encode, hex_lower, hmac_sha256};
 use crate::core::encode::{form_encode, percent_encode, Space};
+use crate::core::sort::sort_small;
 
 /// Kingdee's `GwURLEncoder`: keeps `- . _ ~`, space as `+`, the rest `%XX`.
 pub fn gw_encode(s: &str) -> String {
@@ -21,13 +22,13 @@ pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
         .iter()
         .map(|(k, v)| format!("{}={}", gw_encode(k), form_encode(v)))
         .collect();
-    pairs.sort_unstable();
+    sort_small(&mut pairs, |a, b| a < b);
     pairs
 }
 
 /// The query string sent on the wire: once-encoded, in signing order.
 pub fn wire_query(params: &[(String, String)]) -> String {
-    sorted_pairs(params).join("&")
+    crate::core::text::join(&sorted_pairs(params), "&")
 }
 
 /// The signed query: each once-encoded side encoded again with `GwEnc`.

@@ -157,7 +157,7 @@ impl Operation {
                 Error::unsupported(format!(
                     "unknown Qimai operation `{}`; known: {}",
                     crate::core::error::scrub(id, 80),
-                    OPERATIONS.join(", ")
+                    crate::core::text::join(&OPERATIONS, ", ")
                 ))
                 .with_vendor("qimai")
             })

@@ -14,7 +14,7 @@
 //! pass through a JavaScript number).
 
 use super::ops::Operation;
-use crate::core::error::{scrub, Error, ErrorCode, Result};
+use crate::core::error::{scrub, CollectAll, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
 
@@ -161,7 +161,7 @@ fn bad_field(key: &str, what: &str) -> Error {
 /// something else is a parse error; `null` and `""` are kept as they are.
 pub fn normalise(value: &Json) -> Result<Json> {
     Ok(match value {
-        Json::Array(items) => Json::Array(items.iter().map(normalise).collect::<Result<_>>()?),
+        Json::Array(items) => Json::Array(items.iter().map(normalise).collect_all()?),
         Json::Object(pairs) => {
             let mut out = Vec::with_capacity(pairs.len());
             for (k, v) in pairs {

@@ -1,0 +1,94 @@
+//! Substring search by plain byte comparison. `str::split_once("…")`,
+//! `contains("…")` and `replace("…", …)` go through core's two-way searcher,
+//! which with its panic paths costs about 5 KB of wasm; the texts searched
+//! here (a PEM key, a message) are short. `join` likewise skips std's
+//! generic join.
+
+/// The byte offset of the first `needle` in `hay`.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    // A match of a whole UTF-8 needle starts and ends on char boundaries.
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
+/// Whether `hay` contains `needle`.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// `hay.split_once(sep)`.
+pub fn split_once<'a>(hay: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let i = find(hay, sep)?;
+    Some((hay.get(..i)?, hay.get(i + sep.len()..)?))
+}
+
+/// `hay.replace(from, to)` for a non-empty `from`.
+pub fn replace(hay: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(hay.len());
+    let mut rest = hay;
+    while let Some((before, after)) = split_once(rest, from).filter(|_| !from.is_empty()) {
+        out.push_str(before);
+        out.push_str(to);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `items.join(sep)`: a plain loop instead of std's `join_generic_copy`.
+pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_str_methods() {
+        let cases = [
+            ("-----BEGIN KEY-----abc-----END KEY-----", "-----"),
+            ("a\\nb\\n", "\\n"),
+            ("", "x"),
+            ("xx", "xx"),
+            ("密钥：abc", "："),
+            ("abc", "abcd"),
+            ("aaa", "aa"),
+        ];
+        for (hay, needle) in cases {
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay} {needle}");
+            assert_eq!(split_once(hay, needle), hay.split_once(needle));
+            assert_eq!(contains(hay, needle), hay.contains(needle));
+            assert_eq!(replace(hay, needle, "+"), hay.replace(needle, "+"));
+        }
+    }
+
+    #[test]
+    fn joins_like_std() {
+        let none: [&str; 0] = [];
+        assert_eq!(join(&none, ", "), none.join(", "));
+        assert_eq!(join(&["a"], ", "), "a");
+        let owned = vec!["a".to_string(), String::new(), "c".to_string()];
+        assert_eq!(join(&owned, "&"), owned.join("&"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_on_random_text(hay in "[ab\\n-]{0,16}", needle in "[ab\\n-]{1,3}") {
+            proptest::prop_assert_eq!(find(&hay, &needle), hay.find(needle.as_str()));
+            proptest::prop_assert_eq!(split_once(&hay, &needle), hay.split_once(needle.as_str()));
+            proptest::prop_assert_eq!(replace(&hay, &needle, "X"), hay.replace(needle.as_str(), "X"));
+        }
+    }
+}
