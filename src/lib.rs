@@ -36,6 +36,7 @@
 
 pub mod client;
 pub mod core;
+pub mod points;
 pub mod retry;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;

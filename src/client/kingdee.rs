@@ -60,6 +60,11 @@ impl KingdeeState {
     }
 }
 
+/// Whether operation `op` carries an app-token.
+pub(super) fn needs_token(op: &str) -> bool {
+    kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
+}
+
 /// Whether a Kingdee error proves the vendor did nothing: gateway refusals
 /// other than backend timeouts/failures, rate limits, and business errors.
 pub(super) fn delivery(e: &Error) -> Delivery {
@@ -232,6 +237,12 @@ impl<T: Transport> Client<T> {
         };
         *k.authorization.borrow_mut() = Some(auth.clone());
         Ok(auth)
+    }
+
+    /// The app-token and router address a business call would carry now.
+    pub(super) async fn kingdee_token(&self, k: &KingdeeState) -> Result<(String, String)> {
+        let s = self.kingdee_session(k).await?;
+        Ok((s.token.token, s.domain))
     }
 
     /// How many times this client has called the token endpoint.

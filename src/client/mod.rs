@@ -6,19 +6,23 @@ mod dry_run;
 mod freemud;
 mod gate;
 mod kingdee;
+mod points;
 mod qimai;
+mod store;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
-use crate::core::request::{HttpRequest, HttpResponse};
+use crate::core::request::{HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
+pub use points::LedgerWalk;
 use std::cell::Cell;
+pub use store::{IdempotencyStore, MemoryStore};
 
 /// Why a transport could not deliver a request or read its reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +108,10 @@ pub struct Client<T: Transport> {
     vendor: VendorClient,
     /// Learned offset between the vendor's clock and ours, ms (vendor − local).
     skew_ms: Cell<i64>,
+    /// The config as given, for signing previews.
+    config: Json,
+    /// Member resolutions and idempotency keys of the unified calls.
+    points: points::PointsState,
 }
 
 impl<T: Transport> std::fmt::Debug for Client<T> {
@@ -140,6 +148,8 @@ impl<T: Transport> Client<T> {
             policy: RetryPolicy::default(),
             vendor,
             skew_ms: Cell::new(0),
+            config: config.clone(),
+            points: points::PointsState::default(),
         })
     }
 
@@ -170,6 +180,23 @@ impl<T: Transport> Client<T> {
             VendorClient::Qimai(q) => self.qimai_call(q, op, params).await,
             VendorClient::Freemud(f) => self.freemud_call(f, op, params).await,
         }
+    }
+
+    /// Signs `op` as a call would at this moment, and sends nothing but what
+    /// signing needs (a Kingdee app-token, fetched or cached).
+    pub async fn sign_only(&self, op: &str, params: &Json) -> Result<SignedRequest> {
+        let mut options = DryRunOptions {
+            timestamp_ms: Some(self.now_ms()),
+            ..DryRunOptions::default()
+        };
+        if let VendorClient::Kingdee(k) = &self.vendor {
+            if kingdee::needs_token(op) {
+                let (token, domain) = self.kingdee_token(k).await?;
+                options.app_token = Some(token);
+                options.domain = Some(domain);
+            }
+        }
+        dry_run(&self.config, op, params, &options, &self.env).await
     }
 
     /// Now, by the vendor's clock as far as we know it.

@@ -58,6 +58,12 @@ impl SignedRequest {
 
     /// `{method, url, headers, body, stringToSign}`, the shape `buildRequest` returns in JS.
     pub fn to_json(&self) -> Json {
+        self.to_json_masking(|_| false)
+    }
+
+    /// As [`SignedRequest::to_json`], with the values of headers for which
+    /// `mask` is true shown as `***`.
+    pub fn to_json_masking(&self, mask: impl Fn(&str) -> bool) -> Json {
         Json::object([
             ("method", Some(Json::str(self.method.as_str()))),
             ("url", Some(Json::str(&self.url))),
@@ -66,7 +72,10 @@ impl SignedRequest {
                 Some(Json::Object(
                     self.headers
                         .iter()
-                        .map(|(k, v)| (k.clone(), Json::str(v)))
+                        .map(|(k, v)| {
+                            let v = if mask(k) { "***" } else { v.as_str() };
+                            (k.clone(), Json::str(v))
+                        })
                         .collect(),
                 )),
             ),
@@ -81,14 +90,16 @@ impl SignedRequest {
 
 /// Headers whose values are credentials, and are masked in `Debug` and logs.
 pub fn is_secret_header(name: &str) -> bool {
-    [
-        "app-token",
-        "access_token",
-        "authorization",
-        "x-api-signature",
-    ]
-    .iter()
-    .any(|s| name.eq_ignore_ascii_case(s))
+    is_credential_header(name) || name.eq_ignore_ascii_case("x-api-signature")
+}
+
+/// Headers that carry a standing credential (a token that works for more than
+/// one request). A request preview masks these but shows signatures, which
+/// are what an integrator compares when a signature is refused.
+pub fn is_credential_header(name: &str) -> bool {
+    ["app-token", "access_token", "authorization"]
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
 }
 
 fn header_lookup<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -6,10 +6,17 @@ use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::fetch::{FetchTransport, Hooks};
 use super::subtle::SubtleRsa;
-use crate::client::{dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env};
+use crate::client::{
+    dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env, LedgerWalk,
+};
 use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::points::{capabilities as caps, Flavor};
 use crate::retry::RetryPolicy;
 use js_sys::{Function, Promise};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -157,7 +164,7 @@ fn optional_number(options: &JsValue, key: &str, lo: u32, hi: u32) -> Result<Opt
 
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
-    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse? })`.
+    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse?, idempotencyStore? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> std::result::Result<JsClient, JsValue> {
         Self::create(&config, &options).map_err(error::to_js)
@@ -180,7 +187,12 @@ impl JsClient {
         if let Some(r) = optional_number(options, "retries", 0, 10)? {
             policy.max_attempts = r + 1;
         }
-        let client = Client::new(&config, transport, env())?.with_policy(policy);
+        let mut client = Client::new(&config, transport, env())?.with_policy(policy);
+        let store = get(options, "idempotencyStore");
+        if !(store.is_undefined() || store.is_null()) {
+            client =
+                client.with_idempotency_store(Box::new(super::store::JsStore::from_js(store)?));
+        }
         Ok(JsClient {
             inner: Rc::new(client),
         })
@@ -190,6 +202,76 @@ impl JsClient {
     #[wasm_bindgen(getter)]
     pub fn vendor(&self) -> String {
         self.inner.vendor_name().to_string()
+    }
+
+    /// `adjustPoints({ member, delta, reason, idempotencyKey, orderId?, remark? })`
+    /// → `{ applied, balance?, vendorRef?, raw }`.
+    #[wasm_bindgen(js_name = adjustPoints)]
+    pub fn adjust_points(&self, args: JsValue) -> Promise {
+        self.unified(args, |c, a| {
+            Box::pin(async move { c.adjust_points(&a).await })
+        })
+    }
+
+    /// `getBalance({ member })` → `{ available, total?, used?, pending?, raw }`.
+    #[wasm_bindgen(js_name = getBalance)]
+    pub fn get_balance(&self, args: JsValue) -> Promise {
+        self.unified(args, |c, a| {
+            Box::pin(async move { c.get_balance(&a).await })
+        })
+    }
+
+    /// `getMember({ member })` → `{ id, name?, mobile?, cardId?, level?, registeredAt?, points?, raw }`.
+    #[wasm_bindgen(js_name = getMember)]
+    pub fn get_member(&self, args: JsValue) -> Promise {
+        self.unified(args, |c, a| Box::pin(async move { c.get_member(&a).await }))
+    }
+
+    /// `ledgerPage({ member, from?, to?, pageSize?, cursor? })` → `{ entries, cursor }`.
+    #[wasm_bindgen(js_name = ledgerPage)]
+    pub fn ledger_page(&self, args: JsValue) -> Promise {
+        self.unified(args, |c, a| {
+            Box::pin(async move { c.ledger_page(&a).await })
+        })
+    }
+
+    /// `preview(method, args)`: the signed vendor request a unified call would
+    /// send, with standing credentials shown as `***`; sends only lookups.
+    pub fn preview(&self, method: JsValue, args: JsValue) -> Promise {
+        let Some(method) = method.as_string() else {
+            return reject(Error::invalid_input("preview: method must be a string"));
+        };
+        self.unified(args, move |c, a| {
+            Box::pin(async move { c.preview(&method, &a).await })
+        })
+    }
+
+    /// `ledger({ member, from?, to?, pageSize?, limit? })`: an async iterator
+    /// over entries, newest first, fetching pages as it goes. Throws a
+    /// `JifenError` at once on bad arguments.
+    pub fn ledger(&self, args: JsValue) -> std::result::Result<LedgerIter, JsValue> {
+        let walk = from_js(&args, "args")
+            .and_then(|a| LedgerWalk::new(&a))
+            .map_err(error::to_js)?;
+        Ok(LedgerIter {
+            client: self.inner.clone(),
+            walk: Rc::new(RefCell::new(Some(walk))),
+        })
+    }
+
+    fn unified<F>(&self, args: JsValue, f: F) -> Promise
+    where
+        F: FnOnce(Rc<Client<FetchTransport>>, Json) -> LocalBoxFuture<Result<Json>> + 'static,
+    {
+        let args = match from_js(&args, "args") {
+            Ok(a) => a,
+            Err(e) => return reject(e),
+        };
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let result = f(inner, args).await.map_err(error::to_js)?;
+            to_js(&result).map_err(error::to_js)
+        })
     }
 
     /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
@@ -206,4 +288,78 @@ impl JsClient {
             to_js(&result).map_err(error::to_js)
         })
     }
+}
+
+type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// The iterator `client.ledger()` returns; the package entry makes it an
+/// async iterable (`for await … of`).
+#[wasm_bindgen]
+pub struct LedgerIter {
+    client: Rc<Client<FetchTransport>>,
+    /// `None` while a `next()` is pending.
+    walk: Rc<RefCell<Option<LedgerWalk>>>,
+}
+
+#[wasm_bindgen]
+impl LedgerIter {
+    /// Resolves to `{ done, value }` as the async-iterator protocol wants.
+    pub fn next(&self) -> Promise {
+        let Some(mut walk) = self.walk.borrow_mut().take() else {
+            return reject(Error::invalid_input(
+                "ledger: next() called while the previous next() is still pending",
+            ));
+        };
+        let slot = self.walk.clone();
+        let client = self.client.clone();
+        future_to_promise(async move {
+            let r = walk.next(&client).await;
+            let done = !matches!(r, Ok(Some(_)));
+            if !done {
+                *slot.borrow_mut() = Some(walk);
+            }
+            let value = match r.map_err(error::to_js)? {
+                Some(entry) => to_js(&entry).map_err(error::to_js)?,
+                None => JsValue::UNDEFINED,
+            };
+            let out = js_sys::Object::new();
+            js_sys::Reflect::set(&out, &"done".into(), &JsValue::from_bool(done))?;
+            js_sys::Reflect::set(&out, &"value".into(), &value)?;
+            Ok(out.into())
+        })
+    }
+
+    /// Ends the walk early (`break` in `for await` calls this).
+    #[wasm_bindgen(js_name = return)]
+    pub fn finish(&self) -> Promise {
+        self.walk.borrow_mut().take();
+        let out = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&out, &"done".into(), &JsValue::TRUE);
+        let out: JsValue = out.into();
+        Promise::resolve(&out)
+    }
+}
+
+/// `capabilities(vendor)`: what the unified calls do on `vendor` (`"kingdee"`,
+/// `"freemud"`, `"qimai"`, `"qimai-v2"`, or a config object), as data.
+#[wasm_bindgen]
+pub fn capabilities(vendor: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let flavor = (|| -> Result<Flavor> {
+        let name = match vendor.as_string() {
+            Some(n) => n,
+            None => {
+                let config = from_js(&vendor, "vendor")?;
+                let v = crate::vendors::vendor_of(&config)?;
+                match config.get("version").and_then(Json::as_str) {
+                    Some("v2") if v == "qimai" => "qimai-v2".to_string(),
+                    _ => v.to_string(),
+                }
+            }
+        };
+        Flavor::from_name(&name).ok_or_else(|| {
+            Error::invalid_input("capabilities: vendor must be kingdee, freemud, qimai or qimai-v2")
+        })
+    })()
+    .map_err(error::to_js)?;
+    to_js(&caps::to_json(flavor)).map_err(error::to_js)
 }

@@ -3,10 +3,11 @@
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
 pub mod api;
-pub use api::{build_request, JsClient};
+pub use api::{build_request, capabilities, JsClient, LedgerIter};
 pub use error::error_class;
 mod convert;
 mod env;
 mod error;
 mod fetch;
+mod store;
 pub mod subtle;

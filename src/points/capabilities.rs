@@ -1,0 +1,131 @@
+//! What each vendor can do through the unified calls, as data: the native
+//! operations used, the identifiers needed, whether a change is idempotent at
+//! the vendor, and how every reason maps. The README table is this, rendered.
+
+use super::reasons::{Reason, ALL};
+use super::{need, Call, Flavor};
+use crate::core::json::Json;
+
+/// One unified call on one vendor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capability {
+    /// The unified call.
+    pub call: Call,
+    /// The vendor operations it uses (lookups included).
+    pub native_calls: &'static [&'static str],
+    /// Whether repeating it is safe at the vendor.
+    pub idempotent: bool,
+    /// What the caller should know.
+    pub note: &'static str,
+}
+
+/// The unified calls' JS names.
+pub fn call_name(call: Call) -> &'static str {
+    match call {
+        Call::Adjust => "adjustPoints",
+        Call::Balance => "getBalance",
+        Call::Ledger => "ledger",
+        Call::Member => "getMember",
+    }
+}
+
+/// Every capability of `flavor`, in call order.
+pub fn of(flavor: Flavor) -> [Capability; 4] {
+    use Call::*;
+    let c = |call, native_calls, idempotent, note| Capability {
+        call,
+        native_calls,
+        idempotent,
+        note,
+    };
+    match flavor {
+        Flavor::Kingdee => [
+            c(Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
+              "No idempotency field at the vendor: the client deduplicates idempotencyKey for its own lifetime only, and a lost reply is reported as outcome_unknown, never retried blindly. No orderId or remark field; no balance in the reply."),
+            c(Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
+            c(Ledger, &["/jdy/v2/ls/integral_record"], true,
+              "Filtered by date at the vendor; pages of at most 100 (larger pages are truncated by the vendor, so they are refused)."),
+            c(Member, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId, as getBalance. No level or registration time. A mobile resolves to a member id only through the member's own ledger rows."),
+        ],
+        Flavor::Freemud => [
+            c(Adjust, &["/member/score/updateScore", "/member/getMemberInfoByIdOrMobile (id from mobile)"], true,
+              "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent."),
+            c(Balance, &["/member/score/statisticalScore"], true,
+              "available = currentScore, total = totalScore, used = usedScore."),
+            c(Ledger, &["/member/score/getScoreRecords"], true, "Filtered by date at the vendor."),
+            c(Member, &["/member/getMemberInfoByIdOrMobile"], true, "No level."),
+        ],
+        Flavor::QimaiV3 => [
+            c(Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
+              "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
+            c(Balance, &["/v3/crm/points/getCustomerPoints"], true,
+              "available = totalPoints (the balance); soon-expiring points are in raw."),
+            c(Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
+              "The vendor takes no date range: rows are filtered by the client."),
+            c(Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
+        ],
+        Flavor::QimaiV2 => [
+            c(Adjust, &["user.points-add", "communal.user.gether-customer-info (id from mobile)"], true,
+              "Additions only: the v2 gateway documents no deduction. idempotencyKey is sent as bizId."),
+            c(Balance, &["communal.user.identity"], true, "available = user_info.user_points."),
+            c(Ledger, &["user.user-points-records"], true,
+              "The vendor takes no date range: rows are filtered by the client."),
+            c(Member, &["communal.user.gether-customer-info"], true, "By id, mobile or card number."),
+        ],
+    }
+}
+
+fn strs(items: &[&str]) -> Json {
+    Json::Array(items.iter().map(|s| Json::str(*s)).collect())
+}
+
+/// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note }, … },
+///    reasons: { purchase: { code, name } | null, … } }`.
+pub fn to_json(flavor: Flavor) -> Json {
+    let ops = of(flavor)
+        .iter()
+        .map(|c| {
+            (
+                call_name(c.call).to_string(),
+                Json::object([
+                    ("supported", Some(Json::Bool(true))),
+                    ("nativeCalls", Some(strs(c.native_calls))),
+                    ("needs", Some(strs(need(flavor, c.call).names()))),
+                    (
+                        "needsAll",
+                        Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
+                    ),
+                    ("idempotent", Some(Json::Bool(c.idempotent))),
+                    ("note", Some(Json::str(c.note))),
+                ]),
+            )
+        })
+        .collect();
+    let reasons = ALL
+        .iter()
+        .map(|r: &Reason| {
+            let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
+                Json::object([
+                    ("code", Some(Json::str(c.code))),
+                    ("name", Some(Json::str(c.name))),
+                ])
+            });
+            (r.name().to_string(), v)
+        })
+        .collect();
+    Json::object([
+        ("vendor", Some(Json::str(flavor.vendor()))),
+        (
+            "version",
+            match flavor {
+                Flavor::QimaiV3 => Some(Json::str("v3")),
+                Flavor::QimaiV2 => Some(Json::str("v2")),
+                _ => None,
+            },
+        ),
+        ("operations", Some(Json::Object(ops))),
+        ("reasons", Some(Json::Object(reasons))),
+    ])
+}

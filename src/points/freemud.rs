@@ -1,0 +1,174 @@
+//! Freemud in points terms: everything by `memberId`, found from a mobile
+//! through `getMemberInfoByIdOrMobile`; changes through `updateScore`, whose
+//! `idempotencyBussinessId` carries the caller's idempotency key.
+
+use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::vendors::freemud::ops::{
+    GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_SCORE,
+};
+
+const VENDOR: &str = "freemud";
+
+pub(super) fn need(call: Call) -> Need {
+    match call {
+        Call::Member => Need::IdOrMobile,
+        _ => Need::Id,
+    }
+}
+
+pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
+    match &m.mobile {
+        Some(mobile) if need != Need::Mobile => Ok(Plan::new(
+            GET_MEMBER_INFO,
+            [("mobile", Some(Json::str(mobile)))],
+        )),
+        _ => Err(Error::invalid_input(format!(
+            "Freemud needs {} here and can look a member up only by mobile",
+            need.describe()
+        ))
+        .with_vendor(VENDOR)),
+    }
+}
+
+pub(super) fn read_lookup(result: &Json) -> Result<Member> {
+    let id = text(result, "memberId")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
+        })?;
+    Ok(Member {
+        id: Some(id),
+        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        card_id: None,
+    })
+}
+
+fn member_id(m: &Member) -> Result<&str> {
+    m.id.as_deref()
+        .ok_or_else(|| Error::invalid_input("Freemud needs member.id").with_vendor(VENDOR))
+}
+
+pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
+    let code = a.code(Flavor::Freemud)?;
+    let operation: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+    Ok(Plan::new(
+        UPDATE_SCORE,
+        [
+            ("memberId", Some(Json::str(member_id(&a.member)?))),
+            ("changeScore", Some(Json::int(a.delta.abs()))),
+            (
+                "changeType",
+                Some(Json::int(if a.delta > 0 { 1 } else { 2 })),
+            ),
+            ("operationType", Some(Json::int(operation))),
+            (
+                "idempotencyBussinessId",
+                Some(Json::str(&a.idempotency_key)),
+            ),
+            ("orderId", a.order_id.as_deref().map(Json::str)),
+            ("remark", a.remark.as_deref().map(Json::str)),
+        ],
+    ))
+}
+
+pub(super) fn balance_plan(m: &Member) -> Result<Plan> {
+    Ok(Plan::new(
+        STATISTICAL_SCORE,
+        [("memberId", Some(Json::str(member_id(m)?)))],
+    ))
+}
+
+pub(super) fn member_plan(m: &Member) -> Result<Plan> {
+    let (key, value) = match (&m.id, &m.mobile) {
+        (Some(id), _) => ("memberId", id),
+        (None, Some(mobile)) => ("mobile", mobile),
+        _ => {
+            return Err(
+                Error::invalid_input("Freemud finds members by member.id or member.mobile")
+                    .with_vendor(VENDOR),
+            )
+        }
+    };
+    Ok(Plan::new(
+        GET_MEMBER_INFO,
+        [
+            (key, Some(Json::str(value))),
+            ("showScoreSwitch", Some(Json::int(1))),
+        ],
+    ))
+}
+
+pub(super) fn member_fields(raw: &Json) -> MemberFields {
+    let card = raw
+        .get_present("memberChannels")
+        .and_then(Json::as_array)
+        .and_then(|c| {
+            c.iter()
+                .find_map(|ch| text(ch, "cardId").filter(|s| !s.is_empty()))
+        });
+    MemberFields {
+        id: text(raw, "memberId"),
+        name: text(raw, "memberName")
+            .filter(|s| !s.is_empty())
+            .or_else(|| text(raw, "nickName")),
+        mobile: text(raw, "mobile"),
+        card_id: card,
+        level: None,
+        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        points: int(raw, "currentScore"),
+    }
+}
+
+pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
+    Ok(Plan::new(
+        GET_SCORE_RECORDS,
+        [
+            ("memberId", Some(Json::str(member_id(&q.member)?))),
+            ("pageNum", Some(Json::int(page))),
+            ("pageSize", Some(Json::int(q.page_size))),
+            ("startTime", q.from.as_deref().map(Json::str)),
+            ("endTime", q.to.as_deref().map(Json::str)),
+        ],
+    ))
+}
+
+pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+    let rows = ledger::rows(raw, "scoreRecords", VENDOR)?;
+    let total = ledger::total(raw, "totalCount", VENDOR)?;
+    let next = Arithmetic {
+        page,
+        page_size: q.page_size,
+        total,
+        rows: rows.len(),
+    }
+    .check(VENDOR)?;
+    let entries = rows
+        .iter()
+        .map(|r| {
+            let score = int(r, "changeScore").ok_or_else(|| {
+                Error::parse("score record lacks `changeScore`").with_vendor(VENDOR)
+            })?;
+            let delta = match int(r, "changeType") {
+                Some(1) => score.abs(),
+                Some(2) => -score.abs(),
+                _ => {
+                    return Err(Error::parse("score record `changeType` is neither 1 nor 2")
+                        .with_vendor(VENDOR))
+                }
+            };
+            Ok(ledger::entry(
+                text(r, "transNo").unwrap_or_default(),
+                &text(r, "createTime").unwrap_or_default(),
+                delta,
+                int(r, "currentScore"),
+                text(r, "operationType").unwrap_or_default(),
+                text(r, "operationName").unwrap_or_default(),
+                r.clone(),
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page { entries, next })
+}

@@ -1,0 +1,183 @@
+//! Kingdee JDY in points terms: `integral_adjust` by mobile,
+//! `account_balance_info` by member id and card id (the vendor requires both),
+//! `integral_record` by member id or mobile. Kingdee has no member search: a
+//! mobile is resolved to a member id through the member's own ledger rows, and
+//! a card id is never found for the caller.
+
+use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
+
+const VENDOR: &str = "kingdee";
+
+pub(super) fn need(call: Call) -> Need {
+    match call {
+        Call::Adjust => Need::Mobile,
+        Call::Balance | Call::Member => Need::IdAndCard,
+        Call::Ledger => Need::IdOrMobile,
+    }
+}
+
+fn by_id_and_card(m: &Member) -> Plan {
+    Plan::new(
+        ACCOUNT_BALANCE_INFO,
+        [
+            ("member_id", m.id.as_deref().map(Json::str)),
+            ("member_card_id", m.card_id.as_deref().map(Json::str)),
+        ],
+    )
+}
+
+pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
+    match need {
+        Need::Mobile if m.id.is_some() && m.card_id.is_some() => Ok(by_id_and_card(m)),
+        Need::IdAndCard if m.id.is_none() && m.card_id.is_some() && m.mobile.is_some() => {
+            Ok(Plan::new(
+                INTEGRAL_RECORD,
+                [
+                    ("mobile", m.mobile.as_deref().map(Json::str)),
+                    ("page", Some(Json::int(1))),
+                    ("page_size", Some(Json::int(1))),
+                ],
+            ))
+        }
+        _ => Err(Error::invalid_input(format!(
+            "Kingdee needs {} here ({}) and has no lookup from what was given",
+            need.describe(),
+            if need == Need::IdAndCard { "account_balance_info requires member_id and member_card_id, the card's id, not its number" } else { "integral_adjust is by mobile; the mobile is read from account_balance_info, which needs member.id and member.cardId" }
+        ))
+        .with_vendor(VENDOR)),
+    }
+}
+
+pub(super) fn read_lookup(result: &Json) -> Result<Member> {
+    if let Some(i) = result.get_present("integral") {
+        let member = i.get("member");
+        return Ok(Member {
+            id: member.and_then(|m| text(m, "id")).filter(|s| !s.is_empty()),
+            mobile: member
+                .and_then(|m| text(m, "mobile"))
+                .filter(|s| !s.is_empty()),
+            card_id: i
+                .get("mb_card")
+                .and_then(|c| text(c, "id"))
+                .filter(|s| !s.is_empty()),
+        });
+    }
+    let rows = ledger::rows(result, "rows", VENDOR)?;
+    let id = rows
+        .first()
+        .and_then(|r| text(r, "member_id"))
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Error::invalid_input(
+                "Kingdee has no member lookup by mobile, and this mobile has no ledger rows to find the member id in: pass member.id",
+            )
+            .with_vendor(VENDOR)
+        })?;
+    Ok(Member {
+        id: Some(id),
+        ..Member::default()
+    })
+}
+
+pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
+    let code = a.code(Flavor::Kingdee)?;
+    if a.order_id.is_some() || a.remark.is_some() {
+        return Err(Error::unsupported(
+            "Kingdee integral_adjust has no order id or remark field: leave orderId and remark out",
+        )
+        .with_vendor(VENDOR));
+    }
+    let mobile = a.member.mobile.as_deref().ok_or_else(|| {
+        Error::invalid_input("Kingdee adjusts points by member.mobile").with_vendor(VENDOR)
+    })?;
+    let operation: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+    Ok(Plan::new(
+        INTEGRAL_ADJUST,
+        [
+            ("mobile", Some(Json::str(mobile))),
+            ("integral", Some(Json::int(a.delta))),
+            ("operation", Some(Json::int(operation))),
+        ],
+    ))
+}
+
+pub(super) fn balance_plan(m: &Member) -> Result<Plan> {
+    if !Need::IdAndCard.met_by(m) {
+        return Err(
+            Error::invalid_input("Kingdee reads balances by member.id and member.cardId")
+                .with_vendor(VENDOR),
+        );
+    }
+    Ok(by_id_and_card(m))
+}
+
+pub(super) fn member_fields(raw: &Json) -> MemberFields {
+    let i = raw.get("integral");
+    let m = i.and_then(|i| i.get("member"));
+    MemberFields {
+        id: m.and_then(|m| text(m, "id")),
+        name: m.and_then(|m| text(m, "name")),
+        mobile: m.and_then(|m| text(m, "mobile")),
+        card_id: i.and_then(|i| i.get("mb_card")).and_then(|c| text(c, "id")),
+        level: None,
+        registered_at: None,
+        points: i.and_then(|i| int(i, "usable")),
+    }
+}
+
+pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
+    let (id, mobile) = match (&q.member.id, &q.member.mobile) {
+        (Some(id), _) => (Some(id), None),
+        (None, Some(m)) => (None, Some(m)),
+        (None, None) => {
+            return Err(Error::invalid_input(
+                "Kingdee reads the ledger by member.id or member.mobile",
+            )
+            .with_vendor(VENDOR))
+        }
+    };
+    Ok(Plan::new(
+        INTEGRAL_RECORD,
+        [
+            ("member_id", id.map(Json::str)),
+            ("mobile", mobile.map(Json::str)),
+            ("start_date", q.from.as_deref().map(Json::str)),
+            ("end_date", q.to.as_deref().map(Json::str)),
+            ("page", Some(Json::int(page))),
+            ("page_size", Some(Json::int(q.page_size))),
+        ],
+    ))
+}
+
+pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+    let rows = ledger::rows(raw, "rows", VENDOR)?;
+    let total = ledger::total(raw, "count", VENDOR)?;
+    let next = Arithmetic {
+        page,
+        page_size: q.page_size,
+        total,
+        rows: rows.len(),
+    }
+    .check(VENDOR)?;
+    let entries = rows
+        .iter()
+        .map(|r| {
+            let delta = int(r, "occur")
+                .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
+            Ok(ledger::entry(
+                text(r, "id").unwrap_or_default(),
+                &text(r, "create_time").unwrap_or_default(),
+                delta,
+                int(r, "integral"),
+                text(r, "type_number").unwrap_or_default(),
+                text(r, "type_name").unwrap_or_default(),
+                r.clone(),
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page { entries, next })
+}

@@ -1,0 +1,216 @@
+//! The ledger in points terms: the query, one page of entries, the opaque
+//! cursor, and the page arithmetic that turns a vendor silently dropping rows
+//! into an error instead of a shorter history.
+
+use super::{Flavor, Member};
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::vendors::params::{is_datetime, Params};
+
+/// Rows per vendor page when the caller does not say (every vendor allows 100).
+pub const DEFAULT_PAGE_SIZE: i64 = 20;
+/// The most rows a page may ask for (Kingdee truncates larger pages silently).
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// A ledger query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerQuery {
+    /// Whose ledger.
+    pub member: Member,
+    /// From, inclusive, `yyyy-MM-dd HH:mm:ss` China Standard Time.
+    pub from: Option<String>,
+    /// To, inclusive, `yyyy-MM-dd HH:mm:ss` China Standard Time.
+    pub to: Option<String>,
+    /// Rows per vendor page.
+    pub page_size: i64,
+    /// Stop after this many entries (the iterator only).
+    pub limit: Option<u64>,
+    /// Page to start at (from the cursor; 1 without one).
+    pub page: i64,
+}
+
+/// `yyyy-MM-dd`, `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-ddTHH:mm:ss[+08:00]` →
+/// `yyyy-MM-dd HH:mm:ss`; a bare date is the start of the day for `from`
+/// and its end for `to`.
+fn bound(p: &Params, key: &str, end_of_day: bool) -> Result<Option<String>> {
+    let Some(v) = p.opt_nonempty(key)? else {
+        return Ok(None);
+    };
+    let bad = || {
+        Error::invalid_input(format!(
+            "`{key}` must be `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss` (China Standard Time)"
+        ))
+    };
+    let v = v.strip_suffix("+08:00").unwrap_or(&v);
+    let full = if v.len() == 10 {
+        format!("{v} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
+    } else if v.len() == 19 && v.as_bytes().get(10) == Some(&b'T') {
+        v.replacen('T', " ", 1)
+    } else {
+        v.to_string()
+    };
+    if is_datetime(&full) {
+        Ok(Some(full))
+    } else {
+        Err(bad())
+    }
+}
+
+impl LedgerQuery {
+    /// Reads `{ member, from?, to?, pageSize?, limit?, cursor? }`; `cursor`
+    /// only where `paged` (`ledgerPage`), `limit` only where not.
+    pub fn from_json(j: &Json, paged: bool) -> Result<LedgerQuery> {
+        let p = Params::new(j)?;
+        let last = if paged { "cursor" } else { "limit" };
+        p.only(&["member", "from", "to", "pageSize", last])?;
+        let member = Member::from_json(p.get("member"))?;
+        let from = bound(&p, "from", false)?;
+        let to = bound(&p, "to", true)?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(Error::invalid_input("`from` is after `to`"));
+            }
+        }
+        let page_size = p
+            .opt_int_in("pageSize", 1, MAX_PAGE_SIZE)?
+            .unwrap_or(DEFAULT_PAGE_SIZE);
+        let limit = p
+            .opt_int_in("limit", 1, i64::from(u32::MAX))?
+            .and_then(|l| u64::try_from(l).ok());
+        let page = match p.opt_nonempty("cursor")? {
+            Some(c) if paged => decode_cursor(&c)?,
+            _ => 1,
+        };
+        Ok(LedgerQuery {
+            member,
+            from,
+            to,
+            page_size,
+            limit,
+            page,
+        })
+    }
+
+    /// Whether a `yyyy-MM-dd HH:mm:ss` time is inside the range.
+    pub fn contains(&self, at: &str) -> bool {
+        self.from.as_deref().is_none_or(|f| at >= f) && self.to.as_deref().is_none_or(|t| at <= t)
+    }
+}
+
+/// The cursor for `page`: opaque to callers, checked when it comes back.
+pub fn encode_cursor(page: i64) -> String {
+    format!("p{page}")
+}
+
+/// The page a cursor names.
+pub fn decode_cursor(c: &str) -> Result<i64> {
+    c.strip_prefix('p')
+        .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| Error::invalid_input("`cursor` is not one this library returned"))
+}
+
+/// One page of the ledger, in points terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Entries, newest first: `{ id, at, delta, balanceAfter?, type: { code, name }, raw }`.
+    pub entries: Vec<Json>,
+    /// The next page to ask for, if any.
+    pub next: Option<i64>,
+}
+
+/// A vendor's page as numbers, before mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arithmetic {
+    /// The page number the vendor answered for.
+    pub page: i64,
+    /// The page size asked for.
+    pub page_size: i64,
+    /// The vendor's total across all pages.
+    pub total: i64,
+    /// Rows on this page.
+    pub rows: usize,
+}
+
+impl Arithmetic {
+    /// Checks the rows against the total, and says which page comes next.
+    /// A page with fewer (or more) rows than `total` implies is an error: the
+    /// vendor dropped rows, or the pages do not add up.
+    pub fn check(self, vendor: &'static str) -> Result<Option<i64>> {
+        let before = self.page.saturating_sub(1).saturating_mul(self.page_size);
+        let expected = self.total.saturating_sub(before).clamp(0, self.page_size);
+        let rows = i64::try_from(self.rows).unwrap_or(i64::MAX);
+        if rows != expected {
+            return Err(Error::parse(format!(
+                "ledger page {} has {rows} rows where the vendor's total of {} implies {expected} (page size {}): rows were dropped or the pages do not add up",
+                self.page, self.total, self.page_size
+            ))
+            .with_vendor(vendor));
+        }
+        Ok((before + rows < self.total).then_some(self.page + 1))
+    }
+}
+
+/// One entry in points terms.
+pub fn entry(
+    id: String,
+    at: &str,
+    delta: i64,
+    balance_after: Option<i64>,
+    code: String,
+    name: String,
+    raw: Json,
+) -> Json {
+    Json::object([
+        ("id", Some(Json::String(id))),
+        ("at", Some(super::iso_time(at))),
+        ("delta", Some(Json::int(delta))),
+        ("balanceAfter", balance_after.map(Json::int)),
+        (
+            "type",
+            Some(Json::object([
+                ("code", Some(Json::String(code))),
+                ("name", Some(Json::String(name))),
+            ])),
+        ),
+        ("raw", Some(raw)),
+    ])
+}
+
+/// The vendor call for one page.
+pub fn plan(flavor: Flavor, q: &LedgerQuery, page: i64) -> Result<super::Plan> {
+    match flavor {
+        Flavor::Kingdee => super::kingdee::ledger_plan(q, page),
+        Flavor::Freemud => super::freemud::ledger_plan(q, page),
+        Flavor::QimaiV3 => super::qimai::ledger_plan(q, page, true),
+        Flavor::QimaiV2 => super::qimai::ledger_plan(q, page, false),
+    }
+}
+
+/// One page in points terms from the vendor's reply to [`plan`].
+pub fn read(flavor: Flavor, q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+    match flavor {
+        Flavor::Kingdee => super::kingdee::ledger_read(q, page, raw),
+        Flavor::Freemud => super::freemud::ledger_read(q, page, raw),
+        Flavor::QimaiV3 => super::qimai::ledger_read(q, page, raw, true),
+        Flavor::QimaiV2 => super::qimai::ledger_read(q, page, raw, false),
+    }
+}
+
+/// Rows of a page: a missing list is an empty page, anything else but an array is an error.
+pub fn rows<'a>(raw: &'a Json, key: &str, vendor: &'static str) -> Result<&'a [Json]> {
+    match raw.get_present(key) {
+        None => Ok(&[]),
+        Some(r) => r.as_array().ok_or_else(|| {
+            Error::parse(format!("ledger `{key}` is not an array")).with_vendor(vendor)
+        }),
+    }
+}
+
+/// The total a page reports.
+pub fn total(raw: &Json, key: &str, vendor: &'static str) -> Result<i64> {
+    super::int(raw, key)
+        .filter(|&t| t >= 0)
+        .ok_or_else(|| Error::parse(format!("ledger reply lacks `{key}`")).with_vendor(vendor))
+}

@@ -1,0 +1,237 @@
+//! Qimai in points terms: everything by `customerId`, found from a mobile or a
+//! card number; changes carry the caller's idempotency key as `bizId`. The v3
+//! paths serve every call; a v2-only account (config `version: "v2"`) has no
+//! deduction and reads its balance from `communal.user.identity`.
+
+use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::reasons::qimai_source_name;
+use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::vendors::qimai::ops::{
+    ADD_CUSTOMER_POINTS, GATHER_CUSTOMER_INFO, GETHER_CUSTOMER_INFO, GET_CRM_POINTS_FLOW,
+    GET_CUSTOMER_ID_BY_PHONE, GET_CUSTOMER_POINTS, POINTS_ADD, REDUCE_POINTS, USER_IDENTITY,
+    USER_POINTS_RECORDS,
+};
+
+const VENDOR: &str = "qimai";
+/// `pointsChannel` 8 = 其他 (other).
+const CHANNEL_OTHER: i64 = 8;
+
+pub(super) fn need(call: Call) -> Need {
+    match call {
+        Call::Member => Need::Any,
+        _ => Need::Id,
+    }
+}
+
+/// `gatherCustomerInfo` by an identifier: type 1 customer id, 2 mobile, 3 card.
+fn gather(m: &Member, v3: bool) -> Option<Plan> {
+    let (kind, value) = match (&m.id, &m.mobile, &m.card_id) {
+        (Some(id), _, _) => (1, id),
+        (None, Some(mobile), _) => (2, mobile),
+        (None, None, Some(card)) => (3, card),
+        _ => return None,
+    };
+    Some(Plan::new(
+        if v3 {
+            GATHER_CUSTOMER_INFO
+        } else {
+            GETHER_CUSTOMER_INFO
+        },
+        [
+            ("identifierNumber", Some(Json::str(value))),
+            ("type", Some(Json::int(kind))),
+        ],
+    ))
+}
+
+pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
+    let plan = match (&m.mobile, v3) {
+        (Some(phone), true) if need == Need::Id => Some(Plan::new(
+            GET_CUSTOMER_ID_BY_PHONE,
+            [("phone", Some(Json::str(phone)))],
+        )),
+        _ if need == Need::Id && m.id.is_none() => gather(m, v3),
+        _ => None,
+    };
+    plan.ok_or_else(|| {
+        Error::invalid_input(format!(
+            "Qimai needs {} here and has no lookup from what was given",
+            need.describe()
+        ))
+        .with_vendor(VENDOR)
+    })
+}
+
+pub(super) fn read_lookup(result: &Json) -> Result<Member> {
+    let id = text(result, "customerId")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::parse("Qimai lookup reply has no customerId").with_vendor(VENDOR))?;
+    Ok(Member {
+        id: Some(id),
+        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        card_id: None,
+    })
+}
+
+fn customer_id(m: &Member) -> Result<&str> {
+    m.id.as_deref().ok_or_else(|| {
+        Error::invalid_input("Qimai needs member.id (customerId)").with_vendor(VENDOR)
+    })
+}
+
+pub(super) fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
+    let flavor = if v3 { Flavor::QimaiV3 } else { Flavor::QimaiV2 };
+    let code = a.code(flavor)?;
+    if a.order_id.is_some() {
+        return Err(Error::unsupported(
+            "Qimai points changes have no order id field: leave orderId out (the remark is sent as `reason`)",
+        )
+        .with_vendor(VENDOR));
+    }
+    let reason = a.remark.as_deref().unwrap_or(a.reason.label_zh());
+    let id = customer_id(&a.member)?;
+    if a.delta > 0 {
+        let source: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+        Ok(Plan::new(
+            if v3 { ADD_CUSTOMER_POINTS } else { POINTS_ADD },
+            [
+                ("customerId", Some(Json::str(id))),
+                ("balance", Some(Json::int(a.delta))),
+                ("bizId", Some(Json::str(&a.idempotency_key))),
+                ("reason", Some(Json::str(reason))),
+                ("sourceType", Some(Json::int(source))),
+                ("pointsChannel", Some(Json::int(CHANNEL_OTHER))),
+            ],
+        ))
+    } else {
+        Ok(Plan::new(
+            REDUCE_POINTS,
+            [
+                ("customerId", Some(Json::str(id))),
+                ("balance", Some(Json::int(a.delta.abs()))),
+                ("bizId", Some(Json::str(&a.idempotency_key))),
+                ("reason", Some(Json::str(reason))),
+            ],
+        ))
+    }
+}
+
+pub(super) fn balance_plan(m: &Member, v3: bool) -> Result<Plan> {
+    let id = customer_id(m)?;
+    Ok(if v3 {
+        Plan::new(GET_CUSTOMER_POINTS, [("customerId", Some(Json::str(id)))])
+    } else {
+        Plan::new(
+            USER_IDENTITY,
+            [
+                ("type", Some(Json::int(4))),
+                ("user_id", Some(Json::str(id))),
+            ],
+        )
+    })
+}
+
+pub(super) fn member_plan(m: &Member, v3: bool) -> Result<Plan> {
+    gather(m, v3).ok_or_else(|| {
+        Error::invalid_input("Qimai finds members by member.id, member.mobile or member.cardId")
+            .with_vendor(VENDOR)
+    })
+}
+
+pub(super) fn member_fields(raw: &Json) -> MemberFields {
+    MemberFields {
+        id: text(raw, "customerId"),
+        name: text(raw, "name"),
+        mobile: text(raw, "mobile"),
+        card_id: text(raw, "cardNumber"),
+        level: text(raw, "levelName"),
+        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        points: int(raw, "points"),
+    }
+}
+
+pub(super) fn ledger_plan(q: &LedgerQuery, page: i64, v3: bool) -> Result<Plan> {
+    let id = customer_id(&q.member)?;
+    Ok(if v3 {
+        Plan::new(
+            GET_CRM_POINTS_FLOW,
+            [
+                ("customerId", Some(Json::str(id))),
+                ("page", Some(Json::int(page))),
+                ("pageSize", Some(Json::int(q.page_size))),
+            ],
+        )
+    } else {
+        Plan::new(
+            USER_POINTS_RECORDS,
+            [
+                ("user_id", Some(Json::str(id))),
+                ("page", Some(Json::int(page))),
+                ("page_size", Some(Json::int(q.page_size))),
+            ],
+        )
+    })
+}
+
+/// Field names of a flow row in each family.
+struct Fields {
+    delta: &'static str,
+    after: &'static str,
+    source: &'static str,
+    at: &'static str,
+}
+
+const V3: Fields = Fields {
+    delta: "changePoints",
+    after: "afterPoints",
+    source: "sourceType",
+    at: "createdAt",
+};
+const V2: Fields = Fields {
+    delta: "points",
+    after: "after_points",
+    source: "source_type",
+    at: "created_at",
+};
+
+/// Qimai's flow takes no date range: rows (newest first) are filtered here,
+/// and the walk stops at the first row older than `from`.
+pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> Result<Page> {
+    let f = if v3 { V3 } else { V2 };
+    let rows = ledger::rows(raw, "list", VENDOR)?;
+    let total = ledger::total(raw, "total", VENDOR)?;
+    let mut next = Arithmetic {
+        page,
+        page_size: q.page_size,
+        total,
+        rows: rows.len(),
+    }
+    .check(VENDOR)?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let at = text(r, f.at).unwrap_or_default();
+        if q.from.as_deref().is_some_and(|from| at.as_str() < from) {
+            next = None;
+            break;
+        }
+        if !q.contains(&at) {
+            continue;
+        }
+        let delta = int(r, f.delta)
+            .ok_or_else(|| Error::parse("points flow row lacks its change").with_vendor(VENDOR))?;
+        let code = text(r, f.source).unwrap_or_default();
+        let name = qimai_source_name(&code).to_string();
+        entries.push(ledger::entry(
+            text(r, "id").unwrap_or_default(),
+            &at,
+            delta,
+            int(r, f.after),
+            code,
+            name,
+            r.clone(),
+        ));
+    }
+    Ok(Page { entries, next })
+}
