@@ -39,7 +39,10 @@ fn json(text: &str) -> Json {
 
 /// The simulator's made-up accounts (the same config the Node benchmark uses).
 fn account(vendor: &str) -> Json {
-    json(&read("sim/accounts.json")).get(vendor).unwrap().clone()
+    json(&read("sim/accounts.json"))
+        .get(vendor)
+        .unwrap()
+        .clone()
 }
 
 const KD_RECORD: &str = r#"{"mobile":"13800138000","page":1,"page_size":10,"start_date":"2024-01-01 00:00:00","end_date":"2024-01-31 23:59:59"}"#;
@@ -112,13 +115,9 @@ fn kingdee_benches(c: &mut Criterion) {
             let cj = json(black_box(&config_text));
             let config = kingdee::Config::from_json(&cj).unwrap();
             let params = json(black_box(KD_ADJUST));
-            let req = kingdee::build_request(
-                &config,
-                kingdee::ops::INTEGRAL_ADJUST,
-                &params,
-                &attempt,
-            )
-            .unwrap();
+            let req =
+                kingdee::build_request(&config, kingdee::ops::INTEGRAL_ADJUST, &params, &attempt)
+                    .unwrap();
             req.to_json().to_json_string()
         })
     });
@@ -161,7 +160,13 @@ fn qimai_benches(c: &mut Criterion) {
 }
 
 fn freemud_benches(c: &mut Criterion) {
-    let account = account("freemud");
+    let mut account = account("freemud");
+    if let Json::Object(pairs) = &mut account {
+        pairs.push((
+            "baseUrl".into(),
+            Json::str("https://example.invalid/freemud"),
+        ));
+    }
     let config = freemud::Config::from_json(&account).unwrap();
     let params = json(FM_ADD);
     let prepared = freemud::prepare(&config, freemud::ops::SCORE_ADD, &params).unwrap();
