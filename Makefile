@@ -7,7 +7,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_SIM_PORT ?= 18787
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin clean
 
 all: build
 
@@ -23,7 +23,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup lint test-native test-vectors test-sim build test-wasm test-node
+test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin
 	@echo "make test: all suites passed"
 
 lint:
@@ -49,6 +49,22 @@ test-wasm:
 
 test-node:
 	node --test tests/node/
+
+# The built package from every runtime it claims (Node 20/22 ESM+CJS, Bun, Deno, workerd, headless
+# Chromium), one smoke test each, against a simulator the test starts; and the hand-written
+# declarations: a consumer file passes `tsc --noEmit --strict`, wrong uses fail it. tests/runtimes/.
+test-runtimes:
+	node --test tests/runtimes/
+
+# The admin page (www-demo/) in Debian's chromium via playwright-core, against
+# the gateway on workerd and the simulator; screenshots to test-output/admin/.
+test-admin:
+	node --test tests/admin/
+
+# The edge gateway (www-demo/worker/) under workerd against the simulator;
+# each test file starts both on free ports and stops them by PID.
+test-gateway:
+	node --test tests/gateway/
 
 clean:
 	cargo clean; rm -rf pkg node_modules

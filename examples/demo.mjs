@@ -1,9 +1,17 @@
 // `make demo`: starts the vendor simulator, shows a signed Kingdee request as
 // a dry run, then runs real calls through the jifen package against the
-// simulator, and keeps the simulator serving (Ctrl-C stops it).
-// SIM_PORT picks the port (default 8787; 0 = any free port). DEMO_EXIT=1 exits after the walkthrough.
+// simulator, starts the edge gateway (www-demo/worker/) under workerd in front
+// of the simulator, and keeps both serving (Ctrl-C stops them).
+// SIM_PORT picks the simulator's port (default 8787; 0 = any free port), GATEWAY_PORT the
+// gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
+// (kingdee, freemud or qimai; default kingdee), DEMO_ADMIN_TOKEN its admin token and
+// DEMO_ADMIN_ORIGIN the admin page's origin (default: the page served here). ADMIN_PORT picks the
+// admin page's port (default SIM_PORT + 2, i.e. 8789; 0 if SIM_PORT is 0).
+// DEMO_EXIT=1 exits after the walkthrough.
 import { readFileSync } from 'node:fs';
 import { startSim } from '../sim/server.mjs';
+import { startGateway } from '../www-demo/worker/gateway.mjs';
+import { startAdminServer } from '../www-demo/serve.mjs';
 import { buildRequest, Client, JifenError } from '../pkg/node.js';
 
 const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8787;
@@ -39,11 +47,47 @@ try {
   console.log(`   refused as expected: JifenError ${e.code} (vendor code ${e.vendorCode}): ${e.message}`);
 }
 
+// 3. The edge gateway: the vendor credentials stay in workerd's env bindings;
+// the admin page holds only the demo admin token.
+const vendor = process.env.DEMO_VENDOR ?? 'kingdee';
+// A demo token for a gateway on 127.0.0.1 in front of the simulator: guards nothing real.
+const adminToken = process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token-not-a-secret';
+const gatewayPort = process.env.GATEWAY_PORT ? Number(process.env.GATEWAY_PORT) : port === 0 ? 0 : sim.port + 1;
+const adminPort = process.env.ADMIN_PORT ? Number(process.env.ADMIN_PORT) : port === 0 ? 0 : sim.port + 2;
+let gateway, adminPage;
+try {
+  // The admin page (www-demo/) first: its origin is the one the gateway lets in.
+  adminPage = await startAdminServer({ port: adminPort });
+  const adminOrigin = process.env.DEMO_ADMIN_ORIGIN ?? adminPage.url;
+  gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`, adminToken, adminOrigin, port: gatewayPort });
+} catch (e) {
+  await adminPage?.close();
+  await sim.close();
+  throw e;
+}
+const adminOrigin = process.env.DEMO_ADMIN_ORIGIN ?? adminPage.url;
+const demoMember = { kingdee: 'id:1480000000000000001,card:1490000000000000001', freemud: 'id:115589208394311926', qimai: 'id:383933091455959041' }[vendor];
+console.log(`\n3. The edge gateway (workerd pid ${gateway.pid}) fronts ${vendor} at ${gateway.url}`);
+console.log(`   admin token: ${adminToken}   admin origin: ${adminOrigin}`);
+const balancePath = `/api/balance?member=${demoMember}`;
+const viaGateway = await fetch(gateway.url + balancePath, { headers: { authorization: `Bearer ${adminToken}` } });
+const answer = await viaGateway.json();
+console.log(`   GET ${balancePath} → HTTP ${viaGateway.status} ${viaGateway.ok ? `available ${answer.available}` : answer.error.code}`);
+console.log(`   try: curl -H 'Authorization: Bearer ${adminToken}' '${gateway.url}${balancePath}'`);
+
+// 4. The admin page, with the gateway, its token and the simulator (for in-page signing) in the fragment.
+const adminUrl = `${adminPage.url}/#gateway=${gateway.url}&token=${encodeURIComponent(adminToken)}&sim=${sim.url}`;
+const lookupHint = { kingdee: 'member id 1480000000000000001 with card id 1490000000000000001', freemud: 'mobile 18616703980', qimai: 'mobile 13700137000' }[vendor];
+console.log(`\n4. The admin page 积分管理: open ${adminUrl}`);
+console.log(`   look up ${lookupHint}`);
+
 if (process.env.DEMO_EXIT === '1') {
+  await gateway.stop();
+  await adminPage.close();
   await sim.close();
 } else {
-  console.log(`\nThe simulator keeps serving at ${sim.url} — point a client's baseUrl at ${sim.url}/<vendor>. Ctrl-C to stop.`);
-  const stop = async () => { await sim.close(); process.exit(0); };
+  console.log(`\nThe simulator keeps serving at ${sim.url} — point a client's baseUrl at ${sim.url}/<vendor> — the gateway at ${gateway.url} and the admin page at ${adminPage.url}/. Ctrl-C to stop.`);
+  const stop = async () => { await gateway.stop(); await adminPage.close(); await sim.close(); process.exit(0); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

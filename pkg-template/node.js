@@ -1,12 +1,6 @@
-// Node, Deno and Bun (ESM): load the wasm next to this file synchronously, no init call needed.
-import { readFileSync } from 'node:fs';
-import { initSync, buildRequest, Client, verifyCallback, capabilities, LedgerIter, __jifenErrorClass } from './jifen_wasm.js';
+// Node and Bun (ESM). A thin wrapper over node.cjs, so that a process that both imports and requires
+// "jifen" holds one wasm instance and one JifenError class (instanceof works across both).
+import jifen from './node.cjs';
 
-initSync({ module: readFileSync(new URL('./jifen_wasm_bg.wasm', import.meta.url)) });
-
-/** @type {typeof import('./index.d.ts').JifenError} */
-export const JifenError = __jifenErrorClass();
-// `client.ledger()` returns a LedgerIter: make it usable with `for await`.
-LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
-
-export { buildRequest, Client, verifyCallback, capabilities };
+export const { buildRequest, Client, verifyCallback, capabilities, JifenError, init } = jifen;
+export default init;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: cargo → wasm-bindgen → wasm-opt (binaryen
-# from npm; never Debian's, which corrupts wasm-bindgen output) → the
-# hand-written entry points from pkg-template/. Prints the sizes that ship.
+# Builds the npm package into pkg/: cargo → wasm-bindgen (--target web) → wasm-opt (binaryen from
+# npm; never Debian's, which corrupts wasm-bindgen output) → the hand-written entry points, types and
+# README from pkg-template/ → scripts/pkg-finish.mjs (JifenError re-export, CommonJS twins of the
+# glue, a load check). One _bg.wasm serves every entry. Prints the sizes that ship.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-pkg}
@@ -17,6 +18,6 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   "$out/jifen_wasm_bg.wasm" -o "$out/jifen_wasm_bg.wasm"
 cp -r pkg-template/. "$out/"
-rm -f "$out/.gitignore" "$out/jifen_wasm.d.ts.orig"
+node scripts/pkg-finish.mjs "$out"
 
 node scripts/size.mjs "$out"

@@ -26,6 +26,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# A CJK font, so the admin page's screenshots (tests/admin) show Chinese, not boxes.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "setup: installing a CJK font (fonts-wqy-microhei) for the admin page screenshots"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null
+fi
+
 # npm dev tools (binaryen's wasm-opt, workerd, playwright-core, typescript):
 # exact versions in package.json; `npm install`, since `npm ci` rejects lockfiles written here.
 if ! node -e 'const p=require("./package.json");for(const d of Object.keys(p.devDependencies)){require.resolve(d+"/package.json")}' 2>/dev/null; then

@@ -16,7 +16,8 @@ const walk = (d) => {
 walk(dir);
 let raw = 0, zipped = 0;
 const wasm = files.filter((f) => f.endsWith('.wasm'));
-const glue = files.filter((f) => f.endsWith('jifen_wasm.js') || f.includes('snippets'));
+// What one runtime loads: the ESM glue and its snippets (the generated .cjs twins replace, not add to, them).
+const glue = files.filter((f) => f.endsWith('jifen_wasm.js') || (f.includes('snippets') && f.endsWith('.js')));
 for (const f of [...wasm, ...glue]) {
   const b = readFileSync(f);
   raw += b.length; zipped += gz(b);

@@ -872,3 +872,26 @@ fn a_shared_store_dedupes_across_clients() {
         Some(&Json::int(305))
     );
 }
+
+#[test]
+fn adjust_accepts_exactly_the_fields_capabilities_lists() {
+    for (flavor, cfg, member) in [
+        (Flavor::Kingdee, KINGDEE, r#"{"mobile":"13800138000"}"#),
+        (Flavor::Freemud, FREEMUD, r#"{"id":"1"}"#),
+        (Flavor::QimaiV3, QIMAI, r#"{"id":"1"}"#),
+    ] {
+        let accepts = capabilities::adjust_fields(flavor);
+        for field in ["orderId", "remark"] {
+            let c = client(cfg, ScriptedTransport::new());
+            let r = block_on(c.adjust_points(&j(&format!(
+                r#"{{"member":{member},"delta":5,"reason":"promotion","idempotencyKey":"f","{field}":"x"}}"#
+            ))));
+            let refused = matches!(&r, Err(e) if e.code == ErrorCode::Unsupported);
+            assert_eq!(
+                refused,
+                !accepts.contains(&field),
+                "{flavor:?} {field}: {r:?}"
+            );
+        }
+    }
+}

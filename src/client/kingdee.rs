@@ -6,6 +6,7 @@
 //! 4009–4011, re-pull once on 1030002006. The token endpoint allows 2 calls a
 //! minute, so concurrent callers share one refresh.
 
+use super::token_cache::{TokenCache, LOCK_TTL_MS, POLLS, POLL_MS};
 use super::{Client, SingleFlight, Transport};
 use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
@@ -37,6 +38,10 @@ pub(super) struct KingdeeState {
     last_refresh_error: RefCell<Option<Error>>,
     refresh: SingleFlight,
     token_calls: Cell<u32>,
+    /// A cache shared with other clients (other isolates), if configured.
+    pub(super) shared: Option<Box<dyn TokenCache>>,
+    /// The last token the vendor refused: never taken from the shared cache again.
+    rejected: RefCell<Option<String>>,
 }
 
 impl KingdeeState {
@@ -48,6 +53,8 @@ impl KingdeeState {
             last_refresh_error: RefCell::new(None),
             refresh: SingleFlight::default(),
             token_calls: Cell::new(0),
+            shared: None,
+            rejected: RefCell::new(None),
         }
     }
 
@@ -108,6 +115,7 @@ impl<T: Transport> Client<T> {
             match self.kingdee_exchange(k, prepared, Some(&session)).await {
                 Err(e) if is_token_error(&e) && !refreshed => {
                     refreshed = true;
+                    *k.rejected.borrow_mut() = Some(session.token.token.clone());
                     // Drop the token only if it is still the one that failed.
                     let mut s = k.session.borrow_mut();
                     if s.as_ref()
@@ -164,7 +172,10 @@ impl<T: Transport> Client<T> {
             let seen = k.refresh.generation();
             match k.refresh.try_begin() {
                 Some(_flight) => {
-                    let result = self.kingdee_refresh(k).await;
+                    let result = match &k.shared {
+                        Some(cache) => self.kingdee_fleet_refresh(k, cache.as_ref()).await,
+                        None => self.kingdee_refresh(k).await,
+                    };
                     *k.last_refresh_error.borrow_mut() = result.as_ref().err().cloned();
                     return result;
                 }
@@ -180,6 +191,71 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
+    }
+
+    /// A session from the shared cache, if it holds one that is still good.
+    async fn kingdee_shared_session(
+        &self,
+        k: &KingdeeState,
+        cache: &dyn TokenCache,
+    ) -> Result<Option<Session>> {
+        let Some((text, expires_ms)) = cache.get().await? else {
+            return Ok(None);
+        };
+        let j = Json::parse(&text).ok();
+        let field = |name: &str| j.as_ref().and_then(|j| j.get(name)).and_then(Json::as_text);
+        let (Some(token), Some(domain)) = (field("appToken"), field("domain")) else {
+            return Ok(None);
+        };
+        if k.rejected.borrow().as_deref() == Some(token.as_str()) {
+            return Ok(None);
+        }
+        let session = Session {
+            token: AppToken {
+                token,
+                expires_ms,
+                uid: None,
+            },
+            domain,
+        };
+        *k.session.borrow_mut() = Some(session);
+        Ok(k.valid_session(self.now_ms()))
+    }
+
+    /// Refresh with a shared cache: use its token if another client already
+    /// refreshed; else refresh under its lock and publish; else wait for the
+    /// lock holder's token.
+    async fn kingdee_fleet_refresh(
+        &self,
+        k: &KingdeeState,
+        cache: &dyn TokenCache,
+    ) -> Result<Session> {
+        for _ in 0..POLLS {
+            if let Some(s) = self.kingdee_shared_session(k, cache).await? {
+                return Ok(s);
+            }
+            if cache.lock(LOCK_TTL_MS).await? {
+                let result = self.kingdee_refresh(k).await;
+                if let Ok(s) = &result {
+                    let value = Json::object([
+                        ("appToken", Some(Json::str(&s.token.token))),
+                        ("domain", Some(Json::str(&s.domain))),
+                    ])
+                    .to_json_string();
+                    // Others wait for this value: a failed publish costs them a refresh, not a token.
+                    let _ = cache.set(&value, s.token.expires_ms).await;
+                }
+                let _ = cache.unlock().await;
+                return result;
+            }
+            self.transport.sleep(POLL_MS).await;
+        }
+        Err(Error::new(
+            ErrorCode::Timeout,
+            "waited too long for another client's Kingdee token refresh (shared token cache)",
+        )
+        .with_vendor(VENDOR)
+        .retryable(true))
     }
 
     async fn kingdee_refresh(&self, k: &KingdeeState) -> Result<Session> {

@@ -9,6 +9,7 @@ mod kingdee;
 mod points;
 mod qimai;
 mod store;
+mod token_cache;
 
 use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -23,6 +24,7 @@ pub use gate::SingleFlight;
 pub use points::LedgerWalk;
 use std::cell::Cell;
 pub use store::{IdempotencyStore, MemoryStore};
+pub use token_cache::TokenCache;
 
 /// Why a transport could not deliver a request or read its reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +153,15 @@ impl<T: Transport> Client<T> {
             config: config.clone(),
             points: points::PointsState::default(),
         })
+    }
+
+    /// Shares Kingdee app-tokens through `cache` (other vendors have no token
+    /// to share, and ignore it).
+    pub fn with_token_cache(mut self, cache: Box<dyn TokenCache>) -> Self {
+        if let VendorClient::Kingdee(k) = &mut self.vendor {
+            k.shared = Some(cache);
+        }
+        self
     }
 
     /// Replaces the retry policy.

@@ -77,11 +77,20 @@ pub fn of(flavor: Flavor) -> [Capability; 4] {
     }
 }
 
+/// The optional `adjustPoints` fields a vendor can carry (others are refused).
+pub fn adjust_fields(flavor: Flavor) -> &'static [&'static str] {
+    match flavor {
+        Flavor::Kingdee => &[],
+        Flavor::Freemud => &["orderId", "remark"],
+        Flavor::QimaiV3 | Flavor::QimaiV2 => &["remark"],
+    }
+}
+
 fn strs(items: &[&str]) -> Json {
     Json::Array(items.iter().map(|s| Json::str(*s)).collect())
 }
 
-/// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note }, … },
+/// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note, accepts }, … },
 ///    reasons: { purchase: { code, name } | null, … } }`.
 pub fn to_json(flavor: Flavor) -> Json {
     let ops = of(flavor)
@@ -99,6 +108,10 @@ pub fn to_json(flavor: Flavor) -> Json {
                     ),
                     ("idempotent", Some(Json::Bool(c.idempotent))),
                     ("note", Some(Json::str(c.note))),
+                    (
+                        "accepts",
+                        (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
+                    ),
                 ]),
             )
         })

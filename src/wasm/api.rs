@@ -183,7 +183,7 @@ fn optional_number(options: &JsValue, key: &str, lo: u32, hi: u32) -> Result<Opt
 
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
-    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse?, idempotencyStore? })`.
+    /// `new Client(config, { fetch?, timeoutMs?, retries?, onRequest?, onResponse?, idempotencyStore?, tokenCache? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> std::result::Result<JsClient, JsValue> {
         Self::create(&config, &options).map_err(error::to_js)
@@ -211,6 +211,10 @@ impl JsClient {
         if !(store.is_undefined() || store.is_null()) {
             client =
                 client.with_idempotency_store(Box::new(super::store::JsStore::from_js(store)?));
+        }
+        let cache = get(options, "tokenCache");
+        if !(cache.is_undefined() || cache.is_null()) {
+            client = client.with_token_cache(Box::new(super::store::JsTokenCache::from_js(cache)?));
         }
         Ok(JsClient {
             inner: Rc::new(client),

@@ -1,10 +1,12 @@
-//! A JavaScript idempotency store (`{ get(key), putIfAbsent(key, value),
-//! delete?(key) }`, each returning a value or a Promise) as an
-//! [`IdempotencyStore`]. The package ships Durable Object and KV adapters of
-//! this shape; any object with these methods works.
+//! JavaScript storage as the client's shared stores: an idempotency store
+//! (`{ get(key), putIfAbsent(key, value), delete?(key) }`) as an
+//! [`IdempotencyStore`], and a token cache (`{ get(), set(value, expiresAt),
+//! lock?(ttlMs), unlock?() }`) as a [`TokenCache`]. Methods may return values
+//! or Promises. The package ships Durable Object and KV adapters of these
+//! shapes; any object with these methods works.
 
 use super::convert::get;
-use crate::client::IdempotencyStore;
+use crate::client::{IdempotencyStore, TokenCache};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::LocalFuture;
 use js_sys::{Function, Promise};
@@ -46,7 +48,7 @@ fn failed(op: &str) -> Error {
     // The store's own message may carry anything; keep ours fixed.
     Error::new(
         ErrorCode::Network,
-        format!("the idempotency store failed ({op}); nothing was sent"),
+        format!("the shared store failed ({op})"),
     )
     .retryable(true)
 }
@@ -95,6 +97,84 @@ impl IdempotencyStore for JsStore {
             };
             settle(f.call1(&self.obj, &JsValue::from_str(key)), "delete").await?;
             Ok(true)
+        })
+    }
+}
+
+/// A JS object with `get`, `set` and optionally `lock` / `unlock`.
+pub struct JsTokenCache {
+    obj: JsValue,
+    get: Function,
+    set: Function,
+    lock: Option<Function>,
+    unlock: Option<Function>,
+}
+
+impl JsTokenCache {
+    /// Checks the shape of `obj`.
+    pub fn from_js(obj: JsValue) -> Result<JsTokenCache> {
+        let (Some(get), Some(set)) = (method(&obj, "get"), method(&obj, "set")) else {
+            return Err(Error::invalid_input(
+                "options.tokenCache must have get() and set(value, expiresAt) methods",
+            ));
+        };
+        Ok(JsTokenCache {
+            lock: method(&obj, "lock"),
+            unlock: method(&obj, "unlock"),
+            obj,
+            get,
+            set,
+        })
+    }
+}
+
+impl TokenCache for JsTokenCache {
+    fn get(&self) -> LocalFuture<'_, Result<Option<(String, u64)>>> {
+        Box::pin(async move {
+            let v = settle(self.get.call0(&self.obj), "tokenCache.get").await?;
+            if v.is_undefined() || v.is_null() {
+                return Ok(None);
+            }
+            let value = get(&v, "value").as_string();
+            let expires = get(&v, "expiresAt").as_f64();
+            match (value, expires) {
+                (Some(value), Some(e)) if e.is_finite() && e > 0.0 => Ok(Some((value, e as u64))),
+                _ => Ok(None),
+            }
+        })
+    }
+
+    fn set<'a>(&'a self, value: &'a str, expires_at_ms: u64) -> LocalFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let r = self.set.call2(
+                &self.obj,
+                &JsValue::from_str(value),
+                &JsValue::from_f64(expires_at_ms as f64),
+            );
+            settle(r, "tokenCache.set").await.map(|_| ())
+        })
+    }
+
+    fn lock(&self, ttl_ms: u64) -> LocalFuture<'_, Result<bool>> {
+        Box::pin(async move {
+            let Some(f) = &self.lock else {
+                return Ok(true);
+            };
+            let v = settle(
+                f.call1(&self.obj, &JsValue::from_f64(ttl_ms as f64)),
+                "tokenCache.lock",
+            )
+            .await?;
+            Ok(v.as_bool() == Some(true))
+        })
+    }
+
+    fn unlock(&self) -> LocalFuture<'_, Result<()>> {
+        Box::pin(async move {
+            if let Some(f) = &self.unlock {
+                settle(f.call0(&self.obj), "tokenCache.unlock").await?;
+            }
+            Ok(())
         })
     }
 }

@@ -1,0 +1,15 @@
+// Deno: the wasm comes in as a source-phase import (a compiled WebAssembly.Module), so loading the
+// package needs no --allow-read or --allow-net. No init call is needed.
+import source wasm from './jifen_wasm_bg.wasm';
+import * as glue from './jifen_wasm.js';
+import { JifenError } from './jifen_error.js';
+
+glue.initSync({ module: wasm });
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
+
+/** Resolves at once: the wasm is already loaded. */
+export async function init() {}
+export const { buildRequest, Client, verifyCallback, capabilities } = glue;
+export { JifenError };
+export default init;

@@ -1,0 +1,24 @@
+// Node (CommonJS, and under node.js also ESM) and Bun: loads jifen_wasm_bg.wasm next to this file
+// synchronously when first required; no init call is needed (init() exists for code shared with browsers).
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const glue = require('./jifen_wasm.cjs');
+const { JifenError } = require('./jifen_error.cjs');
+
+glue.initSync({ module: readFileSync(join(__dirname, 'jifen_wasm_bg.wasm')) });
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
+
+/** Resolves at once: the wasm is already loaded. */
+async function init() {}
+
+module.exports = {
+  buildRequest: glue.buildRequest,
+  Client: glue.Client,
+  verifyCallback: glue.verifyCallback,
+  capabilities: glue.capabilities,
+  JifenError,
+  init,
+  default: init,
+};

@@ -1,0 +1,16 @@
+// Cloudflare Workers / workerd, and bundlers for workers that import a .wasm file as a compiled
+// WebAssembly.Module (wrangler does by default). Workers forbid compiling wasm from bytes at run time,
+// so the module comes in through the import and is only instantiated here. No init call is needed.
+import wasm from './jifen_wasm_bg.wasm';
+import * as glue from './jifen_wasm.js';
+import { JifenError } from './jifen_error.js';
+
+glue.initSync({ module: wasm });
+// `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
+glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
+
+/** Resolves at once: the wasm is already loaded. */
+export async function init() {}
+export const { buildRequest, Client, verifyCallback, capabilities } = glue;
+export { JifenError };
+export default init;

@@ -1,0 +1,81 @@
+// The admin page's pure parts and its static server, without a browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAdminServer, resolvePath } from '../../www-demo/serve.mjs';
+import { describe as describeError, isDefinite } from '../../www-demo/js/errors.js';
+import { maskRequest, toCurl } from '../../www-demo/js/inspector.js';
+import { memberRef } from '../../www-demo/js/gateway.js';
+import { signed, time } from '../../www-demo/js/format.js';
+
+test('serve.mjs: MIME types, the package under /pkg/, nothing outside or hidden', async () => {
+  const s = await startAdminServer({ port: 0 });
+  try {
+    const get = (p, init) => fetch(s.url + p, init);
+    const cases = [['/', 'text/html; charset=utf-8'], ['/app.js', 'text/javascript; charset=utf-8'], ['/style.css', 'text/css; charset=utf-8'],
+      ['/js/chart.js', 'text/javascript; charset=utf-8'], ['/pkg/jifen_wasm_bg.wasm', 'application/wasm'], ['/pkg/jifen_wasm.js', 'text/javascript; charset=utf-8']];
+    for (const [p, type] of cases) {
+      const r = await get(p);
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers.get('content-type'), type, p);
+      assert.match(r.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
+      await r.arrayBuffer();
+    }
+    const wasm = new Uint8Array(await (await get('/pkg/jifen_wasm_bg.wasm')).arrayBuffer());
+    assert.deepEqual([...wasm.slice(0, 4)], [0, 0x61, 0x73, 0x6d], 'the wasm arrives as bytes');
+    for (const p of ['/../Cargo.toml', '/%2e%2e/Cargo.toml', '/pkg/../sim/accounts.json', '/pkg/%2e%2e/sim/accounts.json',
+      '/worker/src/index.js', '/serve.mjs', '/.gitignore', '/nope.html', '/%00', '/%E0%A4%A']) {
+      const r = await get(p);
+      assert.equal(r.status, 404, p);
+      await r.text();
+    }
+    const post = await get('/', { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal((await get('/', { method: 'HEAD' })).status, 200);
+  } finally {
+    await s.close();
+  }
+  assert.equal(resolvePath('/worker'), null);
+  assert.match(resolvePath('/'), /www-demo\/index\.html$/);
+});
+
+test('every JifenError code reads as a sentence in Chinese and English; vendor codes get their own', () => {
+  const codes = ['config', 'invalid_input', 'network', 'timeout', 'http', 'vendor', 'auth', 'signature', 'rate_limited', 'unsupported',
+    'callback_invalid', 'parse', 'outcome_unknown', 'unauthorized', 'forbidden', 'gateway_unreachable', 'not_found', 'internal',
+    'method_not_allowed', 'payload_too_large', 'unsupported_media_type'];
+  const seen = new Set();
+  for (const code of codes) {
+    const d = describeError({ code, message: 'm' });
+    assert.match(d.zh, /[\u4e00-\u9fff]/, code);
+    assert.match(d.en, /^[A-Z]/, code);
+    assert.ok(!/unexpected/i.test(d.en) || ['http', 'internal', 'gateway_http'].includes(code), `${code} has its own sentence: ${d.en}`);
+    seen.add(d.zh);
+  }
+  assert.ok(seen.size >= codes.length - 1, 'sentences are distinct');
+  const nf = describeError({ code: 'vendor', vendor: 'qimai', vendorCode: '50002', requestId: 'r-1', message: 'x' });
+  assert.match(nf.zh, /积分不足/);
+  assert.deepEqual(nf.details.slice(0, 3), [['供应商 Vendor', 'qimai'], ['供应商代码 Vendor code', '50002'], ['请求号 Request id', 'r-1']]);
+  assert.match(describeError({ code: 'rate_limited', retryAfterMs: 2500 }).zh, /3 秒/);
+  assert.match(describeError(new Error('boom')).en, /unexpected/);
+  for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable']) assert.equal(isDefinite({ code: c }), false, c);
+  for (const c of ['vendor', 'invalid_input', 'auth', 'signature', 'rate_limited', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
+});
+
+test('inspector: secrets masked even if a preview left them in; curl is shell-safe', () => {
+  const req = maskRequest({ method: 'POST', url: 'http://h/p?a=1', headers: { 'app-token': 'T', Authorization: 'Bearer x', 'X-Api-Nonce': '1' },
+    body: JSON.stringify({ params: { openKey: 'k', a: "it's" }, token: 'tok' }), stringToSign: 's' });
+  assert.deepEqual(req.headers, { 'app-token': '***', Authorization: '***', 'X-Api-Nonce': '1' });
+  assert.deepEqual(JSON.parse(req.body), { params: { openKey: '***', a: "it's" }, token: '***' });
+  const curl = toCurl(req);
+  assert.equal(curl.split(' \\\n')[0], "curl -X POST 'http://h/p?a=1'");
+  assert.ok(curl.includes(`--data-raw '{"params":{"openKey":"***","a":"it'\\''s"},"token":"***"}'`), curl);
+  assert.equal(toCurl({ method: 'GET', url: 'http://h/', headers: {}, body: null }), "curl -X GET 'http://h/'");
+});
+
+test('member references and formatting', () => {
+  assert.equal(memberRef({ id: 'M1', mobile: '138', cardId: 'C1' }), 'id:M1,mobile:138,card:C1');
+  assert.equal(memberRef({ mobile: '138' }), 'mobile:138');
+  assert.equal(signed(5), '+5');
+  assert.equal(signed(-1200), '−1,200');
+  assert.equal(time('2024-01-05T10:00:00+08:00'), '2024-01-05 10:00:00');
+  assert.equal(time(undefined), '—');
+});

@@ -1,0 +1,49 @@
+// Many clients (as a gateway's many isolates) sharing one Kingdee token through a token cache with a
+// lock: started cold and all at once, they make exactly one call to the rate-limited token endpoint.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startSim } from '../../sim/server.mjs';
+import { Client, JifenError } from '../../pkg/node.js';
+
+const accounts = JSON.parse(readFileSync(new URL('../../sim/accounts.json', import.meta.url)));
+let sim;
+before(async () => { sim = await startSim({ port: 0 }); });
+after(() => sim.close());
+beforeEach(() => sim.reset());
+const state = async () => (await fetch(`${sim.url}/_sim/state`)).json();
+const config = () => ({ ...accounts.kingdee, baseUrl: `${sim.url}/kingdee` });
+
+function sharedCache() {
+  let entry = null;
+  let lockedUntil = 0;
+  return {
+    async get() { await null; return entry; },
+    async set(value, expiresAt) { await null; entry = { value, expiresAt }; },
+    async lock(ttlMs) { await null; if (Date.now() < lockedUntil) return false; lockedUntil = Date.now() + ttlMs; return true; },
+    async unlock() { lockedUntil = 0; },
+  };
+}
+
+test('30 cold clients, one token refresh', async () => {
+  const cache = sharedCache();
+  const clients = Array.from({ length: 30 }, () => new Client(config(), { tokenCache: cache }));
+  const member = { id: '1480000000000000001', cardId: '1490000000000000001' };
+  const balances = await Promise.all(clients.map((c) => c.getBalance({ member })));
+  assert.ok(balances.every((b) => b.available === balances[0].available));
+  const s = await state();
+  assert.equal(s.kingdee.counters.tokenEndpointHits, 1, 'the token endpoint was hit once');
+  assert.ok(!JSON.stringify(await cache.get()).includes(accounts.kingdee.appSecret));
+});
+
+test('without a shared cache, the same fleet is rate limited by the vendor', async () => {
+  const clients = Array.from({ length: 5 }, () => new Client(config(), { retries: 0 }));
+  const member = { id: '1480000000000000001', cardId: '1490000000000000001' };
+  const results = await Promise.allSettled(clients.map((c) => c.getBalance({ member })));
+  assert.ok(results.some((r) => r.status === 'rejected' && r.reason instanceof JifenError && r.reason.code === 'rate_limited'),
+    'this is what the cache prevents');
+});
+
+test('a token cache of the wrong shape is refused at construction', () => {
+  assert.throws(() => new Client(config(), { tokenCache: { get() {} } }), (e) => e instanceof JifenError && e.code === 'invalid_input');
+});

@@ -1,0 +1,38 @@
+// Every public export of the wasm-bindgen glue reaches users: the smoke test's API list (which every
+// runtime checks against its entry) names it, and index.d.ts declares it. Catches a new #[wasm_bindgen]
+// function that an entry file or the declarations forgot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { API } from './smoke.mjs';
+
+const pkg = new URL('../../pkg/', import.meta.url);
+const read = (f) => readFileSync(new URL(f, pkg), 'utf8');
+// Internal to the entries: the loaders, the error-class accessor, the ledger iterator's class.
+const INTERNAL = new Set(['initSync', 'default', '__jifenErrorClass', 'LedgerIter']);
+
+test('the smoke API list = the glue\'s public exports + JifenError + init', () => {
+  const glue = read('jifen_wasm.js');
+  const names = new Set();
+  for (const m of glue.matchAll(/^export (?:class|function|async function|const) (\w+)/gm)) names.add(m[1]);
+  for (const m of glue.matchAll(/^export \{([^}]*)\}/gm)) for (const item of m[1].split(',')) names.add(item.trim().split(/\s+as\s+/).pop());
+  const expected = [...names].filter((n) => !INTERNAL.has(n)).concat(['JifenError', 'init']).sort();
+  assert.ok(expected.length >= 6, `too few glue exports found: ${expected}`);
+  assert.deepEqual([...API].sort(), expected);
+});
+
+test('index.d.ts and index.d.cts declare every API name, and the default export', () => {
+  for (const file of ['index.d.ts', 'index.d.cts']) {
+    const dts = read(file);
+    for (const name of API) assert.match(dts, new RegExp(`^export (?:declare )?(?:function|class) ${name}\\b`, 'm'), `${file} lacks ${name}`);
+    assert.match(dts, /^export default init;$/m, `${file} lacks the default export`);
+  }
+});
+
+test('node.js (ESM) and node.cjs hand out the same objects: one wasm instance per process', async () => {
+  const esm = await import(new URL('node.js', pkg));
+  const { createRequire } = await import('node:module');
+  const cjs = createRequire(import.meta.url)(new URL('node.cjs', pkg).pathname);
+  for (const name of API) assert.equal(esm[name], cjs[name], name);
+  assert.equal(esm.default, cjs.init);
+});

@@ -1,0 +1,121 @@
+// The smoke test every runtime runs against the built package: build a signed request for each vendor
+// (compared byte for byte with a committed vector), then one `client.call` per vendor against the
+// simulator (which verifies every signature), then a JifenError check. Plain ESM with no imports, so
+// Node, Bun, Deno, workerd and Chromium all run this same file; the runtime's driver hands in the
+// package it imported and the fixture the harness (runtimes.test.mjs) wrote.
+
+/** Names every entry of the package must export as functions (classes included). */
+export const API = ['buildRequest', 'Client', 'verifyCallback', 'capabilities', 'JifenError', 'init'];
+
+/**
+ * @param {Record<string, any>} jifen the imported package (namespace or `require` result)
+ * @param {any} fx the fixture: { simUrl, accounts, kingdee, freemud: { vector, key }, qimai }
+ * @returns {Promise<{ passed: number, failed: number, checks: { name: string, ok: boolean, error?: string }[] }>}
+ */
+export async function smoke(jifen, fx) {
+  const checks = [];
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      checks.push({ name, ok: true });
+    } catch (e) {
+      checks.push({ name, ok: false, error: String((e && e.stack) || e) });
+    }
+  };
+  const eq = (got, want, what) => {
+    if (got !== want) throw new Error(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  };
+  const { buildRequest, Client, JifenError } = jifen;
+
+  await check('exports the whole API', () => {
+    const missing = API.filter((n) => typeof jifen[n] !== 'function');
+    if (missing.length) throw new Error(`missing exports: ${missing.join(', ')}`);
+  });
+
+  await check('kingdee: buildRequest reproduces vector D2 (HMAC-SHA256)', async () => {
+    const v = fx.kingdee;
+    const req = await buildRequest({ vendor: 'kingdee', clientId: '200421', clientSecret: v.client_secret },
+      v.path, Object.fromEntries(v.query), { timestamp: Number(v.timestamp), nonce: v.nonce });
+    eq(req.method, v.method, 'method');
+    eq(req.url, `https://api.kingdee.com${v.path}?${v.wire_query}`, 'url');
+    eq(req.stringToSign, v.string_to_sign, 'stringToSign');
+    eq(req.headers['X-Api-Signature'], v.x_api_signature, 'X-Api-Signature');
+    eq(req.body, null, 'body');
+  });
+
+  await check('freemud: buildRequest reproduces vector E1 (SHA256withRSA via WebCrypto)', async () => {
+    const { vector: v, key } = fx.freemud;
+    const req = await buildRequest({ vendor: 'freemud', partnerId: v.partnerId, appId: v.appId, privateKey: key,
+      baseUrl: 'https://example.invalid' }, v.path, v.params, { transactionId: 'fixed-id' });
+    eq(req.stringToSign, v.canonical, 'stringToSign');
+    eq(req.body, v.body, 'body (carries the signature)');
+    eq(JSON.parse(req.body).sign, v.signature, 'sign');
+    eq(req.headers['x-transaction-id'], 'fixed-id', 'x-transaction-id');
+  });
+
+  await check('qimai: buildRequest reproduces vector P3 (HMAC-SHA1 token)', async () => {
+    const v = fx.qimai;
+    const req = await buildRequest({ vendor: 'qimai', openId: v.fields.openId, grantCode: v.fields.grantCode,
+      openKey: v.open_key, version: 'v3', baseUrl: v.url.split('/v3/')[0] },
+    v.path, v.params, { timestamp: Number(v.fields.timestamp) * 1000, nonce: v.fields.nonce });
+    eq(req.url, v.url, 'url');
+    eq(req.body, v.body, 'body (carries the token)');
+  });
+
+  const config = (vendor) => ({ ...fx.accounts[vendor], baseUrl: `${fx.simUrl}/${vendor}` });
+
+  await check('kingdee: client.call account_balance_info against the simulator', async () => {
+    const client = new Client(config('kingdee'));
+    eq(client.vendor, 'kingdee', 'client.vendor');
+    const r = await client.call('/jdy/v2/ls/account_balance_info',
+      { member_id: '1480000000000000001', member_card_id: '1490000000000000001' });
+    eq(r.integral.member.mobile, '13800138000', 'integral.member.mobile');
+    eq(r.integral.usable, 500, 'integral.usable (seed)');
+  });
+
+  await check('freemud: client.call getMemberInfoByIdOrMobile against the simulator', async () => {
+    const client = new Client(config('freemud'));
+    const r = await client.call('/member/getMemberInfoByIdOrMobile', { mobile: '18616703980', showScoreSwitch: 1 });
+    eq(r.memberId, '115589208394311926', 'memberId');
+    eq(r._signature, 'valid', '_signature (the reply was signed by the platform key)');
+  });
+
+  await check('qimai: client.call getCustomerPoints against the simulator', async () => {
+    const client = new Client(config('qimai'));
+    const r = await client.call('/v3/crm/points/getCustomerPoints', { customerId: '383933091455959041' });
+    eq(r.totalPoints, 1000, 'totalPoints (seed)');
+  });
+
+  await check('unified API: capabilities(), getBalance, `for await` over ledger()', async () => {
+    const caps = jifen.capabilities('qimai');
+    eq(caps.vendor, 'qimai', 'capabilities().vendor');
+    eq(caps.operations.getBalance.supported, true, 'getBalance supported');
+    const client = new Client(config('qimai'));
+    const member = { id: '383933091455959041' };
+    eq((await client.getBalance({ member })).available, 1000, 'getBalance().available (seed)');
+    const seen = [];
+    for await (const e of client.ledger({ member, pageSize: 1, limit: 2 })) seen.push(e);
+    eq(seen.length, 2, 'ledger entries (limit 2, one per page)');
+    eq(typeof seen[0].delta, 'number', 'entry.delta');
+  });
+
+  await check('errors are JifenError instances with a code', async () => {
+    let thrown;
+    try {
+      new Client({ vendor: 'nope' });
+    } catch (e) {
+      thrown = e;
+    }
+    if (!(thrown instanceof JifenError) || !(thrown instanceof Error)) throw new Error(`not a JifenError: ${thrown}`);
+    eq(thrown.code, 'config', 'code');
+    const rejected = await buildRequest(fx.accounts.kingdee, '', {}).then(() => null, (e) => e);
+    if (!(rejected instanceof JifenError)) throw new Error(`buildRequest did not reject with a JifenError: ${rejected}`);
+    eq(rejected.code, 'invalid_input', 'code');
+  });
+
+  const failed = checks.filter((c) => !c.ok).length;
+  return { passed: checks.length - failed, failed, checks };
+}
+
+/** The line a driver prints for the harness. */
+export const report = (runtime, entry, result) => `JIFEN-SMOKE ${JSON.stringify({ runtime, entry, ...result })}`;

@@ -1,0 +1,193 @@
+// The jifen edge gateway: a Worker that holds one vendor's credentials in its
+// env bindings and exposes a small JSON API to the admin page. See README.md.
+//
+// Order of checks on every request: configuration → Origin (only ADMIN_ORIGIN
+// may call cross-origin) → preflight → the Freemud callback (signed by the
+// vendor, no admin token) → admin token → route → input validation → vendor.
+// Nothing reaches the vendor before all of these pass.
+
+import { jifen } from './jifen.js';
+import { gatewaySettings, vendorConfig, secretValues } from './config.js';
+import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
+import { requireAdmin } from './auth.js';
+import * as input from './input.js';
+
+/** Headers whose values are credentials (as jifen's `is_secret_header`). */
+const SECRET_HEADERS = ['app-token', 'access_token', 'authorization', 'x-api-signature'];
+
+let cached = null; // { key, client }: one Client per isolate and config, so its token cache lives on
+
+function clientFor(env, settings) {
+  const config = vendorConfig(env, settings.vendor, settings.upstream);
+  const key = JSON.stringify([config, settings.timeoutMs, settings.retries]);
+  if (cached?.key === key) return cached.client;
+  const options = {};
+  if (settings.timeoutMs !== undefined) options.timeoutMs = settings.timeoutMs;
+  if (settings.retries !== undefined) options.retries = settings.retries;
+  const client = new jifen.Client(config, options);
+  cached = { key, client };
+  return client;
+}
+
+function method(client, name) {
+  if (typeof client[name] !== 'function') {
+    throw new GatewayError('unsupported', `this build of jifen has no ${name}`);
+  }
+  return client[name].bind(client);
+}
+
+/** A signed request as the admin page may see it: credential headers masked. */
+function maskRequest(req) {
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    headers[k] = SECRET_HEADERS.includes(k.toLowerCase()) ? '***' : v;
+  }
+  return { method: req.method, url: req.url, headers, body: req.body ?? null, stringToSign: req.stringToSign ?? '' };
+}
+
+const ok = (value, ctx) => json(200, value, ctx.secrets, ctx.cors);
+
+/** The admin routes: [method, path pattern, handler(ctx, match)]. */
+const ROUTES = [
+  ['GET', /^\/api\/capabilities$/, async (ctx) => {
+    input.queryParams(ctx.url, []);
+    if (typeof jifen.capabilities !== 'function') throw new GatewayError('unsupported', 'this build of jifen has no capabilities');
+    return ok({ vendor: ctx.settings.vendor, ...jifen.capabilities(ctx.settings.vendor) }, ctx);
+  }],
+  ['GET', /^\/api\/members\/([^/]+)$/, async (ctx, m) => {
+    input.queryParams(ctx.url, []);
+    let ref;
+    try {
+      ref = decodeURIComponent(m[1]);
+    } catch {
+      throw invalid('the member reference is not valid percent-encoding');
+    }
+    const args = input.memberArgs({ member: ref });
+    return ok(await method(ctx.client(), 'getMember')(args), ctx);
+  }],
+  ['GET', /^\/api\/balance$/, async (ctx) => {
+    const args = input.memberArgs(input.queryParams(ctx.url, ['member']));
+    return ok(await method(ctx.client(), 'getBalance')(args), ctx);
+  }],
+  ['GET', /^\/api\/ledger$/, async (ctx) => {
+    const args = input.ledgerArgs(input.queryParams(ctx.url, ['member', 'cursor', 'from', 'to', 'pageSize']));
+    const page = await method(ctx.client(), 'ledgerPage')(args);
+    return ok({ entries: page.entries, cursor: page.cursor ?? null }, ctx);
+  }],
+  ['POST', /^\/api\/adjust$/, async (ctx) => {
+    input.queryParams(ctx.url, []);
+    const key = ctx.request.headers.get('idempotency-key');
+    const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
+    const args = input.adjustArgs(body, key);
+    return ok(await method(ctx.client(), 'adjustPoints')(args), ctx);
+  }],
+  ['POST', /^\/api\/preview$/, async (ctx) => {
+    input.queryParams(ctx.url, []);
+    const p = input.previewArgs(await readJsonObject(ctx.request, ctx.settings.maxBodyBytes));
+    const req = p.unified
+      ? await method(ctx.client(), 'preview')(p.method, p.args)
+      : await jifen.buildRequest(vendorConfig(ctx.env, ctx.settings.vendor, ctx.settings.upstream), p.operation, p.params);
+    return ok(maskRequest(req), ctx);
+  }],
+];
+
+async function freemudCallback(ctx) {
+  const { settings, env, request } = ctx;
+  if (settings.vendor !== 'freemud') {
+    throw new GatewayError('not_found', `this gateway fronts ${settings.vendor}; it takes no Freemud callbacks`);
+  }
+  input.queryParams(ctx.url, []);
+  const body = await readBody(request, settings.maxBodyBytes);
+  // Pushes are always verified here, whatever FREEMUD_VERIFY says for replies.
+  const config = { ...vendorConfig(env, 'freemud', settings.upstream), verify: 'enforce' };
+  if (!config.platformPublicKey) {
+    throw new GatewayError('config', 'FREEMUD_PLATFORM_PUBLIC_KEY is needed to verify callbacks');
+  }
+  const result = await jifen.verifyCallback(config, { headers: request.headers, body });
+  ctx.note = `event=${String(result.event?.type).slice(0, 40)} verified=${result.verified}`;
+  return new Response(redact(result.ackBody, ctx.secrets), {
+    status: 200,
+    headers: { 'content-type': 'application/json;charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+function preflight(ctx) {
+  const headers = { ...ctx.cors, allow: 'GET, POST, OPTIONS' };
+  if (ctx.cors['access-control-allow-origin']) {
+    const asked = (ctx.request.headers.get('access-control-request-method') ?? '').toUpperCase();
+    if (asked && !['GET', 'POST'].includes(asked)) {
+      throw new GatewayError('method_not_allowed', 'only GET and POST are served', { headers: { allow: 'GET, POST, OPTIONS' } });
+    }
+    Object.assign(headers, {
+      'access-control-allow-methods': 'GET, POST',
+      'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key',
+      'access-control-max-age': '600',
+    });
+  }
+  return new Response(null, { status: 204, headers });
+}
+
+async function route(ctx) {
+  const { request, url, settings } = ctx;
+  if (settings.error) throw new GatewayError('config', settings.error);
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (!settings.adminOrigin || origin !== settings.adminOrigin) {
+      throw new GatewayError('forbidden', 'cross-origin calls are allowed only from the admin origin');
+    }
+    Object.assign(ctx.cors, {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      'access-control-expose-headers': 'Retry-After, WWW-Authenticate',
+    });
+  }
+  if (request.method === 'OPTIONS') return preflight(ctx);
+  if (url.pathname === '/api/callbacks/freemud') {
+    if (request.method !== 'POST') throw new GatewayError('method_not_allowed', 'POST only', { headers: { allow: 'POST' } });
+    return freemudCallback(ctx);
+  }
+  if (!url.pathname.startsWith('/api/')) throw new GatewayError('not_found', 'no such route');
+  await requireAdmin(request, ctx.env.ADMIN_TOKEN);
+  const allowed = [];
+  for (const [verb, pattern, handler] of ROUTES) {
+    const m = pattern.exec(url.pathname);
+    if (!m) continue;
+    if (verb === request.method) return handler(ctx, m);
+    allowed.push(verb);
+  }
+  if (allowed.length) {
+    throw new GatewayError('method_not_allowed', `use ${allowed.join(' or ')}`, { headers: { allow: allowed.join(', ') } });
+  }
+  throw new GatewayError('not_found', 'no such route');
+}
+
+/** The logged path: member references (personal data) left out. */
+const logPath = (p) => p.replace(/^\/api\/members\/.*/, '/api/members/:member');
+
+export default {
+  async fetch(request, env) {
+    const started = Date.now();
+    const settings = gatewaySettings(env);
+    const ctx = {
+      request, env, settings, cors: {}, note: '',
+      url: new URL(request.url),
+      secrets: secretValues(env),
+      client: () => clientFor(env, settings),
+    };
+    let response;
+    let code = '';
+    try {
+      response = await route(ctx);
+    } catch (e) {
+      const { status, body, headers } = errorBody(e);
+      code = body.error.code;
+      if (code === 'internal') console.error(redact(`gateway: internal error: ${e?.stack ?? e}`, ctx.secrets));
+      response = json(status, body, ctx.secrets, { ...headers, ...ctx.cors });
+    }
+    console.log(redact(
+      `${request.method} ${logPath(ctx.url.pathname)} -> ${response.status}${code ? ` ${code}` : ''}${ctx.note ? ` ${ctx.note}` : ''} (${Date.now() - started}ms)`,
+      ctx.secrets,
+    ));
+    return response;
+  },
+};
