@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { roundRobin, machine, fmtUs } from './stats.mjs';
-import { kingdeeSubtle, kingdeeNode } from './baselines/kingdee.mjs';
+import { kingdeeSubtle } from './baselines/kingdee.mjs';
+import { kingdeeNode } from './baselines/kingdee-node.mjs';
 import { qimaiSubtle, qimaiNode } from './baselines/qimai.mjs';
 import { freemudNode, freemudNodeCached, freemudSubtle } from './baselines/freemud.mjs';
 

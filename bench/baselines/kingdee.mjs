@@ -3,12 +3,13 @@
 // using jifen. Two HMAC back ends share the canonicalisation:
 //   * `subtle`: crypto.subtle, the aws4fetch approach (importKey + sign per call,
 //     hex and base64 in JS);
-//   * `node`:   node:crypto createHmac (synchronous, Node only).
-// It handles the two operations the benchmark times (integral_record, a GET
-// with a query, and integral_adjust, a POST with a body) with the same checks
-// jifen makes on them, and returns what buildRequest returns, byte for byte
-// (bench/node-bench.mjs asserts that before timing anything).
-import { createHmac } from 'node:crypto';
+//   * `node`:   node:crypto createHmac (synchronous, Node only: kingdee-node.mjs).
+// It handles the operations the benchmarks use (integral_record, a GET with a
+// query; integral_adjust, a POST with a body; account_balance_info and the
+// token flow, for the plain-JS gateway) with the same checks jifen makes on
+// them, and returns what buildRequest returns, byte for byte
+// (bench/node-bench.mjs asserts that before timing anything). No Node import:
+// the plain-JS gateway runs this file in workerd.
 
 const enc = new TextEncoder();
 const HEX = '0123456789abcdef';
@@ -24,7 +25,7 @@ const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const MOBILE = /^[0-9+-]{3,20}$/;
 const isInt = (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v));
 
-function prepare(op, params) {
+export function prepare(op, params) {
   if (op === '/jdy/v2/ls/integral_adjust') {
     const { mobile, integral, operation } = params;
     for (const k of Object.keys(params)) if (k !== 'mobile' && k !== 'integral' && k !== 'operation') throw new Error(`unknown param ${k}`);
@@ -52,11 +53,22 @@ function prepare(op, params) {
     if (params.start_date && params.end_date && params.start_date > params.end_date) throw new Error('`start_date` is after `end_date`');
     return { method: 'GET', query, body: null };
   }
+  if (op === '/jdy/v2/ls/account_balance_info') {
+    const { member_id, member_card_id } = params;
+    if (typeof member_id !== 'string' || !member_id || typeof member_card_id !== 'string' || !member_card_id) throw new Error('`member_id` and `member_card_id` are required');
+    return { method: 'GET', query: [['member_id', member_id], ['member_card_id', member_card_id]], body: null };
+  }
+  if (op === '/jdyconnector/app_management/push_app_authorize') {
+    return { method: 'POST', query: [['outerInstanceId', String(params.outerInstanceId)]], body: '{}' };
+  }
+  if (op === '/jdyconnector/app_management/kingdee_auth_token') {
+    return { method: 'GET', query: [['app_key', String(params.app_key)], ['app_signature', String(params.app_signature)]], body: null };
+  }
   throw new Error(`operation ${op} is not in the benchmark baseline`);
 }
 
 // What is signed and what is sent, from the prepared call.
-function canonical(config, op, prepared, options) {
+export function canonical(config, op, prepared, options) {
   // Pairs once-encoded, sorted on the `k=v` text (ASCII, so UTF-16 order is byte order).
   const pairs = prepared.query.map(([k, v]) => `${gwEncode(k)}=${formEncode(v)}`).sort();
   let cq = '';
@@ -73,7 +85,7 @@ function canonical(config, op, prepared, options) {
   return { stringToSign, url, timestamp, nonce };
 }
 
-function assemble(config, prepared, c, options, signature) {
+export function assemble(config, op, prepared, c, options, signature) {
   const headers = {
     'Content-Type': 'application/json',
     'X-Api-ClientID': config.clientId,
@@ -83,32 +95,34 @@ function assemble(config, prepared, c, options, signature) {
     'X-Api-SignHeaders': 'X-Api-TimeStamp,X-Api-Nonce',
     'X-Api-Signature': signature,
   };
-  if (options.appToken) headers['app-token'] = options.appToken;
-  const domain = options.domain ?? config.domain;
-  if (domain) headers['X-GW-Router-Addr'] = domain;
+  if (op.startsWith('/jdy/')) { // business calls carry the token and the IDC route (not signed)
+    if (options.appToken) headers['app-token'] = options.appToken;
+    const domain = options.domain ?? config.domain;
+    if (domain) headers['X-GW-Router-Addr'] = domain;
+  }
   return { method: prepared.method, url: c.url, headers, body: prepared.body, stringToSign: c.stringToSign };
 }
 
-function hex(buf) {
+export function hex(buf) {
   const b = new Uint8Array(buf);
   let s = '';
   for (let i = 0; i < b.length; i++) s += HEX[b[i] >> 4] + HEX[b[i] & 15];
   return s;
 }
 
-/** crypto.subtle (aws4fetch's way: import the key and sign, per call). */
+/** `Base64(lower_hex(HMAC-SHA256(key, msg)))` on crypto.subtle; `key` a string or a CryptoKey. */
+export async function hexBase64Hmac(key, msg) {
+  const k = typeof key === 'string' ? await crypto.subtle.importKey('raw', enc.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']) : key;
+  return btoa(hex(await crypto.subtle.sign('HMAC', k, enc.encode(msg))));
+}
+
+/**
+ * crypto.subtle, aws4fetch's way: the key imported and used per call.
+ * `options.key` may carry a CryptoKey imported once (the plain-JS gateway does).
+ */
 export async function kingdeeSubtle(config, op, params, options) {
   const prepared = prepare(op, params);
   const c = canonical(config, op, prepared, options);
-  const key = await crypto.subtle.importKey('raw', enc.encode(config.clientSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = await crypto.subtle.sign('HMAC', key, enc.encode(c.stringToSign));
-  return assemble(config, prepared, c, options, btoa(hex(mac)));
+  return assemble(config, op, prepared, c, options, await hexBase64Hmac(options.key ?? config.clientSecret, c.stringToSign));
 }
 
-/** node:crypto, synchronous. */
-export function kingdeeNode(config, op, params, options) {
-  const prepared = prepare(op, params);
-  const c = canonical(config, op, prepared, options);
-  const mac = createHmac('sha256', config.clientSecret).update(c.stringToSign).digest('hex');
-  return assemble(config, prepared, c, options, Buffer.from(mac, 'latin1').toString('base64'));
-}
