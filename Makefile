@@ -7,7 +7,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_SIM_PORT ?= 18787
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin bench bench-smoke clean
 
 all: build
 
@@ -23,7 +23,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin
+test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin bench-smoke
 	@echo "make test: all suites passed"
 
 lint:
@@ -65,6 +65,23 @@ test-admin:
 # each test file starts both on free ports and stops them by PID.
 test-gateway:
 	node --test tests/gateway/
+
+# Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
+# Node against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
+# also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
+bench: build
+	cargo bench --bench signing
+	node bench/node-bench.mjs --out bench/out/node.json
+	node bench/cold-start.mjs --out bench/out/cold-start.json
+	node bench/e2e.mjs --out bench/out/e2e.json
+
+# Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
+# benches/profile.rs in test mode, the baselines' byte-identity checks, one cold start, a short e2e.
+bench-smoke: build
+	cargo test --benches
+	node bench/node-bench.mjs --quick
+	node bench/cold-start.mjs --quick
+	node bench/e2e.mjs --quick
 
 clean:
 	cargo clean; rm -rf pkg node_modules
