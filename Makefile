@@ -67,11 +67,12 @@ test-gateway:
 	node --test tests/gateway/
 
 # Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
-# Node against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
+# Node and in workerd against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
 # also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
 bench: build
 	cargo bench --bench signing
 	node bench/node-bench.mjs --out bench/out/node.json
+	node bench/workerd-bench.mjs --out bench/out/workerd.json
 	node bench/cold-start.mjs --out bench/out/cold-start.json
 	node bench/e2e.mjs --out bench/out/e2e.json
 
@@ -80,6 +81,7 @@ bench: build
 bench-smoke: build
 	cargo test --benches
 	node bench/node-bench.mjs --quick
+	node bench/workerd-bench.mjs --quick
 	node bench/cold-start.mjs --quick
 	node bench/e2e.mjs --quick
 

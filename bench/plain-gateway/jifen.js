@@ -33,7 +33,8 @@ class Client {
   }
 
   async send(req) {
-    const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined });
+    // A timeout, as jifen's client has (15 s by default).
+    const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined, signal: AbortSignal.timeout(15_000) });
     const body = await r.json();
     const code = body.errcode ?? (body.code === 200 ? 0 : body.code);
     if (!r.ok || code !== 0) throw new Error(`kingdee: HTTP ${r.status}, errcode ${code}`);
