@@ -149,8 +149,7 @@ try {
     answers.push(JSON.parse(r.body));
   }
   if (!isDeepStrictEqual(answers[0], answers[1])) {
-    console.error(`e2e: the two gateways answer differently:\n  ${JSON.stringify(answers[0])}\n  ${JSON.stringify(answers[1])}`);
-    process.exit(1);
+    throw new Error(`e2e: the two gateways answer differently:\n  ${JSON.stringify(answers[0])}\n  ${JSON.stringify(answers[1])}`);
   }
   console.log('e2e: both gateways return the same balance for the same member');
 
@@ -168,7 +167,7 @@ try {
     return { gateway: gw.name, requests: s.n, errors: acc[i].errors, rps: s.n / acc[i].wall, p50_ms: s.median / 1000, p99_ms: s.p99 / 1000, workerd_cpu_us_per_req: (acc[i].cpu * 1000) / s.n };
   });
   for (const r of rows) {
-    if (!(r.requests > 0) || r.errors) { console.error(`e2e: ${r.gateway}: ${r.requests} requests, ${r.errors} errors`); process.exit(1); }
+    if (!(r.requests > 0) || r.errors) throw new Error(`e2e: ${r.gateway}: ${r.requests} requests, ${r.errors} errors`);
   }
   console.log(`\nNode ${env.node}, workerd ${JSON.parse(readFileSync(join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version}, ${env.cpu} × ${env.cores}, load average ${env.loadavg} at start; ` +
     `${CONNECTIONS} connections, ${PHASES} × ${SECONDS} s per gateway, alternating${args.quick ? ' (--quick: smoke numbers, not measurements)' : ''}\n`);

@@ -49,10 +49,7 @@ try {
   }
   const a = await get('jifen', 1);
   const b = await get('subtle', 1);
-  if (a.body !== b.body) {
-    console.error(`workerd-bench: the JS signer differs from buildRequest:\n  ${a.body}\n  ${b.body}`);
-    process.exit(1);
-  }
+  if (a.body !== b.body) throw new Error(`workerd-bench: the JS signer differs from buildRequest:\n  ${a.body}\n  ${b.body}`);
   console.log('workerd-bench: the crypto.subtle signer returns the same request as buildRequest');
   for (const impl of ['jifen', 'subtle']) await get(impl, N); // warm-up, tier-up
   const per = { jifen: [], subtle: [] };
@@ -70,7 +67,8 @@ try {
   console.log('| --- | ---: | ---: |');
   console.log(`| jifen buildRequest (wasm) | ${j.toFixed(2)} µs | — |`);
   console.log(`| JS crypto.subtle (aws4fetch way) | ${s.toFixed(2)} µs | ${(s / j).toFixed(2)}× |`);
-  if (!(j > 0 && s > 0)) { console.error('workerd-bench: no valid timing'); process.exit(1); }
+  // A few calls (--quick) can come out below the noise; a full run cannot.
+  if (!args.quick && !(j > 0 && s > 0)) throw new Error('workerd-bench: no valid timing (the machine is too noisy for this N)');
   if (args.out) {
     mkdirSync(dirname(args.out), { recursive: true });
     writeFileSync(args.out, JSON.stringify({ env, quick: Boolean(args.quick), n: N, rounds: ROUNDS, jifen_us: j, subtle_us: s, samples: per }, null, 2));
