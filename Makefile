@@ -71,6 +71,7 @@ test-gateway:
 # also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
 bench: build
 	cargo bench --bench signing
+	node bench/criterion-table.mjs bench/out/criterion.json
 	node bench/node-bench.mjs --out bench/out/node.json
 	node bench/workerd-bench.mjs --out bench/out/workerd.json
 	node bench/cold-start.mjs --out bench/out/cold-start.json

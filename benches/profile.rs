@@ -62,7 +62,7 @@ fn run(env: &Env, c: (&str, &str, &str, &str)) -> usize {
     let params = Json::parse(params).unwrap();
     let options = DryRunOptions::from_json(&Json::parse(options).unwrap()).unwrap();
     let req = block_on(dry_run(&config, op, &params, &options, env)).unwrap();
-    req.to_json().to_json_string().len()
+    req.to_json_string().len()
 }
 
 fn main() {

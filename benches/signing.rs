@@ -118,7 +118,7 @@ fn kingdee_benches(c: &mut Criterion) {
             let req =
                 kingdee::build_request(&config, kingdee::ops::INTEGRAL_ADJUST, &params, &attempt)
                     .unwrap();
-            req.to_json().to_json_string()
+            req.to_json_string()
         })
     });
     g.finish();
