@@ -55,18 +55,22 @@ function startSimChild() {
   });
 }
 
-/** The gateway with `./jifen.js` replaced by the plain-JS client; started like gateway.mjs does. */
-async function startPlainGateway(upstream) {
+/**
+ * The gateway on workerd, started like gateway.mjs does; `plain`: with
+ * `./jifen.js` replaced by the plain-JS client; `inspector`: a DevTools port
+ * (bench/workerd-profile.mjs).
+ */
+export async function startWorkerdGateway(upstream, { plain = true, inspector } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-plain-gateway-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const names = bindingNames('kingdee');
   let config = renderConfig({ configDir: dir, address, names, entry: ENTRY });
-  const lines = config.split('\n').filter((l) => !/"pkg\//.test(l) && !/name = "www-demo\/worker\/src\/jifen\.js"/.test(l));
+  const lines = config.split('\n').filter((l) => !plain || (!/"pkg\//.test(l) && !/name = "www-demo\/worker\/src\/jifen\.js"/.test(l)));
   // After the entry: workerd takes the first module as the Worker's main module.
   const at = lines.findIndex((l) => l.includes('name = "www-demo/worker/src/index.js"'));
   const rel = (p) => JSON.stringify(relative(dir, join(ROOT, p))); // embed paths are relative to the config
-  lines.splice(at + 1, 0,
+  if (plain) lines.splice(at + 1, 0,
     // An alias under the name index.js imports, re-exporting the plain client.
     `    (name = "www-demo/worker/src/jifen.js", esModule = "export { jifen } from '../../../bench/plain-gateway/jifen.js';"),`,
     `    (name = "bench/plain-gateway/jifen.js", esModule = embed ${rel('bench/plain-gateway/jifen.js')}),`,
@@ -76,7 +80,7 @@ async function startPlainGateway(upstream) {
   writeFileSync(path, config);
   if (process.env.E2E_DEBUG) console.error(config);
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', VENDOR: 'kingdee', UPSTREAM: upstream, ADMIN_TOKEN: adminToken, ...bindingsFor('kingdee', credentials) };
-  const child = spawn(WORKERD, ['serve', path], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(WORKERD, ['serve', path, ...(inspector ? [`--inspector-addr=127.0.0.1:${inspector}`] : [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -133,12 +137,15 @@ async function phase(gw) {
   return { lat, errors, wall, cpu };
 }
 
+export { startSimChild, phase, credentials, adminToken, PATH };
+
+const main = import.meta.url === `file://${process.argv[1]}`;
 const env = machine();
-const sim = await startSimChild();
+const sim = main ? await startSimChild() : null;
 const gateways = [];
-try {
+if (main) try {
   gateways.push({ name: 'jifen gateway (wasm)', ...(await startGateway({ vendor: 'kingdee', credentials, upstream: `${sim.url}/kingdee`, adminToken })) });
-  gateways.push({ name: 'same gateway, plain-JS Kingdee client', ...(await startPlainGateway(`${sim.url}/kingdee`)) });
+  gateways.push({ name: 'same gateway, plain-JS Kingdee client', ...(await startWorkerdGateway(`${sim.url}/kingdee`)) });
 
   // Same answer from both, or no numbers. The first call also fetches the app token.
   const agent = new Agent({ keepAlive: false });
