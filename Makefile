@@ -6,8 +6,14 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 # Fixed port for the simulator the wasm tests talk to (baked in at compile time).
 WASM_SIM_PORT ?= 18787
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
+# Every suite's output is kept under $(LOGS) (tee; pipefail keeps the suite's
+# exit status) and `check-secrets` greps it all for the test credentials.
+LOGS := test-output/logs
+.SHELLFLAGS := -o pipefail -c
+LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
+export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin bench bench-smoke clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -23,48 +29,74 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin bench-smoke
+test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
+
+clean-logs:
+	rm -rf $(LOGS) && mkdir -p $(LOGS)
 
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
 
 test-native:
-	cargo test --all-targets
-	cargo test --doc
+	cargo test --all-targets $(LOG)
+	cargo test --doc $(LOG)
 
 test-vectors:
-	node tests/vectors/freemud/check.mjs
-	node tests/vectors/qimai/check.mjs
+	node tests/vectors/freemud/check.mjs $(LOG)
+	node tests/vectors/qimai/check.mjs $(LOG)
 
 test-sim:
-	node --test sim/test/
+	node --test sim/test/ $(LOG)
 
 # The wasm tests in Node, headless Chromium and a dedicated worker, each run
 # checked for "N passed" with N > 0 (a runner that skips everything exits 0).
 test-wasm:
-	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh
+	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh $(LOG)
 
 test-node:
-	node --test tests/node/
+	node --test tests/node/ $(LOG)
+
+# Every cargo-fuzz target for FUZZ_SECONDS (default 12) each from its committed
+# corpus; fails on a crash (scripts/fuzz-smoke.sh).
+fuzz-smoke:
+	@./scripts/fuzz-smoke.sh $(LOG)
+
+# No test credential in any suite's output (tests/secrets.list); the self-test
+# first proves a planted secret is caught.
+check-secrets:
+	node scripts/check-secrets.mjs --self-test
+	node scripts/check-secrets.mjs $(LOGS)
 
 # The built package from every runtime it claims (Node 20/22 ESM+CJS, Bun, Deno, workerd, headless
 # Chromium), one smoke test each, against a simulator the test starts; and the hand-written
 # declarations: a consumer file passes `tsc --noEmit --strict`, wrong uses fail it. tests/runtimes/.
 test-runtimes:
-	node --test tests/runtimes/
+	node --test tests/runtimes/ $(LOG)
 
 # The admin page (www-demo/) in Debian's chromium via playwright-core, against
 # the gateway on workerd and the simulator; screenshots to test-output/admin/.
 test-admin:
-	node --test tests/admin/
+	node --test tests/admin/ $(LOG)
 
 # The edge gateway (www-demo/worker/) under workerd against the simulator;
 # each test file starts both on free ports and stops them by PID.
 test-gateway:
-	node --test tests/gateway/
+	node --test tests/gateway/ $(LOG)
+
+# A fleet of gateway isolates under workerd sharing jifen's Durable Object
+# (token cache, idempotency store), the KV adapter, and the small load test
+# (200 adjustments per vendor; writes test-output/load-ci.json).
+test-fleet:
+	node --test tests/fleet/ $(LOG)
+
+# The full load test: 1,000 adjustments from 50 concurrent callers per vendor,
+# faults on; prints throughput and p50/p99, writes test-output/load.json.
+load: build
+	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
 
 # Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
 # Node and in workerd against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
@@ -80,11 +112,11 @@ bench: build
 # Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
 # benches/profile.rs in test mode, the baselines' byte-identity checks, one cold start, a short e2e.
 bench-smoke: build
-	cargo test --benches
-	node bench/node-bench.mjs --quick
-	node bench/workerd-bench.mjs --quick
-	node bench/cold-start.mjs --quick
-	node bench/e2e.mjs --quick
+	cargo test --benches $(LOG)
+	node bench/node-bench.mjs --quick $(LOG)
+	node bench/workerd-bench.mjs --quick $(LOG)
+	node bench/cold-start.mjs --quick $(LOG)
+	node bench/e2e.mjs --quick $(LOG)
 
 clean:
 	cargo clean; rm -rf pkg node_modules

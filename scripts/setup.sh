@@ -40,3 +40,9 @@ if ! node -e 'const p=require("./package.json");for(const d of Object.keys(p.dev
   echo "setup: npm install"
   npm install --no-audit --no-fund --loglevel=error
 fi
+
+# cargo-fuzz for `make fuzz-smoke` (its nightly flags run on stable with RUSTC_BOOTSTRAP=1).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-fuzz (a few minutes)"
+  cargo install cargo-fuzz --version 0.13.2
+fi

@@ -188,7 +188,8 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     }
     if (dropAfter) { req.socket.destroy(); finish(`${reply.status} written, reply dropped`); return; }
     status = reply.status;
-    send(res, reply, cors);
+    // `Date` by the sim's clock (skewed by /_sim/clock), as a vendor's own server would send it.
+    send(res, reply, { ...cors, Date: new Date(simNow()).toUTCString() });
     finish(`${vendorName} ${status}`);
   });
   server.keepAliveTimeout = 5000;

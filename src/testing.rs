@@ -3,7 +3,7 @@
 //! Public because integrators want the same for their own tests.
 
 use crate::client::{Transport, TransportError};
-use crate::core::request::{HttpRequest, HttpResponse};
+use crate::core::request::{redact_url, HttpRequest, HttpResponse};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -109,11 +109,14 @@ impl Transport for ScriptedTransport {
             },
             Some((part, _)) => Err(TransportError {
                 timeout: false,
-                message: format!("script expected a request to {part}, got {url}"),
+                message: format!(
+                    "script expected a request to {part}, got {}",
+                    redact_url(&url)
+                ),
             }),
             None => Err(TransportError {
                 timeout: false,
-                message: format!("script exhausted at {url}"),
+                message: format!("script exhausted at {}", redact_url(&url)),
             }),
         }
     }

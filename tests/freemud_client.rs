@@ -359,10 +359,21 @@ fn malformed_replies_are_errors_not_panics() {
         r#"{"statusCode":"100","responseBody":"{\"currentScore\":\"x\"}"}"#,
         r#"{"message":"no code"}"#,
     ] {
-        let t = ScriptedTransport::new().then(path, Reply::json(200, body));
+        // A reply that is not a JSON object (truncated, garbled) is retried: up to 3 attempts.
+        let t = ScriptedTransport::new()
+            .then(path, Reply::json(200, body))
+            .then(path, Reply::json(200, body))
+            .then(path, Reply::json(200, body));
         let (c, _) = client(t, "off");
         let e = block_on(c.call(path, &j(&format!(r#"{{"memberId":"{MEMBER}"}}"#)))).unwrap_err();
         assert_eq!(e.code, ErrorCode::Parse, "{body}");
+        let retried = matches!(body, "not json" | "[]");
+        assert_eq!(e.retryable, retried, "{body}");
+        assert_eq!(
+            c.transport().count(path),
+            if retried { 3 } else { 1 },
+            "{body}"
+        );
     }
 }
 

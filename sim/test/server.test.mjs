@@ -94,6 +94,10 @@ describe('server', () => {
     assert.equal(r.json.offsetMs, 600000);
     r = await kingdeeCall(sim, { path: '/jdy/v2/ls/integral_record', token });
     assert.equal(r.json.errcode, 4006);
+    // The reply's Date follows the sim clock, so a client can learn the skew from it.
+    const dated = await fetch(`${sim.url}/freemud/member/nope`, { method: 'POST' });
+    const skew = Date.parse(dated.headers.get('date')) - Date.now();
+    assert.ok(Math.abs(skew - 600000) < 2000, `Date skew ${skew}`);
     r = await qimaiV3(sim, '/v3/crm/points/getCustomerPoints', { customerId: '383933091455959041' });
     assert.equal(r.json.code, 40003);
     await postJson(`${sim.url}/_sim/clock`, { offsetMs: 0 });

@@ -10,8 +10,8 @@ use crate::core::json::Json;
 use crate::core::request::SignedRequest;
 use crate::vendors::{self, freemud, kingdee, qimai};
 
-/// Options that make a dry run deterministic.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Options that make a dry run deterministic. `Debug` hides the app-token.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DryRunOptions {
     /// Timestamp in ms (each vendor converts to its own unit: Qimai signs seconds, `ms / 1000`).
     pub timestamp_ms: Option<u64>,
@@ -23,6 +23,18 @@ pub struct DryRunOptions {
     pub app_token: Option<String>,
     /// Kingdee `X-GW-Router-Addr`.
     pub domain: Option<String>,
+}
+
+impl std::fmt::Debug for DryRunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DryRunOptions")
+            .field("timestamp_ms", &self.timestamp_ms)
+            .field("nonce", &self.nonce)
+            .field("transaction_id", &self.transaction_id)
+            .field("app_token", &self.app_token.as_ref().map(|_| "***"))
+            .field("domain", &self.domain)
+            .finish()
+    }
 }
 
 impl DryRunOptions {

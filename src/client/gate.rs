@@ -31,12 +31,19 @@ impl SingleFlight {
         Some(Flight { gate: self })
     }
 
+    /// Whether a flight is running now.
+    pub fn is_busy(&self) -> bool {
+        self.busy.get()
+    }
+
     /// How many flights have finished; lets a waiter tell whether one ran meanwhile.
     pub fn generation(&self) -> u64 {
         self.generation.get()
     }
 
-    /// Resolves once no flight is running.
+    /// Resolves once no flight is running. The waker comes from the task that
+    /// ends the flight: in a Worker, where requests share a client, poll
+    /// [`SingleFlight::is_busy`] on a timer instead.
     pub fn idle(&self) -> Idle<'_> {
         Idle { gate: self }
     }

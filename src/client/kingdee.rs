@@ -22,6 +22,8 @@ use std::cell::{Cell, RefCell};
 pub const TOKEN_MARGIN_MS: u64 = 5 * 60 * 1000;
 
 const VENDOR: &str = "kingdee";
+/// How often a request waiting for this client's own token refresh looks again.
+const WAIT_POLL_MS: u64 = 20;
 
 /// A cached token with the router address it goes with.
 #[derive(Clone)]
@@ -32,7 +34,7 @@ struct Session {
 
 /// Per-client Kingdee state.
 pub(super) struct KingdeeState {
-    config: Config,
+    pub(super) config: Config,
     authorization: RefCell<Option<Authorization>>,
     session: RefCell<Option<Session>>,
     last_refresh_error: RefCell<Option<Error>>,
@@ -105,14 +107,33 @@ impl<T: Transport> Client<T> {
 
     /// Sends a prepared call, with the app-token when it needs one, refreshing
     /// the token once if the vendor says it is missing, invalid or expired.
+    /// An `integral_adjust` whose outcome is unknown is settled from the
+    /// ledger (`kingdee_reconcile.rs`) before anything is reported.
     pub(super) async fn kingdee_send(&self, k: &KingdeeState, prepared: &Prepared) -> Result<Json> {
+        if prepared.op == kingdee::ops::Operation::IntegralAdjust {
+            return self.kingdee_adjust(k, prepared).await;
+        }
+        self.kingdee_send_once(k, prepared, None).await
+    }
+
+    /// [`Self::kingdee_send`] without the ledger check. `cause` receives the
+    /// last failed attempt's error (an `outcome_unknown` error wraps it).
+    pub(super) async fn kingdee_send_once(
+        &self,
+        k: &KingdeeState,
+        prepared: &Prepared,
+        cause: Option<&RefCell<Option<Error>>>,
+    ) -> Result<Json> {
         if !prepared.op.needs_app_token() {
-            return self.kingdee_exchange(k, prepared, None).await;
+            return self.kingdee_exchange(k, prepared, None, cause).await;
         }
         let mut refreshed = false;
         loop {
             let session = self.kingdee_session(k).await?;
-            match self.kingdee_exchange(k, prepared, Some(&session)).await {
+            match self
+                .kingdee_exchange(k, prepared, Some(&session), cause)
+                .await
+            {
                 Err(e) if is_token_error(&e) && !refreshed => {
                     refreshed = true;
                     *k.rejected.borrow_mut() = Some(session.token.token.clone());
@@ -142,6 +163,7 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         prepared: &Prepared,
         session: Option<&Session>,
+        cause: Option<&RefCell<Option<Error>>>,
     ) -> Result<Json> {
         let sign = |now: u64| {
             let attempt = Attempt {
@@ -152,6 +174,12 @@ impl<T: Transport> Client<T> {
                 domain: session.map(|s| s.domain.clone()),
             };
             kingdee::sign_request(&k.config, prepared, &attempt).to_http()
+        };
+        let delivery = |e: &Error| {
+            if let Some(c) = cause {
+                *c.borrow_mut() = Some(e.clone());
+            }
+            delivery(e)
         };
         self.exchange(
             VENDOR,
@@ -180,7 +208,13 @@ impl<T: Transport> Client<T> {
                     return result;
                 }
                 None => {
-                    k.refresh.idle().await;
+                    // Wait on our own timer, not on a wake from the refresher: in a
+                    // Worker, requests share this client, and a request resumed from
+                    // another request's context is cancelled by workerd as hung (and
+                    // would do its I/O on the other's behalf).
+                    while k.refresh.is_busy() {
+                        self.transport.sleep(WAIT_POLL_MS).await;
+                    }
                     // A refresh finished while we waited: share its failure
                     // rather than hitting the rate-limited endpoint again.
                     if k.refresh.generation() != seen && k.valid_session(self.now_ms()).is_none() {
@@ -264,7 +298,7 @@ impl<T: Transport> Client<T> {
             let auth = self.kingdee_authorization(k).await?;
             k.token_calls.set(k.token_calls.get() + 1);
             let prepared = Prepared::auth_token(&auth, k.config.uid.as_deref());
-            match self.kingdee_exchange(k, &prepared, None).await {
+            match self.kingdee_exchange(k, &prepared, None, None).await {
                 Ok(data) => {
                     let token = AppToken::from_data(&data)?;
                     let domain = if auth.domain.is_empty() {
@@ -300,7 +334,7 @@ impl<T: Transport> Client<T> {
         let auth = match &k.config.outer_instance_id {
             Some(id) => {
                 let data = self
-                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None)
+                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None, None)
                     .await?;
                 Authorization::from_data(&data)?
             }

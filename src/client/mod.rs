@@ -6,8 +6,10 @@ mod dry_run;
 mod freemud;
 mod gate;
 mod kingdee;
+mod kingdee_reconcile;
 mod points;
 mod qimai;
+pub mod skew;
 mod store;
 mod token_cache;
 
@@ -16,13 +18,12 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
-use crate::retry::{decide, Decision, Delivery, RetryPolicy};
+use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::LedgerWalk;
-use std::cell::Cell;
 pub use store::{IdempotencyStore, MemoryStore};
 pub use token_cache::TokenCache;
 
@@ -108,8 +109,8 @@ pub struct Client<T: Transport> {
     env: Env,
     policy: RetryPolicy,
     vendor: VendorClient,
-    /// Learned offset between the vendor's clock and ours, ms (vendor − local).
-    skew_ms: Cell<i64>,
+    /// Learned offset between the vendor's clock and ours (from `Date` headers).
+    skew: skew::Skew,
     /// The config as given, for signing previews.
     config: Json,
     /// Member resolutions and idempotency keys of the unified calls.
@@ -149,7 +150,7 @@ impl<T: Transport> Client<T> {
             env,
             policy: RetryPolicy::default(),
             vendor,
-            skew_ms: Cell::new(0),
+            skew: skew::Skew::default(),
             config: config.clone(),
             points: points::PointsState::default(),
         })
@@ -212,8 +213,7 @@ impl<T: Transport> Client<T> {
 
     /// Now, by the vendor's clock as far as we know it.
     fn now_ms(&self) -> u64 {
-        let local = self.env.clock.now_ms();
-        local.saturating_add_signed(self.skew_ms.get())
+        self.skew.apply(self.env.clock.now_ms())
     }
 
     fn jitter(&self) -> u64 {
@@ -240,8 +240,13 @@ impl<T: Transport> Client<T> {
         loop {
             attempt += 1;
             let req = sign(self.now_ms());
+            let sent = self.env.clock.now_ms();
             let result = match self.transport.send(req).await {
-                Ok(resp) => parse(&resp),
+                Ok(resp) => {
+                    let received = self.env.clock.now_ms();
+                    self.skew.observe(sent, received, resp.date_ms());
+                    parse(&resp)
+                }
                 Err(e) => Err(e.into_error(vendor)),
             };
             let err = match result {
@@ -261,7 +266,7 @@ impl<T: Transport> Client<T> {
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(err));
                 }
-                Decision::Stop => return Err(err),
+                Decision::Stop => return Err(mark(err)),
             }
         }
     }
@@ -281,5 +286,7 @@ fn outcome_unknown(cause: Error) -> Error {
 
 #[cfg(test)]
 mod qimai_tests;
+#[cfg(test)]
+mod reliability_tests;
 #[cfg(test)]
 mod tests;

@@ -8,3 +8,4 @@ pub mod error;
 pub mod json;
 pub mod request;
 pub mod rsa;
+pub mod time;

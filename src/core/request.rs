@@ -1,6 +1,7 @@
 //! The request and response model shared by every vendor and transport.
 
 use crate::core::json::{write_string, Json};
+use crate::core::time::parse_http_date;
 use std::fmt;
 
 /// An HTTP method.
@@ -142,6 +143,64 @@ pub fn is_credential_header(name: &str) -> bool {
         .any(|s| name.eq_ignore_ascii_case(s))
 }
 
+/// A URL safe to show: the user-info and every query value become `***`
+/// (a query can carry `app_secret` or `app_signature`), the fragment is dropped;
+/// scheme, host, path and query keys stay, since they say what was called.
+pub fn redact_url(url: &str) -> String {
+    let url = url.split('#').next().unwrap_or_default();
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            out.push_str(scheme);
+            out.push_str("://");
+            match authority.rsplit_once('@') {
+                Some((_, host)) => {
+                    out.push_str("***@");
+                    out.push_str(host);
+                }
+                None => out.push_str(authority),
+            }
+            out.push_str(path);
+        }
+        None => out.push_str(base),
+    }
+    if let Some(q) = query {
+        out.push('?');
+        for (i, pair) in q.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((k, _)) => {
+                    out.push_str(k);
+                    out.push_str("=***");
+                }
+                None => out.push_str(pair),
+            }
+        }
+    }
+    out
+}
+
+fn masked_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let shown = if is_secret_header(k) {
+                "***"
+            } else {
+                v.as_str()
+            };
+            (k.as_str(), shown)
+        })
+        .collect()
+}
+
 fn header_lookup<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -167,7 +226,7 @@ impl fmt::Debug for SignedRequest {
             .collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field("headers", &headers)
             .field("body_len", &self.body.as_ref().map(String::len))
             .finish()
@@ -198,7 +257,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &redact_url(&self.url))
             .field(
                 "headers",
                 &self
@@ -211,8 +270,9 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// What a transport returns.
-#[derive(Debug, Clone, PartialEq)]
+/// What a transport returns. `Debug` shows the body's length only (a token
+/// or authorisation reply carries credentials) and masks credential headers.
+#[derive(Clone, PartialEq)]
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
@@ -222,16 +282,40 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &masked_headers(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
 impl HttpResponse {
     /// The header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header_lookup(&self.headers, name)
     }
 
-    /// `Retry-After` in milliseconds, from delta-seconds (HTTP dates are ignored).
+    /// `Retry-After` in milliseconds. Delta-seconds are read directly; an HTTP
+    /// date is measured against the reply's own `Date` header (both come from
+    /// the vendor's clock, so our clock's error cancels out) and ignored
+    /// without one. A date in the past means "now" (0).
     pub fn retry_after_ms(&self) -> Option<u64> {
         let v = self.header("retry-after")?.trim();
-        v.parse::<u64>().ok().map(|s| s.saturating_mul(1000))
+        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+            // Delta-seconds too large for u64 are still "a very long time".
+            return Some(v.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000));
+        }
+        let at = parse_http_date(v)?;
+        let sent = self.date_ms()?;
+        Some(u64::try_from(at.saturating_sub(sent)).unwrap_or(0))
+    }
+
+    /// The reply's `Date` header as epoch ms (the vendor's clock), if present and valid.
+    pub fn date_ms(&self) -> Option<i64> {
+        parse_http_date(self.header("date")?)
     }
 }
 
@@ -296,5 +380,29 @@ mod tests {
             body: vec![],
         };
         assert_eq!(r.retry_after_ms(), Some(3000));
+    }
+
+    #[test]
+    fn retry_after_date_is_measured_against_the_replys_date() {
+        let r = |headers: &[(&str, &str)]| HttpResponse {
+            status: 503,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: vec![],
+        };
+        let date = ("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        let later = ("Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT");
+        assert_eq!(r(&[date, later]).retry_after_ms(), Some(30_000));
+        assert_eq!(r(&[later]).retry_after_ms(), None, "no Date, no reference");
+        let past = ("Retry-After", "Sun, 06 Nov 1994 08:00:00 GMT");
+        assert_eq!(r(&[date, past]).retry_after_ms(), Some(0));
+        assert_eq!(r(&[("Retry-After", "soon")]).retry_after_ms(), None);
+        assert_eq!(
+            r(&[("Retry-After", "99999999999999999999999")]).retry_after_ms(),
+            Some(u64::MAX)
+        );
+        assert_eq!(r(&[date]).date_ms(), Some(784_111_777_000));
     }
 }

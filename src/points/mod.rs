@@ -412,7 +412,11 @@ pub fn adjust_plan(flavor: Flavor, a: &Adjust) -> Result<Plan> {
 /// `{ applied, balance?, vendorRef?, raw }` from the vendor's reply.
 pub fn adjust_result(flavor: Flavor, raw: Json) -> Json {
     let (balance, vendor_ref) = match flavor {
-        Flavor::Kingdee => (None, None),
+        // A reply settled from the ledger carries the ledger row (client/kingdee_reconcile.rs).
+        Flavor::Kingdee => match raw.get("record") {
+            Some(r) => (int(r, "integral"), text(r, "id")),
+            None => (None, None),
+        },
         Flavor::Freemud => (int(&raw, "currentScore"), None),
         Flavor::QimaiV3 | Flavor::QimaiV2 => (int(&raw, "totalPoints"), text(&raw, "flowId")),
     };

@@ -199,11 +199,22 @@ test('a vendor error comes back with its code, vendor code and a fitting status'
   assertError(limited, 429, 'rate_limited');
   assert.equal(limited.json.error.retryable, true);
   assert.equal(limited.headers.get('retry-after'), '3');
-  // The write happened but its reply was lost: outcome_unknown, 502, not retryable blindly.
+  // The reply to a write was lost: the client settles it from the ledger, so it is applied exactly once.
+  const rowsBefore = t.sim.state().kingdee.ledger.length;
   await fetch(`${t.sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_no_reply' }) });
-  const lost = await t.call('/api/adjust', { method: 'POST', body: adjust, idempotencyKey: 'k-lost-1' });
+  const settled = await t.call('/api/adjust', { method: 'POST', body: adjust, idempotencyKey: 'k-lost-1' });
+  assert.equal(settled.status, 200, settled.text);
+  assert.equal(settled.json.applied, true);
+  assert.equal(t.sim.state().kingdee.ledger.length, rowsBefore + 1, 'applied exactly once');
+  // …and when the ledger cannot be read either: outcome_unknown, 502, not retryable blindly.
+  await fetch(`${t.sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify([
+    { vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_no_reply' },
+    { vendor: 'kingdee', path: '/jdy/v2/ls/integral_record', kind: 'status', status: 503, times: 10 },
+  ]) });
+  const lost = await t.call('/api/adjust', { method: 'POST', body: adjust, idempotencyKey: 'k-lost-2' });
   assertError(lost, 502, 'outcome_unknown');
   assert.equal(lost.json.error.retryable, false);
+  await fetch(`${t.sim.url}/_sim/faults`, { method: 'DELETE' });
 });
 
 test('a gateway without an admin token refuses every admin route with a config error', async () => {

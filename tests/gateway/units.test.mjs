@@ -70,6 +70,7 @@ test('settings and the binding table round-trip a vendor config; secrets are lis
 test('the workerd config lists the import graph and holds no binding value', () => {
   const names = moduleGraph().map((m) => m.path.slice(ROOT.length + 1));
   assert.ok(names.includes('www-demo/worker/src/index.js'));
+  assert.ok(names.includes('pkg/workerd.js'), names.join(' ')); // the package's own workerd entry
   assert.ok(names.some((n) => n.startsWith('pkg/') && n.endsWith('.wasm')));
   const text = renderConfig({ configDir: '/tmp/x', address: '127.0.0.1:1', names: ['VENDOR', 'ADMIN_TOKEN'] });
   assert.match(text, /name = "internet", network = \(allow = \["public", "private", "local"\]/);

@@ -3,7 +3,7 @@
 // function that an entry file or the declarations forgot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { API } from './smoke.mjs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
@@ -35,4 +35,15 @@ test('node.js (ESM) and node.cjs hand out the same objects: one wasm instance pe
   const cjs = createRequire(import.meta.url)(new URL('node.cjs', pkg).pathname);
   for (const name of API) assert.equal(esm[name], cjs[name], name);
   assert.equal(esm.default, cjs.init);
+});
+
+test('jifen/cloudflare is exported with its types and loads', async () => {
+  const pkgJson = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url)));
+  const entry = pkgJson.exports['./cloudflare'];
+  assert.deepEqual(entry, { types: './cloudflare.d.ts', default: './cloudflare.js' });
+  for (const f of Object.values(entry)) assert.ok(existsSync(new URL(`../../pkg/${f.slice(2)}`, import.meta.url)), f);
+  const cf = await import('../../pkg/cloudflare.js');
+  for (const name of ['JifenCoordinator', 'durableObjectIdempotencyStore', 'durableObjectTokenCache', 'kvIdempotencyStore']) {
+    assert.equal(typeof cf[name], 'function', name);
+  }
 });

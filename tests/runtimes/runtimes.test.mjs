@@ -1,5 +1,5 @@
 // One smoke test (smoke.mjs), run against the built package (pkg/) from every runtime it claims:
-// Node 20 and Node 22 (ESM and CommonJS), Bun (ESM and CommonJS), Deno, workerd and headless
+// Node 20 and Node 22 (ESM and CommonJS), Bun (ESM and CommonJS), Deno, workerd (as a test Worker and through the edge gateway in www-demo/worker/) and headless
 // Chromium (with and without an explicit init()). Each runtime resolves `jifen` through the package's
 // own exports map (node_modules/jifen is a link to pkg/; workerd and Chromium get the file the map
 // names for their condition), and each report says which entry file it loaded, which is checked too.
@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSim } from '../../sim/server.mjs';
+import { startGateway } from '../../www-demo/worker/gateway.mjs';
+import { moduleGraph, ROOT as GATEWAY_ROOT } from '../../www-demo/worker/capnp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -155,6 +157,33 @@ const smoke :Workerd.Worker = (
 `);
   const res = await run(bin('workerd'), ['test', 'workerd.capnp']);
   assertReport(res, { runtime: 'workerd', entry: 'workerd.js' });
+});
+
+test('workerd: the gateway Worker (www-demo/worker/) serves the package over HTTP, for each vendor', async () => {
+  sim.reset();
+  // The gateway loads the file the exports map names for workerd.
+  const entry = exportFor(['workerd', 'worker', 'import']);
+  const modules = moduleGraph().map((m) => relative(GATEWAY_ROOT, m.path).split(sep).join('/'));
+  assert.ok(modules.includes(`pkg/${entry}`), `the gateway does not load pkg/${entry}: ${modules.join(', ')}`);
+  const adminToken = 'runtime-smoke-admin-token-not-secret';
+  const members = { kingdee: ['id:1480000000000000001,card:1490000000000000001', 500], freemud: ['id:115589208394311926', 300], qimai: ['id:383933091455959041', 1000] };
+  for (const [vendor, [member, balance]] of Object.entries(members)) {
+    const gw = await startGateway({ vendor, credentials: fixture.accounts[vendor], upstream: `${sim.url}/${vendor}`, adminToken, port: 0 });
+    try {
+      const get = async (path) => {
+        const r = await fetch(gw.url + path, { headers: { authorization: `Bearer ${adminToken}` } });
+        const body = await r.json();
+        assert.equal(r.status, 200, `${vendor} ${path}: ${JSON.stringify(body)}`);
+        return body;
+      };
+      assert.equal((await get('/api/capabilities')).vendor, vendor);
+      assert.equal((await get(`/api/balance?member=${member}`)).available, balance, `${vendor}: seeded balance`);
+      assert.ok((await get(`/api/ledger?member=${member}&pageSize=2`)).entries.length > 0, `${vendor}: ledger`);
+      console.log(`    workerd-gateway: ✓ ${vendor} capabilities, balance, ledger`);
+    } finally {
+      await gw.stop();
+    }
+  }
 });
 
 /** A static server for the page, the package and the fixture, on 127.0.0.1. */

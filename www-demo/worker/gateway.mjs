@@ -8,6 +8,12 @@
 //   const gw = await startGateway({ vendor: 'kingdee', credentials: accounts.kingdee,
 //     upstream: `${sim.url}/kingdee`, adminToken, adminOrigin, port: 0 });
 //   gw.url; gw.pid; gw.output(); await gw.stop();
+//
+// Fleet options: `instances: n` serves n separate gateway Workers (n isolates,
+// each its own Client) on n ports (`gw.urls`); `coordinator` (default true)
+// gives them one Durable Object namespace of JifenCoordinator (JIFEN_COORDINATOR,
+// storage in memory) for idempotency keys and the Kingdee token; `kv:
+// 'host:port'` binds JIFEN_KV to a local KV service (kv-local.mjs).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -41,7 +47,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startGateway({
   vendor = 'kingdee', credentials = {}, upstream, adminToken, adminOrigin, port = 0, host = '127.0.0.1',
   bindings = {}, maxBodyBytes, log = false, readyTimeoutMs = 30_000,
+  instances = 1, coordinator = true, kv = null,
 } = {}) {
+  if (!Number.isSafeInteger(instances) || instances < 1 || instances > 16) throw new Error('instances must be 1..16');
+  if (port !== 0 && instances > 1) throw new Error('a fixed port serves one instance only');
   if (!VENDORS.includes(vendor)) throw new Error(`vendor must be one of ${VENDORS.join(', ')}`);
   if (!existsSync(WORKERD)) throw new Error(`${WORKERD} is missing: run npm install (make setup)`);
   if (!existsSync(join(ROOT, 'pkg', 'jifen_wasm_bg.wasm'))) throw new Error('pkg/ is missing: run make build');
@@ -62,9 +71,14 @@ export async function startGateway({
 
   let lastError = '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const p = port === 0 ? await freePort(host) : port;
-    const address = `${host}:${p}`;
-    writeFileSync(configPath, renderConfig({ configDir: dir, address, names }), { mode: 0o600 });
+    const ports = [];
+    for (let i = 0; i < instances; i++) {
+      let p = port === 0 ? await freePort(host) : port;
+      while (ports.includes(p)) p = await freePort(host);
+      ports.push(p);
+    }
+    const addresses = ports.map((p) => `${host}:${p}`);
+    writeFileSync(configPath, renderConfig({ configDir: dir, addresses, names, coordinator, kv }), { mode: 0o600 });
     const child = spawn(WORKERD, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const onData = (d) => {
@@ -76,15 +90,21 @@ export async function startGateway({
     const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     let gone = null;
     exited.then((x) => { gone = x; });
-    const url = `http://${address}`;
+    const urls = addresses.map((a) => `http://${a}`);
     const deadline = Date.now() + readyTimeoutMs;
+    const ready = new Set();
     while (!gone && Date.now() < deadline) {
-      try {
-        await fetch(`${url}/`, { signal: AbortSignal.timeout(1000) });
-        return handle(child, exited, url, dir, () => out);
-      } catch {
-        await sleep(50);
+      for (const url of urls) {
+        if (ready.has(url)) continue;
+        try {
+          await fetch(`${url}/`, { signal: AbortSignal.timeout(1000) });
+          ready.add(url);
+        } catch {
+          // not yet
+        }
       }
+      if (ready.size === urls.length) return handle(child, exited, urls, dir, () => out);
+      await sleep(50);
     }
     if (!gone) {
       child.kill('SIGKILL');
@@ -100,10 +120,12 @@ export async function startGateway({
   throw new Error(`workerd exited before serving:\n${lastError}`);
 }
 
-function handle(child, exited, url, dir, output) {
+function handle(child, exited, urls, dir, output) {
   let stopping = null;
   return {
-    url,
+    /** The first instance's URL; `urls` has every instance's, in order. */
+    url: urls[0],
+    urls,
     pid: child.pid,
     /** Everything workerd printed so far (stdout and stderr). */
     output,

@@ -163,7 +163,10 @@ impl fmt::Debug for Config {
                 &self.private_key_pkcs8.as_ref().map(|_| "***"),
             )
             .field("access_token", &self.access_token.as_ref().map(|_| "***"))
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &crate::core::request::redact_url(&self.base_url),
+            )
             .field(
                 "platform_public_key",
                 &self.platform_public_key_spki.is_some(),

@@ -91,7 +91,11 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         }
         return Err(fail(e));
     }
-    let body = body.ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object")))?;
+    // A truncated or non-JSON reply: the request may or may not have been acted
+    // on. Retryable: the retry policy repeats it only where that is safe (a
+    // points change carries its idempotencyBussinessId), else outcome_unknown.
+    let body = body
+        .ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object").retryable(true)))?;
     let status_code = text_of(&body, "statusCode")
         .ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
     let message = text_of(&body, "message").unwrap_or_default();
@@ -685,6 +689,9 @@ mod tests {
                 .unwrap_err()
                 .retryable
         );
+        let truncated = parse_envelope(&resp(200, r#"{"ver":"1","statusCode":"1"#)).unwrap_err();
+        assert_eq!(truncated.code, ErrorCode::Parse);
+        assert!(truncated.retryable, "a truncated reply may be retried");
         let bad_body =
             parse_envelope(&resp(200, r#"{"statusCode":"100","responseBody":"{nope"}"#)).unwrap();
         assert_eq!(bad_body.body().unwrap_err().code, ErrorCode::Parse);

@@ -3,6 +3,7 @@
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
 pub mod ops;
+pub mod reconcile;
 pub mod response;
 pub mod sign;
 
@@ -50,7 +51,10 @@ impl fmt::Debug for Config {
             .field("app_secret", &self.app_secret.as_ref().map(|_| "***"))
             .field("outer_instance_id", &self.outer_instance_id)
             .field("domain", &self.domain)
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &crate::core::request::redact_url(&self.base_url),
+            )
             .finish()
     }
 }

@@ -57,10 +57,8 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         ));
     }
     let body = body.map_err(|e| {
-        fail(Error::parse(format!(
-            "Kingdee reply is not JSON ({})",
-            e.message
-        )))
+        // Not JSON at all: truncated or garbled on the way, worth another try.
+        fail(Error::parse(format!("Kingdee reply is not JSON ({})", e.message)).retryable(true))
     })?;
     if body.as_object().is_none() {
         return Err(fail(Error::parse("Kingdee reply is not a JSON object")));

@@ -95,7 +95,13 @@ impl fmt::Debug for Config {
             .field("open_key", &"***")
             .field("version", &self.version)
             .field("key_case", &self.key_case)
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self
+                    .base_url
+                    .as_deref()
+                    .map(crate::core::request::redact_url),
+            )
             .finish()
     }
 }

@@ -11,21 +11,27 @@ import { gatewaySettings, vendorConfig, secretValues } from './config.js';
 import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
 import { requireAdmin } from './auth.js';
 import * as input from './input.js';
+import { sharedStores } from './stores.js';
+
+// The Durable Object class behind JIFEN_COORDINATOR (see stores.js): exported
+// so that a namespace of it can be configured on this Worker.
+export { JifenCoordinator } from '../../../pkg/cloudflare.js';
 
 /** Headers whose values are credentials (as jifen's `is_secret_header`). */
 const SECRET_HEADERS = ['app-token', 'access_token', 'authorization', 'x-api-signature'];
 
-let cached = null; // { key, client }: one Client per isolate and config, so its token cache lives on
+let cached = null; // { key, client, stores }: one Client per isolate and config, so its token cache lives on
 
 function clientFor(env, settings) {
   const config = vendorConfig(env, settings.vendor, settings.upstream);
   const key = JSON.stringify([config, settings.timeoutMs, settings.retries]);
   if (cached?.key === key) return cached.client;
-  const options = {};
+  const stores = sharedStores(env, config);
+  const options = { ...stores.options };
   if (settings.timeoutMs !== undefined) options.timeoutMs = settings.timeoutMs;
   if (settings.retries !== undefined) options.retries = settings.retries;
   const client = new jifen.Client(config, options);
-  cached = { key, client };
+  cached = { key, client, stores: stores.kind };
   return client;
 }
 
@@ -79,7 +85,9 @@ const ROUTES = [
     const key = ctx.request.headers.get('idempotency-key');
     const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
     const args = input.adjustArgs(body, key);
-    return ok(await method(ctx.client(), 'adjustPoints')(args), ctx);
+    const adjust = method(ctx.client(), 'adjustPoints');
+    ctx.note = `store=${cached?.stores}`;
+    return ok(await adjust(args), ctx);
   }],
   ['POST', /^\/api\/preview$/, async (ctx) => {
     input.queryParams(ctx.url, []);

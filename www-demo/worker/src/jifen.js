@@ -1,18 +1,16 @@
-// The jifen package, loaded the way workerd wants it: the wasm arrives as a
-// compiled module (a `wasm` module in the capnp config) and is instantiated
-// synchronously with initSync; the default init() would fetch import.meta.url.
-// A namespace import, so methods this build lacks are `undefined`, not a link error.
+// The jifen package through its workerd entry (pkg/workerd.js, the file the
+// exports map names for the "workerd" and "worker" conditions): it imports the
+// wasm as a compiled module (a `wasm` module in the capnp config) and calls
+// initSync, since workers may not compile wasm from bytes at run time.
+// A namespace import, so a method this build lacks is `undefined`, not a link error.
 
-import * as glue from '../../../pkg/jifen_wasm.js';
-import wasmModule from '../../../pkg/jifen_wasm_bg.wasm';
+import * as pkg from '../../../pkg/workerd.js';
 
-glue.initSync({ module: wasmModule });
-
-/** The package's exports: Client, buildRequest, verifyCallback, capabilities?, JifenError. */
+/** The package's exports: Client, buildRequest, verifyCallback, capabilities, JifenError. */
 export const jifen = {
-  Client: glue.Client,
-  buildRequest: glue.buildRequest,
-  verifyCallback: glue.verifyCallback,
-  capabilities: glue.capabilities,
-  JifenError: glue.__jifenErrorClass(),
+  Client: pkg.Client,
+  buildRequest: pkg.buildRequest,
+  verifyCallback: pkg.verifyCallback,
+  capabilities: pkg.capabilities,
+  JifenError: pkg.JifenError,
 };

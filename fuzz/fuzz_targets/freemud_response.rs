@@ -1,0 +1,30 @@
+//! Freemud reply parsing: the envelope, its canonical string, every operation's typed result.
+#![no_main]
+use jifen::core::request::HttpResponse;
+use jifen::vendors::freemud::ops::{Operation, OPERATIONS};
+use jifen::vendors::freemud::response::{parse_envelope, result_json};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let [a, op, body @ ..] = data else {
+        return;
+    };
+    let status = [200, 429, 500, 503, 404][usize::from(*a) % 5];
+    let resp = HttpResponse {
+        status,
+        headers: vec![],
+        body: body.to_vec(),
+    };
+    let op =
+        Operation::from_path(OPERATIONS[usize::from(*op) % OPERATIONS.len()]).expect("known op");
+    match parse_envelope(&resp) {
+        Ok(envelope) => {
+            if let Ok(body) = envelope.body() {
+                let _ = result_json(op, &body);
+            }
+        }
+        Err(e) => {
+            let _ = jifen::retry::classify(&e);
+        }
+    }
+});

@@ -1,0 +1,28 @@
+//! Qimai reply parsing: the tolerant envelope and every operation's typed result.
+#![no_main]
+use jifen::core::request::HttpResponse;
+use jifen::vendors::qimai::ops::Operation;
+use jifen::vendors::qimai::response::{normalise, parse_envelope, result_json};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let [a, op, body @ ..] = data else {
+        return;
+    };
+    let status = [200, 429, 500, 503, 404][usize::from(*a) % 5];
+    let resp = HttpResponse {
+        status,
+        headers: vec![],
+        body: body.to_vec(),
+    };
+    let op = Operation::ALL[usize::from(*op) % Operation::ALL.len()];
+    match parse_envelope(&resp) {
+        Ok(data) => {
+            let _ = result_json(op, &data);
+            let _ = normalise(&data);
+        }
+        Err(e) => {
+            let _ = jifen::retry::classify(&e);
+        }
+    }
+});

@@ -1,0 +1,81 @@
+// Types for `jifen/cloudflare` (cloudflare.js): shared stores for a fleet of Worker isolates.
+// Structural types only, so no dependency on @cloudflare/workers-types.
+
+/** The shape `new Client(config, { idempotencyStore })` takes. Values are JSON text. */
+export interface IdempotencyStore {
+  get(key: string): Promise<string | null> | string | null;
+  /** Stores `value` unless `key` exists; true if it stored. Must be atomic for real deduplication. */
+  putIfAbsent(key: string, value: string): Promise<boolean> | boolean;
+  delete?(key: string): Promise<unknown> | unknown;
+}
+
+/** The shape `new Client(config, { tokenCache })` takes. The value is a credential. */
+export interface TokenCache {
+  get(): Promise<{ value: string; expiresAt: number } | null> | { value: string; expiresAt: number } | null;
+  set(value: string, expiresAt: number): Promise<unknown> | unknown;
+  /** Asks to be the one refresher for `ttlMs`; true if granted. */
+  lock?(ttlMs: number): Promise<boolean> | boolean;
+  unlock?(): Promise<unknown> | unknown;
+}
+
+/** The parts of a Durable Object namespace binding these adapters use. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
+}
+
+/** The parts of a KV namespace binding the KV adapter uses. */
+export interface KVNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Default lifetime of an idempotency entry, seconds (7 days). */
+export declare const DEFAULT_TTL_SECONDS: number;
+
+/**
+ * The Durable Object class: export it from the Worker and bind a namespace of it
+ * (wrangler: `[[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"`,
+ * plus a migration `new_sqlite_classes = ["JifenCoordinator"]` or `new_classes`).
+ */
+export declare class JifenCoordinator {
+  constructor(state: { storage: any }, env: unknown);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
+}
+
+export interface DurableObjectIdempotencyOptions {
+  /** The object's name (default "jifen-idempotency"). */
+  name?: string;
+  /** Spread keys over this many objects by hash (default 1). */
+  shards?: number;
+  /** How long an entry lives, seconds (default 7 days). */
+  ttlSeconds?: number;
+}
+
+/** Strongly consistent idempotency store with an atomic putIfAbsent: the one that really deduplicates. */
+export declare function durableObjectIdempotencyStore(
+  namespace: DurableObjectNamespaceLike,
+  options?: string | DurableObjectIdempotencyOptions,
+): Required<IdempotencyStore>;
+
+/** Token cache with a fleet-wide refresh lock; name it per account (e.g. `kingdee:<clientId>`). */
+export declare function durableObjectTokenCache(namespace: DurableObjectNamespaceLike, name?: string): Required<TokenCache>;
+
+export interface KvIdempotencyOptions {
+  /** How long an entry lives, seconds (default 7 days; at least 60). */
+  ttlSeconds?: number;
+  /** Prepended to every key (default ""). */
+  prefix?: string;
+}
+
+/**
+ * BEST-EFFORT idempotency store in Workers KV (no atomic put-if-absent; eventually consistent).
+ * Fine for Freemud and Qimai, which deduplicate on the key themselves; for Kingdee, which has no
+ * vendor idempotency key, a duplicate can apply twice: use durableObjectIdempotencyStore.
+ */
+export declare function kvIdempotencyStore(
+  kv: KVNamespaceLike,
+  options?: KvIdempotencyOptions,
+): Required<IdempotencyStore> & { readonly bestEffort: true };

@@ -1,0 +1,318 @@
+// jifen on Cloudflare Workers: the stores a fleet of isolates shares.
+//
+// A Worker runs as many isolates in many places, each with its own jifen Client. Two things must
+// be shared between them, and this module gives the platform's own storage for both:
+//
+// - the idempotency keys of adjustPoints: a Durable Object (strongly consistent, an atomic
+//   putIfAbsent: the store that really deduplicates), or Workers KV (best-effort only, see
+//   kvIdempotencyStore);
+// - Kingdee's app-token (the token endpoint allows 2 calls a minute per account set): a Durable
+//   Object holding the token and a lock with a time limit, so exactly one refresh runs fleet-wide.
+//
+//   import { Client } from 'jifen';
+//   import { JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache } from 'jifen/cloudflare';
+//   export { JifenCoordinator };   // wrangler: [[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"
+//   const client = new Client(config, {
+//     idempotencyStore: durableObjectIdempotencyStore(env.JIFEN_COORDINATOR),
+//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}`),
+//   });
+//
+// No dependencies; plain ESM. The object speaks a small JSON protocol over its `fetch` (no
+// `cloudflare:workers` import, so any compatibility date works). What it stores is a credential
+// (the token) and personal data (the keys): nothing it stores is ever logged or put in an error.
+
+const ORIGIN = 'https://jifen.coordinator/';
+const IDEM = 'i:'; // storage prefix of idempotency entries: { v, exp }
+const TOKEN = 't'; // { value, expiresAt }
+const LOCK = 'l'; // { holder, until }
+const MAX_KEY = 1024;
+const MAX_VALUE = 64 * 1024;
+const MAX_TTL_MS = 366 * 24 * 3600 * 1000;
+const SWEEP_MS = 3600 * 1000; // how often the object deletes expired entries
+const SWEEP_BATCH = 1000;
+
+/** Default lifetime of an idempotency entry (a key's claim and its recorded outcome): 7 days. */
+export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+
+class BadRequest extends Error {}
+
+const isText = (s, max) => typeof s === 'string' && s.length > 0 && s.length <= max;
+const isMs = (n, max) => Number.isSafeInteger(n) && n > 0 && n <= max;
+
+function need(ok, what) {
+  if (!ok) throw new BadRequest(what);
+}
+
+/**
+ * The Durable Object class. One instance (one name) serves a set of idempotency keys, or one
+ * account's token; the Worker exports it and binds a namespace of it.
+ *
+ * Atomicity: a Durable Object runs one event at a time, and its input gate stays closed while a
+ * storage call is in flight, so the read-then-write in `putIfAbsent` and `lock` cannot interleave
+ * with another request to the same object. A write is acknowledged only once it is stored (the
+ * output gate), so a caller told `true` holds the key.
+ */
+export class JifenCoordinator {
+  /** @param {{ storage: any }} state @param {unknown} env */
+  constructor(state, env) {
+    this.storage = state.storage;
+    this.env = env;
+  }
+
+  /** The JSON protocol: POST { op, ... } → { result } (200) or { error } (400/405). */
+  async fetch(request) {
+    if (request.method !== 'POST') return reply(405, { error: 'POST only' });
+    let msg;
+    try {
+      msg = await request.json();
+    } catch {
+      return reply(400, { error: 'the body is not JSON' });
+    }
+    try {
+      need(msg && typeof msg === 'object' && typeof msg.op === 'string', 'no op');
+      const op = OPS[msg.op];
+      need(typeof op === 'function' && Object.hasOwn(OPS, msg.op), 'unknown op');
+      return reply(200, { result: await op.call(this, msg, Date.now()) });
+    } catch (e) {
+      // Fixed texts only: a message could otherwise carry a key or a token.
+      if (e instanceof BadRequest) return reply(400, { error: e.message });
+      return reply(500, { error: 'storage failed' });
+    }
+  }
+
+  /** Deletes expired idempotency entries, a batch at a time, while any entries remain. */
+  async alarm() {
+    const now = Date.now();
+    let next = now + SWEEP_MS;
+    let left = true;
+    try {
+      const entries = await this.storage.list({ prefix: IDEM, limit: SWEEP_BATCH });
+      const expired = [];
+      for (const [k, e] of entries) if (!(e?.exp > now)) expired.push(k);
+      for (let i = 0; i < expired.length; i += 128) await this.storage.delete(expired.slice(i, i + 128));
+      left = entries.size > expired.length || entries.size === SWEEP_BATCH;
+      if (entries.size === SWEEP_BATCH && expired.length === SWEEP_BATCH) next = now + 1000; // a backlog
+    } catch {
+      // Try again at the next sweep.
+    }
+    if (left) await this.storage.setAlarm(next);
+  }
+}
+
+async function scheduleSweep(storage, now) {
+  if (typeof storage.getAlarm !== 'function') return;
+  try {
+    if ((await storage.getAlarm()) === null) await storage.setAlarm(now + SWEEP_MS);
+  } catch {
+    // No alarms here: entries still expire lazily on read.
+  }
+}
+
+/** The operations; `this` is the JifenCoordinator, `now` the request's time. */
+const OPS = {
+  async 'idem.get'({ key }, now) {
+    need(isText(key, MAX_KEY), 'bad key');
+    const e = await this.storage.get(IDEM + key);
+    return e && e.exp > now ? e.v : null;
+  },
+  async 'idem.putIfAbsent'({ key, value, ttlMs }, now) {
+    need(isText(key, MAX_KEY), 'bad key');
+    need(typeof value === 'string' && value.length <= MAX_VALUE, 'bad value');
+    need(isMs(ttlMs, MAX_TTL_MS), 'bad ttlMs');
+    const e = await this.storage.get(IDEM + key);
+    if (e && e.exp > now) return false;
+    await this.storage.put(IDEM + key, { v: value, exp: now + ttlMs });
+    await scheduleSweep(this.storage, now);
+    return true;
+  },
+  async 'idem.delete'({ key }) {
+    need(isText(key, MAX_KEY), 'bad key');
+    await this.storage.delete(IDEM + key);
+    return true;
+  },
+  async 'token.get'(_msg, now) {
+    const t = await this.storage.get(TOKEN);
+    return t && t.expiresAt > now ? { value: t.value, expiresAt: t.expiresAt } : null;
+  },
+  async 'token.set'({ value, expiresAt }) {
+    need(typeof value === 'string' && value.length <= MAX_VALUE, 'bad value');
+    need(Number.isSafeInteger(expiresAt) && expiresAt > 0, 'bad expiresAt');
+    await this.storage.put(TOKEN, { value, expiresAt });
+    return true;
+  },
+  async 'token.lock'({ holder, ttlMs }, now) {
+    need(isText(holder, 64), 'bad holder');
+    need(isMs(ttlMs, 600_000), 'bad ttlMs');
+    const l = await this.storage.get(LOCK);
+    if (l && l.until > now && l.holder !== holder) return false;
+    await this.storage.put(LOCK, { holder, until: now + ttlMs });
+    return true;
+  },
+  async 'token.unlock'({ holder }) {
+    need(isText(holder, 64), 'bad holder');
+    const l = await this.storage.get(LOCK);
+    if (!l || l.holder !== holder) return false; // expired and taken by another: theirs now
+    await this.storage.delete(LOCK);
+    return true;
+  },
+};
+
+function reply(status, body) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
+
+/** A random id (hex) for lock holders and KV claims. */
+function randomId() {
+  const b = new Uint8Array(12);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function checkNamespace(namespace, fn) {
+  if (!namespace || typeof namespace.idFromName !== 'function' || typeof namespace.get !== 'function') {
+    throw new TypeError(`${fn}: the first argument must be a Durable Object namespace binding (env.JIFEN_COORDINATOR)`);
+  }
+}
+
+/**
+ * Calls one object of `namespace` by name. A stub is made per call: in a Worker a stub belongs
+ * to the request that made it, and a Client outlives requests.
+ */
+function caller(namespace, name) {
+  let id = null;
+  return async (msg) => {
+    id ??= namespace.idFromName(name);
+    const stub = namespace.get(id);
+    const r = await stub.fetch(ORIGIN, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(msg),
+    });
+    if (!r.ok) {
+      await r.body?.cancel();
+      throw new Error(`jifen coordinator: ${msg.op} failed (HTTP ${r.status})`);
+    }
+    return (await r.json()).result;
+  };
+}
+
+/** FNV-1a, to spread keys over shards. */
+function shardOf(key, shards) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+function ttlMsOf(ttlSeconds, fn) {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds * 1000 > MAX_TTL_MS) {
+    throw new TypeError(`${fn}: ttlSeconds must be an integer from 1 to ${MAX_TTL_MS / 1000}`);
+  }
+  return ttlSeconds * 1000;
+}
+
+/**
+ * An idempotency store (`options.idempotencyStore`) in Durable Objects of `namespace`: strongly
+ * consistent, with an atomic `putIfAbsent`, so of any number of isolates anywhere that are given
+ * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days);
+ * a key reused after that is a new key.
+ *
+ * `options` may be a string (the object's name) or `{ name, shards, ttlSeconds }`. One object
+ * serialises every key it holds; `shards` > 1 spreads keys over that many objects by hash when
+ * one object's throughput (some hundreds of calls a second) is not enough. Each adjustment costs
+ * 2 to 4 calls.
+ */
+export function durableObjectIdempotencyStore(namespace, options = {}) {
+  const fn = 'durableObjectIdempotencyStore';
+  checkNamespace(namespace, fn);
+  const o = typeof options === 'string' ? { name: options } : options ?? {};
+  const name = o.name ?? 'jifen-idempotency';
+  const shards = o.shards ?? 1;
+  if (!Number.isSafeInteger(shards) || shards < 1 || shards > 1024) throw new TypeError(`${fn}: shards must be an integer from 1 to 1024`);
+  const ttlMs = ttlMsOf(o.ttlSeconds ?? DEFAULT_TTL_SECONDS, fn);
+  const callers = Array.from({ length: shards }, (_, i) => caller(namespace, shards === 1 ? name : `${name}:${i}`));
+  const call = (key, msg) => callers[shardOf(key, shards)]({ ...msg, key });
+  return {
+    get: (key) => call(key, { op: 'idem.get' }),
+    putIfAbsent: (key, value) => call(key, { op: 'idem.putIfAbsent', value, ttlMs }),
+    delete: (key) => call(key, { op: 'idem.delete' }),
+  };
+}
+
+/**
+ * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
+ * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
+ * for its token. Name the object per account (`kingdee:<clientId>`): two account sets must not
+ * share a token. The default name suits a namespace used by one account only.
+ */
+export function durableObjectTokenCache(namespace, name = 'jifen-token') {
+  checkNamespace(namespace, 'durableObjectTokenCache');
+  if (!isText(name, 256)) throw new TypeError('durableObjectTokenCache: name must be a non-empty string');
+  const call = caller(namespace, name);
+  const holder = randomId(); // this cache object's lock identity: only the holder can unlock
+  return {
+    get: () => call({ op: 'token.get' }),
+    set: (value, expiresAt) => call({ op: 'token.set', value, expiresAt: Math.floor(expiresAt) }),
+    lock: (ttlMs) => call({ op: 'token.lock', holder, ttlMs: Math.max(1, Math.min(600_000, Math.floor(ttlMs))) }),
+    unlock: () => call({ op: 'token.unlock', holder }).then(() => undefined),
+  };
+}
+
+/**
+ * An idempotency store (`options.idempotencyStore`) in Workers KV. BEST-EFFORT ONLY.
+ *
+ * KV has no atomic put-if-absent and is eventually consistent: a write can take 60 seconds or
+ * more to be seen in other locations. This store reads, writes, then reads back (a later writer
+ * in the same location wins the read-back), which narrows the race but cannot close it: two
+ * isolates given the same key at nearly the same time, especially in different locations, can
+ * both believe they hold it and both send the change.
+ *
+ * What that means per vendor: Freemud and Qimai deduplicate on the key jifen sends them
+ * (idempotencyBussinessId / bizId), so with KV a duplicate costs one extra vendor call and no
+ * extra points. Kingdee has NO vendor idempotency key: the store is the only guard, and with KV a
+ * duplicate can credit or debit the member twice. For Kingdee use durableObjectIdempotencyStore.
+ *
+ * `ttlSeconds` (default 7 days, at least 60: KV's minimum) is how long entries live.
+ */
+export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefix = '' } = {}) {
+  const fn = 'kvIdempotencyStore';
+  if (!kv || typeof kv.get !== 'function' || typeof kv.put !== 'function') {
+    throw new TypeError(`${fn}: the first argument must be a KV namespace binding`);
+  }
+  ttlMsOf(ttlSeconds, fn);
+  if (ttlSeconds < 60) throw new TypeError(`${fn}: ttlSeconds must be at least 60 (KV's minimum expirationTtl)`);
+  if (typeof prefix !== 'string') throw new TypeError(`${fn}: prefix must be a string`);
+  const unwrap = (raw) => {
+    try {
+      const o = JSON.parse(raw);
+      if (o && typeof o.v === 'string') return o;
+    } catch {
+      // not ours
+    }
+    return { n: null, v: raw };
+  };
+  return {
+    /** Best-effort: see kvIdempotencyStore. */
+    bestEffort: true,
+    async get(key) {
+      const raw = await kv.get(prefix + key);
+      return raw === null ? null : unwrap(raw).v;
+    },
+    async putIfAbsent(key, value) {
+      const k = prefix + key;
+      if ((await kv.get(k)) !== null) return false;
+      const n = randomId();
+      await kv.put(k, JSON.stringify({ n, v: value }), { expirationTtl: ttlSeconds });
+      const back = await kv.get(k);
+      return back !== null && unwrap(back).n === n;
+    },
+    async delete(key) {
+      await kv.delete(prefix + key);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+//! Kingdee `integral_adjust` with lost replies settled from the ledger.
+//!
+//! The adjustment has no idempotency field, so when an attempt may have
+//! reached the vendor and no answer came back (a dropped connection, a
+//! timeout, a 5xx, an unreadable reply, gateway 5000/5004/5005), repeating it
+//! could credit twice and giving up could lose it. Instead the client waits a
+//! moment, reads the member's ledger (`integral_record`) from just before the
+//! first attempt, and judges it (`vendors::kingdee::reconcile`):
+//!
+//! * **applied**: the call succeeds with `{reconciled: "integral_record", record}`,
+//!   `record` being the ledger row (its `id`, and `integral` = balance after);
+//! * **not applied**: the adjustment is sent **once** more. This is the one
+//!   automatic repeat of a non-idempotent write, and it is safe because the
+//!   ledger showed the first attempt did nothing. If that attempt is lost too,
+//!   the ledger is read again over the same window, now counting both attempts:
+//!   one row → applied; none → the call fails with the transport's code
+//!   (`network`, `timeout`, `http`, `parse`), `retryable`, saying it was not
+//!   applied; two → `outcome_unknown` saying it may have been applied twice;
+//! * **unknown** (two identical changes in the window, unreadable rows, the
+//!   ledger unreachable): `outcome_unknown`, as distinct error, with the reason.
+//!
+//! The residual risk, stated in the README: a write the vendor is still
+//! processing when the ledger is read is judged "not applied".
+
+use super::kingdee::KingdeeState;
+use super::{Client, Transport};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json::Json;
+use crate::retry::backoff;
+use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD, MAX_PAGE_SIZE};
+use crate::vendors::kingdee::reconcile::{
+    judge, query, Expected, Verdict, MAX_PAGES, SLACK_KNOWN_CLOCK_MS, SLACK_UNKNOWN_CLOCK_MS,
+};
+use crate::vendors::kingdee::response::IntegralRecordPage;
+use crate::vendors::kingdee::{self, Prepared};
+use std::cell::RefCell;
+
+/// The result of an adjustment settled from the ledger.
+fn applied(row: &kingdee::response::IntegralRecord) -> Json {
+    Json::object([
+        ("reconciled", Some(Json::str("integral_record"))),
+        ("record", Some(row.to_json())),
+    ])
+}
+
+/// Appends what the ledger said to an `outcome_unknown` error.
+fn still_unknown(mut e: Error, why: &str) -> Error {
+    e.message = format!(
+        "{}; jifen read the ledger (integral_record) and it cannot tell: {why}",
+        e.message
+    );
+    e
+}
+
+/// The error for an adjustment the ledger shows was not applied, twice:
+/// the last attempt's own error, retryable, saying so.
+fn not_applied(unknown: Error, cause: Option<Error>) -> Error {
+    let mut e = cause.unwrap_or(unknown);
+    e.retryable = true;
+    e.message = format!(
+        "Kingdee integral_adjust was not applied: two attempts got no usable reply and the \
+         ledger (integral_record) shows neither, so repeating it is safe (last failure: {}: {})",
+        e.code, e.message
+    );
+    e
+}
+
+impl<T: Transport> Client<T> {
+    /// `integral_adjust`, settled from the ledger when its outcome is unknown.
+    pub(super) async fn kingdee_adjust(
+        &self,
+        k: &KingdeeState,
+        prepared: &Prepared,
+    ) -> Result<Json> {
+        let body = prepared.body.as_deref().unwrap_or_default();
+        let adjust = IntegralAdjust::from_params(&Json::parse(body)?)?;
+        // Our clock, not the vendor's: the offset may be learned during the call.
+        let started = self.env.clock.now_ms();
+        let mut resent = false;
+        loop {
+            let cause = RefCell::new(None);
+            let e = match self.kingdee_send_once(k, prepared, Some(&cause)).await {
+                Err(e) if e.code == ErrorCode::OutcomeUnknown => e,
+                other => return other,
+            };
+            match self.kingdee_ledger_verdict(k, &adjust, started).await {
+                Ok(Verdict::Applied(row)) => return Ok(applied(&row)),
+                Ok(Verdict::NotApplied) if !resent => resent = true,
+                Ok(Verdict::NotApplied) => return Err(not_applied(e, cause.into_inner())),
+                Ok(Verdict::Unknown(why)) if resent => {
+                    return Err(still_unknown(
+                        e,
+                        &format!("{why} (it was sent twice: the first attempt was not in the ledger when checked, so one may be a duplicate)"),
+                    ))
+                }
+                Ok(Verdict::Unknown(why)) => return Err(still_unknown(e, &why)),
+                Err(read) => {
+                    return Err(still_unknown(
+                        e,
+                        &format!("reading it failed ({}: {})", read.code, read.message),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Reads the ledger window since `started` (our clock, ms) and judges it.
+    async fn kingdee_ledger_verdict(
+        &self,
+        k: &KingdeeState,
+        adjust: &IntegralAdjust,
+        started: u64,
+    ) -> Result<Verdict> {
+        // Let a write that is still landing land before looking.
+        self.transport
+            .sleep(backoff(&self.policy, 2, self.jitter()))
+            .await;
+        let slack = if self.skew.is_known() {
+            SLACK_KNOWN_CLOCK_MS
+        } else {
+            SLACK_UNKNOWN_CLOCK_MS
+        };
+        let vendor_ms = |local: u64| i64::try_from(self.skew.apply(local)).unwrap_or(i64::MAX);
+        let expected = Expected {
+            adjust: adjust.clone(),
+            from_ms: vendor_ms(started).saturating_sub(slack),
+            to_ms: vendor_ms(self.env.clock.now_ms()).saturating_add(slack),
+        };
+        let mut rows = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
+            let data = self.kingdee_send_once(k, &prepared, None).await?;
+            let got = IntegralRecordPage::from_data(&data)?;
+            let last = got.rows.len() < usize::try_from(MAX_PAGE_SIZE).unwrap_or(100)
+                || page >= got.total_page;
+            rows.extend(got.rows);
+            if last {
+                return Ok(judge(&expected, &rows, true));
+            }
+        }
+        Ok(judge(&expected, &rows, false))
+    }
+}

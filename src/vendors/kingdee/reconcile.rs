@@ -1,0 +1,222 @@
+//! Deciding from the ledger whether an `integral_adjust` whose reply was lost
+//! was applied. Kingdee's adjustment has no idempotency field, so a lost reply
+//! cannot be repeated blindly; `integral_record` (the member's ledger) is the
+//! only witness. Pure: the client reads the pages, this module judges them.
+//!
+//! A ledger row is **ours** when it is the member's (the query filters by
+//! mobile), has `occur` equal to the adjustment, the adjustment's type
+//! (`type_number` is the operation code, or `type_name` its name) and a
+//! `create_time` inside the window, which opens `slack` before the first
+//! attempt and closes `slack` after the ledger was read. Then:
+//!
+//! * exactly one such row, and no row that only *might* be ours → **applied**;
+//! * none, and none that might be → **not applied**;
+//! * anything else (two candidates, a row whose type or time cannot be read) → **unknown**.
+//!
+//! The limits, also in the README: an identical change (same member, amount
+//! and type) made by someone else inside the window looks like ours; a write
+//! still queued at the vendor when the ledger is read looks not applied.
+
+use super::ops::{AdjustOperation, IntegralAdjust, MAX_PAGE_SIZE};
+use super::response::IntegralRecord;
+use crate::core::json::Json;
+use crate::core::time::{format_cst, parse_cst};
+
+/// The window's margin when the vendor's clock is known from its `Date` header:
+/// `create_time` is whole seconds, the `Date` header too, plus a reply's transit.
+pub const SLACK_KNOWN_CLOCK_MS: i64 = 5_000;
+
+/// The margin when the vendor's clock is not known: the gateway accepted our
+/// timestamps (it refuses any more than 5 minutes off, error 4006), so our
+/// clock is within 5 minutes of the vendor's.
+pub const SLACK_UNKNOWN_CLOCK_MS: i64 = 5 * 60_000 + 10_000;
+
+/// Pages read at most; a busier window is judged unknown.
+pub const MAX_PAGES: i64 = 5;
+
+/// The adjustment to look for and where, in the vendor's time (epoch ms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The adjustment as sent.
+    pub adjust: IntegralAdjust,
+    /// Window start (first attempt − slack).
+    pub from_ms: i64,
+    /// Window end (ledger read + slack).
+    pub to_ms: i64,
+}
+
+/// What the ledger says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Exactly one row is the adjustment.
+    Applied(IntegralRecord),
+    /// No row is, or might be, the adjustment.
+    NotApplied,
+    /// The ledger cannot tell; the text says why.
+    Unknown(String),
+}
+
+/// `integral_record` params for page `page` of the window.
+pub fn query(expected: &Expected, page: i64) -> Json {
+    Json::object([
+        ("mobile", Some(Json::str(&expected.adjust.mobile))),
+        ("start_date", Some(Json::str(format_cst(expected.from_ms)))),
+        ("page", Some(Json::int(page))),
+        ("page_size", Some(Json::int(MAX_PAGE_SIZE))),
+    ])
+}
+
+/// Whether a row's type is the operation: `Some(true)` / `Some(false)`, or
+/// `None` when neither `type_number` nor `type_name` names any known operation.
+fn same_type(row: &IntegralRecord, op: AdjustOperation) -> Option<bool> {
+    let by_number = row
+        .type_number
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(AdjustOperation::from_code);
+    let by_name = AdjustOperation::ALL
+        .into_iter()
+        .find(|o| o.name_zh() == row.type_name.trim());
+    match (by_number, by_name) {
+        (None, None) => None,
+        (a, b) => Some(a == Some(op) || b == Some(op)),
+    }
+}
+
+/// Judges the rows read from the window. `complete` says whether every row of
+/// the window was read (all pages, within [`MAX_PAGES`]).
+pub fn judge(expected: &Expected, rows: &[IntegralRecord], complete: bool) -> Verdict {
+    let mut ours: Vec<&IntegralRecord> = Vec::new();
+    let mut unclear = 0usize;
+    for row in rows.iter().filter(|r| r.occur == expected.adjust.integral) {
+        let in_window =
+            parse_cst(&row.create_time).map(|t| (expected.from_ms..=expected.to_ms).contains(&t));
+        match (in_window, same_type(row, expected.adjust.operation)) {
+            (Some(false), _) | (_, Some(false)) => {}
+            (Some(true), Some(true)) => ours.push(row),
+            _ => unclear += 1,
+        }
+    }
+    if !complete {
+        return Verdict::Unknown(format!(
+            "the ledger has more rows in the window than {MAX_PAGES} pages"
+        ));
+    }
+    match (ours.as_slice(), unclear) {
+        ([], 0) => Verdict::NotApplied,
+        ([row], 0) => Verdict::Applied((*row).clone()),
+        (_, 0) => Verdict::Unknown(format!(
+            "the ledger shows {} identical changes in the window",
+            ours.len()
+        )),
+        _ => Verdict::Unknown(format!(
+            "{unclear} ledger row(s) with the same amount have a type or time that cannot be read"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_700_000_000_000; // 2023-11-15 06:13:20 CST
+
+    fn expected() -> Expected {
+        Expected {
+            adjust: IntegralAdjust {
+                mobile: "13800138000".into(),
+                integral: 10,
+                operation: AdjustOperation::PromotionGrant,
+            },
+            from_ms: T0 - SLACK_KNOWN_CLOCK_MS,
+            to_ms: T0 + 2_000 + SLACK_KNOWN_CLOCK_MS,
+        }
+    }
+
+    fn row(id: &str, occur: i64, at_ms: i64, number: &str, name: &str) -> IntegralRecord {
+        IntegralRecord {
+            id: id.into(),
+            member_id: "1480000000000000001".into(),
+            member_name: "张三".into(),
+            create_time: format_cst(at_ms),
+            modify_time: format_cst(at_ms),
+            last_integral: 500,
+            occur,
+            integral: 500 + occur,
+            type_id: String::new(),
+            type_number: number.into(),
+            type_name: name.into(),
+        }
+    }
+
+    #[test]
+    fn one_matching_row_is_applied() {
+        let r = row("7", 10, T0 + 1_000, "5", "促销赠送");
+        let older = row("6", 10, T0 - 3_600_000, "5", "促销赠送");
+        let other = row("8", -10, T0 + 1_000, "1", "积分消费");
+        assert_eq!(
+            judge(&expected(), &[other, r.clone(), older], true),
+            Verdict::Applied(r)
+        );
+        // Matched by name alone, or by number alone.
+        let by_name = row("9", 10, T0, "x", "促销赠送");
+        assert_eq!(
+            judge(&expected(), std::slice::from_ref(&by_name), true),
+            Verdict::Applied(by_name)
+        );
+    }
+
+    #[test]
+    fn no_matching_row_is_not_applied() {
+        let e = expected();
+        for rows in [
+            vec![],
+            vec![row("1", 11, T0, "5", "促销赠送")],
+            vec![row("1", 10, T0, "6", "打卡赠送")],
+            vec![row("1", 10, T0 - 60_000, "5", "促销赠送")],
+            vec![row("1", 10, T0 + 60_000, "5", "促销赠送")],
+        ] {
+            assert_eq!(judge(&e, &rows, true), Verdict::NotApplied, "{rows:?}");
+        }
+    }
+
+    #[test]
+    fn ambiguity_is_unknown_never_a_guess() {
+        let e = expected();
+        let two = [
+            row("1", 10, T0, "5", "促销赠送"),
+            row("2", 10, T0 + 1_000, "5", "促销赠送"),
+        ];
+        assert!(matches!(judge(&e, &two, true), Verdict::Unknown(_)));
+        let unreadable_time = IntegralRecord {
+            create_time: "yesterday".into(),
+            ..row("3", 10, T0, "5", "促销赠送")
+        };
+        assert!(matches!(
+            judge(&e, &[unreadable_time], true),
+            Verdict::Unknown(_)
+        ));
+        let unknown_type = row("4", 10, T0, "T-0042", "门店活动");
+        assert!(matches!(
+            judge(&e, std::slice::from_ref(&unknown_type), true),
+            Verdict::Unknown(_)
+        ));
+        // A clear match plus an unclear row is still unknown.
+        assert!(matches!(
+            judge(&e, &[row("5", 10, T0, "5", "促销赠送"), unknown_type], true),
+            Verdict::Unknown(_)
+        ));
+        // Rows left unread: even none seen is unknown.
+        assert!(matches!(judge(&e, &[], false), Verdict::Unknown(_)));
+    }
+
+    #[test]
+    fn query_opens_the_window_in_china_time() {
+        let q = query(&expected(), 2);
+        assert_eq!(
+            q.to_json_string(),
+            r#"{"mobile":"13800138000","start_date":"2023-11-15 06:13:15","page":2,"page_size":100}"#
+        );
+    }
+}

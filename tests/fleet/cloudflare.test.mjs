@@ -1,0 +1,190 @@
+// pkg-template/cloudflare.js in Node, against stand-ins for Durable Object
+// storage and a KV namespace: the protocol, lock ownership, expiry, argument
+// checks, and that no stored value ever appears in an error. Atomicity under
+// real concurrency is tested in workerd (fleet.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache, kvIdempotencyStore, DEFAULT_TTL_SECONDS,
+} from '../../pkg-template/cloudflare.js';
+
+/** Durable Object storage in memory (the subset the coordinator uses). */
+function fakeStorage() {
+  const m = new Map();
+  let alarm = null;
+  return {
+    map: m,
+    async get(k) { return structuredClone(m.get(k)); },
+    async put(k, v) { m.set(k, structuredClone(v)); },
+    async delete(k) { for (const x of [k].flat()) m.delete(x); return true; },
+    async list({ prefix = '', limit = Infinity } = {}) {
+      return new Map([...m].filter(([k]) => k.startsWith(prefix)).sort().slice(0, limit));
+    },
+    async getAlarm() { return alarm; },
+    async setAlarm(t) { alarm = t; },
+    alarmAt: () => alarm,
+  };
+}
+
+/** A namespace whose objects are JifenCoordinators over fake storage, one per name. */
+function fakeNamespace() {
+  const objects = new Map();
+  const calls = [];
+  return {
+    objects,
+    calls,
+    idFromName: (name) => ({ name }),
+    get(id) {
+      if (!objects.has(id.name)) objects.set(id.name, new JifenCoordinator({ storage: fakeStorage() }, {}));
+      const obj = objects.get(id.name);
+      return { fetch: (url, init) => { calls.push(id.name); return obj.fetch(new Request(url, init)); } };
+    },
+  };
+}
+
+async function withClock(t0, fn) {
+  const real = Date.now;
+  let now = t0;
+  Date.now = () => now;
+  try {
+    return await fn((ms) => { now += ms; });
+  } finally {
+    Date.now = real;
+  }
+}
+
+test('idempotency store: putIfAbsent claims once; get, delete; entries expire after ttlSeconds', async () => {
+  const ns = fakeNamespace();
+  const store = durableObjectIdempotencyStore(ns, { ttlSeconds: 60 });
+  await withClock(1_000_000, async (advance) => {
+    assert.equal(await store.get('k1'), null);
+    assert.equal(await store.putIfAbsent('k1', '{"fp":"a"}'), true);
+    assert.equal(await store.putIfAbsent('k1', '{"fp":"b"}'), false);
+    assert.equal(await store.get('k1'), '{"fp":"a"}');
+    await store.delete('k1');
+    assert.equal(await store.get('k1'), null);
+    assert.equal(await store.putIfAbsent('k1', 'v2'), true);
+    advance(59_000);
+    assert.equal(await store.putIfAbsent('k1', 'v3'), false);
+    advance(1_001);
+    assert.equal(await store.get('k1'), null, 'expired');
+    assert.equal(await store.putIfAbsent('k1', 'v3'), true, 'an expired key is free again');
+  });
+  assert.deepEqual([...ns.objects.keys()], ['jifen-idempotency']);
+});
+
+test('the sweep alarm deletes expired entries only', async () => {
+  const storage = fakeStorage();
+  const obj = new JifenCoordinator({ storage }, {});
+  const call = async (msg) => (await (await obj.fetch(new Request('https://x/', { method: 'POST', body: JSON.stringify(msg) }))).json()).result;
+  await withClock(5_000_000, async (advance) => {
+    assert.equal(await call({ op: 'idem.putIfAbsent', key: 'old', value: 'x', ttlMs: 1000 }), true);
+    assert.ok(storage.alarmAt() > Date.now(), 'a sweep is scheduled');
+    advance(2000);
+    assert.equal(await call({ op: 'idem.putIfAbsent', key: 'new', value: 'y', ttlMs: 60_000 }), true);
+    await obj.alarm();
+    assert.deepEqual([...storage.map.keys()].sort(), ['i:new']);
+    assert.ok(storage.alarmAt() > Date.now(), 'swept again later while entries remain');
+  });
+});
+
+test('shards spread keys over several objects, each key always to the same one', async () => {
+  const ns = fakeNamespace();
+  const store = durableObjectIdempotencyStore(ns, { name: 'idem', shards: 4 });
+  for (let i = 0; i < 40; i++) assert.equal(await store.putIfAbsent(`key-${i}`, String(i)), true);
+  for (let i = 0; i < 40; i++) assert.equal(await store.get(`key-${i}`), String(i));
+  assert.equal(ns.objects.size, 4);
+  assert.ok([...ns.objects.keys()].every((n) => /^idem:[0-3]$/.test(n)));
+});
+
+test('token cache: get/set with expiry; the lock has one holder, a time limit, and only its holder unlocks', async () => {
+  const ns = fakeNamespace();
+  const a = durableObjectTokenCache(ns, 'kingdee-token:300721');
+  const b = durableObjectTokenCache(ns, 'kingdee-token:300721');
+  await withClock(10_000_000, async (advance) => {
+    assert.equal(await a.get(), null);
+    await a.set('{"appToken":"made-up-token-1"}', Date.now() + 5000);
+    assert.deepEqual(await b.get(), { value: '{"appToken":"made-up-token-1"}', expiresAt: Date.now() + 5000 });
+    advance(5000);
+    assert.equal(await b.get(), null, 'an expired token is not served');
+
+    assert.equal(await a.lock(30_000), true);
+    assert.equal(await b.lock(30_000), false, 'held by a');
+    await b.unlock(); // not b's: no effect
+    assert.equal(await b.lock(30_000), false);
+    await a.unlock();
+    assert.equal(await b.lock(30_000), true);
+    advance(30_001);
+    assert.equal(await a.lock(30_000), true, "b's lock ran out");
+    await b.unlock(); // b's expired lock is a's now: b cannot release it
+    assert.equal(await b.lock(1000), false);
+  });
+  assert.deepEqual([...ns.objects.keys()], ['kingdee-token:300721']);
+});
+
+test('bad requests get fixed messages that echo nothing sent', async () => {
+  const obj = new JifenCoordinator({ storage: fakeStorage() }, {});
+  const secret = 'made-up-secret-value-0001';
+  const bad = [
+    { op: 'nope', value: secret },
+    { op: 'constructor', value: secret },
+    { op: 'idem.putIfAbsent', key: '', value: secret, ttlMs: 1 },
+    { op: 'idem.putIfAbsent', key: 'k', value: secret, ttlMs: -1 },
+    { op: 'token.set', value: secret, expiresAt: 'soon' },
+    { op: 'token.lock', holder: secret.repeat(5), ttlMs: 1000 },
+  ];
+  for (const msg of bad) {
+    const r = await obj.fetch(new Request('https://x/', { method: 'POST', body: JSON.stringify(msg) }));
+    const text = await r.text();
+    assert.equal(r.status, 400, text);
+    assert.ok(!text.includes(secret), text);
+  }
+  const r = await obj.fetch(new Request('https://x/', { method: 'POST', body: `{"op":"token.set","value":"${secret}"` }));
+  assert.equal(r.status, 400);
+  assert.ok(!(await r.text()).includes(secret));
+  assert.equal((await obj.fetch(new Request('https://x/'))).status, 405);
+
+  // A storage failure: the adapter's error names the operation and status, no value.
+  const failing = { idFromName: (n) => n, get: () => ({ fetch: async () => new Response('{"error":"storage failed"}', { status: 500 }) }) };
+  await assert.rejects(durableObjectTokenCache(failing).set(secret, 1), (e) => /token\.set failed \(HTTP 500\)/.test(e.message) && !e.message.includes(secret));
+});
+
+test('adapter arguments are checked', () => {
+  assert.throws(() => durableObjectIdempotencyStore(undefined), TypeError);
+  assert.throws(() => durableObjectIdempotencyStore({}), TypeError);
+  assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { shards: 0 }), TypeError);
+  assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 1.5 }), TypeError);
+  assert.throws(() => durableObjectTokenCache(fakeNamespace(), ''), TypeError);
+  assert.throws(() => kvIdempotencyStore(null), TypeError);
+  assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds: 30 }), /at least 60/);
+  assert.equal(DEFAULT_TTL_SECONDS, 7 * 24 * 3600);
+});
+
+function fakeKv() {
+  const m = new Map();
+  return {
+    m,
+    async get(k) { return m.has(k) ? m.get(k).value : null; },
+    async put(k, value, opts) { m.set(k, { value, opts }); },
+    async delete(k) { m.delete(k); },
+  };
+}
+
+test('KV store (best-effort): claims, reads back, deletes; entries carry the TTL', async () => {
+  const kv = fakeKv();
+  const store = kvIdempotencyStore(kv, { ttlSeconds: 3600, prefix: 'p:' });
+  assert.equal(store.bestEffort, true);
+  assert.equal(await store.get('k'), null);
+  assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), true);
+  assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), false);
+  assert.equal(await store.get('k'), '{"fp":"a"}', 'the value as given, not the wrapper');
+  assert.deepEqual(kv.m.get('p:k').opts, { expirationTtl: 3600 });
+  await store.delete('k');
+  assert.equal(await store.get('k'), null);
+
+  // A second writer that lands between our write and our read-back wins; we report not claimed.
+  const racing = fakeKv();
+  const put = racing.put.bind(racing);
+  racing.put = async (k, v, o) => { await put(k, v, o); await put(k, JSON.stringify({ n: 'other', v: 'theirs' }), o); };
+  assert.equal(await kvIdempotencyStore(racing).putIfAbsent('k', 'mine'), false);
+});
