@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load fuzz-smoke check-secrets clean-logs clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -29,7 +29,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:
@@ -97,6 +97,26 @@ test-fleet:
 # faults on; prints throughput and p50/p99, writes test-output/load.json.
 load: build
 	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
+
+# Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
+# Node and in workerd against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
+# also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
+bench: build
+	cargo bench --bench signing
+	node bench/criterion-table.mjs bench/out/criterion.json
+	node bench/node-bench.mjs --out bench/out/node.json
+	node bench/workerd-bench.mjs --out bench/out/workerd.json
+	node bench/cold-start.mjs --out bench/out/cold-start.json
+	node bench/e2e.mjs --out bench/out/e2e.json
+
+# Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
+# benches/profile.rs in test mode, the baselines' byte-identity checks, one cold start, a short e2e.
+bench-smoke: build
+	cargo test --benches $(LOG)
+	node bench/node-bench.mjs --quick $(LOG)
+	node bench/workerd-bench.mjs --quick $(LOG)
+	node bench/cold-start.mjs --quick $(LOG)
+	node bench/e2e.mjs --quick $(LOG)
 
 clean:
 	cargo clean; rm -rf pkg node_modules

@@ -17,18 +17,25 @@ pub enum Space {
 /// Percent-encodes `s`: ASCII letters, digits and the bytes in `keep` stay,
 /// a space follows `space`, every other byte becomes `%XX` (upper-case hex).
 pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for &b in s.as_bytes() {
+    let mut out = String::with_capacity(s.len() + 16);
+    // Kept runs are copied with one `push_str` each (a per-char `push` is
+    // not inlined in the size-optimised wasm); every split is at an ASCII byte.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
         if b.is_ascii_alphanumeric() || keep.contains(&b) {
-            out.push(char::from(b));
-        } else if b == b' ' && space == Space::Plus {
+            continue;
+        }
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if b == b' ' && space == Space::Plus {
             out.push('+');
         } else {
             out.push('%');
             out.push(hex_digit(b >> 4, true));
             out.push(hex_digit(b & 15, true));
         }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
     out
 }
 

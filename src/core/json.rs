@@ -209,23 +209,37 @@ fn parse_integer_text(text: &str) -> Option<i64> {
 }
 
 /// Writes a JSON string literal the way `JSON.stringify` does.
+///
+/// Plain runs are copied with one `push_str` each: escapes are ASCII, so every
+/// split falls on a char boundary (this is most of `buildRequest`'s output
+/// cost in wasm, where a per-char `push` is not inlined; see BENCHMARKS.md).
 pub fn write_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            _ => "",
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -239,6 +253,9 @@ impl Parser<'_> {
         Error::parse(format!("invalid JSON at byte {}: {}", self.pos, what))
     }
 
+    // Forced inline: called once per input byte, and the size-optimised
+    // build otherwise keeps it a call (measured in BENCHMARKS.md).
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }

@@ -89,6 +89,46 @@ impl SignedRequest {
     }
 }
 
+impl SignedRequest {
+    /// [`SignedRequest::to_json`] as compact JSON text, written straight from
+    /// the request: no intermediate tree, one allocation. `buildRequest`
+    /// returns this (the tree's clones and drops were a fifth of its cost).
+    pub fn to_json_string(&self) -> String {
+        let sizes = self.url.len()
+            + self.string_to_sign.len()
+            + self.body.as_ref().map_or(4, String::len)
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 6)
+                .sum::<usize>();
+        // Escapes are rare here (the string to sign's newlines); 5/4 covers them.
+        let mut out = String::with_capacity(sizes + sizes / 4 + 64);
+        out.push_str("{\"method\":");
+        write_string(self.method.as_str(), &mut out);
+        out.push_str(",\"url\":");
+        write_string(&self.url, &mut out);
+        out.push_str(",\"headers\":{");
+        for (i, (k, v)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(k, &mut out);
+            out.push(':');
+            write_string(v, &mut out);
+        }
+        out.push_str("},\"body\":");
+        match &self.body {
+            Some(b) => write_string(b, &mut out),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"stringToSign\":");
+        write_string(&self.string_to_sign, &mut out);
+        out.push('}');
+        out
+    }
+}
+
 /// Headers whose values are credentials, and are masked in `Debug` and logs.
 pub fn is_secret_header(name: &str) -> bool {
     is_credential_header(name) || name.eq_ignore_ascii_case("x-api-signature")
@@ -305,6 +345,31 @@ mod tests {
         let dbg = format!("{req:?} {:?}", req.to_http());
         assert!(!dbg.contains("tok-secret"), "{dbg}");
         assert!(dbg.contains("X-Api-Nonce"));
+    }
+
+    #[test]
+    fn direct_json_text_equals_the_tree() {
+        for body in [None, Some("{\"a\":\"x\\ny\"}".to_string())] {
+            let req = SignedRequest {
+                method: Method::Post,
+                url: "https://x/y?q=\"1\"".into(),
+                headers: vec![
+                    ("A".into(), "1\t2".into()),
+                    ("b".into(), "积分\u{1}".into()),
+                ],
+                body,
+                string_to_sign: "POST\n/y\n".into(),
+            };
+            assert_eq!(req.to_json_string(), req.to_json().to_json_string());
+        }
+        let empty = SignedRequest {
+            method: Method::Get,
+            url: String::new(),
+            headers: Vec::new(),
+            body: None,
+            string_to_sign: String::new(),
+        };
+        assert_eq!(empty.to_json_string(), empty.to_json().to_json_string());
     }
 
     #[test]

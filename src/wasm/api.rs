@@ -125,7 +125,8 @@ pub fn build_request(
         let req = dry_run(&config, &op, &params, &options, &env)
             .await
             .map_err(error::to_js)?;
-        to_js(&req.to_json()).map_err(error::to_js)
+        js_sys::JSON::parse(&req.to_json_string())
+            .map_err(|_| error::to_js(Error::parse("internal: result is not valid JSON")))
     })
 }
 

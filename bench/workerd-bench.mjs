@@ -1,0 +1,80 @@
+// Kingdee signing inside workerd: jifen's buildRequest against the JS
+// crypto.subtle signer (aws4fetch's way), in one Worker
+// (bench/workerd/signing-worker.js). Both must return the same request
+// (checked first). Per call = (t(N) − t(1)) / (N − 1) over alternating
+// requests, median of the rounds: time inside a Worker only advances on I/O.
+//
+//   node bench/workerd-bench.mjs            N = 4000, 9 rounds
+//   node bench/workerd-bench.mjs --quick    N = 50, 2 rounds
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { ROOT, renderConfig } from '../www-demo/worker/capnp.mjs';
+import { WORKERD } from '../www-demo/worker/gateway.mjs';
+import { machine } from './stats.mjs';
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+const N = args.quick ? 50 : 4000;
+const ROUNDS = args.quick ? 2 : Number(process.env.ROUNDS ?? 9);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const freePort = () => new Promise((res, rej) => {
+  const s = createServer().once('error', rej).listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'jifen-wbench-'));
+const address = `127.0.0.1:${await freePort()}`;
+const path = join(dir, 'signing.capnp');
+let capnp = renderConfig({ configDir: dir, address, names: [], entry: join(ROOT, 'bench/workerd/signing-worker.js') });
+// WORKERD_V8_FLAGS="--no-liftoff ..." for experiments (e.g. which wasm tier runs).
+if (process.env.WORKERD_V8_FLAGS) capnp = capnp.replace('const config :Workerd.Config = (', `const config :Workerd.Config = (\n  v8Flags = ${JSON.stringify(process.env.WORKERD_V8_FLAGS.split(' '))},`);
+writeFileSync(path, capnp);
+const proc = spawn(WORKERD, ['serve', path], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH } });
+const exited = new Promise((r) => proc.once('exit', r));
+const base = `http://${address}`;
+const get = async (impl, n) => {
+  const t0 = performance.now();
+  const r = await fetch(`${base}/${impl}?n=${n}`);
+  const body = await r.text();
+  if (r.status !== 200) throw new Error(`${impl}: HTTP ${r.status} ${body}`);
+  return { ms: performance.now() - t0, body };
+};
+try {
+  for (let i = 0; i < 600; i++) {
+    try { await fetch(`${base}/jifen`); break; } catch { await sleep(50); }
+  }
+  const a = await get('jifen', 1);
+  const b = await get('subtle', 1);
+  if (a.body !== b.body) throw new Error(`workerd-bench: the JS signer differs from buildRequest:\n  ${a.body}\n  ${b.body}`);
+  console.log('workerd-bench: the crypto.subtle signer returns the same request as buildRequest');
+  for (const impl of ['jifen', 'subtle']) await get(impl, N); // warm-up, tier-up
+  const per = { jifen: [], subtle: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const impl of ['jifen', 'subtle']) {
+      const one = await get(impl, 1);
+      const many = await get(impl, N);
+      per[impl].push(((many.ms - one.ms) * 1000) / (N - 1));
+    }
+  }
+  const env = machine();
+  const j = median(per.jifen), s = median(per.subtle);
+  console.log(`\nworkerd ${JSON.parse(readFileSync(join(ROOT, 'node_modules/workerd/package.json'), 'utf8')).version}, ${env.cpu} × ${env.cores}, load average ${env.loadavg}; N = ${N}, ${ROUNDS} rounds${args.quick ? ' (--quick: smoke numbers, not measurements)' : ''}\n`);
+  console.log('| Kingdee integral_adjust, inside workerd | per call (median of rounds) | JS ÷ jifen |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| jifen buildRequest (wasm) | ${j.toFixed(2)} µs | — |`);
+  console.log(`| JS crypto.subtle (aws4fetch way) | ${s.toFixed(2)} µs | ${(s / j).toFixed(2)}× |`);
+  // A few calls (--quick) can come out below the noise; a full run cannot.
+  if (!args.quick && !(j > 0 && s > 0)) throw new Error('workerd-bench: no valid timing (the machine is too noisy for this N)');
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, JSON.stringify({ env, quick: Boolean(args.quick), n: N, rounds: ROUNDS, jifen_us: j, subtle_us: s, samples: per }, null, 2));
+  }
+} finally {
+  if (proc.exitCode === null) proc.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}
