@@ -112,7 +112,7 @@ bench: build
 # Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
 # benches/profile.rs in test mode, the baselines' byte-identity checks, one cold start, a short e2e.
 bench-smoke: build
-	cargo test --benches $(LOG)
+	cargo test --bench signing --bench profile $(LOG)
 	node bench/node-bench.mjs --quick $(LOG)
 	node bench/workerd-bench.mjs --quick $(LOG)
 	node bench/cold-start.mjs --quick $(LOG)

@@ -66,7 +66,9 @@ export async function startWorkerdGateway(upstream, { plain = true, inspector } 
   const address = `127.0.0.1:${port}`;
   const names = bindingNames('kingdee');
   let config = renderConfig({ configDir: dir, address, names, entry: ENTRY });
-  const lines = config.split('\n').filter((l) => !plain || (!/"pkg\//.test(l) && !/name = "www-demo\/worker\/src\/jifen\.js"/.test(l)));
+  // The plain gateway drops the wasm package (its glue, wasm and snippets) and jifen.js; pure-JS
+  // package modules the gateway imports besides (pkg/cloudflare.js's store adapters) stay.
+  const lines = config.split('\n').filter((l) => !plain || (!/name = "pkg\/(workerd\.js|jifen_wasm|snippets\/)/.test(l) && !/name = "www-demo\/worker\/src\/jifen\.js"/.test(l)));
   // After the entry: workerd takes the first module as the Worker's main module.
   const at = lines.findIndex((l) => l.includes('name = "www-demo/worker/src/index.js"'));
   const rel = (p) => JSON.stringify(relative(dir, join(ROOT, p))); // embed paths are relative to the config
