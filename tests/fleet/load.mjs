@@ -207,8 +207,9 @@ export function reconcile({ plan, start, end, members, idempotent = false }) {
     } else if (DEFINITE_REFUSALS.has(a.code) && a.error?.retryable !== true) {
       outcomes.refused[a.code] = (outcomes.refused[a.code] ?? 0) + 1;
       if (n !== 0) violations.push(`adjustment ${a.i} ended in a definite ${a.code} but is in the ledger`);
-    } else if (a.error?.retryable === true && idempotent) {
-      // Still failing after the caller's attempts, but saying "retry with the same key": safe there.
+    } else if (a.error?.retryable === true && (idempotent || n === 0)) {
+      // Still failing after the caller's attempts, but saying "retry": safe where the vendor dedupes,
+      // and true where it does not as long as nothing was applied (Kingdee's settled "not applied").
       outcomes.retryable[a.code] = (outcomes.retryable[a.code] ?? 0) + 1;
     } else {
       violations.push(`adjustment ${a.i} ended in ${a.code} (retryable ${a.error?.retryable === true}), which says neither "refused" nor "outcome unknown"${n ? ' and it was applied' : ''}`);
