@@ -782,32 +782,8 @@ fn every_refused_reason_and_every_contradicting_sign_sends_nothing() {
     }
 }
 
-/// One store shared by two clients, as a Durable Object is shared by isolates.
-struct Shared(std::rc::Rc<jifen::client::MemoryStore>);
-
-impl jifen::client::IdempotencyStore for Shared {
-    fn get<'a>(
-        &'a self,
-        key: &'a str,
-    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<Option<String>>> {
-        self.0.get(key)
-    }
-    fn put_if_absent<'a>(
-        &'a self,
-        key: &'a str,
-        value: &'a str,
-    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<bool>> {
-        self.0.put_if_absent(key, value)
-    }
-    fn delete<'a>(
-        &'a self,
-        key: &'a str,
-    ) -> jifen::core::rsa::LocalFuture<'a, jifen::core::error::Result<bool>> {
-        self.0.delete(key)
-    }
-}
-
 #[test]
+/// One store shared by two clients, as a Durable Object is shared by isolates.
 fn a_shared_store_dedupes_across_clients() {
     use jifen::client::{IdempotencyStore, MemoryStore};
     let store = std::rc::Rc::new(MemoryStore::new(100));
@@ -818,9 +794,9 @@ fn a_shared_store_dedupes_across_clients() {
             .then("kingdee_auth_token", kd_token())
             .then("integral_adjust", kd("{}")),
     )
-    .with_idempotency_store(Box::new(Shared(store.clone())));
-    let b = client(KINGDEE, ScriptedTransport::new())
-        .with_idempotency_store(Box::new(Shared(store.clone())));
+    .with_idempotency_store(Box::new(store.clone()));
+    let b =
+        client(KINGDEE, ScriptedTransport::new()).with_idempotency_store(Box::new(store.clone()));
     let first = block_on(a.adjust_points(&j(args))).unwrap();
     assert_eq!(block_on(b.adjust_points(&j(args))).unwrap(), first);
     assert!(
@@ -864,7 +840,7 @@ fn a_shared_store_dedupes_across_clients() {
         FREEMUD,
         ScriptedTransport::new().then("updateScore", fm(r#"{"updateScore":5,"currentScore":305}"#)),
     )
-    .with_idempotency_store(Box::new(Shared(fm_store)));
+    .with_idempotency_store(Box::new(fm_store));
     assert_eq!(
         block_on(c.adjust_points(&j(fm_args)))
             .unwrap()

@@ -13,6 +13,7 @@ use crate::core::error::Result;
 use crate::core::rsa::LocalFuture;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 /// A key-value store shared by the callers that must not apply a change twice.
 /// Values are JSON text. Implementations must make `put_if_absent` atomic.
@@ -24,6 +25,21 @@ pub trait IdempotencyStore {
     /// Removes `key`; false where the store cannot delete (then a refused
     /// change keeps its key, and a retry needs a new one).
     fn delete<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<bool>>;
+}
+
+/// One store shared by several clients on this thread.
+impl<S: IdempotencyStore + ?Sized> IdempotencyStore for Rc<S> {
+    fn get<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<Option<String>>> {
+        (**self).get(key)
+    }
+
+    fn put_if_absent<'a>(&'a self, key: &'a str, value: &'a str) -> LocalFuture<'a, Result<bool>> {
+        (**self).put_if_absent(key, value)
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<bool>> {
+        (**self).delete(key)
+    }
 }
 
 /// The default store: this client's memory, the last `capacity` keys.

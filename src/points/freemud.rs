@@ -2,7 +2,7 @@
 //! through `getMemberInfoByIdOrMobile`; changes through `updateScore`, whose
 //! `idempotencyBussinessId` carries the caller's idempotency key.
 
-use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::ledger::{self, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{CollectAll, Error, Result};
 use crate::core::json::Json;
@@ -136,15 +136,7 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 }
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
-    let rows = ledger::rows(raw, "scoreRecords", VENDOR)?;
-    let total = ledger::total(raw, "totalCount", VENDOR)?;
-    let next = Arithmetic {
-        page,
-        page_size: q.page_size,
-        total,
-        rows: rows.len(),
-    }
-    .check(VENDOR)?;
+    let (rows, next) = ledger::checked_rows(raw, "scoreRecords", "totalCount", q, page, VENDOR)?;
     let entries = rows
         .iter()
         .map(|r| {

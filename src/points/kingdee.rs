@@ -4,7 +4,7 @@
 //! mobile is resolved to a member id through the member's own ledger rows, and
 //! a card id is never found for the caller.
 
-use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::ledger::{self, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{CollectAll, Error, Result};
 use crate::core::json::Json;
@@ -154,15 +154,7 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 }
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
-    let rows = ledger::rows(raw, "rows", VENDOR)?;
-    let total = ledger::total(raw, "count", VENDOR)?;
-    let next = Arithmetic {
-        page,
-        page_size: q.page_size,
-        total,
-        rows: rows.len(),
-    }
-    .check(VENDOR)?;
+    let (rows, next) = ledger::checked_rows(raw, "rows", "count", q, page, VENDOR)?;
     let entries = rows
         .iter()
         .map(|r| {

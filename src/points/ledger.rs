@@ -208,6 +208,27 @@ pub fn rows<'a>(raw: &'a Json, key: &str, vendor: &'static str) -> Result<&'a [J
     }
 }
 
+/// A vendor page's rows (under `rows_key`), checked against its total (under
+/// `total_key`), with the page to ask for next.
+pub fn checked_rows<'a>(
+    raw: &'a Json,
+    rows_key: &str,
+    total_key: &str,
+    q: &LedgerQuery,
+    page: i64,
+    vendor: &'static str,
+) -> Result<(&'a [Json], Option<i64>)> {
+    let rows = rows(raw, rows_key, vendor)?;
+    let next = Arithmetic {
+        page,
+        page_size: q.page_size,
+        total: total(raw, total_key, vendor)?,
+        rows: rows.len(),
+    }
+    .check(vendor)?;
+    Ok((rows, next))
+}
+
 /// The total a page reports.
 pub fn total(raw: &Json, key: &str, vendor: &'static str) -> Result<i64> {
     super::int(raw, key)

@@ -43,6 +43,17 @@ impl Flavor {
         }
     }
 
+    /// The flavor a client config selects (Qimai's `version` picks the family).
+    pub fn of_config(config: &Json) -> Result<Flavor> {
+        let vendor = crate::vendors::vendor_of(config)?;
+        let name = match (vendor, config.get("version").and_then(Json::as_str)) {
+            ("qimai", Some("v2")) => "qimai-v2",
+            (v, _) => v,
+        };
+        Flavor::from_name(name)
+            .ok_or_else(|| Error::unsupported("this vendor is not available in this build"))
+    }
+
     /// `kingdee`, `freemud`, `qimai` (v3) or `qimai-v2`.
     pub fn from_name(name: &str) -> Option<Flavor> {
         match name {
@@ -528,40 +539,28 @@ fn text(j: &Json, key: &str) -> Option<String> {
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
-    if crate::vendors::params::is_datetime(t) {
-        // `get` rather than `split_at`: no panic path (is_datetime checked the shape).
-        if let (Some(date), Some(time)) = (t.get(..10), t.get(10..)) {
-            return Json::String(format!("{date}T{}+08:00", time.trim_start()));
-        }
-    }
     if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(ms) = t.parse::<i64>() {
             return Json::String(cst_from_epoch_ms(ms));
         }
     }
-    Json::str(t)
+    Json::String(cst_iso(t).unwrap_or_else(|| t.to_string()))
+}
+
+/// `yyyy-MM-dd HH:mm:ss` → `yyyy-MM-ddTHH:mm:ss+08:00`, if `t` has that shape.
+fn cst_iso(t: &str) -> Option<String> {
+    if !crate::vendors::params::is_datetime(t) {
+        return None;
+    }
+    // `get` rather than `split_at`: no panic path (is_datetime checked the shape).
+    let (date, time) = (t.get(..10)?, t.get(11..)?);
+    Some(format!("{date}T{time}+08:00"))
 }
 
 /// Epoch ms → `yyyy-MM-ddTHH:mm:ss+08:00`.
 pub fn cst_from_epoch_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000) + 8 * 3600;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil-from-days (Howard Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+08:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let local = crate::core::time::format_cst(ms);
+    cst_iso(&local).unwrap_or(local)
 }
 
 #[cfg(test)]

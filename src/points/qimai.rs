@@ -3,7 +3,7 @@
 //! paths serve every call; a v2-only account (config `version: "v2"`) has no
 //! deduction and reads its balance from `communal.user.identity`.
 
-use super::ledger::{self, Arithmetic, LedgerQuery, Page};
+use super::ledger::{self, LedgerQuery, Page};
 use super::reasons::qimai_source_name;
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
@@ -200,15 +200,7 @@ const V2: Fields = Fields {
 /// and the walk stops at the first row older than `from`.
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> Result<Page> {
     let f = if v3 { V3 } else { V2 };
-    let rows = ledger::rows(raw, "list", VENDOR)?;
-    let total = ledger::total(raw, "total", VENDOR)?;
-    let mut next = Arithmetic {
-        page,
-        page_size: q.page_size,
-        total,
-        rows: rows.len(),
-    }
-    .check(VENDOR)?;
+    let (rows, mut next) = ledger::checked_rows(raw, "list", "total", q, page, VENDOR)?;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows {
         let at = text(r, f.at).unwrap_or_default();

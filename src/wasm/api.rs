@@ -349,22 +349,12 @@ impl LedgerIter {
 /// `"freemud"`, `"qimai"`, `"qimai-v2"`, or a config object), as data.
 #[wasm_bindgen]
 pub fn capabilities(vendor: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let flavor = (|| -> Result<Flavor> {
-        let name = match vendor.as_string() {
-            Some(n) => n,
-            None => {
-                let config = from_js(&vendor, "vendor")?;
-                let v = crate::vendors::vendor_of(&config)?;
-                match config.get("version").and_then(Json::as_str) {
-                    Some("v2") if v == "qimai" => "qimai-v2".to_string(),
-                    _ => v.to_string(),
-                }
-            }
-        };
-        Flavor::from_name(&name).ok_or_else(|| {
+    let flavor = match vendor.as_string() {
+        Some(name) => Flavor::from_name(&name).ok_or_else(|| {
             Error::invalid_input("capabilities: vendor must be kingdee, freemud, qimai or qimai-v2")
-        })
-    })()
+        }),
+        None => from_js(&vendor, "vendor").and_then(|config| Flavor::of_config(&config)),
+    }
     .map_err(error::to_js)?;
     to_js(&caps::to_json(flavor)).map_err(error::to_js)
 }
