@@ -11,13 +11,10 @@ use crate::client::{
     dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env, LedgerWalk,
 };
 use crate::core::error::{Error, Result};
-use crate::core::json::Json;
 use crate::points::{capabilities as caps, Flavor};
 use crate::retry::RetryPolicy;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -213,31 +210,25 @@ impl JsClient {
     /// → `{ applied, balance?, vendorRef?, raw }`.
     #[wasm_bindgen(js_name = adjustPoints)]
     pub fn adjust_points(&self, args: JsValue) -> Promise {
-        self.unified(args, |c, a| {
-            Box::pin(async move { c.adjust_points(&a).await })
-        })
+        self.run(Run::Adjust, String::new(), &args, "args")
     }
 
     /// `getBalance({ member })` → `{ available, total?, used?, pending?, raw }`.
     #[wasm_bindgen(js_name = getBalance)]
     pub fn get_balance(&self, args: JsValue) -> Promise {
-        self.unified(args, |c, a| {
-            Box::pin(async move { c.get_balance(&a).await })
-        })
+        self.run(Run::Balance, String::new(), &args, "args")
     }
 
     /// `getMember({ member })` → `{ id, name?, mobile?, cardId?, level?, registeredAt?, points?, raw }`.
     #[wasm_bindgen(js_name = getMember)]
     pub fn get_member(&self, args: JsValue) -> Promise {
-        self.unified(args, |c, a| Box::pin(async move { c.get_member(&a).await }))
+        self.run(Run::Member, String::new(), &args, "args")
     }
 
     /// `ledgerPage({ member, from?, to?, pageSize?, cursor? })` → `{ entries, cursor }`.
     #[wasm_bindgen(js_name = ledgerPage)]
     pub fn ledger_page(&self, args: JsValue) -> Promise {
-        self.unified(args, |c, a| {
-            Box::pin(async move { c.ledger_page(&a).await })
-        })
+        self.run(Run::LedgerPage, String::new(), &args, "args")
     }
 
     /// `preview(method, args)`: the signed vendor request a unified call would
@@ -246,9 +237,7 @@ impl JsClient {
         let Some(method) = method.as_string() else {
             return reject(Error::invalid_input("preview: method must be a string"));
         };
-        self.unified(args, move |c, a| {
-            Box::pin(async move { c.preview(&method, &a).await })
-        })
+        self.run(Run::Preview, method, &args, "args")
     }
 
     /// `ledger({ member, from?, to?, pageSize?, limit? })`: an async iterator
@@ -264,38 +253,48 @@ impl JsClient {
         })
     }
 
-    fn unified<F>(&self, args: JsValue, f: F) -> Promise
-    where
-        F: FnOnce(Rc<Client<FetchTransport>>, Json) -> LocalBoxFuture<Result<Json>> + 'static,
-    {
-        let args = match from_js(&args, "args") {
+    /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
+    pub fn call(&self, operation: JsValue, params: JsValue) -> Promise {
+        match operation_name(&operation) {
+            Ok(op) => self.run(Run::Call, op, &params, "params"),
+            Err(e) => reject(e),
+        }
+    }
+
+    /// The one promise body of every client method above: one state machine
+    /// for all of them instead of one per method. `name` is the preview's
+    /// method or the call's operation; `what` names `args` in errors.
+    fn run(&self, run: Run, name: String, args: &JsValue, what: &str) -> Promise {
+        let args = match from_js(args, what) {
             Ok(a) => a,
             Err(e) => return reject(e),
         };
-        let inner = self.inner.clone();
+        let c = self.inner.clone();
         promise(async move {
-            let result = f(inner, args).await.map_err(error::to_js)?;
-            to_js(&result).map_err(error::to_js)
-        })
-    }
-
-    /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
-    pub fn call(&self, operation: JsValue, params: JsValue) -> Promise {
-        let input =
-            (|| -> Result<_> { Ok((operation_name(&operation)?, from_js(&params, "params")?)) })();
-        let (op, params) = match input {
-            Ok(v) => v,
-            Err(e) => return reject(e),
-        };
-        let inner = self.inner.clone();
-        promise(async move {
-            let result = inner.call(&op, &params).await.map_err(error::to_js)?;
+            let result = match run {
+                Run::Adjust => c.adjust_points(&args).await,
+                Run::Balance => c.get_balance(&args).await,
+                Run::Member => c.get_member(&args).await,
+                Run::LedgerPage => c.ledger_page(&args).await,
+                Run::Preview => c.preview(&name, &args).await,
+                Run::Call => c.call(&name, &args).await,
+            }
+            .map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
         })
     }
 }
 
-type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+/// Which client method [`JsClient::run`] runs.
+#[derive(Clone, Copy)]
+enum Run {
+    Adjust,
+    Balance,
+    Member,
+    LedgerPage,
+    Preview,
+    Call,
+}
 
 /// The iterator `client.ledger()` returns; the package entry makes it an
 /// async iterable (`for await … of`).
