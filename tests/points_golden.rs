@@ -325,14 +325,17 @@ fn sequence(out: &mut String, c: &Client<Canned>, steps: &[(&str, &str)]) {
     }
 }
 
+/// A vendor's name, config, members to try and canned replies.
+type Vendor = (
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+    fn() -> Vec<(&'static str, u16, String)>,
+);
+
 fn golden() -> String {
     let mut out = String::new();
-    let vendors: [(
-        &str,
-        &str,
-        Vec<&str>,
-        fn() -> Vec<(&'static str, u16, String)>,
-    ); 4] = [
+    let vendors: [Vendor; 4] = [
         (
             "kingdee",
             KINGDEE,
