@@ -23,7 +23,7 @@ use crate::vendors;
 pub use dry_run::{dry_run, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
-pub use points::LedgerWalk;
+pub use points::{LedgerWalk, Method};
 pub use store::{IdempotencyStore, MemoryStore};
 pub use token_cache::TokenCache;
 

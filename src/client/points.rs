@@ -16,7 +16,7 @@ use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{is_credential_header, SignedRequest};
-use crate::points::ledger::{self, LedgerQuery, Page};
+use crate::points::ledger::{self, LedgerQuery};
 use crate::points::{self, Adjust, Call, Flavor, Member, Plan};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -125,16 +125,6 @@ impl<T: Transport> Client<T> {
         Ok(m)
     }
 
-    async fn plan_adjust(&self, a: &Adjust) -> Result<(Adjust, Plan)> {
-        let flavor = self.flavor();
-        // Refuse what the vendor cannot record before any lookup is sent.
-        a.code(flavor)?;
-        let mut resolved = a.clone();
-        resolved.member = self.resolve(&a.member, Call::Adjust).await?;
-        let plan = points::adjust_plan(flavor, &resolved)?;
-        Ok((resolved, plan))
-    }
-
     /// `adjustPoints({ member, delta, reason, idempotencyKey, orderId?, remark? })`
     /// → `{ applied, balance?, vendorRef?, raw }`.
     pub async fn adjust_points(&self, args: &Json) -> Result<Json> {
@@ -167,7 +157,7 @@ impl<T: Transport> Client<T> {
                 .retryable(true));
             }
         }
-        let result = self.adjust_once(&a).await;
+        let result = self.pipeline(&mut Request::Adjust(a), false).await;
         match &result {
             Ok(r) => {
                 // The change is applied: a failure to record it must not hide that.
@@ -217,104 +207,187 @@ impl<T: Transport> Client<T> {
         self
     }
 
-    async fn adjust_once(&self, a: &Adjust) -> Result<Json> {
-        let (_, plan) = self.plan_adjust(a).await?;
-        let raw = self.call(plan.op, &plan.params).await?;
-        Ok(points::adjust_result(self.flavor(), raw))
-    }
-
     /// `getBalance({ member })` → `{ available, total?, used?, pending?, raw }`.
     pub async fn get_balance(&self, args: &Json) -> Result<Json> {
-        let plan = self.plan_member_call(args, Call::Balance).await?;
-        let raw = self.call(plan.op, &plan.params).await?;
-        points::balance_result(self.flavor(), raw)
+        self.unified(Method::GetBalance, args).await
     }
 
     /// `getMember({ member })` → `{ id, name?, mobile?, cardId?, level?, registeredAt?, points?, raw }`.
     pub async fn get_member(&self, args: &Json) -> Result<Json> {
-        let plan = self.plan_member_call(args, Call::Member).await?;
-        let raw = self.call(plan.op, &plan.params).await?;
-        points::member_result(self.flavor(), raw)
-    }
-
-    async fn plan_member_call(&self, args: &Json, call: Call) -> Result<Plan> {
-        let p = crate::vendors::params::Params::new(args)?;
-        p.only(&["member"])?;
-        let m = Member::from_json(p.get("member"))?;
-        let m = self.resolve(&m, call).await?;
-        match call {
-            Call::Balance => points::balance_plan(self.flavor(), &m),
-            _ => points::member_plan(self.flavor(), &m),
-        }
-    }
-
-    async fn ledger_query(&self, args: &Json, paged: bool) -> Result<LedgerQuery> {
-        let mut q = LedgerQuery::from_json(args, paged)?;
-        q.member = self.resolve(&q.member, Call::Ledger).await?;
-        Ok(q)
-    }
-
-    /// One page of the ledger for a resolved query.
-    pub async fn ledger_fetch(&self, q: &LedgerQuery, page: i64) -> Result<Page> {
-        let flavor = self.flavor();
-        let plan = ledger::plan(flavor, q, page)?;
-        let raw = self.call(plan.op, &plan.params).await?;
-        ledger::read(flavor, q, page, &raw)
+        self.unified(Method::GetMember, args).await
     }
 
     /// `ledgerPage({ member, from?, to?, pageSize?, cursor? })` → `{ entries, cursor }`.
     pub async fn ledger_page(&self, args: &Json) -> Result<Json> {
-        let q = self.ledger_query(args, true).await?;
-        let page = self.ledger_fetch(&q, q.page).await?;
-        Ok(Json::object([
-            ("entries", Some(Json::Array(page.entries))),
-            (
-                "cursor",
-                Some(
-                    page.next
-                        .map_or(Json::Null, |n| Json::String(ledger::encode_cursor(n))),
-                ),
-            ),
-        ]))
+        self.unified(Method::LedgerPage, args).await
+    }
+
+    /// Runs the unified call `method` with `args` (what `adjust_points`,
+    /// `get_balance`, `get_member` and `ledger_page` do).
+    pub async fn unified(&self, method: Method, args: &Json) -> Result<Json> {
+        if method == Method::AdjustPoints {
+            return self.adjust_points(args).await;
+        }
+        self.pipeline(&mut Request::parse(method, args)?, false)
+            .await
     }
 
     /// The vendor request a unified call would send (after any lookups, which
     /// are sent for real: they only read), signed, with standing credentials
     /// shown as `***`.
     pub async fn preview(&self, method: &str, args: &Json) -> Result<Json> {
-        let flavor = self.flavor();
-        let plan = match method {
-            "adjustPoints" => self.plan_adjust(&Adjust::from_json(args)?).await?.1,
-            "getBalance" => self.plan_member_call(args, Call::Balance).await?,
-            "getMember" => self.plan_member_call(args, Call::Member).await?,
-            "ledgerPage" => {
-                let q = self.ledger_query(args, true).await?;
-                ledger::plan(flavor, &q, q.page)?
-            }
-            other => {
-                return Err(Error::invalid_input(format!(
-                    "preview: method `{}` is not one of {}",
-                    crate::core::error::scrub(other, 40),
-                    crate::core::text::join(&PREVIEW_METHODS, ", ")
-                )))
-            }
+        let Some(method) = Method::from_name(method) else {
+            return Err(Error::invalid_input(format!(
+                "preview: method `{}` is not one of {}",
+                crate::core::error::scrub(method, 40),
+                crate::core::text::join(&PREVIEW_METHODS, ", ")
+            )));
         };
-        let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
-        let mut j = signed.to_json_masking(is_credential_header);
-        if let Json::Object(pairs) = &mut j {
-            pairs.insert(0, ("operation".to_string(), Json::str(plan.op)));
-            pairs.push(("params".to_string(), plan.params));
-        }
-        Ok(j)
+        self.pipeline(&mut Request::parse(method, args)?, true)
+            .await
     }
+
+    /// Every unified call: resolve the member, plan the vendor call, then
+    /// either sign it for a preview or send it and map the reply. One state
+    /// machine for all of them; the steps around the awaits are plain functions.
+    async fn pipeline(&self, req: &mut Request, preview: bool) -> Result<Json> {
+        let flavor = self.flavor();
+        let (member, call) = req.member(flavor)?;
+        *member = self.resolve(member, call).await?;
+        let plan = req.plan(flavor)?;
+        if preview {
+            let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
+            return Ok(preview_json(signed, plan));
+        }
+        let raw = self.call(plan.op, &plan.params).await?;
+        req.finish(flavor, raw)
+    }
+}
+
+/// A unified call's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `adjustPoints`.
+    AdjustPoints,
+    /// `getBalance`.
+    GetBalance,
+    /// `getMember`.
+    GetMember,
+    /// `ledgerPage`.
+    LedgerPage,
+}
+
+impl Method {
+    /// The method named `name` in JS, among those `preview` can show.
+    pub fn from_name(name: &str) -> Option<Method> {
+        match name {
+            "adjustPoints" => Some(Method::AdjustPoints),
+            "getBalance" => Some(Method::GetBalance),
+            "getMember" => Some(Method::GetMember),
+            "ledgerPage" => Some(Method::LedgerPage),
+            _ => None,
+        }
+    }
+}
+
+/// A unified call's arguments, read; the member is resolved in place.
+enum Request {
+    Adjust(Adjust),
+    /// `getBalance` (`Call::Balance`) or `getMember` (`Call::Member`).
+    Member(Member, Call),
+    /// A ledger page (`q.page`).
+    Ledger {
+        q: LedgerQuery,
+        /// Set by the pipeline: the page after this one, if any.
+        next: Option<i64>,
+        /// A walk's entries not yet taken: a walk's pages land here, and the
+        /// pipeline returns `null` for them instead of `{ entries, cursor }`.
+        buffer: Option<VecDeque<Json>>,
+    },
+}
+
+impl Request {
+    fn parse(method: Method, args: &Json) -> Result<Request> {
+        let call = match method {
+            Method::AdjustPoints => return Adjust::from_json(args).map(Request::Adjust),
+            Method::LedgerPage => {
+                return LedgerQuery::from_json(args, true).map(|q| Request::Ledger {
+                    q,
+                    next: None,
+                    buffer: None,
+                })
+            }
+            Method::GetBalance => Call::Balance,
+            Method::GetMember => Call::Member,
+        };
+        let p = crate::vendors::params::Params::new(args)?;
+        p.only(&["member"])?;
+        Ok(Request::Member(Member::from_json(p.get("member"))?, call))
+    }
+
+    /// The member to resolve and for which call; refuses first what the
+    /// vendor cannot record, before any lookup is sent.
+    fn member(&mut self, flavor: Flavor) -> Result<(&mut Member, Call)> {
+        Ok(match self {
+            Request::Adjust(a) => {
+                a.code(flavor)?;
+                (&mut a.member, Call::Adjust)
+            }
+            Request::Member(m, call) => (m, *call),
+            Request::Ledger { q, .. } => (&mut q.member, Call::Ledger),
+        })
+    }
+
+    fn plan(&self, flavor: Flavor) -> Result<Plan> {
+        match self {
+            Request::Adjust(a) => points::adjust_plan(flavor, a),
+            Request::Member(m, Call::Balance) => points::balance_plan(flavor, m),
+            Request::Member(m, _) => points::member_plan(flavor, m),
+            Request::Ledger { q, .. } => ledger::plan(flavor, q, q.page),
+        }
+    }
+
+    fn finish(&mut self, flavor: Flavor, raw: Json) -> Result<Json> {
+        match self {
+            Request::Adjust(_) => Ok(points::adjust_result(flavor, raw)),
+            Request::Member(_, Call::Balance) => points::balance_result(flavor, raw),
+            Request::Member(..) => points::member_result(flavor, raw),
+            Request::Ledger { q, next, buffer } => {
+                let page = ledger::read(flavor, q, q.page, &raw)?;
+                *next = page.next;
+                if let Some(buffer) = buffer {
+                    buffer.extend(page.entries);
+                    return Ok(Json::Null);
+                }
+                Ok(Json::object([
+                    ("entries", Some(Json::Array(page.entries))),
+                    (
+                        "cursor",
+                        Some(
+                            page.next
+                                .map_or(Json::Null, |n| Json::String(ledger::encode_cursor(n))),
+                        ),
+                    ),
+                ]))
+            }
+        }
+    }
+}
+
+/// A preview: the signed request with credentials masked, its operation first and its params last.
+fn preview_json(signed: SignedRequest, plan: Plan) -> Json {
+    let mut j = signed.to_json_masking(is_credential_header);
+    if let Json::Object(pairs) = &mut j {
+        pairs.insert(0, ("operation".to_string(), Json::str(plan.op)));
+        pairs.push(("params".to_string(), plan.params));
+    }
+    j
 }
 
 /// A lazy walk over a member's ledger, page by page, stopping at `limit`.
 pub struct LedgerWalk {
-    query: Option<LedgerQuery>,
-    args: Json,
-    next_page: Option<i64>,
-    buffer: VecDeque<Json>,
+    /// The query (its member resolved by the first page), the next page and the entries not yet taken.
+    request: Request,
     yielded: u64,
 }
 
@@ -322,12 +395,12 @@ impl LedgerWalk {
     /// A walk for `{ member, from?, to?, pageSize?, limit? }`; nothing is sent
     /// until the first [`LedgerWalk::next`]. Bad arguments are refused here.
     pub fn new(args: &Json) -> Result<LedgerWalk> {
-        LedgerQuery::from_json(args, false)?;
         Ok(LedgerWalk {
-            query: None,
-            args: args.clone(),
-            next_page: Some(1),
-            buffer: VecDeque::new(),
+            request: Request::Ledger {
+                q: LedgerQuery::from_json(args, false)?,
+                next: Some(1),
+                buffer: Some(VecDeque::new()),
+            },
             yielded: 0,
         })
     }
@@ -335,29 +408,26 @@ impl LedgerWalk {
     /// The next entry, or `None` at the end of the ledger or at `limit`.
     pub async fn next<T: Transport>(&mut self, client: &Client<T>) -> Result<Option<Json>> {
         loop {
-            let limit = match &self.query {
-                Some(q) => q.limit,
-                None => None,
+            let Request::Ledger {
+                q,
+                next,
+                buffer: Some(buffer),
+            } = &mut self.request
+            else {
+                return Ok(None);
             };
-            if limit.is_some_and(|l| self.yielded >= l) {
+            if q.limit.is_some_and(|l| self.yielded >= l) {
                 return Ok(None);
             }
-            if let Some(e) = self.buffer.pop_front() {
+            if let Some(e) = buffer.pop_front() {
                 self.yielded += 1;
                 return Ok(Some(e));
             }
-            let Some(page) = self.next_page else {
+            let Some(page) = *next else {
                 return Ok(None);
             };
-            if self.query.is_none() {
-                self.query = Some(client.ledger_query(&self.args, false).await?);
-            }
-            let Some(q) = &self.query else {
-                return Ok(None);
-            };
-            let got = client.ledger_fetch(q, page).await?;
-            self.next_page = got.next;
-            self.buffer.extend(got.entries);
+            q.page = page;
+            client.pipeline(&mut self.request, false).await?;
         }
     }
 }

@@ -8,7 +8,7 @@ use super::fetch::{FetchTransport, Hooks};
 use super::promise::promise;
 use super::subtle::SubtleRsa;
 use crate::client::{
-    dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env, LedgerWalk,
+    dry_run, verify_callback as verify_callback_rs, Client, DryRunOptions, Env, LedgerWalk, Method,
 };
 use crate::core::error::{Error, Result};
 use crate::points::{capabilities as caps, Flavor};
@@ -210,25 +210,45 @@ impl JsClient {
     /// → `{ applied, balance?, vendorRef?, raw }`.
     #[wasm_bindgen(js_name = adjustPoints)]
     pub fn adjust_points(&self, args: JsValue) -> Promise {
-        self.run(Run::Adjust, String::new(), &args, "args")
+        self.run(
+            Run::Unified(Method::AdjustPoints),
+            String::new(),
+            &args,
+            "args",
+        )
     }
 
     /// `getBalance({ member })` → `{ available, total?, used?, pending?, raw }`.
     #[wasm_bindgen(js_name = getBalance)]
     pub fn get_balance(&self, args: JsValue) -> Promise {
-        self.run(Run::Balance, String::new(), &args, "args")
+        self.run(
+            Run::Unified(Method::GetBalance),
+            String::new(),
+            &args,
+            "args",
+        )
     }
 
     /// `getMember({ member })` → `{ id, name?, mobile?, cardId?, level?, registeredAt?, points?, raw }`.
     #[wasm_bindgen(js_name = getMember)]
     pub fn get_member(&self, args: JsValue) -> Promise {
-        self.run(Run::Member, String::new(), &args, "args")
+        self.run(
+            Run::Unified(Method::GetMember),
+            String::new(),
+            &args,
+            "args",
+        )
     }
 
     /// `ledgerPage({ member, from?, to?, pageSize?, cursor? })` → `{ entries, cursor }`.
     #[wasm_bindgen(js_name = ledgerPage)]
     pub fn ledger_page(&self, args: JsValue) -> Promise {
-        self.run(Run::LedgerPage, String::new(), &args, "args")
+        self.run(
+            Run::Unified(Method::LedgerPage),
+            String::new(),
+            &args,
+            "args",
+        )
     }
 
     /// `preview(method, args)`: the signed vendor request a unified call would
@@ -272,10 +292,7 @@ impl JsClient {
         let c = self.inner.clone();
         promise(async move {
             let result = match run {
-                Run::Adjust => c.adjust_points(&args).await,
-                Run::Balance => c.get_balance(&args).await,
-                Run::Member => c.get_member(&args).await,
-                Run::LedgerPage => c.ledger_page(&args).await,
+                Run::Unified(m) => c.unified(m, &args).await,
                 Run::Preview => c.preview(&name, &args).await,
                 Run::Call => c.call(&name, &args).await,
             }
@@ -288,10 +305,7 @@ impl JsClient {
 /// Which client method [`JsClient::run`] runs.
 #[derive(Clone, Copy)]
 enum Run {
-    Adjust,
-    Balance,
-    Member,
-    LedgerPage,
+    Unified(Method),
     Preview,
     Call,
 }
