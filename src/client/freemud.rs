@@ -174,44 +174,36 @@ impl<T: Transport> Client<T> {
         let Some(envelope) = last.into_inner() else {
             return Ok(result);
         };
-        match f.config.verify {
-            VerifyPolicy::Off => Ok(result),
-            VerifyPolicy::Log => {
-                let verifier = self.freemud_verifier(f).await?;
-                let status = check(
-                    verifier.as_deref(),
-                    &envelope.canonical,
-                    envelope.sign.as_deref(),
+        if f.config.verify == VerifyPolicy::Off {
+            return Ok(result);
+        }
+        // One verification for both policies: `log` reports it, `enforce` requires it.
+        let verifier = self.freemud_verifier(f).await?;
+        let status = check(
+            verifier.as_deref(),
+            &envelope.canonical,
+            envelope.sign.as_deref(),
+        )
+        .await;
+        match (f.config.verify, status) {
+            (VerifyPolicy::Enforce, SignatureStatus::Valid) => Ok(result),
+            (VerifyPolicy::Enforce, status) => {
+                let what = if prepared.op.changes_points() {
+                    "; the points change may have been applied: check before repeating it"
+                } else {
+                    ""
+                };
+                Err(Error::new(
+                    ErrorCode::Signature,
+                    format!("Freemud reply signature is {}{what}", status.as_str()),
                 )
-                .await;
+                .with_vendor(VENDOR))
+            }
+            (_, status) => {
                 if let Json::Object(pairs) = &mut result {
                     pairs.push(("_signature".to_string(), Json::str(status.as_str())));
                 }
                 Ok(result)
-            }
-            VerifyPolicy::Enforce => {
-                let verifier = self.freemud_verifier(f).await?;
-                match check(
-                    verifier.as_deref(),
-                    &envelope.canonical,
-                    envelope.sign.as_deref(),
-                )
-                .await
-                {
-                    SignatureStatus::Valid => Ok(result),
-                    status => {
-                        let what = if prepared.op.changes_points() {
-                            "; the points change may have been applied: check before repeating it"
-                        } else {
-                            ""
-                        };
-                        Err(Error::new(
-                            ErrorCode::Signature,
-                            format!("Freemud reply signature is {}{what}", status.as_str()),
-                        )
-                        .with_vendor(VENDOR))
-                    }
-                }
             }
         }
     }
