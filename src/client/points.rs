@@ -17,7 +17,7 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{is_credential_header, SignedRequest};
 use crate::points::ledger::{self, LedgerQuery};
-use crate::points::{self, Adjust, Call, Flavor, Member, Plan};
+use crate::points::{self, Adjust, Call, Flavor, Member, Need, Plan};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
@@ -96,18 +96,32 @@ impl<T: Transport> Client<T> {
         let flavor = self.flavor();
         let need = points::need(flavor, call);
         let mut m = member.clone();
-        for key in member.cache_keys() {
-            if let Some(known) = self.points.members.borrow().get(&key) {
-                m.merge(known);
-            }
-        }
+        self.recall(&mut m);
         if need.met_by(&m) {
             return Ok(m);
         }
         let plan = points::lookup(flavor, &m, need)?;
-        let found = points::read_lookup(flavor, &self.call(plan.op, &plan.params).await?)?;
-        m.merge(&found);
-        if !need.met_by(&m) {
+        let raw = self.call(plan.op, &plan.params).await?;
+        self.learn(flavor, need, &mut m, &raw)?;
+        Ok(m)
+    }
+
+    /// Fills in `member` from the members this client has resolved before.
+    fn recall(&self, member: &mut Member) {
+        let cache = self.points.members.borrow();
+        for key in member.cache_keys() {
+            if let Some(known) = cache.get(&key) {
+                member.merge(known);
+            }
+        }
+    }
+
+    /// Adds what a lookup (`raw`) found to `member`, refuses it if `need` is
+    /// still not met, and remembers it.
+    fn learn(&self, flavor: Flavor, need: Need, member: &mut Member, raw: &Json) -> Result<()> {
+        let found = points::read_lookup(flavor, raw)?;
+        member.merge(&found);
+        if !need.met_by(member) {
             return Err(Error::invalid_input(format!(
                 "{}'s lookup did not give {}",
                 flavor.vendor(),
@@ -119,10 +133,10 @@ impl<T: Transport> Client<T> {
         if cache.len() >= MAX_MEMBERS {
             cache.clear();
         }
-        for key in m.cache_keys() {
-            cache.insert(key, m.clone());
+        for key in member.cache_keys() {
+            cache.insert(key, member.clone());
         }
-        Ok(m)
+        Ok(())
     }
 
     /// `adjustPoints({ member, delta, reason, idempotencyKey, orderId?, remark? })`
@@ -252,15 +266,31 @@ impl<T: Transport> Client<T> {
     /// machine for all of them; the steps around the awaits are plain functions.
     async fn pipeline(&self, req: &mut Request, preview: bool) -> Result<Json> {
         let flavor = self.flavor();
-        let (member, call) = req.member(flavor)?;
-        *member = self.resolve(member, call).await?;
-        let plan = req.plan(flavor)?;
-        if preview {
-            let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
-            return Ok(preview_json(signed, plan));
+        req.check(flavor)?;
+        let (member, call) = req.member();
+        let need = points::need(flavor, call);
+        self.recall(member);
+        // First the vendor's lookup if the member lacks what the call needs,
+        // then the call: one await for both.
+        let mut lookup = !need.met_by(member);
+        loop {
+            let plan = if lookup {
+                points::lookup(flavor, req.member().0, need)?
+            } else {
+                let plan = req.plan(flavor)?;
+                if preview {
+                    let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
+                    return Ok(preview_json(signed, plan));
+                }
+                plan
+            };
+            let raw = self.call(plan.op, &plan.params).await?;
+            if !lookup {
+                return req.finish(flavor, raw);
+            }
+            self.learn(flavor, need, req.member().0, &raw)?;
+            lookup = false;
         }
-        let raw = self.call(plan.op, &plan.params).await?;
-        req.finish(flavor, raw)
     }
 }
 
@@ -325,17 +355,21 @@ impl Request {
         Ok(Request::Member(Member::from_json(p.get("member"))?, call))
     }
 
-    /// The member to resolve and for which call; refuses first what the
-    /// vendor cannot record, before any lookup is sent.
-    fn member(&mut self, flavor: Flavor) -> Result<(&mut Member, Call)> {
-        Ok(match self {
-            Request::Adjust(a) => {
-                a.code(flavor)?;
-                (&mut a.member, Call::Adjust)
-            }
+    /// Refuses what the vendor cannot record, before any lookup is sent.
+    fn check(&self, flavor: Flavor) -> Result<()> {
+        if let Request::Adjust(a) = self {
+            a.code(flavor)?;
+        }
+        Ok(())
+    }
+
+    /// The member to resolve, and for which call.
+    fn member(&mut self) -> (&mut Member, Call) {
+        match self {
+            Request::Adjust(a) => (&mut a.member, Call::Adjust),
             Request::Member(m, call) => (m, *call),
             Request::Ledger { q, .. } => (&mut q.member, Call::Ledger),
-        })
+        }
     }
 
     fn plan(&self, flavor: Flavor) -> Result<Plan> {
