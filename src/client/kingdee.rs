@@ -105,18 +105,7 @@ impl<T: Transport> Client<T> {
         Ok(result)
     }
 
-    /// Sends a prepared call, with the app-token when it needs one, refreshing
-    /// the token once if the vendor says it is missing, invalid or expired.
-    /// An `integral_adjust` whose outcome is unknown is settled from the
-    /// ledger (`kingdee_reconcile.rs`) before anything is reported.
-    pub(super) async fn kingdee_send(&self, k: &KingdeeState, prepared: &Prepared) -> Result<Json> {
-        if prepared.op == kingdee::ops::Operation::IntegralAdjust {
-            return self.kingdee_adjust(k, prepared).await;
-        }
-        self.kingdee_send_once(k, prepared, None).await
-    }
-
-    /// [`Self::kingdee_send`] without the ledger check. `cause` receives the
+    /// `kingdee_send` (`kingdee_reconcile.rs`) without the ledger check. `cause` receives the
     /// last failed attempt's error (an `outcome_unknown` error wraps it).
     pub(super) async fn kingdee_send_once(
         &self,

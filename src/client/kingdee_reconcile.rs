@@ -66,24 +66,31 @@ fn not_applied(unknown: Error, cause: Option<Error>) -> Error {
 }
 
 impl<T: Transport> Client<T> {
-    /// `integral_adjust`, settled from the ledger when its outcome is unknown.
-    pub(super) async fn kingdee_adjust(
-        &self,
-        k: &KingdeeState,
-        prepared: &Prepared,
-    ) -> Result<Json> {
-        let body = prepared.body.as_deref().unwrap_or_default();
-        let adjust = IntegralAdjust::from_params(&Json::parse(body)?)?;
+    /// Sends a prepared call, with the app-token when it needs one, refreshing
+    /// the token once if the vendor says it is missing, invalid or expired.
+    /// An `integral_adjust` whose outcome is unknown is settled from the
+    /// ledger before anything is reported. (Every call goes through this loop,
+    /// so the wasm has one await of `kingdee_send_once` here, not two.)
+    pub(super) async fn kingdee_send(&self, k: &KingdeeState, prepared: &Prepared) -> Result<Json> {
+        let adjust = if prepared.op == kingdee::ops::Operation::IntegralAdjust {
+            let body = prepared.body.as_deref().unwrap_or_default();
+            Some(IntegralAdjust::from_params(&Json::parse(body)?)?)
+        } else {
+            None
+        };
         // Our clock, not the vendor's: the offset may be learned during the call.
         let started = self.env.clock.now_ms();
         let mut resent = false;
         loop {
             let cause = RefCell::new(None);
-            let e = match self.kingdee_send_once(k, prepared, Some(&cause)).await {
-                Err(e) if e.code == ErrorCode::OutcomeUnknown => e,
-                other => return other,
+            let (e, adjust) = match (
+                self.kingdee_send_once(k, prepared, Some(&cause)).await,
+                &adjust,
+            ) {
+                (Err(e), Some(adjust)) if e.code == ErrorCode::OutcomeUnknown => (e, adjust),
+                (other, _) => return other,
             };
-            match self.kingdee_ledger_verdict(k, &adjust, started).await {
+            match self.kingdee_ledger_verdict(k, adjust, started).await {
                 Ok(Verdict::Applied(row)) => return Ok(applied(&row)),
                 Ok(Verdict::NotApplied) if !resent => resent = true,
                 Ok(Verdict::NotApplied) => return Err(not_applied(e, cause.into_inner())),

@@ -172,29 +172,27 @@ impl<T: Transport> Client<T> {
             }
         }
         let result = self.pipeline(&mut Request::Adjust(a), false).await;
-        match &result {
+        // What the outcome leaves in the store: one write (or none), awaited once.
+        let rec;
+        let after = match &result {
+            // The change is applied: a failure to record it must not hide that.
             Ok(r) => {
-                // The change is applied: a failure to record it must not hide that.
-                let _ = store
-                    .put_if_absent(&result_key, &record(&fp, "done", ("result", r.clone())))
-                    .await;
+                rec = record(&fp, "done", ("result", r.clone()));
+                Some(store.put_if_absent(&result_key, &rec))
             }
             // Without a vendor key, a write that may have applied must never be sent
             // again under this key.
             Err(e) if e.code == ErrorCode::OutcomeUnknown && flavor == Flavor::Kingdee => {
-                let _ = store
-                    .put_if_absent(
-                        &result_key,
-                        &record(&fp, "unknown", ("message", Json::str(&e.message))),
-                    )
-                    .await;
+                rec = record(&fp, "unknown", ("message", Json::str(&e.message)));
+                Some(store.put_if_absent(&result_key, &rec))
             }
-            Err(e) if e.code == ErrorCode::OutcomeUnknown => {}
-            Err(_) if claimed => {
-                // Refused: nothing applied, so the key may be tried again.
-                let _ = store.delete(&claim).await;
-            }
-            Err(_) => {}
+            Err(e) if e.code == ErrorCode::OutcomeUnknown => None,
+            // Refused: nothing applied, so the key may be tried again.
+            Err(_) if claimed => Some(store.delete(&claim)),
+            Err(_) => None,
+        };
+        if let Some(write) = after {
+            let _ = write.await;
         }
         result
     }
