@@ -33,10 +33,10 @@ extern "C" {
     fn make_jifen_error(
         code: &str,
         message: &str,
-        vendor: Option<String>,
-        vendor_code: Option<String>,
+        vendor: Option<&str>,
+        vendor_code: Option<&str>,
         http_status: Option<u16>,
-        request_id: Option<String>,
+        request_id: Option<&str>,
         retryable: bool,
         retry_after_ms: Option<f64>,
     ) -> JsValue;
@@ -50,14 +50,13 @@ pub fn error_class() -> JsValue {
 
 /// A `JifenError` instance for `e`.
 pub fn to_js(e: Error) -> JsValue {
-    let e = e.into_details();
     make_jifen_error(
         e.code.as_str(),
         &e.message,
-        e.vendor.map(str::to_string),
-        e.vendor_code,
+        e.vendor,
+        e.vendor_code.as_deref(),
         e.http_status,
-        e.request_id,
+        e.request_id.as_deref(),
         e.retryable,
         e.retry_after_ms.map(|ms| ms as f64),
     )
