@@ -1,41 +1,89 @@
 //! The transport: the global `fetch` (never `window.fetch`: workers have no
 //! window) or one the caller injects, with an `AbortController` timeout that
 //! covers the body too, and `setTimeout` for retry delays.
+//!
+//! One attempt is one call into a small JS function (`jifen_send` below): the
+//! request goes over as one JSON array, the reply comes back as one object.
+//! Driving `fetch`, `AbortController`, the hooks and the `Headers` iterator
+//! from Rust took a JS crossing per step and several KB of binding code.
 
 use crate::client::{Transport, TransportError};
+use crate::core::json::{write_string, Json};
 use crate::core::request::{is_secret_header, HttpRequest, HttpResponse};
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use std::cell::Cell;
-use std::rc::Rc;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen]
+#[wasm_bindgen(inline_js = r#"
+export async function jifen_send(fetchFn, req, timeoutMs, onRequest, onResponse) {
+  const [method, url, body, ...h] = JSON.parse(req);
+  const event = () => {
+    const headers = {};
+    for (let i = 0; i < h.length; i += 3) headers[h[i]] = h[i + 2] ? '***' : h[i + 1];
+    return { method, url: url.split('?')[0], headers };
+  };
+  if (onRequest) try { onRequest(event()); } catch {}
+  const started = Date.now();
+  let aborted = false, controller = null, timer;
+  try { controller = new AbortController(); } catch {}
+  if (controller) timer = setTimeout(() => { aborted = true; controller.abort(); }, timeoutMs);
+  const fail = (what) => ({ timeout: aborted, message: aborted ? 'request timed out' : what });
+  const receive = async () => {
+    const headers = {};
+    for (let i = 0; i < h.length; i += 3) headers[h[i]] = h[i + 1];
+    const init = { method, headers };
+    if (body !== null) init.body = body;
+    if (controller) init.signal = controller.signal;
+    let pending, resp, buffer;
+    try { pending = fetchFn ? Promise.resolve(fetchFn(url, init)) : fetch(url, init); }
+    catch { return { timeout: false, message: 'fetch threw before sending (is fetch available here?)' }; }
+    try { resp = await pending; } catch { return fail('network error (connection refused, reset or blocked)'); }
+    const status = resp.status & 0xffff, head = [];
+    try { for (const e of resp.headers) if (typeof e[0] === 'string' && typeof e[1] === 'string') head.push(e[0], e[1]); } catch {}
+    try { buffer = resp.arrayBuffer(); } catch { return fail('could not read the reply body'); }
+    try { buffer = await buffer; } catch { return fail('connection lost while reading the reply'); }
+    return { status, head: JSON.stringify(head), body: new Uint8Array(buffer) };
+  };
+  const reply = await receive();
+  if (controller) clearTimeout(timer);
+  if (onResponse) {
+    const e = event();
+    e.durationMs = Date.now() - started;
+    if (reply.message === undefined) e.status = reply.status; else e.error = reply.message;
+    try { onResponse(e); } catch {}
+  }
+  return reply;
+}
+export function jifen_sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+"#)]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    /// One attempt: resolves to a [`Reply`], never rejects.
+    fn jifen_send(
+        fetch: Option<&Function>,
+        req: &str,
+        timeout_ms: f64,
+        on_request: Option<&Function>,
+        on_response: Option<&Function>,
+    ) -> Promise;
 
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &JsValue, ms: f64) -> JsValue;
+    /// A promise that resolves after `ms` (`setTimeout`).
+    fn jifen_sleep(ms: f64) -> Promise;
 
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-
-    type AbortController;
-    #[wasm_bindgen(constructor, catch)]
-    fn new() -> Result<AbortController, JsValue>;
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
+    /// `{ status, head, body }`, or `{ timeout, message }` when nothing usable came back.
+    type Reply;
     #[wasm_bindgen(method, getter)]
-    fn signal(this: &AbortController) -> JsValue;
-
-    type FetchResponse;
+    fn message(this: &Reply) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn status(this: &FetchResponse) -> u16;
+    fn timeout(this: &Reply) -> bool;
     #[wasm_bindgen(method, getter)]
-    fn headers(this: &FetchResponse) -> JsValue;
-    #[wasm_bindgen(method, js_name = arrayBuffer, catch)]
-    fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
+    fn status(this: &Reply) -> u16;
+    /// The reply's headers as a JSON array `[name, value, name, value, …]`.
+    #[wasm_bindgen(method, getter)]
+    fn head(this: &Reply) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Reply) -> Vec<u8>;
 }
 
 /// Hooks called around each attempt; they see no secret.
@@ -52,164 +100,66 @@ pub struct FetchTransport {
     pub hooks: Hooks,
 }
 
-fn transport_error(timeout: bool, message: &str) -> TransportError {
-    TransportError {
-        timeout,
-        message: message.to_string(),
+/// `[method, url, body|null, name, value, secret(0|1), …]`: what `jifen_send` reads.
+fn request_json(req: &HttpRequest) -> String {
+    let mut out = String::from("[");
+    write_string(req.method.as_str(), &mut out);
+    out.push(',');
+    write_string(&req.url, &mut out);
+    out.push(',');
+    match &req.body {
+        Some(b) => write_string(b, &mut out),
+        None => out.push_str("null"),
     }
-}
-
-/// The URL without its query: queries can carry credentials (`app_signature`).
-pub fn url_without_query(url: &str) -> &str {
-    url.split('?').next().unwrap_or(url)
-}
-
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-fn call_hook(hook: &Option<Function>, event: &Object) {
-    if let Some(f) = hook {
-        // A throwing hook must not break the call.
-        let _ = f.call1(&JsValue::UNDEFINED, event);
+    for (k, v) in &req.headers {
+        out.push(',');
+        write_string(k, &mut out);
+        out.push(',');
+        write_string(v, &mut out);
+        out.push_str(if is_secret_header(k) { ",1" } else { ",0" });
     }
-}
-
-impl FetchTransport {
-    fn request_event(req: &HttpRequest) -> Object {
-        let event = Object::new();
-        set(&event, "method", &JsValue::from_str(req.method.as_str()));
-        set(
-            &event,
-            "url",
-            &JsValue::from_str(url_without_query(&req.url)),
-        );
-        let headers = Object::new();
-        for (k, v) in &req.headers {
-            let shown = if is_secret_header(k) {
-                "***"
-            } else {
-                v.as_str()
-            };
-            set(&headers, k, &JsValue::from_str(shown));
-        }
-        set(&event, "headers", &headers);
-        event
-    }
-
-    async fn send_inner(
-        &self,
-        req: &HttpRequest,
-        aborted: &Rc<Cell<bool>>,
-        controller: &Option<AbortController>,
-    ) -> Result<HttpResponse, TransportError> {
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str(req.method.as_str()));
-        let headers = Object::new();
-        for (k, v) in &req.headers {
-            set(&headers, k, &JsValue::from_str(v));
-        }
-        set(&init, "headers", &headers);
-        if let Some(body) = &req.body {
-            set(&init, "body", &JsValue::from_str(body));
-        }
-        if let Some(c) = controller {
-            set(&init, "signal", &c.signal());
-        }
-        let promise = match &self.fetch {
-            Some(f) => f
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
-                .map(|v| Promise::resolve(&v)),
-            None => global_fetch(&req.url, &init),
-        }
-        .map_err(|_| {
-            transport_error(
-                false,
-                "fetch threw before sending (is fetch available here?)",
-            )
-        })?;
-        let fail = |what: &str| {
-            transport_error(
-                aborted.get(),
-                &if aborted.get() {
-                    "request timed out".to_string()
-                } else {
-                    what.to_string()
-                },
-            )
-        };
-        let resp: FetchResponse = JsFuture::from(promise)
-            .await
-            .map_err(|_| fail("network error (connection refused, reset or blocked)"))?
-            .unchecked_into();
-        let status = resp.status();
-        let mut headers = Vec::new();
-        if let Ok(Some(iter)) = js_sys::try_iter(&resp.headers()) {
-            for entry in iter.flatten() {
-                let pair: Array = entry.unchecked_into();
-                if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                    headers.push((k, v));
-                }
-            }
-        }
-        let buffer = resp
-            .array_buffer()
-            .map_err(|_| fail("could not read the reply body"))?;
-        let buffer = JsFuture::from(buffer)
-            .await
-            .map_err(|_| fail("connection lost while reading the reply"))?;
-        let body = Uint8Array::new(&buffer).to_vec();
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
-    }
+    out.push(']');
+    out
 }
 
 impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
-        // Events are built only for hooks that exist: each costs several
-        // JS crossings, twice per request (bench/e2e.mjs measures the gateway).
-        if self.hooks.on_request.is_some() {
-            call_hook(&self.hooks.on_request, &Self::request_event(&req));
-        }
-        let started = js_sys::Date::now();
-        let aborted = Rc::new(Cell::new(false));
-        let controller = AbortController::new().ok();
-        let timer = controller.as_ref().map(|c| {
-            let c: AbortController = AsRef::<JsValue>::as_ref(c).clone().unchecked_into();
-            let flag = aborted.clone();
-            let on_timeout = Closure::once_into_js(move || {
-                flag.set(true);
-                c.abort();
+        let sent = jifen_send(
+            self.fetch.as_ref(),
+            &request_json(&req),
+            f64::from(self.timeout_ms),
+            self.hooks.on_request.as_ref(),
+            self.hooks.on_response.as_ref(),
+        );
+        let reply: Reply = JsFuture::from(sent)
+            .await
+            .map_err(|_| TransportError {
+                timeout: false,
+                message: "network error (connection refused, reset or blocked)".to_string(),
+            })?
+            .unchecked_into();
+        if let Some(message) = reply.message() {
+            return Err(TransportError {
+                timeout: reply.timeout(),
+                message,
             });
-            set_timeout(&on_timeout, f64::from(self.timeout_ms))
-        });
-        let result = self.send_inner(&req, &aborted, &controller).await;
-        if let Some(t) = timer {
-            clear_timeout(&t);
         }
-        if self.hooks.on_response.is_some() {
-            let event = Self::request_event(&req);
-            set(
-                &event,
-                "durationMs",
-                &JsValue::from_f64(js_sys::Date::now() - started),
-            );
-            match &result {
-                Ok(r) => set(&event, "status", &JsValue::from(r.status)),
-                Err(e) => set(&event, "error", &JsValue::from_str(&e.message)),
+        let mut headers = Vec::new();
+        if let Ok(Json::Array(items)) = Json::parse(&reply.head()) {
+            let mut items = items.into_iter();
+            while let (Some(Json::String(k)), Some(Json::String(v))) = (items.next(), items.next())
+            {
+                headers.push((k, v));
             }
-            call_hook(&self.hooks.on_response, &event);
         }
-        result
+        Ok(HttpResponse {
+            status: reply.status(),
+            headers,
+            body: reply.body(),
+        })
     }
 
     async fn sleep(&self, ms: u64) {
-        let promise = Promise::new(&mut |resolve, _reject| {
-            set_timeout(&resolve, ms as f64);
-        });
-        let _ = JsFuture::from(promise).await;
+        let _ = JsFuture::from(jifen_sleep(ms as f64)).await;
     }
 }
