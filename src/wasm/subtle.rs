@@ -2,75 +2,58 @@
 //! no bignum code in the bundle, platform constant-time code, ~1 ms per
 //! signature. Keys are imported non-extractable; the client keeps them.
 
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen]
+#[wasm_bindgen(inline_js = r#"
+export async function jifen_subtle(op, key, a, b) {
+  let pending;
+  try {
+    const s = crypto.subtle, alg = 'RSASSA-PKCS1-v1_5';
+    const params = { name: alg, hash: 'SHA-256' };
+    pending = op === 0 ? s.importKey('pkcs8', a.slice(), params, false, ['sign'])
+      : op === 1 ? s.importKey('spki', a.slice(), params, false, ['verify'])
+      : op === 2 ? s.sign(alg, key, a.slice())
+      : s.verify(alg, key, a.slice(), b.slice());
+  } catch { throw true; }
+  try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
+}
+"#)]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = importKey, catch)]
-    fn import_key(
-        format: &str,
-        key: &Uint8Array,
-        algorithm: &Object,
-        extractable: bool,
-        usages: &Array,
-    ) -> std::result::Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = sign, catch)]
-    fn subtle_sign(
-        algorithm: &str,
-        key: &JsValue,
-        data: &Uint8Array,
-    ) -> std::result::Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = verify, catch)]
-    fn subtle_verify(
-        algorithm: &str,
-        key: &JsValue,
-        signature: &Uint8Array,
-        data: &Uint8Array,
-    ) -> std::result::Result<Promise, JsValue>;
+    /// `op` 0 imports a PKCS#8 key (`a`), 1 an SPKI key, 2 signs `a` with
+    /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
+    /// WebCrypto is missing, `false` where it refused.
+    fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
 }
 
-const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
-
-fn algorithm() -> Object {
-    let alg = Object::new();
-    let _ = Reflect::set(
-        &alg,
-        &JsValue::from_str("name"),
-        &JsValue::from_str(ALGORITHM),
-    );
-    let _ = Reflect::set(
-        &alg,
-        &JsValue::from_str("hash"),
-        &JsValue::from_str("SHA-256"),
-    );
-    alg
+/// Runs one WebCrypto operation; `Err(true)` where WebCrypto is missing.
+async fn subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> std::result::Result<JsValue, bool> {
+    JsFuture::from(jifen_subtle(op, key, a, b))
+        .await
+        .map_err(|e| e.as_bool() == Some(true))
 }
 
 fn unavailable() -> Error {
     Error::unsupported("WebCrypto (crypto.subtle) is not available here; Freemud RSA signing needs it (a secure context in browsers)")
 }
 
-async fn import(format: &str, der: &[u8], usage: &str) -> Result<JsValue> {
-    let usages = Array::of1(&JsValue::from_str(usage));
-    let promise = import_key(format, &Uint8Array::from(der), &algorithm(), false, &usages)
-        .map_err(|_| unavailable())?;
+async fn import(op: u8, der: &[u8]) -> Result<JsValue> {
     // The platform's message may quote nothing secret, but keep ours fixed anyway.
-    JsFuture::from(promise).await.map_err(|_| {
-        Error::config(format!(
-            "WebCrypto refused the RSA {} key",
-            if format == "pkcs8" {
-                "private"
+    subtle(op, &JsValue::UNDEFINED, der, &[])
+        .await
+        .map_err(|missing| {
+            if missing {
+                unavailable()
             } else {
-                "public"
+                Error::config(format!(
+                    "WebCrypto refused the RSA {} key",
+                    if op == 0 { "private" } else { "public" }
+                ))
             }
-        ))
-    })
+        })
 }
 
 /// `crypto.subtle` as an [`RsaProvider`].
@@ -82,19 +65,13 @@ struct SubtleVerifier(JsValue);
 impl RsaProvider for SubtleRsa {
     fn signer<'a>(&'a self, pkcs8_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaSigner>>> {
         Box::pin(async move {
-            Ok(
-                Box::new(SubtleSigner(import("pkcs8", pkcs8_der, "sign").await?))
-                    as Box<dyn RsaSigner>,
-            )
+            Ok(Box::new(SubtleSigner(import(0, pkcs8_der).await?)) as Box<dyn RsaSigner>)
         })
     }
 
     fn verifier<'a>(&'a self, spki_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaVerifier>>> {
         Box::pin(async move {
-            Ok(
-                Box::new(SubtleVerifier(import("spki", spki_der, "verify").await?))
-                    as Box<dyn RsaVerifier>,
-            )
+            Ok(Box::new(SubtleVerifier(import(1, spki_der).await?)) as Box<dyn RsaVerifier>)
         })
     }
 }
@@ -102,15 +79,11 @@ impl RsaProvider for SubtleRsa {
 impl RsaSigner for SubtleSigner {
     fn sign<'a>(&'a self, msg: &'a [u8]) -> LocalFuture<'a, Result<Vec<u8>>> {
         Box::pin(async move {
-            let promise = subtle_sign(ALGORITHM, &self.0, &Uint8Array::from(msg))
-                .map_err(|_| unavailable())?;
-            let buffer = JsFuture::from(promise).await.map_err(|_| {
-                Error::new(
-                    crate::core::error::ErrorCode::Signature,
-                    "WebCrypto failed to sign",
-                )
-            })?;
-            Ok(Uint8Array::new(&buffer).to_vec())
+            match subtle(2, &self.0, msg, &[]).await {
+                Ok(sig) => Ok(sig.unchecked_into::<Uint8Array>().to_vec()),
+                Err(true) => Err(unavailable()),
+                Err(false) => Err(Error::new(ErrorCode::Signature, "WebCrypto failed to sign")),
+            }
         })
     }
 }
@@ -118,17 +91,11 @@ impl RsaSigner for SubtleSigner {
 impl RsaVerifier for SubtleVerifier {
     fn verify<'a>(&'a self, msg: &'a [u8], sig: &'a [u8]) -> LocalFuture<'a, Result<bool>> {
         Box::pin(async move {
-            let promise = subtle_verify(
-                ALGORITHM,
-                &self.0,
-                &Uint8Array::from(sig),
-                &Uint8Array::from(msg),
-            )
-            .map_err(|_| unavailable())?;
-            Ok(JsFuture::from(promise)
-                .await
-                .map(|v| v.as_bool() == Some(true))
-                .unwrap_or(false))
+            match subtle(3, &self.0, sig, msg).await {
+                Ok(v) => Ok(v.as_bool() == Some(true)),
+                Err(true) => Err(unavailable()),
+                Err(false) => Ok(false),
+            }
         })
     }
 }
