@@ -9,6 +9,7 @@ mod convert;
 mod env;
 mod error;
 mod fetch;
+mod js;
 mod promise;
 mod store;
 pub mod subtle;

@@ -2,32 +2,12 @@
 //! no bignum code in the bundle, platform constant-time code, ~1 ms per
 //! signature. Keys are imported non-extractable; the client keeps them.
 
+use super::js::jifen_subtle;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
-use js_sys::{Promise, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen(inline_js = r#"
-export async function jifen_subtle(op, key, a, b) {
-  let pending;
-  try {
-    const s = crypto.subtle, alg = 'RSASSA-PKCS1-v1_5';
-    const params = { name: alg, hash: 'SHA-256' };
-    pending = op === 0 ? s.importKey('pkcs8', a.slice(), params, false, ['sign'])
-      : op === 1 ? s.importKey('spki', a.slice(), params, false, ['verify'])
-      : op === 2 ? s.sign(alg, key, a.slice())
-      : s.verify(alg, key, a.slice(), b.slice());
-  } catch { throw true; }
-  try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
-}
-"#)]
-extern "C" {
-    /// `op` 0 imports a PKCS#8 key (`a`), 1 an SPKI key, 2 signs `a` with
-    /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
-    /// WebCrypto is missing, `false` where it refused.
-    fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
-}
 
 /// Runs one WebCrypto operation; `Err(true)` where WebCrypto is missing.
 async fn subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> std::result::Result<JsValue, bool> {

@@ -1,0 +1,133 @@
+//! The hand-written JavaScript the binding imports, in one snippet (one
+//! module for the glue to load, one gzip stream): the `JifenError` class, one
+//! fetch attempt with its timeout and hooks, `setTimeout` as a promise, and
+//! WebCrypto RSA. Each is used by the file named in its comment.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export class JifenError extends Error {
+  constructor(code, message, details) {
+    super(message);
+    this.name = 'JifenError';
+    this.code = code;
+    this.vendor = details?.vendor ?? null;
+    this.vendorCode = details?.vendorCode ?? null;
+    this.httpStatus = details?.httpStatus ?? null;
+    this.requestId = details?.requestId ?? null;
+    this.retryable = details?.retryable ?? false;
+    this.retryAfterMs = details?.retryAfterMs ?? null;
+  }
+  toJSON() {
+    return { name: this.name, code: this.code, message: this.message, vendor: this.vendor, vendorCode: this.vendorCode,
+             httpStatus: this.httpStatus, requestId: this.requestId, retryable: this.retryable, retryAfterMs: this.retryAfterMs };
+  }
+}
+export function jifen_error_class() { return JifenError; }
+export function make_jifen_error(code, message, vendor, vendorCode, httpStatus, requestId, retryable, retryAfterMs) {
+  return new JifenError(code, message, { vendor, vendorCode, httpStatus, requestId, retryable, retryAfterMs });
+}
+
+export async function jifen_send(fetchFn, req, timeoutMs, onRequest, onResponse) {
+  const [method, url, body, ...h] = JSON.parse(req);
+  const event = () => {
+    const headers = {};
+    for (let i = 0; i < h.length; i += 3) headers[h[i]] = h[i + 2] ? '***' : h[i + 1];
+    return { method, url: url.split('?')[0], headers };
+  };
+  if (onRequest) try { onRequest(event()); } catch {}
+  const started = Date.now();
+  let aborted = false, controller = null, timer;
+  try { controller = new AbortController(); } catch {}
+  if (controller) timer = setTimeout(() => { aborted = true; controller.abort(); }, timeoutMs);
+  const fail = (what) => ({ timeout: aborted, message: aborted ? 'request timed out' : what });
+  const receive = async () => {
+    const headers = {};
+    for (let i = 0; i < h.length; i += 3) headers[h[i]] = h[i + 1];
+    const init = { method, headers };
+    if (body !== null) init.body = body;
+    if (controller) init.signal = controller.signal;
+    let pending, resp, buffer;
+    try { pending = fetchFn ? Promise.resolve(fetchFn(url, init)) : fetch(url, init); }
+    catch { return { timeout: false, message: 'fetch threw before sending (is fetch available here?)' }; }
+    try { resp = await pending; } catch { return fail('network error (connection refused, reset or blocked)'); }
+    const status = resp.status & 0xffff, head = [];
+    try { for (const e of resp.headers) if (typeof e[0] === 'string' && typeof e[1] === 'string') head.push(e[0], e[1]); } catch {}
+    try { buffer = resp.arrayBuffer(); } catch { return fail('could not read the reply body'); }
+    try { buffer = await buffer; } catch { return fail('connection lost while reading the reply'); }
+    return { status, head: JSON.stringify(head), body: new Uint8Array(buffer) };
+  };
+  const reply = await receive();
+  if (controller) clearTimeout(timer);
+  if (onResponse) {
+    const e = event();
+    e.durationMs = Date.now() - started;
+    if (reply.message === undefined) e.status = reply.status; else e.error = reply.message;
+    try { onResponse(e); } catch {}
+  }
+  return reply;
+}
+export function jifen_sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function jifen_subtle(op, key, a, b) {
+  let pending;
+  try {
+    const s = crypto.subtle, alg = 'RSASSA-PKCS1-v1_5';
+    const params = { name: alg, hash: 'SHA-256' };
+    pending = op === 0 ? s.importKey('pkcs8', a.slice(), params, false, ['sign'])
+      : op === 1 ? s.importKey('spki', a.slice(), params, false, ['verify'])
+      : op === 2 ? s.sign(alg, key, a.slice())
+      : s.verify(alg, key, a.slice(), b.slice());
+  } catch { throw true; }
+  try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
+}
+"#)]
+extern "C" {
+    /// The `JifenError` class (error.rs).
+    pub(super) fn jifen_error_class() -> JsValue;
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn make_jifen_error(
+        code: &str,
+        message: &str,
+        vendor: Option<&str>,
+        vendor_code: Option<&str>,
+        http_status: Option<u16>,
+        request_id: Option<&str>,
+        retryable: bool,
+        retry_after_ms: Option<f64>,
+    ) -> JsValue;
+
+    /// One fetch attempt (fetch.rs): resolves to a [`Reply`], never rejects.
+    pub(super) fn jifen_send(
+        fetch: Option<&Function>,
+        req: &str,
+        timeout_ms: f64,
+        on_request: Option<&Function>,
+        on_response: Option<&Function>,
+    ) -> Promise;
+
+    /// A promise that resolves after `ms`, by `setTimeout` (fetch.rs).
+    pub(super) fn jifen_sleep(ms: f64) -> Promise;
+
+    /// `{ status, head, body }`, or `{ timeout, message }` when nothing usable came back.
+    pub(super) type Reply;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn message(this: &Reply) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn timeout(this: &Reply) -> bool;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn status(this: &Reply) -> u16;
+    /// The reply's headers as a JSON array `[name, value, name, value, …]`.
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn head(this: &Reply) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn body(this: &Reply) -> Vec<u8>;
+
+    /// WebCrypto RSA (subtle.rs): `op` 0 imports a PKCS#8 key (`a`), 1 an SPKI key, 2 signs `a` with
+    /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
+    /// WebCrypto is missing, `false` where it refused.
+    pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
+}
