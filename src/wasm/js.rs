@@ -1,7 +1,7 @@
 //! The hand-written JavaScript the binding imports, in one snippet (one
 //! module for the glue to load, one gzip stream): the `JifenError` class, one
-//! fetch attempt with its timeout and hooks, `setTimeout` as a promise, and
-//! WebCrypto RSA. Each is used by the file named in its comment.
+//! fetch attempt with its timeout and hooks, `setTimeout` as a promise,
+//! WebCrypto RSA, and a call into a JS store. Each is used by the file named in its comment.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -84,6 +84,10 @@ export async function jifen_subtle(op, key, a, b) {
   } catch { throw true; }
   try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
 }
+export async function jifen_call(obj, fn, n, a, b) {
+  const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : fn.call(obj, a, b);
+  return { value: v instanceof Promise ? await v : v };
+}
 "#)]
 extern "C" {
     /// The `JifenError` class (error.rs).
@@ -130,4 +134,20 @@ extern "C" {
     /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
     /// WebCrypto is missing, `false` where it refused.
     pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
+
+    /// Calls a store's method (store.rs): `fn.call(obj, …)` with the first `n`
+    /// of `a`, `b`; a returned Promise is awaited (any other value, a thenable
+    /// too, is the result). Resolves to `{ value }`; rejects if it throws or rejects.
+    pub(super) fn jifen_call(
+        obj: &JsValue,
+        f: &Function,
+        n: u8,
+        a: &JsValue,
+        b: &JsValue,
+    ) -> Promise;
+
+    /// What [`jifen_call`] resolves to.
+    pub(super) type Settled;
+    #[wasm_bindgen(method, getter)]
+    pub(super) fn value(this: &Settled) -> JsValue;
 }

@@ -6,10 +6,11 @@
 //! shapes; any object with these methods works.
 
 use super::convert::get;
+use super::js::{jifen_call, Settled};
 use crate::client::{IdempotencyStore, TokenCache};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::LocalFuture;
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -53,21 +54,33 @@ fn failed(op: &str) -> Error {
     .retryable(true)
 }
 
-async fn settle(r: std::result::Result<JsValue, JsValue>, op: &str) -> Result<JsValue> {
-    let v = r.map_err(|_| failed(op))?;
-    if v.is_instance_of::<Promise>() {
-        JsFuture::from(Promise::from(v))
-            .await
-            .map_err(|_| failed(op))
-    } else {
-        Ok(v)
+/// `f.call(obj, …)` with the first `n` of `a`, `b`, settled; `failed(op)` if it throws or rejects.
+async fn call(
+    obj: &JsValue,
+    f: &Function,
+    n: u8,
+    a: &JsValue,
+    b: &JsValue,
+    op: &str,
+) -> Result<JsValue> {
+    match JsFuture::from(jifen_call(obj, f, n, a, b)).await {
+        Ok(settled) => Ok(settled.unchecked_into::<Settled>().value()),
+        Err(_) => Err(failed(op)),
     }
 }
 
 impl IdempotencyStore for JsStore {
     fn get<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<Option<String>>> {
         Box::pin(async move {
-            let v = settle(self.get.call1(&self.obj, &JsValue::from_str(key)), "get").await?;
+            let v = call(
+                &self.obj,
+                &self.get,
+                1,
+                &key.into(),
+                &JsValue::UNDEFINED,
+                "get",
+            )
+            .await?;
             if v.is_undefined() || v.is_null() {
                 return Ok(None);
             }
@@ -79,12 +92,15 @@ impl IdempotencyStore for JsStore {
 
     fn put_if_absent<'a>(&'a self, key: &'a str, value: &'a str) -> LocalFuture<'a, Result<bool>> {
         Box::pin(async move {
-            let r = self.put_if_absent.call2(
+            let v = call(
                 &self.obj,
-                &JsValue::from_str(key),
-                &JsValue::from_str(value),
-            );
-            let v = settle(r, "putIfAbsent").await?;
+                &self.put_if_absent,
+                2,
+                &key.into(),
+                &value.into(),
+                "putIfAbsent",
+            )
+            .await?;
             v.as_bool()
                 .ok_or_else(|| failed("putIfAbsent: not a boolean"))
         })
@@ -95,7 +111,7 @@ impl IdempotencyStore for JsStore {
             let Some(f) = &self.delete else {
                 return Ok(false);
             };
-            settle(f.call1(&self.obj, &JsValue::from_str(key)), "delete").await?;
+            call(&self.obj, f, 1, &key.into(), &JsValue::UNDEFINED, "delete").await?;
             Ok(true)
         })
     }
@@ -131,7 +147,8 @@ impl JsTokenCache {
 impl TokenCache for JsTokenCache {
     fn get(&self) -> LocalFuture<'_, Result<Option<(String, u64)>>> {
         Box::pin(async move {
-            let v = settle(self.get.call0(&self.obj), "tokenCache.get").await?;
+            let u = JsValue::UNDEFINED;
+            let v = call(&self.obj, &self.get, 0, &u, &u, "tokenCache.get").await?;
             if v.is_undefined() || v.is_null() {
                 return Ok(None);
             }
@@ -146,12 +163,17 @@ impl TokenCache for JsTokenCache {
 
     fn set<'a>(&'a self, value: &'a str, expires_at_ms: u64) -> LocalFuture<'a, Result<()>> {
         Box::pin(async move {
-            let r = self.set.call2(
+            let expires = JsValue::from_f64(expires_at_ms as f64);
+            call(
                 &self.obj,
-                &JsValue::from_str(value),
-                &JsValue::from_f64(expires_at_ms as f64),
-            );
-            settle(r, "tokenCache.set").await.map(|_| ())
+                &self.set,
+                2,
+                &value.into(),
+                &expires,
+                "tokenCache.set",
+            )
+            .await
+            .map(|_| ())
         })
     }
 
@@ -160,8 +182,13 @@ impl TokenCache for JsTokenCache {
             let Some(f) = &self.lock else {
                 return Ok(true);
             };
-            let v = settle(
-                f.call1(&self.obj, &JsValue::from_f64(ttl_ms as f64)),
+            let ttl = JsValue::from_f64(ttl_ms as f64);
+            let v = call(
+                &self.obj,
+                f,
+                1,
+                &ttl,
+                &JsValue::UNDEFINED,
                 "tokenCache.lock",
             )
             .await?;
@@ -172,7 +199,8 @@ impl TokenCache for JsTokenCache {
     fn unlock(&self) -> LocalFuture<'_, Result<()>> {
         Box::pin(async move {
             if let Some(f) = &self.unlock {
-                settle(f.call0(&self.obj), "tokenCache.unlock").await?;
+                let u = JsValue::UNDEFINED;
+                call(&self.obj, f, 0, &u, &u, "tokenCache.unlock").await?;
             }
             Ok(())
         })
