@@ -1,18 +1,18 @@
 //! A single-flight gate for the single-threaded JS event loop: one task runs
 //! a refresh while the others wait for it to finish, instead of each calling
-//! a rate-limited token endpoint.
+//! a rate-limited token endpoint. Waiters poll [`SingleFlight::is_busy`] on
+//! their own timer: in a Worker, where requests share a client, a request
+//! woken from another request's context is cancelled by workerd as hung.
+//! (The gate had a waker-based `idle()` future; nothing used it, and its
+//! waker list cost the wasm ~0.5 KB.)
 
-use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::cell::Cell;
 
 /// The gate.
 #[derive(Debug, Default)]
 pub struct SingleFlight {
     busy: Cell<bool>,
     generation: Cell<u64>,
-    waiters: RefCell<Vec<Waker>>,
 }
 
 /// Held by the task doing the work; dropping it (even on cancellation) opens the gate.
@@ -40,39 +40,11 @@ impl SingleFlight {
     pub fn generation(&self) -> u64 {
         self.generation.get()
     }
-
-    /// Resolves once no flight is running. The waker comes from the task that
-    /// ends the flight: in a Worker, where requests share a client, poll
-    /// [`SingleFlight::is_busy`] on a timer instead.
-    pub fn idle(&self) -> Idle<'_> {
-        Idle { gate: self }
-    }
 }
 
 impl Drop for Flight<'_> {
     fn drop(&mut self) {
         self.gate.busy.set(false);
         self.gate.generation.set(self.gate.generation.get() + 1);
-        for w in self.gate.waiters.borrow_mut().drain(..) {
-            w.wake();
-        }
-    }
-}
-
-/// Future returned by [`SingleFlight::idle`].
-#[derive(Debug)]
-pub struct Idle<'a> {
-    gate: &'a SingleFlight,
-}
-
-impl Future for Idle<'_> {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.gate.busy.get() {
-            self.gate.waiters.borrow_mut().push(cx.waker().clone());
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
     }
 }
