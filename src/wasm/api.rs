@@ -5,6 +5,7 @@ use super::convert::{from_js, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::fetch::{FetchTransport, Hooks};
+use super::js::{jifen_done, jifen_step};
 use super::promise::promise;
 use super::subtle::SubtleRsa;
 use crate::client::{
@@ -340,10 +341,7 @@ impl LedgerIter {
                 Some(entry) => to_js(&entry).map_err(error::to_js)?,
                 None => JsValue::UNDEFINED,
             };
-            let out = js_sys::Object::new();
-            js_sys::Reflect::set(&out, &"done".into(), &JsValue::from_bool(done))?;
-            js_sys::Reflect::set(&out, &"value".into(), &value)?;
-            Ok(out.into())
+            Ok(jifen_step(done, &value))
         })
     }
 
@@ -351,10 +349,7 @@ impl LedgerIter {
     #[wasm_bindgen(js_name = return)]
     pub fn finish(&self) -> Promise {
         self.walk.borrow_mut().take();
-        let out = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&out, &"done".into(), &JsValue::TRUE);
-        let out: JsValue = out.into();
-        Promise::resolve(&out)
+        Promise::resolve(&jifen_done())
     }
 }
 

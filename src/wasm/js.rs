@@ -1,7 +1,7 @@
 //! The hand-written JavaScript the binding imports, in one snippet (one
 //! module for the glue to load, one gzip stream): the `JifenError` class, one
 //! fetch attempt with its timeout and hooks, `setTimeout` as a promise,
-//! WebCrypto RSA, and a call into a JS store. Each is used by the file named in its comment.
+//! WebCrypto RSA, a call into a JS store, and ledger iterator steps. Each is used by the file named in its comment.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -88,6 +88,12 @@ export async function jifen_call(obj, fn, n, a, b) {
   const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : fn.call(obj, a, b);
   return { value: v instanceof Promise ? await v : v };
 }
+export function jifen_step(done, value) {
+  return { done, value };
+}
+export function jifen_done() {
+  return { done: true };
+}
 "#)]
 extern "C" {
     /// The `JifenError` class (error.rs).
@@ -150,4 +156,9 @@ extern "C" {
     pub(super) type Settled;
     #[wasm_bindgen(method, getter)]
     pub(super) fn value(this: &Settled) -> JsValue;
+
+    /// `{ done, value }`, a ledger iterator's step (api.rs).
+    pub(super) fn jifen_step(done: bool, value: &JsValue) -> JsValue;
+    /// `{ done: true }`, what a ledger iterator's `return()` resolves to (api.rs).
+    pub(super) fn jifen_done() -> JsValue;
 }
