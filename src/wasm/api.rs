@@ -5,7 +5,7 @@ use super::convert::{from_js, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::fetch::{FetchTransport, Hooks};
-use super::js::{jifen_done, jifen_step};
+use super::js::{jifen_bytes, jifen_done, jifen_header, jifen_step};
 use super::promise::promise;
 use super::subtle::SubtleRsa;
 use crate::client::{
@@ -23,38 +23,6 @@ fn env() -> Env {
     Env::new(Box::new(JsClock), Box::new(JsEntropy)).with_rsa(Box::new(SubtleRsa))
 }
 
-/// The body of a pushed request: a string (UTF-8), a `Uint8Array` or an `ArrayBuffer`.
-fn body_bytes(body: &JsValue) -> Result<Vec<u8>> {
-    if let Some(s) = body.as_string() {
-        return Ok(s.into_bytes());
-    }
-    if body.is_instance_of::<js_sys::Uint8Array>() || body.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(js_sys::Uint8Array::new(body).to_vec());
-    }
-    Err(Error::invalid_input(
-        "request.body must be a string, Uint8Array or ArrayBuffer (the exact bytes received)",
-    ))
-}
-
-/// A header of a plain object or a `Headers`, case-insensitively.
-fn header_value(headers: &JsValue, name: &str) -> Option<String> {
-    if !headers.is_object() {
-        return None;
-    }
-    let getter = get(headers, "get");
-    if let Some(f) = getter.dyn_ref::<Function>() {
-        return f
-            .call1(headers, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_string());
-    }
-    let keys = js_sys::Object::keys(headers.unchecked_ref::<js_sys::Object>());
-    keys.iter()
-        .filter_map(|k| k.as_string())
-        .find(|k| k.eq_ignore_ascii_case(name))
-        .and_then(|k| get(headers, &k).as_string())
-}
-
 /// Verifies and parses a Freemud push. `request` is `{ headers, body }` with the
 /// exact body received. Resolves to `{ event: {type, data}, verified, signature,
 /// transactionId, ack, ackBody }`; answer the vendor with `ackBody`.
@@ -68,8 +36,12 @@ pub fn verify_callback(config: JsValue, request: JsValue, options: JsValue) -> P
         if !(options.is_undefined() || options.is_null() || options.is_object()) {
             return Err(Error::invalid_input("options must be an object"));
         }
-        let body = body_bytes(&get(&request, "body"))?;
-        let tx = header_value(&get(&request, "headers"), "x-transaction-id");
+        let body = jifen_bytes(&get(&request, "body")).ok_or_else(|| {
+            Error::invalid_input(
+                "request.body must be a string, Uint8Array or ArrayBuffer (the exact bytes received)",
+            )
+        })?;
+        let tx = jifen_header(&get(&request, "headers"), "x-transaction-id");
         Ok((config, body, tx))
     })();
     let (config, body, tx) = match input {

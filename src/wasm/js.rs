@@ -1,7 +1,8 @@
 //! The hand-written JavaScript the binding imports, in one snippet (one
 //! module for the glue to load, one gzip stream): the `JifenError` class, one
 //! fetch attempt with its timeout and hooks, `setTimeout` as a promise,
-//! WebCrypto RSA, a call into a JS store, and ledger iterator steps. Each is used by the file named in its comment.
+//! WebCrypto RSA, a call into a JS store, ledger iterator steps, and the
+//! reading of a pushed request. Each is used by the file named in its comment.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -94,6 +95,23 @@ export function jifen_step(done, value) {
 export function jifen_done() {
   return { done: true };
 }
+export function jifen_bytes(b) {
+  if (typeof b === 'string') return new TextEncoder().encode(b);
+  return b instanceof Uint8Array || b instanceof ArrayBuffer ? new Uint8Array(b) : undefined;
+}
+export function jifen_header(h, name) {
+  if (typeof h !== 'object' || h === null) return undefined;
+  let get, v;
+  try { get = h.get; } catch {}
+  try {
+    if (typeof get === 'function') v = get.call(h, name);
+    else {
+      const k = Object.keys(h).find((k) => k.replace(/[A-Z]/g, (c) => c.toLowerCase()) === name);
+      if (k !== undefined) v = h[k];
+    }
+  } catch {}
+  return typeof v === 'string' ? v : undefined;
+}
 "#)]
 extern "C" {
     /// The `JifenError` class (error.rs).
@@ -161,4 +179,10 @@ extern "C" {
     pub(super) fn jifen_step(done: bool, value: &JsValue) -> JsValue;
     /// `{ done: true }`, what a ledger iterator's `return()` resolves to (api.rs).
     pub(super) fn jifen_done() -> JsValue;
+
+    /// The bytes of a string (UTF-8), `Uint8Array` or `ArrayBuffer`; `None` for anything else (api.rs).
+    pub(super) fn jifen_bytes(b: &JsValue) -> Option<Vec<u8>>;
+    /// Header `name` (lower case) of a `Headers`, a `Map` or a plain object (any
+    /// case), if it is a string (api.rs).
+    pub(super) fn jifen_header(headers: &JsValue, name: &str) -> Option<String>;
 }
