@@ -13,7 +13,7 @@ use crate::core::request::SignedRequest;
 use crate::vendors::config::ConfigReader;
 use crate::vendors::params::Params;
 use ops::{AccountBalanceQuery, IntegralAdjust, IntegralRecordQuery, Operation};
-use response::{AccountBalance, AppToken, Authorization, IntegralRecordPage};
+use response::{balance_json, record_page_json, AppToken, Authorization};
 use std::fmt;
 
 /// The production gateway.
@@ -340,8 +340,8 @@ pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
             Json::Null => Json::Object(Vec::new()),
             other => other.clone(),
         },
-        Operation::IntegralRecord => IntegralRecordPage::from_data(data)?.to_json(),
-        Operation::AccountBalanceInfo => AccountBalance::from_data(data)?.to_json(),
+        Operation::IntegralRecord => record_page_json(data)?,
+        Operation::AccountBalanceInfo => balance_json(data)?,
     })
 }
 
