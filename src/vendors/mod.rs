@@ -5,6 +5,7 @@ pub mod freemud;
 pub mod kingdee;
 pub mod params;
 pub mod qimai;
+pub mod schema;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;

@@ -12,7 +12,7 @@ use crate::core::json::Json;
 use crate::core::request::SignedRequest;
 use crate::vendors::config::ConfigReader;
 use crate::vendors::params::Params;
-use ops::{AccountBalanceQuery, IntegralAdjust, IntegralRecordQuery, Operation};
+use ops::{IntegralAdjust, Operation};
 use response::{AccountBalance, AppToken, Authorization, IntegralRecordPage};
 use std::fmt;
 
@@ -211,19 +211,15 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
                 body: Some(a.body()),
             }
         }
-        Operation::IntegralRecord => {
-            let q = IntegralRecordQuery::from_params(params).map_err(with_vendor)?;
+        Operation::IntegralRecord | Operation::AccountBalanceInfo => {
+            let schema = if op == Operation::IntegralRecord {
+                &ops::RECORD
+            } else {
+                &ops::BALANCE
+            };
             Prepared {
                 op,
-                query: q.query(),
-                body: None,
-            }
-        }
-        Operation::AccountBalanceInfo => {
-            let q = AccountBalanceQuery::from_params(params).map_err(with_vendor)?;
-            Prepared {
-                op,
-                query: q.query(),
+                query: ops::query(schema, params).map_err(with_vendor)?,
                 body: None,
             }
         }

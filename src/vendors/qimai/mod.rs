@@ -53,7 +53,7 @@ use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{Method, SignedRequest};
 use crate::vendors::config::ConfigReader;
-use ops::{GatherCustomerInfo, Operation, PointsAdd, UserIdentity, UserPointsRecords, Version};
+use ops::{Operation, Version};
 pub use sign::KeyCase;
 use std::fmt;
 
@@ -182,20 +182,7 @@ impl Prepared {
 pub fn prepare(op: &str, params: &Json) -> Result<Prepared> {
     let op = Operation::from_id(op)?;
     let with_vendor = |e: Error| e.with_vendor(VENDOR);
-    let params = match op {
-        Operation::PointsAdd | Operation::AddCustomerPoints => {
-            PointsAdd::from_params(params).map(|p| p.to_params())
-        }
-        Operation::UserPointsRecords => {
-            UserPointsRecords::from_params(params).map(|p| p.to_params())
-        }
-        Operation::UserIdentity => UserIdentity::from_params(params).map(|p| p.to_params()),
-        Operation::GetherCustomerInfo | Operation::GatherCustomerInfo => {
-            GatherCustomerInfo::from_params(params).map(|p| p.to_params())
-        }
-        _ => ops::free_form(op, params),
-    }
-    .map_err(with_vendor)?;
+    let params = ops::params_to_send(op, params).map_err(with_vendor)?;
     Ok(Prepared { op, params })
 }
 
