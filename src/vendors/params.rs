@@ -6,6 +6,7 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::vendors::schema::{check_value, required, Kind};
 
 /// A view of a params object that reads fields with clear errors.
 #[derive(Debug, Clone, Copy)]
@@ -39,46 +40,46 @@ impl<'a> Params<'a> {
         self.obj.iter().map(|(k, _)| k.as_str())
     }
 
-    /// An optional string field (numbers are accepted and kept as written).
-    pub fn opt_str(&self, name: &str) -> Result<Option<String>> {
+    /// An optional field of a text `kind`, checked, as text.
+    fn text(&self, name: &str, kind: Kind) -> Result<Option<String>> {
         match self.get(name) {
             None => Ok(None),
-            Some(Json::String(s)) => Ok(Some(s.clone())),
-            Some(Json::Number(n)) => Ok(Some(n.clone())),
-            Some(_) => Err(Error::invalid_input(format!("`{name}` must be a string"))),
+            Some(v) => {
+                check_value(name, v, kind)?;
+                Ok(v.as_text())
+            }
         }
+    }
+
+    /// An optional string field (numbers are accepted and kept as written).
+    pub fn opt_str(&self, name: &str) -> Result<Option<String>> {
+        self.text(name, Kind::Text)
     }
 
     /// An optional non-empty string field.
     pub fn opt_nonempty(&self, name: &str) -> Result<Option<String>> {
-        match self.opt_str(name)? {
-            Some(s) if s.trim().is_empty() => {
-                Err(Error::invalid_input(format!("`{name}` must not be empty")))
-            }
-            other => Ok(other),
-        }
+        self.text(name, Kind::NonEmpty)
     }
 
     /// A required non-empty string field.
     pub fn req_str(&self, name: &str) -> Result<String> {
-        self.opt_nonempty(name)?
-            .ok_or_else(|| Error::invalid_input(format!("`{name}` is required")))
+        self.opt_nonempty(name)?.ok_or_else(|| required(name))
     }
 
     /// An optional exact integer (a JSON integer or a string of one).
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => strict_int(v)
-                .map(Some)
-                .ok_or_else(|| Error::invalid_input(format!("`{name}` must be an integer"))),
+            Some(v) => {
+                check_value(name, v, Kind::Int)?;
+                Ok(strict_int(v))
+            }
         }
     }
 
     /// A required exact integer.
     pub fn req_int(&self, name: &str) -> Result<i64> {
-        self.opt_int(name)?
-            .ok_or_else(|| Error::invalid_input(format!("`{name}` is required")))
+        self.opt_int(name)?.ok_or_else(|| required(name))
     }
 
     /// An optional integer within `[lo, hi]`.

@@ -89,13 +89,18 @@ pub struct Schema {
     pub rules: &'static [Rule],
 }
 
-fn invalid(name: &str, what: &str) -> Error {
+pub(crate) fn invalid(name: &str, what: &str) -> Error {
     let mut m = String::with_capacity(name.len() + what.len() + 2);
     m.push('`');
     m.push_str(name);
     m.push('`');
     m.push_str(what);
     Error::invalid_input(m)
+}
+
+/// "`name` is required".
+pub(crate) fn required(name: &str) -> Error {
+    invalid(name, " is required")
 }
 
 /// A string or number's text.
@@ -114,7 +119,7 @@ fn is_mobile(m: &str) -> bool {
 }
 
 /// Checks one present value against its kind.
-fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
+pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
     if kind == Kind::Any {
         return Ok(());
     }
@@ -190,7 +195,7 @@ impl Schema {
                     match p.get(name) {
                         Some(v) => check_value(name, v, kind)?,
                         None => match *rule {
-                            Rule::Req(..) => return Err(invalid(name, " is required")),
+                            Rule::Req(..) => return Err(required(name)),
                             Rule::ReqOr(_, _, message) => {
                                 return Err(Error::invalid_input(message))
                             }

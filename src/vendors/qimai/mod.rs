@@ -181,8 +181,7 @@ impl Prepared {
 /// `unsupported` for an unknown operation, `invalid_input` for bad params.
 pub fn prepare(op: &str, params: &Json) -> Result<Prepared> {
     let op = Operation::from_id(op)?;
-    let with_vendor = |e: Error| e.with_vendor(VENDOR);
-    let params = ops::params_to_send(op, params).map_err(with_vendor)?;
+    let params = ops::params_to_send(op, params).map_err(|e| e.with_vendor(VENDOR))?;
     Ok(Prepared { op, params })
 }
 
