@@ -25,3 +25,23 @@ pub fn vendor_of(config: &Json) -> Result<&'static str> {
         ))
     })
 }
+
+/// The `unsupported` refusal of an operation id no table knows:
+/// "unknown {title} operation `{id}`{hint}; known: {known…}".
+pub(crate) fn unknown_operation(
+    vendor: &'static str,
+    title: &str,
+    id: &str,
+    hint: &str,
+    known: &[&str],
+) -> Error {
+    let mut m = String::from("unknown ");
+    m.push_str(title);
+    m.push_str(" operation `");
+    m.push_str(&crate::core::error::scrub(id, 80));
+    m.push('`');
+    m.push_str(hint);
+    m.push_str("; known: ");
+    m.push_str(&crate::core::text::join(known, ", "));
+    Error::unsupported(m).with_vendor(vendor)
+}

@@ -72,32 +72,32 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, in [`OPERATIONS`] order.
+    pub const ALL: [Operation; 9] = [
+        Operation::GetMemberInfo,
+        Operation::GetMembers,
+        Operation::ScoreAdd,
+        Operation::ScoreSubtract,
+        Operation::UpdateScore,
+        Operation::SendScore,
+        Operation::ReturnScore,
+        Operation::StatisticalScore,
+        Operation::GetScoreRecords,
+    ];
+
     /// Looks an operation up by its path.
     pub fn from_path(path: &str) -> Result<Operation> {
-        Ok(match path {
-            GET_MEMBER_INFO => Operation::GetMemberInfo,
-            GET_MEMBERS => Operation::GetMembers,
-            SCORE_ADD => Operation::ScoreAdd,
-            SCORE_SUBTRACT => Operation::ScoreSubtract,
-            UPDATE_SCORE => Operation::UpdateScore,
-            SEND_SCORE => Operation::SendScore,
-            RETURN_SCORE => Operation::ReturnScore,
-            STATISTICAL_SCORE => Operation::StatisticalScore,
-            GET_SCORE_RECORDS => Operation::GetScoreRecords,
-            other => {
-                let hint = if other.starts_with("/member/score/opt/") {
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.path() == path)
+            .ok_or_else(|| {
+                let hint = if path.starts_with("/member/score/opt/") {
                     " (`/member/score/opt/{type}` takes type 1 or 15)"
                 } else {
                     ""
                 };
-                return Err(Error::unsupported(format!(
-                    "unknown Freemud operation `{}`{hint}; known: {}",
-                    crate::core::error::scrub(other, 80),
-                    crate::core::text::join(&OPERATIONS, ", ")
-                ))
-                .with_vendor("freemud"));
-            }
-        })
+                crate::vendors::unknown_operation("freemud", "Freemud", path, hint, &OPERATIONS)
+            })
     }
 
     /// The path.

@@ -45,23 +45,23 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, in [`OPERATIONS`] order.
+    pub const ALL: [Operation; 5] = [
+        Operation::PushAppAuthorize,
+        Operation::KingdeeAuthToken,
+        Operation::IntegralAdjust,
+        Operation::IntegralRecord,
+        Operation::AccountBalanceInfo,
+    ];
+
     /// Looks an operation up by its path.
     pub fn from_path(path: &str) -> Result<Operation> {
-        Ok(match path {
-            PUSH_APP_AUTHORIZE => Operation::PushAppAuthorize,
-            KINGDEE_AUTH_TOKEN => Operation::KingdeeAuthToken,
-            INTEGRAL_ADJUST => Operation::IntegralAdjust,
-            INTEGRAL_RECORD => Operation::IntegralRecord,
-            ACCOUNT_BALANCE_INFO => Operation::AccountBalanceInfo,
-            other => {
-                return Err(Error::unsupported(format!(
-                    "unknown Kingdee operation `{}`; known: {}",
-                    crate::core::error::scrub(other, 80),
-                    crate::core::text::join(&OPERATIONS, ", ")
-                ))
-                .with_vendor("kingdee"))
-            }
-        })
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.path() == path)
+            .ok_or_else(|| {
+                crate::vendors::unknown_operation("kingdee", "Kingdee", path, "", &OPERATIONS)
+            })
     }
 
     /// The path.

@@ -30,7 +30,7 @@
 //! simulator's assumptions (`sim/README.md`, "Assumed schemas (Qimai)"), not
 //! the vendor's; confirm them against the vendor before relying on them.
 
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::vendors::params::Params;
 use crate::vendors::schema::{int_of, Kind, Rule, Schema};
@@ -156,14 +156,7 @@ impl Operation {
         Operation::ALL
             .into_iter()
             .find(|o| o.id() == id)
-            .ok_or_else(|| {
-                Error::unsupported(format!(
-                    "unknown Qimai operation `{}`; known: {}",
-                    crate::core::error::scrub(id, 80),
-                    crate::core::text::join(&OPERATIONS, ", ")
-                ))
-                .with_vendor("qimai")
-            })
+            .ok_or_else(|| crate::vendors::unknown_operation("qimai", "Qimai", id, "", &OPERATIONS))
     }
 
     /// The v2 Action or v3 path.
