@@ -13,7 +13,7 @@ use super::sign::canonical_of_object;
 use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
-use crate::vendors::schema::{fail, read, Dialect, Field, Kind::*, Schema};
+use crate::vendors::result_schema::{fail, read, Dialect, Field, Kind::*, Schema};
 
 const VENDOR: &str = "freemud";
 

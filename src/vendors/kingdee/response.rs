@@ -5,7 +5,7 @@
 use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
-use crate::vendors::schema::{read, Dialect, Field, Kind::*, Schema};
+use crate::vendors::result_schema::{read, Dialect, Field, Kind::*, Schema};
 use std::fmt;
 
 const VENDOR: &str = "kingdee";

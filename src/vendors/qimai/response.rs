@@ -17,7 +17,7 @@ use super::ops::Operation;
 use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
-use crate::vendors::schema::{self, read, Dialect, Field, Kind::*, Schema};
+use crate::vendors::result_schema::{self, read, Dialect, Field, Kind::*, Schema};
 
 const VENDOR: &str = "qimai";
 
@@ -172,7 +172,7 @@ const NOT_OBJECT: Option<&str> = Some("Qimai `data` of @ is missing or not an ob
 /// known id fields as strings, at any depth. A known integer field holding
 /// something else is a parse error; `null` and `""` are kept as they are.
 pub fn normalise(value: &Json) -> Result<Json> {
-    schema::normalise(&DIALECT, value)
+    result_schema::normalise(&DIALECT, value)
 }
 
 /// `getCustomerPoints` data (qimai.md §6), also the `points` of
@@ -236,7 +236,7 @@ static OBJECT: Schema = Schema {
 /// `allCustomerInfo`: every field normalised, `points` read as `getCustomerPoints`.
 fn all_customer_info(data: &Json) -> Result<Json> {
     let pairs = data.as_object().ok_or_else(|| {
-        schema::fail(
+        result_schema::fail(
             &DIALECT,
             NOT_OBJECT.unwrap_or_default(),
             "allCustomerInfo",
