@@ -22,7 +22,9 @@ type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract ne
 /** `JifenError.code`: what went wrong, independent of the vendor. */
 export type ErrorCode =
   | "config" | "invalid_input" | "network" | "timeout" | "http" | "vendor" | "auth" | "signature"
-  | "rate_limited" | "unsupported" | "callback_invalid" | "parse" | "outcome_unknown";
+  | "rate_limited" | "unsupported" | "callback_invalid" | "parse" | "outcome_unknown"
+  /** Another call holds this idempotencyKey (in flight or interrupted); nothing was sent: retry with the same key. */
+  | "conflict";
 
 /** The vendors jifen speaks to. */
 export type Vendor = "kingdee" | "freemud" | "qimai";

@@ -24,3 +24,19 @@ for (const f of [...wasm, ...glue]) {
   console.log(`  ${f.padEnd(48)} ${String(b.length).padStart(8)} B  gzip -9 ${String(gz(b)).padStart(7)} B`);
 }
 console.log(`package size (wasm + glue): ${raw} B raw, ${zipped} B gzip -9 (budget 60000, aim 45000)`);
+
+// The ratchet: the package may not grow past the last accepted size (scripts/size-ceiling,
+// gzip bytes) while it is over DESIGN.md's budget. A change that must grow it raises the
+// number in the same commit and says why; one that shrinks it lowers the number.
+const ceilingFile = new URL('./size-ceiling', import.meta.url);
+const ceiling = Number(readFileSync(ceilingFile, 'utf8').trim());
+if (!Number.isInteger(ceiling) || ceiling <= 0) {
+  console.error(`scripts/size-ceiling must hold a positive integer (gzip bytes)`);
+  process.exit(1);
+}
+if (zipped > ceiling) {
+  console.error(`package size ${zipped} B gzip -9 is over the accepted ceiling ${ceiling} B (scripts/size-ceiling): ` +
+    `shrink it, or raise the ceiling in the same commit and say why`);
+  process.exit(1);
+}
+console.log(`within the accepted ceiling of ${ceiling} B gzip -9 (scripts/size-ceiling)`);

@@ -808,7 +808,8 @@ fn a_shared_store_dedupes_across_clients() {
     let claim = r#"{"fp":"|13800138000||7|promotion||"}"#;
     assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
     let e = block_on(b.adjust_points(&j(&args.replace("fleet-1", "fleet-2")))).unwrap_err();
-    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(e.code.as_str(), "conflict");
     assert!(
         e.retryable && e.message.contains("in flight"),
         "{}",

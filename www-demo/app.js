@@ -319,7 +319,7 @@ $('ledger-filter').addEventListener('reset', () => {
 // ---------------------------------------------------------------- adjust
 // One idempotency key per form: kept across retries of the same submission,
 // replaced only after a definite result (applied, or refused for sure).
-const adjust = { key: '', inFlight: false, uncertain: null };
+const adjust = { key: '', inFlight: false, uncertain: null, retrySafe: false };
 
 function newAdjustForm() {
   adjust.key = crypto.randomUUID();
@@ -357,6 +357,13 @@ function validateAdjust(a) {
 /** Whether the vendor itself recognises a repeated idempotency key (capabilities). */
 function vendorDedupes() { return caps?.operations?.adjustPoints?.idempotent !== false; }
 
+/**
+ * Whether retrying an uncertain adjustment with the same key is safe: the vendor dedupes on it,
+ * or the key is held by another request (`conflict`: nothing was sent; the holder's result is
+ * replayed once recorded, and a claimed key is never sent twice).
+ */
+function retrySafe(e) { return vendorDedupes() || e?.code === 'conflict'; }
+
 function currentPoints() { return state.balance?.available ?? state.card?.points; }
 
 $('adjust-form').addEventListener('submit', (ev) => {
@@ -379,7 +386,7 @@ $('adjust-form').addEventListener('submit', (ev) => {
   const now = currentPoints();
   $('c-after').textContent = typeof now === 'number' ? `${num(now)} → ${num(now + a.delta)}` : '—';
   $('c-note').textContent = !adjust.uncertain ? `幂等键 Idempotency key ${adjust.key}`
-    : vendorDedupes()
+    : adjust.retrySafe
       ? `这是对上次结果未知的操作的重试，使用同一个幂等键 ${adjust.key}，不会重复入账。 A retry of the last submission whose outcome was unknown, with the same idempotency key: it cannot apply twice.`
       : `注意：该积分系统不支持幂等键。请先在流水中确认上次操作未生效，否则重试会重复入账。 Careful: this points system cannot recognise a repeated request. Check the ledger first: if the last change is there, a retry applies it twice.`;
   $('confirm-ok').disabled = false;
@@ -427,16 +434,17 @@ $('confirm-ok').addEventListener('click', async () => {
       out.className = 'result unknown';
       out.dataset.outcome = 'unknown';
       adjust.uncertain = a;
+      adjust.retrySafe = retrySafe(e);
       for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = true;
       $('adj-review').replaceChildren('重试 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Retry' }));
       $('adj-new').hidden = false;
-      $('adj-review').hidden = !vendorDedupes();
+      $('adj-review').hidden = !retrySafe(e);
     }
     renderError(out, e, '调整积分 Adjust');
     if (!isDefinite(e)) {
       const p = document.createElement('p');
       p.className = 'next';
-      p.textContent = vendorDedupes()
+      p.textContent = retrySafe(e)
         ? '这次调整可能已经生效。可直接点“重试”：使用同一个幂等键，不会重复入账。 The change may have gone through. Retry is safe: it reuses the same idempotency key.'
         : '这次调整可能已经生效，而该积分系统不识别重复请求，所以不能直接重试。请查看下方流水：若已有这笔调整，无需再做；若没有，点“已核对流水，重新填写”。 The change may have gone through, and this points system cannot recognise a repeat, so it cannot simply be retried. Check the ledger below: if the change is there, you are done; if not, choose “start over”.';
       out.append(p);

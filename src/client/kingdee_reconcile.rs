@@ -31,15 +31,15 @@ use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD, MAX_PAGE_SIZ
 use crate::vendors::kingdee::reconcile::{
     judge, query, Expected, Verdict, MAX_PAGES, SLACK_KNOWN_CLOCK_MS, SLACK_UNKNOWN_CLOCK_MS,
 };
-use crate::vendors::kingdee::response::IntegralRecordPage;
+use crate::vendors::kingdee::response::record_page_json;
 use crate::vendors::kingdee::{self, Prepared};
 use std::cell::RefCell;
 
 /// The result of an adjustment settled from the ledger.
-fn applied(row: &kingdee::response::IntegralRecord) -> Json {
+fn applied(row: Json) -> Json {
     Json::object([
         ("reconciled", Some(Json::str("integral_record"))),
-        ("record", Some(row.to_json())),
+        ("record", Some(row)),
     ])
 }
 
@@ -91,7 +91,7 @@ impl<T: Transport> Client<T> {
                 (other, _) => return other,
             };
             match self.kingdee_ledger_verdict(k, adjust, started).await {
-                Ok(Verdict::Applied(row)) => return Ok(applied(&row)),
+                Ok(Verdict::Applied(row)) => return Ok(applied(row)),
                 Ok(Verdict::NotApplied) if !resent => resent = true,
                 Ok(Verdict::NotApplied) => return Err(not_applied(e, cause.into_inner())),
                 Ok(Verdict::Unknown(why)) if resent => {
@@ -137,10 +137,12 @@ impl<T: Transport> Client<T> {
         for page in 1..=MAX_PAGES {
             let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
             let data = self.kingdee_send_once(k, &prepared, None).await?;
-            let got = IntegralRecordPage::from_data(&data)?;
-            let last = got.rows.len() < usize::try_from(MAX_PAGE_SIZE).unwrap_or(100)
-                || page >= got.total_page;
-            rows.extend(got.rows);
+            let got = record_page_json(&data)?;
+            let got_rows = got.get("rows").and_then(Json::as_array).unwrap_or_default();
+            let total_page = got.get("total_page").and_then(Json::as_i64_lenient);
+            let last = got_rows.len() < usize::try_from(MAX_PAGE_SIZE).unwrap_or(100)
+                || page >= total_page.unwrap_or(0);
+            rows.extend_from_slice(got_rows);
             if last {
                 return Ok(judge(&expected, &rows, true));
             }

@@ -164,8 +164,9 @@ impl<T: Transport> Client<T> {
             }
             // Freemud and Qimai dedupe on their own key: sending again is safe.
             if flavor == Flavor::Kingdee {
-                return Err(Error::invalid_input(
-                    "an adjustment with this idempotencyKey is in flight, or was interrupted: try again shortly; if this persists, check the ledger and use a new key",
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    "an adjustment with this idempotencyKey is in flight, or was interrupted: try again shortly with the same key; if this persists, check the ledger before using a new key",
                 )
                 .with_vendor(vendor)
                 .retryable(true));

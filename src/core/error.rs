@@ -35,6 +35,9 @@ pub enum ErrorCode {
     Parse,
     /// A write may or may not have been applied, and the client could not find out which.
     OutcomeUnknown,
+    /// Another call holds this idempotency key (in flight, or interrupted before
+    /// its result was recorded); nothing was sent. Retry later with the same key.
+    Conflict,
 }
 
 impl ErrorCode {
@@ -54,6 +57,7 @@ impl ErrorCode {
             ErrorCode::CallbackInvalid => "callback_invalid",
             ErrorCode::Parse => "parse",
             ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::Conflict => "conflict",
         }
     }
 }

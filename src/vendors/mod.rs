@@ -3,8 +3,10 @@
 pub mod config;
 pub mod freemud;
 pub mod kingdee;
+pub mod param_schema;
 pub mod params;
 pub mod qimai;
+pub mod result_schema;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -23,4 +25,24 @@ pub fn vendor_of(config: &Json) -> Result<&'static str> {
             crate::core::error::scrub(name, 40)
         ))
     })
+}
+
+/// The `unsupported` refusal of an operation id no table knows:
+/// "unknown {title} operation `{id}`{hint}; known: {known…}".
+pub(crate) fn unknown_operation(
+    vendor: &'static str,
+    title: &str,
+    id: &str,
+    hint: &str,
+    known: &[&str],
+) -> Error {
+    let mut m = String::from("unknown ");
+    m.push_str(title);
+    m.push_str(" operation `");
+    m.push_str(&crate::core::error::scrub(id, 80));
+    m.push('`');
+    m.push_str(hint);
+    m.push_str("; known: ");
+    m.push_str(&crate::core::text::join(known, ", "));
+    Error::unsupported(m).with_vendor(vendor)
 }

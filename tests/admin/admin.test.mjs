@@ -217,6 +217,41 @@ for (const vendor of VENDORS) {
       await page.context().close();
     });
 
+    test('a held key (409 conflict) keeps the key and offers the retry, on every vendor; the retry applies once', async () => {
+      const page = await open();
+      await lookup(page);
+      const before = (await rows()).length;
+      const key = await page.textContent('#adj-key');
+      // Another tab or isolate holds this key: the gateway answers 409 conflict once (nothing sent).
+      let held = 0;
+      await page.route(`${stack.gateway.url}/api/adjust`, async (route) => {
+        if (route.request().method() !== 'POST' || held > 0) return route.fallback();
+        held += 1;
+        await route.fulfill({
+          status: 409,
+          headers: { 'content-type': 'application/json', 'access-control-allow-origin': new URL(stack.page.url).origin },
+          body: JSON.stringify({ error: { code: 'conflict', message: 'an adjustment with this idempotencyKey is in flight', vendor, retryable: true } }),
+        });
+      });
+      await review(page, 12, earnReason());
+      await page.click('#confirm-ok');
+      assert.equal(await outcome(page), 'unknown');
+      assert.equal(held, 1);
+      assert.match(await page.textContent('#adj-result .what'), /正在处理中/);
+      assert.equal(await page.textContent('#adj-key'), key, 'the key is kept after a conflict');
+      assert.equal(await page.isVisible('#adj-review'), true, 'retrying a held key is safe on every vendor');
+      assert.match(await page.textContent('#adj-result .next'), /同一个幂等键/);
+      assert.equal((await rows()).length, before, 'nothing reached the vendor');
+      await resetOutcome(page);
+      await page.click('#adj-review');
+      await page.waitForSelector('#confirm[open]');
+      assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
+      await page.click('#confirm-ok');
+      assert.equal(await outcome(page), 'applied');
+      assert.equal((await rows()).length, before + 1, 'applied exactly once');
+      await page.context().close();
+    });
+
     test('a vendor error is shown in words, with the vendor code and request id below', async () => {
       const page = await open();
       await lookup(page);

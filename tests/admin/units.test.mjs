@@ -40,7 +40,7 @@ test('serve.mjs: MIME types, the package under /pkg/, nothing outside or hidden'
 
 test('every JifenError code reads as a sentence in Chinese and English; vendor codes get their own', () => {
   const codes = ['config', 'invalid_input', 'network', 'timeout', 'http', 'vendor', 'auth', 'signature', 'rate_limited', 'unsupported',
-    'callback_invalid', 'parse', 'outcome_unknown', 'unauthorized', 'forbidden', 'gateway_unreachable', 'not_found', 'internal',
+    'callback_invalid', 'parse', 'outcome_unknown', 'conflict', 'unauthorized', 'forbidden', 'gateway_unreachable', 'not_found', 'internal',
     'method_not_allowed', 'payload_too_large', 'unsupported_media_type'];
   const seen = new Set();
   for (const code of codes) {
@@ -56,7 +56,7 @@ test('every JifenError code reads as a sentence in Chinese and English; vendor c
   assert.deepEqual(nf.details.slice(0, 3), [['供应商 Vendor', 'qimai'], ['供应商代码 Vendor code', '50002'], ['请求号 Request id', 'r-1']]);
   assert.match(describeError({ code: 'rate_limited', retryAfterMs: 2500 }).zh, /3 秒/);
   assert.match(describeError(new Error('boom')).en, /unexpected/);
-  for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable']) assert.equal(isDefinite({ code: c }), false, c);
+  for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable', 'conflict']) assert.equal(isDefinite({ code: c }), false, c);
   for (const c of ['vendor', 'invalid_input', 'auth', 'signature', 'rate_limited', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
 });
 

@@ -73,9 +73,10 @@ test('Kingdee: the same adjustment and Idempotency-Key sent to two isolates at o
       const oks = rs.filter((r) => r.status === 200);
       assert.ok(oks.length >= 1, rs.map((r) => r.text).join('\n'));
       assert.ok(oks.every((r) => r.json.applied === true));
-      // The others were told the key is in flight (retryable), never a different outcome.
+      // The others were told the key is held (409 conflict, retryable), never a different outcome.
       for (const r of rs.filter((x) => x.status !== 200)) {
-        assert.equal(r.json.error.code, 'invalid_input', r.text);
+        assert.equal(r.status, 409, r.text);
+        assert.equal(r.json.error.code, 'conflict', r.text);
         assert.equal(r.json.error.retryable, true, r.text);
         assert.match(r.json.error.message, /in flight/);
       }

@@ -43,13 +43,14 @@ test('redaction covers raw, JSON-escaped and PEM-line forms', () => {
 
 test('every code has a status; unknown errors are internal with no detail', () => {
   for (const code of ['config', 'invalid_input', 'network', 'timeout', 'http', 'vendor', 'auth', 'signature', 'rate_limited',
-    'unsupported', 'callback_invalid', 'parse', 'outcome_unknown']) {
+    'unsupported', 'callback_invalid', 'parse', 'outcome_unknown', 'conflict']) {
     assert.ok(STATUS_BY_CODE[code] >= 400, code);
   }
   const e = errorBody(new Error('secret detail'));
   assert.equal(e.status, 500);
   assert.deepEqual(e.body, { error: { code: 'internal', message: 'internal error', retryable: false } });
   assert.equal(errorBody(new GatewayError('forbidden', 'no')).status, 403);
+  assert.equal(errorBody(Object.assign(new Error('held'), { name: 'JifenError', code: 'conflict', retryable: true })).status, 409);
 });
 
 test('settings and the binding table round-trip a vendor config; secrets are listed', () => {

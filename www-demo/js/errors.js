@@ -17,6 +17,8 @@ const CODES = {
   parse: ['积分系统的回复无法识别，操作可能已经生效，请先查看流水。', 'The points system sent a reply we could not read. The change may have gone through: check the ledger first.'],
   outcome_unknown: ['不确定这次调整是否已生效（回复在途中丢失）。请先查看流水；如需重试，将使用同一个幂等键，不会重复入账。',
     'We could not tell whether the change went through (the reply was lost). Check the ledger first; a retry reuses the same idempotency key, so it cannot apply twice.'],
+  conflict: ['同一笔调整正在处理中（或上次处理被中断），本次未发送。请稍后用同一个幂等键重试；不要换新键，以免重复入账。',
+    'The same adjustment is already being processed (or was interrupted). Nothing was sent this time. Retry shortly with the same key; a new key could apply it twice.'],
   // The gateway's own failures.
   unauthorized: ['管理口令不正确或已失效，请在“设置”中检查。', 'The admin token is wrong or expired. Check it in Settings.'],
   forbidden: ['本页面无权访问该网关。', 'This page is not allowed to use that gateway.'],
@@ -42,7 +44,7 @@ const VENDOR_CODES = {
 };
 
 /** Codes after which an adjustment may or may not have been applied: keep its idempotency key. */
-const UNCERTAIN = new Set(['network', 'timeout', 'http', 'parse', 'outcome_unknown', 'gateway_unreachable', 'gateway_http', 'gateway_bad_reply']);
+const UNCERTAIN = new Set(['network', 'timeout', 'http', 'parse', 'outcome_unknown', 'conflict', 'gateway_unreachable', 'gateway_http', 'gateway_bad_reply']);
 
 /** True when an error proves nothing was applied (a new key is then safe). */
 export function isDefinite(err) {

@@ -8,7 +8,7 @@
 //! [`super`]). This module is pure: the RSA check itself happens in the client.
 
 use super::ops::{lenient_int, OperationType};
-use super::response::MemberInfo;
+use super::response::member_json;
 use super::sign::canonical_of_object;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
@@ -45,8 +45,9 @@ pub struct PointsChanged {
 /// A typed push.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// `member.registered`: 推送会员信息 (the member's profile).
-    MemberRegistered(Box<MemberInfo>),
+    /// `member.registered`: 推送会员信息 (the member's profile, as the
+    /// `getMemberInfoByIdOrMobile` result).
+    MemberRegistered(Json),
     /// `points.changed`: 推送会员积分变动信息.
     PointsChanged(PointsChanged),
 }
@@ -63,7 +64,7 @@ impl Event {
     /// `{type, data}` with numbers normalised.
     pub fn to_json(&self) -> Json {
         let data = match self {
-            Event::MemberRegistered(m) => m.to_json(),
+            Event::MemberRegistered(m) => m.clone(),
             Event::PointsChanged(p) => Json::object([
                 ("memberId", Some(Json::str(&p.member_id))),
                 ("mobile", Some(Json::str(&p.mobile))),
@@ -163,9 +164,9 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
     } else if parsed.get_present("memberId").is_some()
         || parsed.get_present("memberChannels").is_some()
     {
-        Event::MemberRegistered(Box::new(
-            MemberInfo::from_json(&parsed).map_err(|_| invalid("member push is malformed"))?,
-        ))
+        Event::MemberRegistered(
+            member_json(&parsed).map_err(|_| invalid("member push is malformed"))?,
+        )
     } else {
         return Err(invalid(
             "unknown push kind (neither a points change nor a member)",

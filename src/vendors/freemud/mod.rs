@@ -133,7 +133,7 @@ fn read_platform_key(r: &ConfigReader<'_>, verify: VerifyPolicy) -> Result<Optio
 }
 
 /// A Freemud client configuration. `Debug` hides the private key and the access token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Config {
     /// 商户号, issued by 开个店.
     pub partner_id: String,
@@ -181,45 +181,42 @@ impl Config {
     /// Reads `{ vendor: "freemud", partnerId, appId, privateKey, baseUrl, accessToken?,
     /// platformPublicKey?, verify?: "off"|"log"|"enforce", devSkipSignature? }`.
     /// The keys are loaded here, so a bad key is a `config` error at once.
+    #[allow(clippy::field_reassign_with_default)] // see below
     pub fn from_json(j: &Json) -> Result<Config> {
         let r = ConfigReader::new(j, VENDOR)?;
-        let partner_id = r.req("partnerId")?;
-        let app_id = r.req("appId")?;
-        let base_url = r.base_url(None)?;
-        let dev_skip_signature = r.opt_bool("devSkipSignature")?.unwrap_or(false);
-        if dev_skip_signature && !is_loopback_url(&base_url) {
+        // Filled field by field: an early return then drops one `Config`
+        // instead of each value read so far (smaller wasm).
+        let mut c = Config::default();
+        c.partner_id = r.req("partnerId")?;
+        c.app_id = r.req("appId")?;
+        c.base_url = r.base_url(None)?;
+        c.dev_skip_signature = r.opt_bool("devSkipSignature")?.unwrap_or(false);
+        if c.dev_skip_signature && !is_loopback_url(&c.base_url) {
             return Err(Error::config(
                 "`devSkipSignature` is only allowed with a localhost `baseUrl`",
             )
             .with_vendor(VENDOR));
         }
-        let private_key_pkcs8 = match r.opt("privateKey")? {
+        c.private_key_pkcs8 = match r.opt("privateKey")? {
             Some(text) => Some(key::load_private_key(&text).map_err(|e| {
                 Error::config(format!("`privateKey`: {}", e.message)).with_vendor(VENDOR)
             })?),
-            None if dev_skip_signature => None,
+            None if c.dev_skip_signature => None,
             None => {
                 return Err(
                     Error::config("`privateKey` is required for freemud").with_vendor(VENDOR)
                 )
             }
         };
-        let verify = read_verify(&r)?;
-        Ok(Config {
-            partner_id,
-            app_id,
-            private_key_pkcs8,
-            access_token: r.opt("accessToken")?,
-            base_url,
-            platform_public_key_spki: read_platform_key(&r, verify)?,
-            verify,
-            dev_skip_signature,
-        })
+        c.verify = read_verify(&r)?;
+        c.access_token = r.opt("accessToken")?;
+        c.platform_public_key_spki = read_platform_key(&r, c.verify)?;
+        Ok(c)
     }
 }
 
 /// What `verifyCallback` needs: no private key, no base URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CallbackConfig {
     /// The merchant the push must be for.
     pub partner_id: String,
@@ -235,13 +232,14 @@ impl CallbackConfig {
     /// Reads `{ partnerId, appId, platformPublicKey?, verify? }` from a Freemud config (other fields ignored).
     pub fn from_json(j: &Json) -> Result<CallbackConfig> {
         let r = ConfigReader::new(j, VENDOR)?;
-        let verify = read_verify(&r)?;
-        Ok(CallbackConfig {
-            partner_id: r.req("partnerId")?,
-            app_id: r.req("appId")?,
-            platform_public_key_spki: read_platform_key(&r, verify)?,
-            verify,
-        })
+        let mut c = CallbackConfig {
+            verify: read_verify(&r)?,
+            ..CallbackConfig::default()
+        };
+        c.partner_id = r.req("partnerId")?;
+        c.app_id = r.req("appId")?;
+        c.platform_public_key_spki = read_platform_key(&r, c.verify)?;
+        Ok(c)
     }
 }
 

@@ -10,7 +10,8 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::vendors::params::{is_datetime, strict_int, Params};
+use crate::vendors::param_schema::{text_of, Kind, Rule, Schema};
+use crate::vendors::params::{strict_int, Params};
 
 /// Member info by id, mobile or dynamic code.
 pub const GET_MEMBER_INFO: &str = "/member/getMemberInfoByIdOrMobile";
@@ -71,32 +72,32 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, in [`OPERATIONS`] order.
+    pub const ALL: [Operation; 9] = [
+        Operation::GetMemberInfo,
+        Operation::GetMembers,
+        Operation::ScoreAdd,
+        Operation::ScoreSubtract,
+        Operation::UpdateScore,
+        Operation::SendScore,
+        Operation::ReturnScore,
+        Operation::StatisticalScore,
+        Operation::GetScoreRecords,
+    ];
+
     /// Looks an operation up by its path.
     pub fn from_path(path: &str) -> Result<Operation> {
-        Ok(match path {
-            GET_MEMBER_INFO => Operation::GetMemberInfo,
-            GET_MEMBERS => Operation::GetMembers,
-            SCORE_ADD => Operation::ScoreAdd,
-            SCORE_SUBTRACT => Operation::ScoreSubtract,
-            UPDATE_SCORE => Operation::UpdateScore,
-            SEND_SCORE => Operation::SendScore,
-            RETURN_SCORE => Operation::ReturnScore,
-            STATISTICAL_SCORE => Operation::StatisticalScore,
-            GET_SCORE_RECORDS => Operation::GetScoreRecords,
-            other => {
-                let hint = if other.starts_with("/member/score/opt/") {
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.path() == path)
+            .ok_or_else(|| {
+                let hint = if path.starts_with("/member/score/opt/") {
                     " (`/member/score/opt/{type}` takes type 1 or 15)"
                 } else {
                     ""
                 };
-                return Err(Error::unsupported(format!(
-                    "unknown Freemud operation `{}`{hint}; known: {}",
-                    crate::core::error::scrub(other, 80),
-                    crate::core::text::join(&OPERATIONS, ", ")
-                ))
-                .with_vendor("freemud"));
-            }
-        })
+                crate::vendors::unknown_operation("freemud", "Freemud", path, hint, &OPERATIONS)
+            })
     }
 
     /// The path.
@@ -236,70 +237,95 @@ pub struct Checked {
     pub idempotency_id: Option<String>,
 }
 
-fn member_id(p: &Params<'_>, required: bool) -> Result<Option<String>> {
-    match p.get("memberId") {
-        Some(Json::Number(_)) => Err(Error::invalid_input(
-            "`memberId` must be a string: Freemud ids have 18 digits and lose precision as numbers",
-        )),
-        _ if required => p.req_str("memberId").map(Some),
-        _ => p.opt_nonempty("memberId"),
-    }
-}
+const IDEMPOTENCY_REQUIRED: &str = "`idempotencyBussinessId` is required for Freemud points changes: pass a stable id per business event so retries cannot apply twice";
+const I32_MAX: u32 = i32::MAX as u32;
 
-fn operation_type(p: &Params<'_>, max: i64) -> Result<OperationType> {
-    let code = p.req_int("operationType")?;
-    OperationType::from_code(code)
-        .filter(|o| o.code() <= max)
-        .ok_or_else(|| Error::invalid_input(format!("`operationType` must be 1–{max}, got {code}")))
-}
+const MEMBER_ID: Rule = Rule::Req("memberId", Kind::MemberId);
+const IDEMPOTENCY: Rule = Rule::ReqOr(
+    "idempotencyBussinessId",
+    Kind::NonEmpty,
+    IDEMPOTENCY_REQUIRED,
+);
+const ORG_TYPE: Rule = Rule::Opt("orgType", Kind::OneOf(0b1110));
+const AMOUNT: Rule = Rule::Opt("amount", Kind::AtLeast1);
+const SCORE: Rule = Rule::Opt("score", Kind::AtLeast1);
+const AMOUNT_OR_SCORE: Rule = Rule::AnyOf(&["amount", "score"], "`score` or `amount` is required");
+const PAGE_NUM: Rule = Rule::Opt("pageNum", Kind::UpTo(I32_MAX));
+const PAGE_SIZE: Rule = Rule::Opt("pageSize", Kind::UpTo(MAX_PAGE_SIZE as u32));
+const TIMES: [Rule; 3] = [
+    Rule::Opt("startTime", Kind::DateTime),
+    Rule::Opt("endTime", Kind::DateTime),
+    Rule::NotAbove("startTime", "endTime", "`startTime` is after `endTime`"),
+];
 
-fn positive(p: &Params<'_>, name: &str) -> Result<Option<i64>> {
-    match p.opt_int(name)? {
-        Some(n) if n < 1 => Err(Error::invalid_input(format!("`{name}` must be at least 1"))),
-        other => Ok(other),
-    }
-}
-
-fn one_of(p: &Params<'_>, name: &str, allowed: &[i64]) -> Result<Option<i64>> {
-    match p.opt_int(name)? {
-        Some(n) if !allowed.contains(&n) => Err(Error::invalid_input(format!(
-            "`{name}` must be one of {}",
-            crate::core::text::join(
-                &allowed.iter().map(i64::to_string).collect::<Vec<_>>(),
-                ", "
-            )
-        ))),
-        other => Ok(other),
-    }
-}
-
-fn datetime(p: &Params<'_>, name: &str) -> Result<Option<String>> {
-    match p.opt_nonempty(name)? {
-        Some(d) if !is_datetime(&d) => Err(Error::invalid_input(format!(
-            "`{name}` must be `yyyy-MM-dd HH:mm:ss`"
-        ))),
-        other => Ok(other),
-    }
-}
-
-fn idempotency(p: &Params<'_>) -> Result<String> {
-    p.opt_nonempty("idempotencyBussinessId")?.ok_or_else(|| {
-        Error::invalid_input(
-            "`idempotencyBussinessId` is required for Freemud points changes: pass a stable id per business event so retries cannot apply twice",
-        )
-    })
-}
-
-fn amount_or_score(p: &Params<'_>) -> Result<()> {
-    let amount = positive(p, "amount")?;
-    let score = positive(p, "score")?;
-    if amount.is_none() && score.is_none() {
-        return Err(Error::invalid_input("`score` or `amount` is required"));
+fn pages_required(p: &Params<'_>) -> Result<()> {
+    if p.get("pageNum").is_none() || p.get("pageSize").is_none() {
+        return Err(Error::invalid_input(
+            "`pageNum` and `pageSize` are required",
+        ));
     }
     Ok(())
 }
 
-const OPT_FIELDS: [&str; 11] = [
+static MEMBER_INFO: Schema = Schema {
+    known: &[
+        "partnerId",
+        "memberId",
+        "mobile",
+        "dynamicCode",
+        "showScoreSwitch",
+        "showCouponSwitch",
+    ],
+    rules: &[
+        Rule::Opt("memberId", Kind::MemberId),
+        Rule::Opt("mobile", Kind::NonEmpty),
+        Rule::Opt("dynamicCode", Kind::NonEmpty),
+        Rule::AnyOf(
+            &["memberId", "mobile", "dynamicCode"],
+            "one of `memberId`, `mobile` or `dynamicCode` is required",
+        ),
+        Rule::Opt("showScoreSwitch", Kind::OneOf(0b110)),
+        Rule::Opt("showCouponSwitch", Kind::OneOf(0b110)),
+    ],
+};
+
+static MEMBERS: Schema = Schema {
+    known: &[
+        "partnerId",
+        "nickName",
+        "mobile",
+        "paidId",
+        "labelName",
+        "ruleCode",
+        "startScore",
+        "endScore",
+        "statusFlag",
+        "startTime",
+        "endTime",
+        "pageNum",
+        "pageSize",
+    ],
+    rules: &[
+        Rule::Opt("nickName", Kind::Text),
+        Rule::Opt("mobile", Kind::Text),
+        Rule::Opt("paidId", Kind::Text),
+        Rule::Opt("labelName", Kind::Text),
+        Rule::Opt("ruleCode", Kind::Text),
+        Rule::Fn(pages_required),
+        PAGE_NUM,
+        PAGE_SIZE,
+        Rule::Opt("startScore", Kind::Int),
+        Rule::Opt("endScore", Kind::Int),
+        Rule::NotAbove("startScore", "endScore", "`startScore` is above `endScore`"),
+        Rule::Opt("statusFlag", Kind::OneOf(0b11)),
+        TIMES[0],
+        TIMES[1],
+        TIMES[2],
+    ],
+};
+
+/// The fields of `/member/score/opt/{type}`.
+const OPT_FIELDS: &[&str] = &[
     "partnerId",
     "memberId",
     "amount",
@@ -313,6 +339,130 @@ const OPT_FIELDS: [&str; 11] = [
     "idempotencyBussinessType",
 ];
 
+static SCORE_OPT: Schema = Schema {
+    known: OPT_FIELDS,
+    rules: &[
+        MEMBER_ID,
+        AMOUNT,
+        SCORE,
+        AMOUNT_OR_SCORE,
+        Rule::Req("operationType", Kind::Code(17)),
+        IDEMPOTENCY,
+    ],
+};
+
+static UPDATE: Schema = Schema {
+    known: &[
+        "partnerId",
+        "memberId",
+        "operationType",
+        "operationName",
+        "orderId",
+        "activityCode",
+        "remark",
+        "idempotencyBussinessId",
+        "idempotencyBussinessType",
+        "changeScore",
+        "changeType",
+        "operator",
+        "operatorId",
+        "orgCode",
+        "orgType",
+    ],
+    rules: &[
+        MEMBER_ID,
+        Rule::Req("changeScore", Kind::AtLeast1),
+        Rule::ReqOr(
+            "changeType",
+            Kind::OneOf(0b110),
+            "`changeType` is required (1 add, 2 subtract)",
+        ),
+        Rule::Req("operationType", Kind::Code(17)),
+        ORG_TYPE,
+        IDEMPOTENCY,
+    ],
+};
+
+static SEND: Schema = Schema {
+    known: &[
+        "partnerId",
+        "memberId",
+        "amount",
+        "score",
+        "operationType",
+        "operationName",
+        "orderId",
+        "activityCode",
+        "remark",
+        "idempotencyBussinessId",
+        "idempotencyBussinessType",
+        "orgCode",
+        "orgType",
+    ],
+    rules: &[
+        MEMBER_ID,
+        AMOUNT,
+        SCORE,
+        AMOUNT_OR_SCORE,
+        Rule::Req("operationType", Kind::Code(10)),
+        ORG_TYPE,
+        IDEMPOTENCY,
+        Rule::Req("idempotencyBussinessType", Kind::NonEmpty),
+    ],
+};
+
+static RETURN: Schema = Schema {
+    known: &[
+        "partnerId",
+        "memberId",
+        "operationType",
+        "orderId",
+        "activityCode",
+        "remark",
+        "idempotencyBussinessId",
+        "idempotencyBussinessType",
+    ],
+    rules: &[
+        MEMBER_ID,
+        Rule::Req("orderId", Kind::NonEmpty),
+        Rule::Req("operationType", Kind::Code(17)),
+        IDEMPOTENCY,
+    ],
+};
+
+static STATISTICS: Schema = Schema {
+    known: &["partnerId", "memberId"],
+    rules: &[MEMBER_ID],
+};
+
+static RECORDS: Schema = Schema {
+    known: &[
+        "partnerId",
+        "memberId",
+        "pageNum",
+        "pageSize",
+        "startTime",
+        "endTime",
+    ],
+    rules: &[MEMBER_ID, PAGE_NUM, PAGE_SIZE, TIMES[0], TIMES[1], TIMES[2]],
+};
+
+impl Operation {
+    /// The operation's parameter schema.
+    pub fn schema(self) -> &'static Schema {
+        match self {
+            Operation::GetMemberInfo => &MEMBER_INFO,
+            Operation::GetMembers => &MEMBERS,
+            Operation::ScoreAdd | Operation::ScoreSubtract => &SCORE_OPT,
+            Operation::UpdateScore => &UPDATE,
+            Operation::SendScore => &SEND,
+            Operation::ReturnScore => &RETURN,
+            Operation::StatisticalScore => &STATISTICS,
+            Operation::GetScoreRecords => &RECORDS,
+        }
+    }
+}
+
 /// Validates `params` (a JSON object, or `null` for none) for `op`. `partner_id`
 /// is the configured merchant: a `partnerId` in params must match it.
 pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> {
@@ -324,150 +474,14 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
             ));
         }
     }
-    let mut checked = Checked::default();
-    match op {
-        Operation::GetMemberInfo => {
-            p.only(&[
-                "partnerId",
-                "memberId",
-                "mobile",
-                "dynamicCode",
-                "showScoreSwitch",
-                "showCouponSwitch",
-            ])?;
-            let any = member_id(&p, false)?.is_some()
-                | p.opt_nonempty("mobile")?.is_some()
-                | p.opt_nonempty("dynamicCode")?.is_some();
-            if !any {
-                return Err(Error::invalid_input(
-                    "one of `memberId`, `mobile` or `dynamicCode` is required",
-                ));
-            }
-            one_of(&p, "showScoreSwitch", &[1, 2])?;
-            one_of(&p, "showCouponSwitch", &[1, 2])?;
-        }
-        Operation::GetMembers => {
-            p.only(&[
-                "partnerId",
-                "nickName",
-                "mobile",
-                "paidId",
-                "labelName",
-                "ruleCode",
-                "startScore",
-                "endScore",
-                "statusFlag",
-                "startTime",
-                "endTime",
-                "pageNum",
-                "pageSize",
-            ])?;
-            for name in ["nickName", "mobile", "paidId", "labelName", "ruleCode"] {
-                p.opt_str(name)?;
-            }
-            if p.get("pageNum").is_none() || p.get("pageSize").is_none() {
-                return Err(Error::invalid_input(
-                    "`pageNum` and `pageSize` are required",
-                ));
-            }
-            p.opt_int_in("pageNum", 1, i64::from(i32::MAX))?;
-            p.opt_int_in("pageSize", 1, MAX_PAGE_SIZE)?;
-            let (start, end) = (p.opt_int("startScore")?, p.opt_int("endScore")?);
-            if let (Some(s), Some(e)) = (start, end) {
-                if s > e {
-                    return Err(Error::invalid_input("`startScore` is above `endScore`"));
-                }
-            }
-            one_of(&p, "statusFlag", &[0, 1])?;
-            if let (Some(s), Some(e)) = (datetime(&p, "startTime")?, datetime(&p, "endTime")?) {
-                if s > e {
-                    return Err(Error::invalid_input("`startTime` is after `endTime`"));
-                }
-            }
-        }
-        Operation::ScoreAdd | Operation::ScoreSubtract => {
-            p.only(&OPT_FIELDS)?;
-            member_id(&p, true)?;
-            amount_or_score(&p)?;
-            operation_type(&p, 17)?;
-            checked.idempotency_id = Some(idempotency(&p)?);
-        }
-        Operation::UpdateScore => {
-            let mut known = OPT_FIELDS.to_vec();
-            known.retain(|k| *k != "amount" && *k != "score");
-            known.extend([
-                "changeScore",
-                "changeType",
-                "operator",
-                "operatorId",
-                "orgCode",
-                "orgType",
-            ]);
-            p.only(&known)?;
-            member_id(&p, true)?;
-            if positive(&p, "changeScore")?.is_none() {
-                return Err(Error::invalid_input("`changeScore` is required"));
-            }
-            if one_of(&p, "changeType", &[1, 2])?.is_none() {
-                return Err(Error::invalid_input(
-                    "`changeType` is required (1 add, 2 subtract)",
-                ));
-            }
-            operation_type(&p, 17)?;
-            one_of(&p, "orgType", &[1, 2, 3])?;
-            checked.idempotency_id = Some(idempotency(&p)?);
-        }
-        Operation::SendScore => {
-            let mut known = OPT_FIELDS.to_vec();
-            known.extend(["orgCode", "orgType"]);
-            p.only(&known)?;
-            member_id(&p, true)?;
-            amount_or_score(&p)?;
-            operation_type(&p, 10)?;
-            one_of(&p, "orgType", &[1, 2, 3])?;
-            checked.idempotency_id = Some(idempotency(&p)?);
-            p.req_str("idempotencyBussinessType")?;
-        }
-        Operation::ReturnScore => {
-            p.only(&[
-                "partnerId",
-                "memberId",
-                "operationType",
-                "orderId",
-                "activityCode",
-                "remark",
-                "idempotencyBussinessId",
-                "idempotencyBussinessType",
-            ])?;
-            member_id(&p, true)?;
-            p.req_str("orderId")?;
-            operation_type(&p, 17)?;
-            checked.idempotency_id = Some(idempotency(&p)?);
-        }
-        Operation::StatisticalScore => {
-            p.only(&["partnerId", "memberId"])?;
-            member_id(&p, true)?;
-        }
-        Operation::GetScoreRecords => {
-            p.only(&[
-                "partnerId",
-                "memberId",
-                "pageNum",
-                "pageSize",
-                "startTime",
-                "endTime",
-            ])?;
-            member_id(&p, true)?;
-            p.opt_int_in("pageNum", 1, i64::from(i32::MAX))?;
-            p.opt_int_in("pageSize", 1, MAX_PAGE_SIZE)?;
-            if let (Some(s), Some(e)) = (datetime(&p, "startTime")?, datetime(&p, "endTime")?) {
-                if s > e {
-                    return Err(Error::invalid_input("`startTime` is after `endTime`"));
-                }
-            }
-        }
-    }
-    Ok(checked)
+    op.schema().check(&p)?;
+    Ok(Checked {
+        idempotency_id: if op.changes_points() {
+            Some(text_of(&p, "idempotencyBussinessId"))
+        } else {
+            None
+        },
+    })
 }
 
 /// Reads an integer field leniently for results (`"20"` or `20`).

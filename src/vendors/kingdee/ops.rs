@@ -6,7 +6,8 @@
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::Method;
-use crate::vendors::params::{is_datetime, Params};
+use crate::vendors::param_schema::{int_of, text_of, Kind, Rule, Schema};
+use crate::vendors::params::Params;
 
 /// `POST /jdyconnector/app_management/push_app_authorize`: pull the account-set authorisation.
 pub const PUSH_APP_AUTHORIZE: &str = "/jdyconnector/app_management/push_app_authorize";
@@ -44,23 +45,23 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, in [`OPERATIONS`] order.
+    pub const ALL: [Operation; 5] = [
+        Operation::PushAppAuthorize,
+        Operation::KingdeeAuthToken,
+        Operation::IntegralAdjust,
+        Operation::IntegralRecord,
+        Operation::AccountBalanceInfo,
+    ];
+
     /// Looks an operation up by its path.
     pub fn from_path(path: &str) -> Result<Operation> {
-        Ok(match path {
-            PUSH_APP_AUTHORIZE => Operation::PushAppAuthorize,
-            KINGDEE_AUTH_TOKEN => Operation::KingdeeAuthToken,
-            INTEGRAL_ADJUST => Operation::IntegralAdjust,
-            INTEGRAL_RECORD => Operation::IntegralRecord,
-            ACCOUNT_BALANCE_INFO => Operation::AccountBalanceInfo,
-            other => {
-                return Err(Error::unsupported(format!(
-                    "unknown Kingdee operation `{}`; known: {}",
-                    crate::core::error::scrub(other, 80),
-                    crate::core::text::join(&OPERATIONS, ", ")
-                ))
-                .with_vendor("kingdee"))
-            }
-        })
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.path() == path)
+            .ok_or_else(|| {
+                crate::vendors::unknown_operation("kingdee", "Kingdee", path, "", &OPERATIONS)
+            })
     }
 
     /// The path.
@@ -183,19 +184,13 @@ impl IntegralAdjust {
     /// Reads and validates params.
     pub fn from_params(params: &Json) -> Result<Self> {
         let p = Params::new(params)?;
-        p.only(&["mobile", "integral", "operation"])?;
-        let mobile = p.req_str("mobile")?;
-        check_mobile(&mobile)?;
-        let integral = p.req_int("integral")?;
-        if integral == 0 {
-            return Err(Error::invalid_input("`integral` must not be zero"));
-        }
-        let code = p.req_int("operation")?;
-        let operation = AdjustOperation::from_code(code)
-            .ok_or_else(|| Error::invalid_input(format!("`operation` must be 1–11, got {code}")))?;
+        ADJUST.check(&p)?;
+        let operation = int_of(&p, "operation")
+            .and_then(AdjustOperation::from_code)
+            .ok_or_else(|| Error::invalid_input("`operation` must be 1–11"))?;
         Ok(IntegralAdjust {
-            mobile,
-            integral,
+            mobile: text_of(&p, "mobile"),
+            integral: int_of(&p, "integral").unwrap_or_default(),
             operation,
         })
     }
@@ -214,135 +209,67 @@ impl IntegralAdjust {
 /// Largest page Kingdee honours; larger sizes are silently truncated by the vendor.
 pub const MAX_PAGE_SIZE: i64 = 100;
 
-/// `integral_record` filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IntegralRecordQuery {
-    /// 会员ID.
-    pub member_id: Option<String>,
-    /// 会员手机号码.
-    pub mobile: Option<String>,
-    /// 流水记录ID.
-    pub id: Option<String>,
-    /// 积分业务类型编码.
-    pub integral_type: Option<String>,
-    /// 开始日期 `yyyy-MM-dd HH:mm:ss`.
-    pub start_date: Option<String>,
-    /// 结束日期 `yyyy-MM-dd HH:mm:ss`.
-    pub end_date: Option<String>,
-    /// Page, from 1.
-    pub page: Option<i64>,
-    /// Rows per page, 1–100.
-    pub page_size: Option<i64>,
-}
+/// `integral_adjust` params.
+pub static ADJUST: Schema = Schema {
+    known: &["mobile", "integral", "operation"],
+    rules: &[
+        Rule::Req("mobile", Kind::Mobile),
+        Rule::Req("integral", Kind::NonZero),
+        Rule::Req("operation", Kind::Code(11)),
+    ],
+};
 
-impl IntegralRecordQuery {
-    /// Reads and validates params.
-    pub fn from_params(params: &Json) -> Result<Self> {
-        let p = Params::new(params)?;
-        p.only(&[
-            "member_id",
-            "mobile",
-            "id",
-            "integral_type",
-            "start_date",
-            "end_date",
-            "page",
-            "page_size",
-        ])?;
-        let q = IntegralRecordQuery {
-            member_id: p.opt_nonempty("member_id")?,
-            mobile: p.opt_nonempty("mobile")?,
-            id: p.opt_nonempty("id")?,
-            integral_type: p.opt_nonempty("integral_type")?,
-            start_date: p.opt_nonempty("start_date")?,
-            end_date: p.opt_nonempty("end_date")?,
-            page: p.opt_int_in("page", 1, i64::from(i32::MAX))?,
-            page_size: p.opt_int_in("page_size", 1, MAX_PAGE_SIZE)?,
-        };
-        if let Some(m) = &q.mobile {
-            check_mobile(m)?;
+/// `integral_record` filters: 会员ID, 手机号码, 流水记录ID, 积分业务类型编码,
+/// 开始/结束日期 `yyyy-MM-dd HH:mm:ss`, page from 1, page_size 1–100.
+pub static RECORD: Schema = Schema {
+    known: &[
+        "member_id",
+        "mobile",
+        "id",
+        "integral_type",
+        "start_date",
+        "end_date",
+        "page",
+        "page_size",
+    ],
+    rules: &[
+        Rule::Opt("member_id", Kind::NonEmpty),
+        Rule::Opt("mobile", Kind::NonEmpty),
+        Rule::Opt("id", Kind::NonEmpty),
+        Rule::Opt("integral_type", Kind::NonEmpty),
+        Rule::Opt("start_date", Kind::NonEmpty),
+        Rule::Opt("end_date", Kind::NonEmpty),
+        Rule::Opt("page", Kind::UpTo(i32::MAX as u32)),
+        Rule::Opt("page_size", Kind::UpTo(MAX_PAGE_SIZE as u32)),
+        Rule::Opt("mobile", Kind::Mobile),
+        Rule::Opt("start_date", Kind::DateTime),
+        Rule::Opt("end_date", Kind::DateTime),
+        Rule::NotAbove("start_date", "end_date", "`start_date` is after `end_date`"),
+    ],
+};
+
+/// `account_balance_info` params: both ids are required by the vendor
+/// (会员ID, and 会员卡ID: the card's id, not its number).
+pub static BALANCE: Schema = Schema {
+    known: &["member_id", "member_card_id"],
+    rules: &[
+        Rule::Req("member_id", Kind::NonEmpty),
+        Rule::Req("member_card_id", Kind::NonEmpty),
+    ],
+};
+
+/// Checks a query operation's params against `schema` and returns the query
+/// parameters (unordered; signing sorts them), integers in canonical form.
+pub fn query(schema: &Schema, params: &Json) -> Result<Vec<(String, String)>> {
+    let p = Params::new(params)?;
+    schema.check(&p)?;
+    let mut q = Vec::new();
+    for (k, v) in schema.canonical(&p) {
+        if let Json::String(v) = v {
+            q.push((k, v));
         }
-        for (name, v) in [("start_date", &q.start_date), ("end_date", &q.end_date)] {
-            if let Some(d) = v {
-                if !is_datetime(d) {
-                    return Err(Error::invalid_input(format!(
-                        "`{name}` must be `yyyy-MM-dd HH:mm:ss`"
-                    )));
-                }
-            }
-        }
-        if let (Some(s), Some(e)) = (&q.start_date, &q.end_date) {
-            if s > e {
-                return Err(Error::invalid_input("`start_date` is after `end_date`"));
-            }
-        }
-        Ok(q)
     }
-
-    /// The query parameters (unordered; signing sorts them).
-    pub fn query(&self) -> Vec<(String, String)> {
-        let mut q = Vec::new();
-        let fields = [
-            ("member_id", &self.member_id),
-            ("mobile", &self.mobile),
-            ("id", &self.id),
-            ("integral_type", &self.integral_type),
-            ("start_date", &self.start_date),
-            ("end_date", &self.end_date),
-        ];
-        for (k, v) in fields {
-            if let Some(v) = v {
-                q.push((k.to_string(), v.clone()));
-            }
-        }
-        if let Some(p) = self.page {
-            q.push(("page".into(), p.to_string()));
-        }
-        if let Some(s) = self.page_size {
-            q.push(("page_size".into(), s.to_string()));
-        }
-        q
-    }
-}
-
-/// `account_balance_info` parameters: both ids are required by the vendor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountBalanceQuery {
-    /// 会员ID.
-    pub member_id: String,
-    /// 会员卡ID (the card's id, not its number).
-    pub member_card_id: String,
-}
-
-impl AccountBalanceQuery {
-    /// Reads and validates params.
-    pub fn from_params(params: &Json) -> Result<Self> {
-        let p = Params::new(params)?;
-        p.only(&["member_id", "member_card_id"])?;
-        Ok(AccountBalanceQuery {
-            member_id: p.req_str("member_id")?,
-            member_card_id: p.req_str("member_card_id")?,
-        })
-    }
-
-    /// The query parameters.
-    pub fn query(&self) -> Vec<(String, String)> {
-        vec![
-            ("member_id".into(), self.member_id.clone()),
-            ("member_card_id".into(), self.member_card_id.clone()),
-        ]
-    }
-}
-
-fn check_mobile(m: &str) -> Result<()> {
-    let ok = (3..=20).contains(&m.len())
-        && m.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_input("`mobile` must be 3–20 digits"))
-    }
+    Ok(q)
 }
 
 #[cfg(test)]
@@ -393,15 +320,24 @@ mod tests {
 
     #[test]
     fn record_dates_are_checked() {
-        assert!(IntegralRecordQuery::from_params(&j(r#"{"start_date":"2024-01-01"}"#)).is_err());
-        assert!(IntegralRecordQuery::from_params(&j(r#"{"page_size":101}"#)).is_err());
-        assert!(IntegralRecordQuery::from_params(&j(
-            r#"{"start_date":"2024-02-01 00:00:00","end_date":"2024-01-01 00:00:00"}"#
-        ))
+        assert!(query(&RECORD, &j(r#"{"start_date":"2024-01-01"}"#)).is_err());
+        assert!(query(&RECORD, &j(r#"{"page_size":101}"#)).is_err());
+        assert!(query(
+            &RECORD,
+            &j(r#"{"start_date":"2024-02-01 00:00:00","end_date":"2024-01-01 00:00:00"}"#)
+        )
         .is_err());
-        assert!(IntegralRecordQuery::from_params(&j(
-            r#"{"start_date":"2024-01-01 00:00:00","page":"2","page_size":50}"#
-        ))
-        .is_ok());
+        assert_eq!(
+            query(
+                &RECORD,
+                &j(r#"{"page_size":50,"start_date":"2024-01-01 00:00:00","page":"02"}"#)
+            )
+            .ok(),
+            Some(vec![
+                ("start_date".to_string(), "2024-01-01 00:00:00".to_string()),
+                ("page".to_string(), "2".to_string()),
+                ("page_size".to_string(), "50".to_string()),
+            ])
+        );
     }
 }

@@ -18,7 +18,6 @@
 //! still queued at the vendor when the ledger is read looks not applied.
 
 use super::ops::{AdjustOperation, IntegralAdjust, MAX_PAGE_SIZE};
-use super::response::IntegralRecord;
 use crate::core::json::Json;
 use crate::core::time::{format_cst, parse_cst};
 
@@ -46,10 +45,10 @@ pub struct Expected {
 }
 
 /// What the ledger says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// Exactly one row is the adjustment.
-    Applied(IntegralRecord),
+    /// Exactly one row is the adjustment (as in the `integral_record` result).
+    Applied(Json),
     /// No row is, or might be, the adjustment.
     NotApplied,
     /// The ledger cannot tell; the text says why.
@@ -66,32 +65,41 @@ pub fn query(expected: &Expected, page: i64) -> Json {
     ])
 }
 
+/// A text field of a ledger row (`""` when absent).
+fn text<'a>(row: &'a Json, key: &str) -> &'a str {
+    row.get(key).and_then(Json::as_str).unwrap_or_default()
+}
+
 /// Whether a row's type is the operation: `Some(true)` / `Some(false)`, or
 /// `None` when neither `type_number` nor `type_name` names any known operation.
-fn same_type(row: &IntegralRecord, op: AdjustOperation) -> Option<bool> {
-    let by_number = row
-        .type_number
+fn same_type(row: &Json, op: AdjustOperation) -> Option<bool> {
+    let by_number = text(row, "type_number")
         .trim()
         .parse::<i64>()
         .ok()
         .and_then(AdjustOperation::from_code);
     let by_name = AdjustOperation::ALL
         .into_iter()
-        .find(|o| o.name_zh() == row.type_name.trim());
+        .find(|o| o.name_zh() == text(row, "type_name").trim());
     match (by_number, by_name) {
         (None, None) => None,
         (a, b) => Some(a == Some(op) || b == Some(op)),
     }
 }
 
-/// Judges the rows read from the window. `complete` says whether every row of
-/// the window was read (all pages, within [`MAX_PAGES`]).
-pub fn judge(expected: &Expected, rows: &[IntegralRecord], complete: bool) -> Verdict {
-    let mut ours: Vec<&IntegralRecord> = Vec::new();
+/// Judges the rows read from the window (rows of the `integral_record`
+/// result). `complete` says whether every row of the window was read (all
+/// pages, within [`MAX_PAGES`]).
+pub fn judge(expected: &Expected, rows: &[Json], complete: bool) -> Verdict {
+    let mut ours: Vec<&Json> = Vec::new();
     let mut unclear = 0usize;
-    for row in rows.iter().filter(|r| r.occur == expected.adjust.integral) {
-        let in_window =
-            parse_cst(&row.create_time).map(|t| (expected.from_ms..=expected.to_ms).contains(&t));
+    let occur = |r: &Json| r.get("occur").and_then(Json::as_i64_lenient);
+    for row in rows
+        .iter()
+        .filter(|r| occur(r) == Some(expected.adjust.integral))
+    {
+        let in_window = parse_cst(text(row, "create_time"))
+            .map(|t| (expected.from_ms..=expected.to_ms).contains(&t));
         match (in_window, same_type(row, expected.adjust.operation)) {
             (Some(false), _) | (_, Some(false)) => {}
             (Some(true), Some(true)) => ours.push(row),
@@ -134,20 +142,24 @@ mod tests {
         }
     }
 
-    fn row(id: &str, occur: i64, at_ms: i64, number: &str, name: &str) -> IntegralRecord {
-        IntegralRecord {
-            id: id.into(),
-            member_id: "1480000000000000001".into(),
-            member_name: "张三".into(),
-            create_time: format_cst(at_ms),
-            modify_time: format_cst(at_ms),
-            last_integral: 500,
-            occur,
-            integral: 500 + occur,
-            type_id: String::new(),
-            type_number: number.into(),
-            type_name: name.into(),
-        }
+    fn row_at(id: &str, occur: i64, time: &str, number: &str, name: &str) -> Json {
+        Json::object([
+            ("id", Some(Json::str(id))),
+            ("member_id", Some(Json::str("1480000000000000001"))),
+            ("member_name", Some(Json::str("张三"))),
+            ("create_time", Some(Json::str(time))),
+            ("modify_time", Some(Json::str(time))),
+            ("last_integral", Some(Json::int(500))),
+            ("occur", Some(Json::int(occur))),
+            ("integral", Some(Json::int(500 + occur))),
+            ("type_id", Some(Json::str(""))),
+            ("type_number", Some(Json::str(number))),
+            ("type_name", Some(Json::str(name))),
+        ])
+    }
+
+    fn row(id: &str, occur: i64, at_ms: i64, number: &str, name: &str) -> Json {
+        row_at(id, occur, &format_cst(at_ms), number, name)
     }
 
     #[test]
@@ -189,10 +201,7 @@ mod tests {
             row("2", 10, T0 + 1_000, "5", "促销赠送"),
         ];
         assert!(matches!(judge(&e, &two, true), Verdict::Unknown(_)));
-        let unreadable_time = IntegralRecord {
-            create_time: "yesterday".into(),
-            ..row("3", 10, T0, "5", "促销赠送")
-        };
+        let unreadable_time = row_at("3", 10, "yesterday", "5", "促销赠送");
         assert!(matches!(
             judge(&e, &[unreadable_time], true),
             Verdict::Unknown(_)

@@ -2,9 +2,10 @@
 //! the typed results of each operation. Numbers are read leniently (the vendor
 //! sends `"100"` and `100` for the same field).
 
-use crate::core::error::{scrub, CollectAll, Error, ErrorCode, Result};
+use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
+use crate::vendors::result_schema::{read, Dialect, Field, Kind::*, Schema};
 use std::fmt;
 
 const VENDOR: &str = "kingdee";
@@ -159,21 +160,8 @@ pub fn is_authorization_error(e: &Error) -> bool {
     e.vendor == Some(VENDOR) && e.vendor_code.as_deref() == Some("1030002006")
 }
 
-fn text(j: &Json, key: &str) -> String {
-    j.get(key).and_then(Json::as_text).unwrap_or_default()
-}
-
 fn opt_text(j: &Json, key: &str) -> Option<String> {
     j.get(key).and_then(Json::as_text).filter(|s| !s.is_empty())
-}
-
-fn int(j: &Json, key: &str) -> Result<i64> {
-    match j.get_present(key) {
-        None => Ok(0),
-        Some(v) => v.as_i64_lenient().ok_or_else(|| {
-            Error::parse(format!("Kingdee field `{key}` is not an integer")).with_vendor(VENDOR)
-        }),
-    }
 }
 
 fn opt_json_str(s: &Option<String>) -> Option<Json> {
@@ -298,283 +286,131 @@ impl AppToken {
     }
 }
 
-/// One ledger row of `integral_record`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegralRecord {
-    /// 唯一记录标识id.
-    pub id: String,
-    /// 会员ID.
-    pub member_id: String,
-    /// 会员名称.
-    pub member_name: String,
-    /// 创建时间.
-    pub create_time: String,
-    /// 更改时间.
-    pub modify_time: String,
-    /// 上存积分: balance before.
-    pub last_integral: i64,
-    /// 当次积分: the change.
-    pub occur: i64,
-    /// 结存积分: balance after.
-    pub integral: i64,
-    /// 积分业务类型ID.
-    pub type_id: String,
-    /// 积分业务类型编号.
-    pub type_number: String,
-    /// 积分业务类型名称.
-    pub type_name: String,
+/// How Kingdee words result errors (`@` is the operation, e.g. `integral_record `).
+static DIALECT: Dialect = Dialect {
+    vendor: VENDOR,
+    blank_is_absent: false,
+    not_int: "Kingdee field `$` is not an integer",
+    missing: "@lacks `$`",
+    not_array: "@`$` is not an array",
+    not_row: "@row is not an object",
+    not_object: "",
+    int_keys: &[],
+    id_keys: &[],
+};
+
+/// One ledger row of `integral_record`: 唯一记录标识id, 会员ID/名称, 创建/更改时间,
+/// 上存积分 (balance before), 当次积分 (the change), 结存积分 (balance after),
+/// 积分业务类型 id/编号/名称.
+static RECORD: Schema = Schema {
+    object: None,
+    first: &[],
+    fields: &[
+        Field("id", Text),
+        Field("member_id", Text),
+        Field("member_name", Text),
+        Field("create_time", Text),
+        Field("modify_time", Text),
+        Field("last_integral", Int),
+        Field("occur", Int),
+        Field("integral", Int),
+        Field("type_id", Text),
+        Field("type_number", Text),
+        Field("type_name", Text),
+    ],
+};
+
+fn row_count(data: &Json) -> Option<Json> {
+    let n = data
+        .get_present("rows")
+        .and_then(Json::as_array)
+        .map_or(0, <[Json]>::len);
+    Some(Json::int(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
-impl IntegralRecord {
-    fn from_json(row: &Json) -> Result<Self> {
-        if row.as_object().is_none() {
-            return Err(Error::parse("integral_record row is not an object").with_vendor(VENDOR));
-        }
-        Ok(IntegralRecord {
-            id: text(row, "id"),
-            member_id: text(row, "member_id"),
-            member_name: text(row, "member_name"),
-            create_time: text(row, "create_time"),
-            modify_time: text(row, "modify_time"),
-            last_integral: int(row, "last_integral")?,
-            occur: int(row, "occur")?,
-            integral: int(row, "integral")?,
-            type_id: text(row, "type_id"),
-            type_number: text(row, "type_number"),
-            type_name: text(row, "type_name"),
-        })
-    }
-
-    /// As JSON with numbers as numbers.
-    pub fn to_json(&self) -> Json {
-        Json::object([
-            ("id", Some(Json::str(&self.id))),
-            ("member_id", Some(Json::str(&self.member_id))),
-            ("member_name", Some(Json::str(&self.member_name))),
-            ("create_time", Some(Json::str(&self.create_time))),
-            ("modify_time", Some(Json::str(&self.modify_time))),
-            ("last_integral", Some(Json::int(self.last_integral))),
-            ("occur", Some(Json::int(self.occur))),
-            ("integral", Some(Json::int(self.integral))),
-            ("type_id", Some(Json::str(&self.type_id))),
-            ("type_number", Some(Json::str(&self.type_number))),
-            ("type_name", Some(Json::str(&self.type_name))),
-        ])
-    }
-}
-
-/// One page of `integral_record`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegralRecordPage {
-    /// 总条数: rows across all pages.
-    pub count: i64,
-    /// 总页数.
-    pub total_page: i64,
-    /// 当前页.
-    pub page: i64,
-    /// 每页条数.
-    pub page_size: i64,
-    /// The rows of this page.
-    pub rows: Vec<IntegralRecord>,
-}
-
-impl IntegralRecordPage {
-    /// Reads `integral_record` data.
-    pub fn from_data(data: &Json) -> Result<Self> {
-        if data.as_object().is_none() {
-            return Err(
-                Error::parse("integral_record `data` is missing or not an object")
-                    .with_vendor(VENDOR),
-            );
-        }
-        let rows = match data.get_present("rows") {
-            None => Vec::new(),
-            Some(r) => r
-                .as_array()
-                .ok_or_else(|| {
-                    Error::parse("integral_record `rows` is not an array").with_vendor(VENDOR)
-                })?
-                .iter()
-                .map(IntegralRecord::from_json)
-                .collect_all()?,
-        };
-        let page = int(data, "page").map(|p| {
-            if p == 0 {
-                int(data, "current_page").unwrap_or(0)
-            } else {
-                p
-            }
-        })?;
-        Ok(IntegralRecordPage {
-            count: int(data, "count")?,
-            total_page: int(data, "total_page")?,
-            page,
-            page_size: int(data, "page_size")?,
-            rows,
-        })
-    }
-
-    /// As JSON with numbers as numbers.
-    pub fn to_json(&self) -> Json {
-        Json::object([
-            ("count", Some(Json::int(self.count))),
-            ("total_page", Some(Json::int(self.total_page))),
-            ("page", Some(Json::int(self.page))),
-            ("page_size", Some(Json::int(self.page_size))),
-            ("cur_page_size", Some(Json::int(self.rows.len() as i64))),
-            (
-                "rows",
-                Some(Json::Array(
-                    self.rows.iter().map(IntegralRecord::to_json).collect(),
-                )),
-            ),
-        ])
-    }
-}
+/// One page of `integral_record`: 总条数, 总页数, 当前页 (`page`, or
+/// `current_page`), 每页条数, the rows of this page (read first, then `page`).
+static RECORD_PAGE: Schema = Schema {
+    object: Some("@`data` is missing or not an object"),
+    first: &[5, 2],
+    fields: &[
+        Field("count", Int),
+        Field("total_page", Int),
+        Field("page", IntOr("current_page")),
+        Field("page_size", Int),
+        Field("cur_page_size", Derived(row_count)),
+        Field("rows", Rows(&RECORD)),
+    ],
+};
 
 /// Member info inside a balance reply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MemberInfo {
-    /// 会员id.
-    pub id: String,
-    /// 会员手机.
-    pub mobile: String,
-    /// 会员名称.
-    pub name: String,
-    /// 修改时间.
-    pub db_modify_time: String,
-}
+static MEMBER: Schema = Schema {
+    object: None,
+    first: &[],
+    fields: &[
+        Field("id", Text),
+        Field("mobile", Text),
+        Field("name", Text),
+        Field("db_modify_time", Text),
+    ],
+};
 
-impl MemberInfo {
-    fn from_json(j: Option<&Json>) -> Self {
-        let Some(j) = j else {
-            return MemberInfo::default();
-        };
-        MemberInfo {
-            id: text(j, "id"),
-            mobile: text(j, "mobile"),
-            name: text(j, "name"),
-            db_modify_time: text(j, "db_modify_time"),
+/// The member card inside a balance reply.
+static CARD: Schema = Schema {
+    object: None,
+    first: &[],
+    fields: &[Field("id", Text), Field("card_no", Text)],
+};
+
+/// The points part of `account_balance_info`: 总积分, 会员等级积分, 剩余积分,
+/// 预核销积分 (pending), 可用积分.
+static INTEGRAL: Schema = Schema {
+    object: None,
+    first: &[],
+    fields: &[
+        Field("member", Nested(&MEMBER)),
+        Field("mb_card", Nested(&CARD)),
+        Field("total", Int),
+        Field("level_total", Int),
+        Field("last", Int),
+        Field("pre", Int),
+        Field("usable", Int),
+    ],
+};
+
+/// The stored-value part (money, not points): each amount as text, in the
+/// vendor's order; `null` when not sent.
+fn recharge(data: &Json) -> Option<Json> {
+    let amounts = data.get_present("recharge").and_then(Json::as_object);
+    Some(amounts.map_or(Json::Null, |pairs| {
+        let mut out = Vec::new();
+        for (k, v) in pairs {
+            if let (false, Some(t)) = (k == "member", v.as_text()) {
+                out.push((k.clone(), Json::String(t)));
+            }
         }
-    }
-
-    fn to_json(&self) -> Json {
-        Json::object([
-            ("id", Some(Json::str(&self.id))),
-            ("mobile", Some(Json::str(&self.mobile))),
-            ("name", Some(Json::str(&self.name))),
-            ("db_modify_time", Some(Json::str(&self.db_modify_time))),
-        ])
-    }
-}
-
-/// The points part of `account_balance_info`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IntegralAccount {
-    /// The member.
-    pub member: MemberInfo,
-    /// 会员卡id.
-    pub card_id: String,
-    /// 会员卡number.
-    pub card_no: String,
-    /// 总积分.
-    pub total: i64,
-    /// 会员等级积分.
-    pub level_total: i64,
-    /// 剩余积分.
-    pub last: i64,
-    /// 预核销积分 (pending).
-    pub pre: i64,
-    /// 可用积分.
-    pub usable: i64,
-}
-
-/// The stored-value part of `account_balance_info`, as text amounts (money, not points).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RechargeAccount {
-    /// Field name → amount text, in the vendor's order.
-    pub amounts: Vec<(String, String)>,
+        Json::Object(out)
+    }))
 }
 
 /// `account_balance_info` data.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountBalance {
-    /// Points.
-    pub integral: IntegralAccount,
-    /// Stored value, when the vendor sent it.
-    pub recharge: Option<RechargeAccount>,
+static BALANCE: Schema = Schema {
+    object: None,
+    first: &[],
+    fields: &[
+        Field("integral", Object(&INTEGRAL)),
+        Field("recharge", Derived(recharge)),
+    ],
+};
+
+/// `integral_record` data as JSON, numbers as numbers.
+pub fn record_page_json(data: &Json) -> Result<Json> {
+    read(&RECORD_PAGE, &DIALECT, "integral_record ", data)
 }
 
-impl AccountBalance {
-    /// Reads `account_balance_info` data.
-    pub fn from_data(data: &Json) -> Result<Self> {
-        let integral = data
-            .get_present("integral")
-            .filter(|i| i.as_object().is_some())
-            .ok_or_else(|| {
-                Error::parse("account_balance_info reply lacks `integral`").with_vendor(VENDOR)
-            })?;
-        let card = integral.get("mb_card");
-        let recharge = data
-            .get_present("recharge")
-            .and_then(Json::as_object)
-            .map(|pairs| RechargeAccount {
-                amounts: pairs
-                    .iter()
-                    .filter(|(k, _)| k != "member")
-                    .filter_map(|(k, v)| v.as_text().map(|t| (k.clone(), t)))
-                    .collect(),
-            });
-        Ok(AccountBalance {
-            integral: IntegralAccount {
-                member: MemberInfo::from_json(integral.get("member")),
-                card_id: card.map(|c| text(c, "id")).unwrap_or_default(),
-                card_no: card.map(|c| text(c, "card_no")).unwrap_or_default(),
-                total: int(integral, "total")?,
-                level_total: int(integral, "level_total")?,
-                last: int(integral, "last")?,
-                pre: int(integral, "pre")?,
-                usable: int(integral, "usable")?,
-            },
-            recharge,
-        })
-    }
-
-    /// As JSON with points as numbers.
-    pub fn to_json(&self) -> Json {
-        let i = &self.integral;
-        Json::object([
-            (
-                "integral",
-                Some(Json::object([
-                    ("member", Some(i.member.to_json())),
-                    (
-                        "mb_card",
-                        Some(Json::object([
-                            ("id", Some(Json::str(&i.card_id))),
-                            ("card_no", Some(Json::str(&i.card_no))),
-                        ])),
-                    ),
-                    ("total", Some(Json::int(i.total))),
-                    ("level_total", Some(Json::int(i.level_total))),
-                    ("last", Some(Json::int(i.last))),
-                    ("pre", Some(Json::int(i.pre))),
-                    ("usable", Some(Json::int(i.usable))),
-                ])),
-            ),
-            (
-                "recharge",
-                Some(self.recharge.as_ref().map_or(Json::Null, |r| {
-                    Json::Object(
-                        r.amounts
-                            .iter()
-                            .map(|(k, v)| (k.clone(), Json::str(v)))
-                            .collect(),
-                    )
-                })),
-            ),
-        ])
-    }
+/// `account_balance_info` data as JSON, points as numbers.
+pub fn balance_json(data: &Json) -> Result<Json> {
+    read(&BALANCE, &DIALECT, "account_balance_info reply ", data)
 }
 
 #[cfg(test)]
@@ -624,10 +460,10 @@ mod tests {
                 "{status} {body}"
             );
         }
-        let page = IntegralRecordPage::from_data(&Json::Null);
+        let page = record_page_json(&Json::Null);
         assert_eq!(page.err().map(|e| e.code), Some(ErrorCode::Parse));
         let bad_rows = Json::parse(r#"{"count":1,"rows":[{"occur":"abc"}]}"#).unwrap_or(Json::Null);
-        assert!(IntegralRecordPage::from_data(&bad_rows).is_err());
+        assert!(record_page_json(&bad_rows).is_err());
     }
 
     #[test]
@@ -650,11 +486,13 @@ mod tests {
     #[test]
     fn numbers_parse_as_strings_or_ints() {
         let data = Json::parse(r#"{"count":"2","total_page":1,"page":"1","page_size":10,"rows":[{"id":"1","occur":"20","integral":500,"last_integral":"480"},{"id":"2","occur":-5,"integral":"495","last_integral":500}]}"#).unwrap_or(Json::Null);
-        let page = IntegralRecordPage::from_data(&data).ok();
-        assert_eq!(page.as_ref().map(|p| (p.count, p.rows.len())), Some((2, 2)));
+        let page = record_page_json(&data).unwrap_or(Json::Null);
+        assert_eq!(page.get("count"), Some(&Json::int(2)));
+        let rows = page.get("rows").and_then(Json::as_array).unwrap_or(&[]);
+        assert_eq!(rows.len(), 2);
         assert_eq!(
-            page.as_ref().and_then(|p| p.rows.get(1)).map(|r| r.occur),
-            Some(-5)
+            rows.get(1).and_then(|r| r.get("occur")),
+            Some(&Json::int(-5))
         );
     }
 }

@@ -14,9 +14,10 @@
 //! pass through a JavaScript number).
 
 use super::ops::Operation;
-use crate::core::error::{scrub, CollectAll, Error, ErrorCode, Result};
+use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
+use crate::vendors::result_schema::{self, read, Dialect, Field, Kind::*, Schema};
 
 const VENDOR: &str = "qimai";
 
@@ -152,229 +153,132 @@ pub fn is_business_error(e: &Error) -> bool {
     e.vendor == Some(VENDOR) && e.code == ErrorCode::Vendor
 }
 
-fn bad_field(key: &str, what: &str) -> Error {
-    Error::parse(format!("Qimai field `{key}` is not {what}")).with_vendor(VENDOR)
-}
+/// How Qimai words result errors (`@` names the result) and which keys it normalises.
+static DIALECT: Dialect = Dialect {
+    vendor: VENDOR,
+    blank_is_absent: true,
+    not_int: "Qimai field `$` is not an integer",
+    missing: "Qimai field `$` is not present",
+    not_array: "Qimai field `$` is not an array",
+    not_row: "Qimai field `$` is not an array of objects",
+    not_object: "Qimai field `$` is not an object",
+    int_keys: &INT_KEYS,
+    id_keys: &ID_KEYS,
+};
+
+const NOT_OBJECT: Option<&str> = Some("Qimai `data` of @ is missing or not an object");
 
 /// A copy of `value` with the known integer fields as JSON numbers and the
 /// known id fields as strings, at any depth. A known integer field holding
 /// something else is a parse error; `null` and `""` are kept as they are.
 pub fn normalise(value: &Json) -> Result<Json> {
-    Ok(match value {
-        Json::Array(items) => Json::Array(items.iter().map(normalise).collect_all()?),
-        Json::Object(pairs) => {
-            let mut out = Vec::with_capacity(pairs.len());
-            for (k, v) in pairs {
-                let v = if INT_KEYS.contains(&k.as_str()) && !is_blank(v) {
-                    Json::int(
-                        v.as_i64_lenient()
-                            .ok_or_else(|| bad_field(k, "an integer"))?,
-                    )
-                } else if ID_KEYS.contains(&k.as_str()) && matches!(v, Json::Number(_)) {
-                    Json::String(v.as_text().unwrap_or_default())
-                } else {
-                    normalise(v)?
-                };
-                out.push((k.clone(), v));
-            }
-            Json::Object(out)
-        }
-        other => other.clone(),
-    })
+    result_schema::normalise(&DIALECT, value)
 }
 
-fn is_blank(v: &Json) -> bool {
-    matches!(v, Json::Null) || v.as_str() == Some("")
-}
+/// `getCustomerPoints` data (qimai.md §6), also the `points` of
+/// `allCustomerInfo`: 总积分 (the balance, required), 永久积分, 即将过期积分,
+/// and when those expire (`yyyy-MM-dd HH:mm:ss`, or empty).
+static CUSTOMER_POINTS: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[],
+    fields: &[
+        Field("totalPoints", ReqInt),
+        Field("foreverPoints", Int),
+        Field("soonExpiredPoints", Int),
+        Field("expiredTime", Text),
+    ],
+};
 
-fn opt_int(data: &Json, key: &str) -> Result<Option<i64>> {
-    match data.get(key) {
-        None => Ok(None),
-        Some(v) if is_blank(v) => Ok(None),
-        Some(v) => v
-            .as_i64_lenient()
-            .map(Some)
-            .ok_or_else(|| bad_field(key, "an integer")),
+/// The data of a points change (add, reduce, reverse): the known fields
+/// present, then every other field's value normalised (read first). Every field is
+/// optional: the v3 shape is the simulator's assumption.
+static POINTS_CHANGE: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[5],
+    fields: &[
+        Field("customerId", OptText),
+        Field("bizId", OptText),
+        Field("changePoints", OptInt),
+        Field("totalPoints", OptInt),
+        Field("flowId", OptText),
+        Field("", RestValues),
+    ],
+};
+
+/// A page of ledger rows: `list`, when present, an array of objects.
+static PAGE: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[],
+    fields: &[Field("list", MustRows), Field("", Rest)],
+};
+
+/// `getCustomerIdByPhone`: a non-empty `customerId`.
+static CUSTOMER_ID: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[],
+    fields: &[Field("customerId", MustText), Field("", Rest)],
+};
+
+/// `communal.user.identity`: `user_info`, when present, an object.
+static IDENTITY: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[],
+    fields: &[Field("user_info", MustObject), Field("", Rest)],
+};
+
+/// Any object, normalised.
+static OBJECT: Schema = Schema {
+    object: NOT_OBJECT,
+    first: &[],
+    fields: &[Field("", Rest)],
+};
+
+/// `allCustomerInfo`: every field normalised, `points` read as `getCustomerPoints`.
+fn all_customer_info(data: &Json) -> Result<Json> {
+    let pairs = data.as_object().ok_or_else(|| {
+        result_schema::fail(
+            &DIALECT,
+            NOT_OBJECT.unwrap_or_default(),
+            "allCustomerInfo",
+            "",
+        )
+    })?;
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        let v = if k == "points" && !v.is_null() {
+            read(&CUSTOMER_POINTS, &DIALECT, "getCustomerPoints", v)?
+        } else {
+            normalise(v)?
+        };
+        out.push((k.clone(), v));
     }
-}
-
-fn opt_text(data: &Json, key: &str) -> Option<String> {
-    data.get_present(key).and_then(Json::as_text)
-}
-
-fn object<'a>(data: &'a Json, what: &str) -> Result<&'a [(String, Json)]> {
-    data.as_object().ok_or_else(|| {
-        Error::parse(format!(
-            "Qimai `data` of {what} is missing or not an object"
-        ))
-        .with_vendor(VENDOR)
-    })
-}
-
-/// `getCustomerPoints` data (qimai.md §6), also the `points` of `allCustomerInfo`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerPoints {
-    /// 总积分: the balance.
-    pub total_points: i64,
-    /// 永久积分: points that do not expire.
-    pub forever_points: i64,
-    /// 即将过期积分.
-    pub soon_expired_points: i64,
-    /// When the expiring points expire (`yyyy-MM-dd HH:mm:ss`), or empty.
-    pub expired_time: String,
-}
-
-impl CustomerPoints {
-    /// Reads the data object; `totalPoints` is required.
-    pub fn from_data(data: &Json) -> Result<Self> {
-        object(data, "getCustomerPoints")?;
-        Ok(CustomerPoints {
-            total_points: opt_int(data, "totalPoints")?
-                .ok_or_else(|| bad_field("totalPoints", "present"))?,
-            forever_points: opt_int(data, "foreverPoints")?.unwrap_or(0),
-            soon_expired_points: opt_int(data, "soonExpiredPoints")?.unwrap_or(0),
-            expired_time: opt_text(data, "expiredTime").unwrap_or_default(),
-        })
-    }
-
-    /// As JSON, vendor field names, points as numbers.
-    pub fn to_json(&self) -> Json {
-        Json::object([
-            ("totalPoints", Some(Json::int(self.total_points))),
-            ("foreverPoints", Some(Json::int(self.forever_points))),
-            (
-                "soonExpiredPoints",
-                Some(Json::int(self.soon_expired_points)),
-            ),
-            ("expiredTime", Some(Json::str(&self.expired_time))),
-        ])
-    }
-}
-
-/// The data of a points change (add, reduce, reverse). Every field is optional:
-/// v2 `user.points-add` answers `data: []`, and the v3 shape is the simulator's assumption.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PointsChange {
-    /// 客户ID.
-    pub customer_id: Option<String>,
-    /// The change's `bizId`.
-    pub biz_id: Option<String>,
-    /// The signed change.
-    pub change_points: Option<i64>,
-    /// The balance after it.
-    pub total_points: Option<i64>,
-    /// The ledger row id.
-    pub flow_id: Option<String>,
-    /// Any other fields the vendor sent, normalised, in its order.
-    pub other: Vec<(String, Json)>,
-}
-
-impl PointsChange {
-    const KNOWN: [&'static str; 5] = [
-        "customerId",
-        "bizId",
-        "changePoints",
-        "totalPoints",
-        "flowId",
-    ];
-
-    /// Reads the data: an object, or `null` / an empty array (nothing to report).
-    pub fn from_data(data: &Json) -> Result<Self> {
-        match data {
-            Json::Null => return Ok(PointsChange::default()),
-            Json::Array(a) if a.is_empty() => return Ok(PointsChange::default()),
-            _ => {}
-        }
-        let pairs = object(data, "a points change")?;
-        let mut other = Vec::new();
-        for (k, v) in pairs {
-            if !PointsChange::KNOWN.contains(&k.as_str()) {
-                other.push((k.clone(), normalise(v)?));
-            }
-        }
-        Ok(PointsChange {
-            customer_id: opt_text(data, "customerId"),
-            biz_id: opt_text(data, "bizId"),
-            change_points: opt_int(data, "changePoints")?,
-            total_points: opt_int(data, "totalPoints")?,
-            flow_id: opt_text(data, "flowId"),
-            other,
-        })
-    }
-
-    /// As JSON: the known fields present, then the others.
-    pub fn to_json(&self) -> Json {
-        let mut j = Json::object([
-            ("customerId", self.customer_id.as_deref().map(Json::str)),
-            ("bizId", self.biz_id.as_deref().map(Json::str)),
-            ("changePoints", self.change_points.map(Json::int)),
-            ("totalPoints", self.total_points.map(Json::int)),
-            ("flowId", self.flow_id.as_deref().map(Json::str)),
-        ]);
-        if let Json::Object(pairs) = &mut j {
-            pairs.extend(self.other.iter().cloned());
-        }
-        j
-    }
-}
-
-fn page(data: &Json, what: &str) -> Result<Json> {
-    object(data, what)?;
-    if let Some(list) = data.get_present("list") {
-        let rows = list
-            .as_array()
-            .ok_or_else(|| bad_field("list", "an array"))?;
-        if rows.iter().any(|r| r.as_object().is_none()) {
-            return Err(bad_field("list", "an array of objects"));
-        }
-    }
-    normalise(data)
+    Ok(Json::Object(out))
 }
 
 /// The typed result of `op`, as JSON.
 pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
-    match op {
+    let (schema, what) = match op {
         Operation::PointsAdd
         | Operation::AddCustomerPoints
         | Operation::ReducePoints
-        | Operation::ReversePoints => Ok(PointsChange::from_data(data)?.to_json()),
-        Operation::GetCustomerPoints => Ok(CustomerPoints::from_data(data)?.to_json()),
-        Operation::GetCrmPointsFlow => page(data, "getCrmPointsFlow"),
-        Operation::UserPointsRecords => page(data, "user.user-points-records"),
-        Operation::AllCustomerInfo => {
-            let pairs = object(data, "allCustomerInfo")?;
-            let mut out = Vec::with_capacity(pairs.len());
-            for (k, v) in pairs {
-                let v = if k == "points" && !v.is_null() {
-                    CustomerPoints::from_data(v)?.to_json()
-                } else {
-                    normalise(v)?
-                };
-                out.push((k.clone(), v));
+        | Operation::ReversePoints => {
+            // v2 `user.points-add` answers `data: []`: nothing to report.
+            if data.is_null() || data.as_array().is_some_and(<[Json]>::is_empty) {
+                return Ok(Json::Object(Vec::new()));
             }
-            Ok(Json::Object(out))
+            (&POINTS_CHANGE, "a points change")
         }
-        Operation::GetCustomerIdByPhone => {
-            object(data, "getCustomerIdByPhone")?;
-            if opt_text(data, "customerId").is_none_or(|s| s.is_empty()) {
-                return Err(bad_field("customerId", "present"));
-            }
-            normalise(data)
-        }
+        Operation::GetCustomerPoints => (&CUSTOMER_POINTS, "getCustomerPoints"),
+        Operation::GetCrmPointsFlow => (&PAGE, "getCrmPointsFlow"),
+        Operation::UserPointsRecords => (&PAGE, "user.user-points-records"),
+        Operation::AllCustomerInfo => return all_customer_info(data),
+        Operation::GetCustomerIdByPhone => (&CUSTOMER_ID, "getCustomerIdByPhone"),
         Operation::GatherCustomerInfo | Operation::GetherCustomerInfo => {
-            object(data, "gatherCustomerInfo")?;
-            normalise(data)
+            (&OBJECT, "gatherCustomerInfo")
         }
-        Operation::UserIdentity => {
-            object(data, "communal.user.identity")?;
-            if let Some(u) = data.get_present("user_info") {
-                if u.as_object().is_none() {
-                    return Err(bad_field("user_info", "an object"));
-                }
-            }
-            normalise(data)
-        }
-    }
+        Operation::UserIdentity => (&IDENTITY, "communal.user.identity"),
+    };
+    read(schema, &DIALECT, what, data)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ export const STATUS_BY_CODE = {
   forbidden: 403, // gateway: Origin not the admin origin
   not_found: 404, // gateway: no such route
   method_not_allowed: 405, // gateway
+  conflict: 409, // another request holds this Idempotency-Key (in flight, or interrupted)
   payload_too_large: 413, // gateway: body over MAX_BODY_BYTES
   unsupported_media_type: 415, // gateway: POST body not application/json
   vendor: 422, // the vendor refused (member unknown, not enough points, …)
