@@ -64,20 +64,15 @@ impl Json {
     }
 
     /// An object from pairs, dropping `None` values.
-    pub fn object<I, K>(pairs: I) -> Json
-    where
-        I: IntoIterator<Item = (K, Option<Json>)>,
-        K: Into<String>,
-    {
-        // A plain loop: this is instantiated once per call site's array
-        // length, and filter_map + collect is several times larger in wasm.
-        let mut out = Vec::new();
-        for (k, v) in pairs {
-            if let Some(v) = v {
-                out.push((k.into(), v));
-            }
-        }
-        Json::Object(out)
+    ///
+    /// Generic only over the length: the work is one non-generic function
+    /// (one copy in wasm instead of one per call site's array type).
+    #[inline]
+    pub fn object<const N: usize>(mut pairs: [(&str, Option<Json>); N]) -> Json {
+        let j = object_of(&mut pairs);
+        // Every value was taken: nothing is left to drop.
+        std::mem::forget(pairs);
+        j
     }
 
     /// The member `key` of an object (the first, if repeated).
@@ -193,6 +188,17 @@ impl Json {
             }
         }
     }
+}
+
+/// The object of the present pairs, taking each value out of `pairs`.
+fn object_of(pairs: &mut [(&str, Option<Json>)]) -> Json {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if let Some(v) = v.take() {
+            out.push((k.to_string(), v));
+        }
+    }
+    Json::Object(out)
 }
 
 /// Reads an integer from decimal text; accepts a trailing `.0…` fraction of zeros.

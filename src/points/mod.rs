@@ -243,11 +243,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new<I, K>(op: &'static str, params: I) -> Plan
-    where
-        I: IntoIterator<Item = (K, Option<Json>)>,
-        K: Into<String>,
-    {
+    fn new<const N: usize>(op: &'static str, params: [(&str, Option<Json>); N]) -> Plan {
         Plan {
             op,
             params: Json::object(params),
