@@ -4,7 +4,7 @@
 
 use super::ledger::{self, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{CollectAll, Error, Result};
+use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::freemud::ops::{
     GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_SCORE,
@@ -137,30 +137,27 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     let (rows, next) = ledger::checked_rows(raw, "scoreRecords", "totalCount", q, page, VENDOR)?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            let score = int(r, "changeScore").ok_or_else(|| {
-                Error::parse("score record lacks `changeScore`").with_vendor(VENDOR)
-            })?;
-            let delta = match int(r, "changeType") {
-                Some(1) => score.abs(),
-                Some(2) => -score.abs(),
-                _ => {
-                    return Err(Error::parse("score record `changeType` is neither 1 nor 2")
-                        .with_vendor(VENDOR))
-                }
-            };
-            Ok(ledger::entry(
-                text(r, "transNo").unwrap_or_default(),
-                &text(r, "createTime").unwrap_or_default(),
-                delta,
-                int(r, "currentScore"),
-                text(r, "operationType").unwrap_or_default(),
-                text(r, "operationName").unwrap_or_default(),
-                r.clone(),
-            ))
-        })
-        .collect_all()?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let score = int(r, "changeScore")
+            .ok_or_else(|| Error::parse("score record lacks `changeScore`").with_vendor(VENDOR))?;
+        let delta = match int(r, "changeType") {
+            Some(1) => score.abs(),
+            Some(2) => -score.abs(),
+            _ => {
+                return Err(Error::parse("score record `changeType` is neither 1 nor 2")
+                    .with_vendor(VENDOR))
+            }
+        };
+        entries.push(ledger::entry(
+            text(r, "transNo").unwrap_or_default(),
+            &text(r, "createTime").unwrap_or_default(),
+            delta,
+            int(r, "currentScore"),
+            text(r, "operationType").unwrap_or_default(),
+            text(r, "operationName").unwrap_or_default(),
+            r.clone(),
+        ));
+    }
     Ok(Page { entries, next })
 }

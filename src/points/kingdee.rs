@@ -6,7 +6,7 @@
 
 use super::ledger::{self, LedgerQuery, Page};
 use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{CollectAll, Error, Result};
+use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
 
@@ -155,21 +155,19 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     let (rows, next) = ledger::checked_rows(raw, "rows", "count", q, page, VENDOR)?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            let delta = int(r, "occur")
-                .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
-            Ok(ledger::entry(
-                text(r, "id").unwrap_or_default(),
-                &text(r, "create_time").unwrap_or_default(),
-                delta,
-                int(r, "integral"),
-                text(r, "type_number").unwrap_or_default(),
-                text(r, "type_name").unwrap_or_default(),
-                r.clone(),
-            ))
-        })
-        .collect_all()?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let delta = int(r, "occur")
+            .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
+        entries.push(ledger::entry(
+            text(r, "id").unwrap_or_default(),
+            &text(r, "create_time").unwrap_or_default(),
+            delta,
+            int(r, "integral"),
+            text(r, "type_number").unwrap_or_default(),
+            text(r, "type_name").unwrap_or_default(),
+            r.clone(),
+        ));
+    }
     Ok(Page { entries, next })
 }
