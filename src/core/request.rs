@@ -65,21 +65,15 @@ impl SignedRequest {
     /// As [`SignedRequest::to_json`], with the values of headers for which
     /// `mask` is true shown as `***`.
     pub fn to_json_masking(&self, mask: impl Fn(&str) -> bool) -> Json {
+        let mut headers = Vec::with_capacity(self.headers.len());
+        for (k, v) in &self.headers {
+            let v = if mask(k) { "***" } else { v.as_str() };
+            headers.push((k.clone(), Json::str(v)));
+        }
         Json::object([
             ("method", Some(Json::str(self.method.as_str()))),
             ("url", Some(Json::str(&self.url))),
-            (
-                "headers",
-                Some(Json::Object(
-                    self.headers
-                        .iter()
-                        .map(|(k, v)| {
-                            let v = if mask(k) { "***" } else { v.as_str() };
-                            (k.clone(), Json::str(v))
-                        })
-                        .collect(),
-                )),
-            ),
+            ("headers", Some(Json::Object(headers))),
             (
                 "body",
                 Some(self.body.as_ref().map_or(Json::Null, Json::str)),

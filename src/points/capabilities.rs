@@ -2,7 +2,7 @@
 //! operations used, the identifiers needed, whether a change is idempotent at
 //! the vendor, and how every reason maps. The README table is this, rendered.
 
-use super::reasons::{Reason, ALL};
+use super::reasons::ALL;
 use super::{need, Call, Flavor};
 use crate::core::json::Json;
 
@@ -87,47 +87,47 @@ pub fn adjust_fields(flavor: Flavor) -> &'static [&'static str] {
 }
 
 fn strs(items: &[&str]) -> Json {
-    Json::Array(items.iter().map(|s| Json::str(*s)).collect())
+    let mut out = Vec::with_capacity(items.len());
+    for s in items {
+        out.push(Json::str(*s));
+    }
+    Json::Array(out)
 }
 
 /// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note, accepts }, … },
 ///    reasons: { purchase: { code, name } | null, … } }`.
 pub fn to_json(flavor: Flavor) -> Json {
-    let ops = of(flavor)
-        .iter()
-        .map(|c| {
-            (
-                call_name(c.call).to_string(),
-                Json::object([
-                    ("supported", Some(Json::Bool(true))),
-                    ("nativeCalls", Some(strs(c.native_calls))),
-                    ("needs", Some(strs(need(flavor, c.call).names()))),
-                    (
-                        "needsAll",
-                        Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
-                    ),
-                    ("idempotent", Some(Json::Bool(c.idempotent))),
-                    ("note", Some(Json::str(c.note))),
-                    (
-                        "accepts",
-                        (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
-                    ),
-                ]),
-            )
-        })
-        .collect();
-    let reasons = ALL
-        .iter()
-        .map(|r: &Reason| {
-            let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
-                Json::object([
-                    ("code", Some(Json::str(c.code))),
-                    ("name", Some(Json::str(c.name))),
-                ])
-            });
-            (r.name().to_string(), v)
-        })
-        .collect();
+    let mut ops = Vec::new();
+    for c in of(flavor) {
+        ops.push((
+            call_name(c.call).to_string(),
+            Json::object([
+                ("supported", Some(Json::Bool(true))),
+                ("nativeCalls", Some(strs(c.native_calls))),
+                ("needs", Some(strs(need(flavor, c.call).names()))),
+                (
+                    "needsAll",
+                    Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
+                ),
+                ("idempotent", Some(Json::Bool(c.idempotent))),
+                ("note", Some(Json::str(c.note))),
+                (
+                    "accepts",
+                    (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
+                ),
+            ]),
+        ));
+    }
+    let mut reasons = Vec::with_capacity(ALL.len());
+    for r in ALL {
+        let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
+            Json::object([
+                ("code", Some(Json::str(c.code))),
+                ("name", Some(Json::str(c.name))),
+            ])
+        });
+        reasons.push((r.name().to_string(), v));
+    }
     Json::object([
         ("vendor", Some(Json::str(flavor.vendor()))),
         (

@@ -113,7 +113,10 @@ impl Need {
         } else {
             " or "
         };
-        let names: Vec<String> = self.names().iter().map(|n| format!("member.{n}")).collect();
+        let mut names = Vec::new();
+        for n in self.names() {
+            names.push(format!("member.{n}"));
+        }
         crate::core::text::join(&names, sep)
     }
 
