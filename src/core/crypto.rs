@@ -98,7 +98,12 @@ fn b64_value(c: u8) -> Option<u32> {
 /// Canonical form only, as the `base64` crate's `STANDARD` engine reads it:
 /// `=` padding to a multiple of four, and no stray bits in the last symbol.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let mut compact = Vec::with_capacity(text.len());
+    for c in text.bytes() {
+        if !c.is_ascii_whitespace() {
+            compact.push(c);
+        }
+    }
     if compact.len() % 4 != 0 {
         return None;
     }

@@ -88,14 +88,11 @@ impl SignedRequest {
     /// the request: no intermediate tree, one allocation. `buildRequest`
     /// returns this (the tree's clones and drops were a fifth of its cost).
     pub fn to_json_string(&self) -> String {
-        let sizes = self.url.len()
-            + self.string_to_sign.len()
-            + self.body.as_ref().map_or(4, String::len)
-            + self
-                .headers
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 6)
-                .sum::<usize>();
+        let mut sizes =
+            self.url.len() + self.string_to_sign.len() + self.body.as_ref().map_or(4, String::len);
+        for (k, v) in &self.headers {
+            sizes += k.len() + v.len() + 6;
+        }
         // Escapes are rare here (the string to sign's newlines); 5/4 covers them.
         let mut out = String::with_capacity(sizes + sizes / 4 + 64);
         out.push_str("{\"method\":");

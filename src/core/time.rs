@@ -97,7 +97,10 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     if !s.is_ascii() || s.len() > 64 {
         return None;
     }
-    let fields: Vec<&str> = s.split_ascii_whitespace().collect();
+    let mut fields = Vec::new();
+    for f in s.split_ascii_whitespace() {
+        fields.push(f);
+    }
     match fields.as_slice() {
         // IMF-fixdate: "Sun," "06" "Nov" "1994" "08:49:37" "GMT"
         [wd, day, mon, year, time, "GMT"] if wd.ends_with(',') && day.len() == 2 => {
