@@ -211,7 +211,7 @@ fn parse_integer_text(text: &str) -> Option<i64> {
     if int_part.contains(['e', 'E', '+']) {
         return None;
     }
-    int_part.parse::<i64>().ok()
+    crate::core::num::parse_i64(int_part)
 }
 
 /// Writes a JSON string literal the way `JSON.stringify` does.

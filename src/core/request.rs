@@ -297,7 +297,11 @@ impl HttpResponse {
         let v = self.header("retry-after")?.trim();
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
             // Delta-seconds too large for u64 are still "a very long time".
-            return Some(v.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000));
+            return Some(
+                crate::core::num::parse_u64(v)
+                    .unwrap_or(u64::MAX)
+                    .saturating_mul(1000),
+            );
         }
         let at = parse_http_date(v)?;
         let sent = self.date_ms()?;

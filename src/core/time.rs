@@ -63,7 +63,7 @@ fn digits(s: &str, len: usize) -> Option<u32> {
     if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok()
+    crate::core::num::parse_u64(s).and_then(|n| u32::try_from(n).ok())
 }
 
 fn month_of(name: &str) -> Option<u32> {

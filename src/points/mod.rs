@@ -539,7 +539,7 @@ fn text(j: &Json, key: &str) -> Option<String> {
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
     if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(ms) = t.parse::<i64>() {
+        if let Some(ms) = crate::core::num::parse_i64(t) {
             return Json::String(cst_from_epoch_ms(ms));
         }
     }

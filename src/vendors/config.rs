@@ -98,7 +98,7 @@ fn is_ipv4_loopback(host: &str) -> bool {
             && part.len() <= 3
             && part.bytes().all(|b| b.is_ascii_digit())
             && !(part.len() > 1 && part.starts_with('0'))
-            && part.parse::<u16>().is_ok_and(|n| n <= 255);
+            && crate::core::num::parse_u64(part).is_some_and(|n| n <= 255);
         if !ok || (octets == 0 && part != "127") {
             return false;
         }

@@ -115,7 +115,7 @@ pub fn strict_int(v: &Json) -> Option<i64> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    text.parse::<i64>().ok()
+    crate::core::num::parse_i64(text)
 }
 
 /// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times):

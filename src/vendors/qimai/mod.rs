@@ -213,8 +213,7 @@ pub fn parse_nonce(text: &str) -> Result<u64> {
         && text.len() <= 19
         && text.bytes().all(|b| b.is_ascii_digit())
         && !text.starts_with('0');
-    text.parse::<u64>()
-        .ok()
+    crate::core::num::parse_u64(text)
         .filter(|n| ok && *n > 0)
         .ok_or_else(|| {
             Error::invalid_input("Qimai nonce must be a positive decimal integer")
