@@ -3,6 +3,11 @@
 //! std's generic `FromStr` code: one small function instead of a copy per
 //! integer type in the wasm.
 
+/// Whether every byte of `s` is an ASCII digit (true for `""`).
+pub fn all_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The magnitude and sign of `s`: `+` or (when `signed`) `-` may lead.
 fn magnitude(s: &str, signed: bool) -> Option<(bool, u64)> {
     let b = s.as_bytes();

@@ -60,7 +60,7 @@ fn epoch_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i
 }
 
 fn digits(s: &str, len: usize) -> Option<u32> {
-    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() != len || !crate::core::num::all_digits(s) {
         return None;
     }
     crate::core::num::parse_u64(s).and_then(|n| u32::try_from(n).ok())

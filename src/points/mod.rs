@@ -538,7 +538,7 @@ fn text(j: &Json, key: &str) -> Option<String> {
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
-    if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
+    if t.len() == 13 && crate::core::num::all_digits(t) {
         if let Some(ms) = crate::core::num::parse_i64(t) {
             return Json::String(cst_from_epoch_ms(ms));
         }

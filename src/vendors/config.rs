@@ -96,7 +96,7 @@ fn is_ipv4_loopback(host: &str) -> bool {
     for part in host.split('.') {
         let ok = !part.is_empty()
             && part.len() <= 3
-            && part.bytes().all(|b| b.is_ascii_digit())
+            && crate::core::num::all_digits(part)
             && !(part.len() > 1 && part.starts_with('0'))
             && crate::core::num::parse_u64(part).is_some_and(|n| n <= 255);
         if !ok || (octets == 0 && part != "127") {

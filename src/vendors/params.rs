@@ -112,7 +112,7 @@ pub fn strict_int(v: &Json) -> Option<i64> {
         _ => return None,
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !crate::core::num::all_digits(digits) {
         return None;
     }
     crate::core::num::parse_i64(text)

@@ -211,7 +211,7 @@ pub fn check_attempt(attempt: &Attempt) -> Result<()> {
 pub fn parse_nonce(text: &str) -> Result<u64> {
     let ok = !text.is_empty()
         && text.len() <= 19
-        && text.bytes().all(|b| b.is_ascii_digit())
+        && crate::core::num::all_digits(text)
         && !text.starts_with('0');
     crate::core::num::parse_u64(text)
         .filter(|n| ok && *n > 0)
