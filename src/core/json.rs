@@ -9,7 +9,6 @@
 //! no panics, every byte of input validated; it is fuzzed in `fuzz/`.
 
 use crate::core::error::{Error, Result};
-use std::fmt::Write;
 
 /// Nesting deeper than this is refused rather than risking the stack.
 pub const MAX_DEPTH: usize = 128;
@@ -239,7 +238,14 @@ pub fn write_string(s: &str, out: &mut String) {
         };
         out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
+            // A control byte below 0x20: `\u00` and two lower-case hex digits.
+            out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
+            out.push(char::from(
+                b"0123456789abcdef"
+                    .get(usize::from(b & 0xf))
+                    .copied()
+                    .unwrap_or(b'0'),
+            ));
         } else {
             out.push_str(escape);
         }
@@ -491,6 +497,23 @@ mod tests {
             Json::parse(text).map(|j| j.to_json_string()).ok(),
             Some(text.to_string())
         );
+    }
+
+    #[test]
+    fn control_bytes_escape_as_before() {
+        for b in 0u8..0x20 {
+            let want = match b {
+                0x08 => "\\b".to_string(),
+                0x0C => "\\f".to_string(),
+                b'\n' => "\\n".to_string(),
+                b'\r' => "\\r".to_string(),
+                b'\t' => "\\t".to_string(),
+                _ => format!("\\u{:04x}", b),
+            };
+            let mut out = String::new();
+            write_string(&format!("a{}z", char::from(b)), &mut out);
+            assert_eq!(out, format!("\"a{want}z\""));
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         return Err(fail(
             Error::new(
                 ErrorCode::Http,
-                format!("Kingdee answered HTTP {}", resp.status),
+                format!("Kingdee answered HTTP {}", i64::from(resp.status)),
             )
             .retryable(resp.status >= 500),
         ));

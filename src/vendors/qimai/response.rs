@@ -106,7 +106,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     if !(200..300).contains(&resp.status) {
         let mut e = Error::new(
             ErrorCode::Http,
-            format!("Qimai answered HTTP {}{detail}", resp.status),
+            format!("Qimai answered HTTP {}{detail}", i64::from(resp.status)),
         )
         .retryable(resp.status >= 500);
         if let Some(c) = vendor_code {
