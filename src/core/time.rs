@@ -150,7 +150,9 @@ pub fn format_cst(ms: i64) -> String {
     let secs = local.rem_euclid(MS_PER_DAY) / 1000;
     let (y, mo, d) = civil_from_days(days);
     format!(
-        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        "{y:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        i64::from(mo),
+        i64::from(d),
         secs / 3600,
         secs / 60 % 60,
         secs % 60

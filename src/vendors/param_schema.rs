@@ -133,13 +133,13 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
         let n = strict_int(v).ok_or_else(|| invalid(name, " must be an integer"))?;
         let refusal = match kind {
             Kind::UpTo(hi) if n < 1 || n > i64::from(hi) => {
-                Some(format!(" must be between 1 and {hi}"))
+                Some(format!(" must be between 1 and {}", i64::from(hi)))
             }
             Kind::Min1 if n < 1 => Some(format!(" must be between 1 and {}", i64::MAX)),
             Kind::AtLeast1 if n < 1 => Some(" must be at least 1".into()),
             Kind::PositiveInt if n < 1 => Some(" must be a positive integer".into()),
             Kind::Code(max) if n < 1 || n > i64::from(max) => {
-                Some(format!(" must be 1–{max}, got {n}"))
+                Some(format!(" must be 1–{}, got {n}", i64::from(max)))
             }
             Kind::NonZero if n == 0 => Some(" must not be zero".into()),
             Kind::OneOf(mask) if !(0..32).contains(&n) || mask & (1 << n) == 0 => {
@@ -151,7 +151,7 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
                             m.push_str(", ");
                         }
                         first = false;
-                        m.push_str(&bit.to_string());
+                        m.push_str(&i64::from(bit).to_string());
                     }
                 }
                 Some(m)
