@@ -24,13 +24,22 @@ fn hmac<D: Digest>(key: &[u8], msg: &[u8]) -> Output<D> {
         *b = *k;
     }
     let mut inner = D::new();
-    inner.update(block.map(|b| b ^ 0x36));
+    inner.update(xor(&block, 0x36));
     inner.update(msg);
     let inner = inner.finalize();
     let mut outer = D::new();
-    outer.update(block.map(|b| b ^ 0x5c));
+    outer.update(xor(&block, 0x5c));
     outer.update(inner);
     outer.finalize()
+}
+
+/// The key block XOR the pad byte.
+fn xor(block: &[u8; 64], pad: u8) -> [u8; 64] {
+    let mut out = *block;
+    for b in &mut out {
+        *b ^= pad;
+    }
+    out
 }
 
 /// HMAC-SHA256 of `msg` under `key`.

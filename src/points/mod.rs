@@ -302,7 +302,7 @@ impl Adjust {
             Error::invalid_input(format!(
                 "`reason` `{}` is not one of: {}",
                 crate::core::error::scrub(&name, 40),
-                crate::core::text::join(&reasons::ALL.map(Reason::name), ", ")
+                crate::core::text::join(&reasons::NAMES, ", ")
             ))
         })?;
         let sign_ok = match reason.sign() {

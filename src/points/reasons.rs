@@ -70,6 +70,26 @@ pub const ALL: [Reason; 16] = [
     Reason::Expiry,
 ];
 
+/// The wire names, in [`ALL`]'s order (which is the enum's).
+pub const NAMES: [&str; 16] = [
+    "purchase",
+    "sign_in",
+    "manual_grant",
+    "promotion",
+    "registration",
+    "birthday",
+    "profile_completion",
+    "top_up_bonus",
+    "migration",
+    "upgrade",
+    "redemption",
+    "points_payment",
+    "manual_deduction",
+    "earn_reversal",
+    "payment_refund",
+    "expiry",
+];
+
 /// A vendor's own code for a reason, with the vendor's name for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VendorCode {
@@ -87,24 +107,7 @@ const fn vc(code: &'static str, name: &'static str) -> Option<VendorCode> {
 impl Reason {
     /// The wire name (`purchase`, `sign_in`, …).
     pub fn name(self) -> &'static str {
-        match self {
-            Reason::Purchase => "purchase",
-            Reason::SignIn => "sign_in",
-            Reason::ManualGrant => "manual_grant",
-            Reason::Promotion => "promotion",
-            Reason::Registration => "registration",
-            Reason::Birthday => "birthday",
-            Reason::ProfileCompletion => "profile_completion",
-            Reason::TopUpBonus => "top_up_bonus",
-            Reason::Migration => "migration",
-            Reason::Upgrade => "upgrade",
-            Reason::Redemption => "redemption",
-            Reason::PointsPayment => "points_payment",
-            Reason::ManualDeduction => "manual_deduction",
-            Reason::EarnReversal => "earn_reversal",
-            Reason::PaymentRefund => "payment_refund",
-            Reason::Expiry => "expiry",
-        }
+        NAMES.get(self as usize).copied().unwrap_or_default()
     }
 
     /// The reason named `name`.
@@ -251,6 +254,33 @@ mod tests {
         Flavor::QimaiV3,
         Flavor::QimaiV2,
     ];
+
+    #[test]
+    fn names_are_the_wire_names() {
+        use Reason::*;
+        // The match `name()` was before the table: each variant's name.
+        for (r, want) in [
+            (Purchase, "purchase"),
+            (SignIn, "sign_in"),
+            (ManualGrant, "manual_grant"),
+            (Promotion, "promotion"),
+            (Registration, "registration"),
+            (Birthday, "birthday"),
+            (ProfileCompletion, "profile_completion"),
+            (TopUpBonus, "top_up_bonus"),
+            (Migration, "migration"),
+            (Upgrade, "upgrade"),
+            (Redemption, "redemption"),
+            (PointsPayment, "points_payment"),
+            (ManualDeduction, "manual_deduction"),
+            (EarnReversal, "earn_reversal"),
+            (PaymentRefund, "payment_refund"),
+            (Expiry, "expiry"),
+        ] {
+            assert_eq!(r.name(), want);
+        }
+        assert_eq!(ALL.map(Reason::name), NAMES);
+    }
 
     #[test]
     fn names_round_trip() {
