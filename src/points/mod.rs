@@ -333,9 +333,9 @@ impl Adjust {
         }
         let text = |k: &str, max: usize| -> Result<Option<String>> {
             match p.opt_str(k)? {
-                Some(v) if v.chars().count() > max => Err(Error::invalid_input(format!(
-                    "`{k}` must be at most {max} characters"
-                ))),
+                Some(v) if crate::core::text::char_count(&v) > max => Err(Error::invalid_input(
+                    format!("`{k}` must be at most {max} characters"),
+                )),
                 Some(v) if v.is_empty() => Ok(None),
                 other => Ok(other),
             }
