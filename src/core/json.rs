@@ -207,7 +207,8 @@ fn parse_integer_text(text: &str) -> Option<i64> {
         Some(_) => return None,
         None => text,
     };
-    if int_part.contains(['e', 'E', '+']) {
+    // `e`/`E` anywhere fail the digit parse; a `+` it would accept only first.
+    if int_part.starts_with('+') {
         return None;
     }
     crate::core::num::parse_i64(int_part)
@@ -595,6 +596,23 @@ mod tests {
         fn writer_output_parses_back_to_the_same_value(j in arb_json()) {
             let text = j.to_json_string();
             prop_assert_eq!(Json::parse(&text).ok(), Some(j));
+        }
+
+        #[test]
+        fn integer_text_reads_as_before(s in "[-+0-9.eE]{0,8}") {
+            // The check as it was: std's parse after refusing `e`, `E`, `+` anywhere.
+            let before = |text: &str| -> Option<i64> {
+                let int_part = match text.split_once('.') {
+                    Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+                    Some(_) => return None,
+                    None => text,
+                };
+                if int_part.contains(['e', 'E', '+']) {
+                    return None;
+                }
+                int_part.parse::<i64>().ok()
+            };
+            prop_assert_eq!(parse_integer_text(&s), before(&s));
         }
 
         #[test]
