@@ -223,24 +223,29 @@ impl Reason {
     }
 }
 
-/// Qimai's label for a flow's `sourceType` (0 = a reduction).
+/// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
+static QIMAI_SOURCES: [(&str, &str); 13] = [
+    ("0", "积分扣减"),
+    ("1", "消费增加"),
+    ("2", "关注有礼"),
+    ("3", "会员特权"),
+    ("4", "商家手动补发"),
+    ("5", "积分签到"),
+    ("6", "满赠活动"),
+    ("7", "抽奖得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("10", "登录获积分"),
+    ("11", "评价得积分"),
+    ("12", "完善会员资料得积分"),
+];
+
+/// Qimai's label for a flow's `sourceType` (0 = a reduction); `""` for an unknown code.
 pub fn qimai_source_name(code: &str) -> &'static str {
-    match code {
-        "0" => "积分扣减",
-        "1" => "消费增加",
-        "2" => "关注有礼",
-        "3" => "会员特权",
-        "4" => "商家手动补发",
-        "5" => "积分签到",
-        "6" => "满赠活动",
-        "7" => "抽奖得积分",
-        "8" => "储值赠送",
-        "9" => "资产迁入",
-        "10" => "登录获积分",
-        "11" => "评价得积分",
-        "12" => "完善会员资料得积分",
-        _ => "",
-    }
+    QIMAI_SOURCES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, name)| name)
 }
 
 #[cfg(test)]
@@ -254,6 +259,34 @@ mod tests {
         Flavor::QimaiV3,
         Flavor::QimaiV2,
     ];
+
+    #[test]
+    fn qimai_source_names_as_before() {
+        // The match it was before the table.
+        let before = |code: &str| match code {
+            "0" => "积分扣减",
+            "1" => "消费增加",
+            "2" => "关注有礼",
+            "3" => "会员特权",
+            "4" => "商家手动补发",
+            "5" => "积分签到",
+            "6" => "满赠活动",
+            "7" => "抽奖得积分",
+            "8" => "储值赠送",
+            "9" => "资产迁入",
+            "10" => "登录获积分",
+            "11" => "评价得积分",
+            "12" => "完善会员资料得积分",
+            _ => "",
+        };
+        for code in ["", "00", "01", "+1", "-1", "13", "1 ", "x", "100"]
+            .into_iter()
+            .map(str::to_string)
+            .chain((0..40).map(|n: i32| n.to_string()))
+        {
+            assert_eq!(qimai_source_name(&code), before(&code), "{code:?}");
+        }
+    }
 
     #[test]
     fn names_are_the_wire_names() {
