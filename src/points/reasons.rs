@@ -100,10 +100,6 @@ pub struct VendorCode {
     pub name: &'static str,
 }
 
-const fn vc(code: &'static str, name: &'static str) -> Option<VendorCode> {
-    Some(VendorCode { code, name })
-}
-
 impl Reason {
     /// The wire name (`purchase`, `sign_in`, …).
     pub fn name(self) -> &'static str {
@@ -155,73 +151,85 @@ impl Reason {
     /// 1–17 (seeds/002), Qimai `sourceType` 1–12 (seeds/003) for additions;
     /// Qimai reductions (`reducePoints`) take no type, only free text.
     pub fn vendor_code(self, flavor: Flavor) -> Option<VendorCode> {
-        match flavor {
-            Flavor::Kingdee => self.kingdee(),
-            Flavor::Freemud => self.freemud(),
-            Flavor::QimaiV3 => self.qimai(true),
-            Flavor::QimaiV2 => self.qimai(false),
+        let table = match flavor {
+            Flavor::Kingdee => &KINGDEE,
+            Flavor::Freemud => &FREEMUD,
+            Flavor::QimaiV3 | Flavor::QimaiV2 => &QIMAI,
+        };
+        let &(code, name) = table.get(self as usize)?;
+        // The v2 gateway documents no deduction Action.
+        if code.is_empty() || (flavor == Flavor::QimaiV2 && code == "reduce") {
+            return None;
         }
-    }
-
-    fn kingdee(self) -> Option<VendorCode> {
-        match self {
-            // 9 购买积分 and 10 积分购买退款 are the purchase earn and its reversal.
-            Reason::Purchase => vc("9", "购买积分"),
-            Reason::EarnReversal => vc("10", "积分购买退款"),
-            Reason::SignIn => vc("11", "会员签到赠送"),
-            Reason::Promotion => vc("5", "促销赠送"),
-            Reason::TopUpBonus => vc("4", "充值赠送"),
-            Reason::Redemption => vc("3", "积分兑换"),
-            Reason::PointsPayment => vc("2", "积分抵现"),
-            Reason::PaymentRefund => vc("8", "退款"),
-            Reason::Expiry => vc("7", "到期清零"),
-            // No Kingdee operation says "manual", "registration", "birthday",
-            // "profile", "migration" or "upgrade"; 1 积分消费 and 6 打卡赠送 are
-            // left to `call` rather than guessed.
-            _ => None,
-        }
-    }
-
-    fn freemud(self) -> Option<VendorCode> {
-        match self {
-            Reason::Purchase => vc("1", "消费送积分"),
-            Reason::PaymentRefund => vc("2", "积分支付退回"),
-            Reason::SignIn => vc("3", "积分签到"),
-            Reason::ManualGrant => vc("4", "手动赠送"),
-            Reason::Upgrade => vc("5", "等级升级送积分"),
-            Reason::Migration => vc("6", "割接"),
-            Reason::Birthday => vc("7", "生日送"),
-            Reason::Registration => vc("8", "注册送"),
-            Reason::ProfileCompletion => vc("9", "完善送"),
-            Reason::Promotion => vc("10", "消费满赠"),
-            Reason::ManualDeduction => vc("11", "手动扣减"),
-            Reason::Redemption => vc("12", "积分兑换"),
-            Reason::Expiry => vc("13", "积分清理"),
-            Reason::PointsPayment => vc("14", "积分支付"),
-            Reason::EarnReversal => vc("15", "消费送积分扣回"),
-            Reason::TopUpBonus => None,
-        }
-    }
-
-    fn qimai(self, v3: bool) -> Option<VendorCode> {
-        match self {
-            Reason::Purchase => vc("1", "消费增加"),
-            Reason::ManualGrant => vc("4", "商家手动补发"),
-            Reason::SignIn => vc("5", "积分签到"),
-            Reason::Promotion => vc("6", "满赠活动"),
-            Reason::TopUpBonus => vc("8", "储值赠送"),
-            Reason::Migration => vc("9", "资产迁入"),
-            Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
-            // v3 `reducePoints`; the v2 gateway documents no deduction Action.
-            Reason::Redemption | Reason::PointsPayment | Reason::ManualDeduction if v3 => {
-                vc("reduce", "积分扣减")
-            }
-            // Reversals need the original `bizId` (`reversePoints`), which a
-            // delta does not carry; expiry is the vendor's own job.
-            _ => None,
-        }
+        Some(VendorCode { code, name })
     }
 }
+
+/// Each vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
+/// Kingdee `operation`: 9 购买积分 and 10 积分购买退款 are the purchase earn and
+/// its reversal; no operation says "manual", "registration", "birthday",
+/// "profile", "migration" or "upgrade" (1 积分消费 and 6 打卡赠送 are left to
+/// `call` rather than guessed).
+static KINGDEE: [(&str, &str); 16] = [
+    ("9", "购买积分"),
+    ("11", "会员签到赠送"),
+    ("", ""),
+    ("5", "促销赠送"),
+    ("", ""),
+    ("", ""),
+    ("", ""),
+    ("4", "充值赠送"),
+    ("", ""),
+    ("", ""),
+    ("3", "积分兑换"),
+    ("2", "积分抵现"),
+    ("", ""),
+    ("10", "积分购买退款"),
+    ("8", "退款"),
+    ("7", "到期清零"),
+];
+
+/// Freemud `operationType` (no top-up bonus).
+static FREEMUD: [(&str, &str); 16] = [
+    ("1", "消费送积分"),
+    ("3", "积分签到"),
+    ("4", "手动赠送"),
+    ("10", "消费满赠"),
+    ("8", "注册送"),
+    ("7", "生日送"),
+    ("9", "完善送"),
+    ("", ""),
+    ("6", "割接"),
+    ("5", "等级升级送积分"),
+    ("12", "积分兑换"),
+    ("14", "积分支付"),
+    ("11", "手动扣减"),
+    ("15", "消费送积分扣回"),
+    ("2", "积分支付退回"),
+    ("13", "积分清理"),
+];
+
+/// Qimai `sourceType` for additions, `reduce` for v3 `reducePoints`. Reversals
+/// need the original `bizId` (`reversePoints`), which a delta does not carry;
+/// expiry is the vendor's own job.
+static QIMAI: [(&str, &str); 16] = [
+    ("1", "消费增加"),
+    ("5", "积分签到"),
+    ("4", "商家手动补发"),
+    ("6", "满赠活动"),
+    ("", ""),
+    ("", ""),
+    ("12", "完善会员资料得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("", ""),
+    ("reduce", "积分扣减"),
+    ("reduce", "积分扣减"),
+    ("reduce", "积分扣减"),
+    ("", ""),
+    ("", ""),
+    ("", ""),
+];
 
 /// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
 static QIMAI_SOURCES: [(&str, &str); 13] = [
@@ -252,6 +260,97 @@ pub fn qimai_source_name(code: &str) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    const fn vc(code: &'static str, name: &'static str) -> Option<VendorCode> {
+        Some(VendorCode { code, name })
+    }
+
+    /// The matches `vendor_code` was before the tables.
+    trait Before {
+        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode>;
+        fn kingdee(self) -> Option<VendorCode>;
+        fn freemud(self) -> Option<VendorCode>;
+        fn qimai(self, v3: bool) -> Option<VendorCode>;
+    }
+
+    impl Before for Reason {
+        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode> {
+            match flavor {
+                Flavor::Kingdee => self.kingdee(),
+                Flavor::Freemud => self.freemud(),
+                Flavor::QimaiV3 => self.qimai(true),
+                Flavor::QimaiV2 => self.qimai(false),
+            }
+        }
+
+        fn kingdee(self) -> Option<VendorCode> {
+            match self {
+                // 9 购买积分 and 10 积分购买退款 are the purchase earn and its reversal.
+                Reason::Purchase => vc("9", "购买积分"),
+                Reason::EarnReversal => vc("10", "积分购买退款"),
+                Reason::SignIn => vc("11", "会员签到赠送"),
+                Reason::Promotion => vc("5", "促销赠送"),
+                Reason::TopUpBonus => vc("4", "充值赠送"),
+                Reason::Redemption => vc("3", "积分兑换"),
+                Reason::PointsPayment => vc("2", "积分抵现"),
+                Reason::PaymentRefund => vc("8", "退款"),
+                Reason::Expiry => vc("7", "到期清零"),
+                // No Kingdee operation says "manual", "registration", "birthday",
+                // "profile", "migration" or "upgrade"; 1 积分消费 and 6 打卡赠送 are
+                // left to `call` rather than guessed.
+                _ => None,
+            }
+        }
+
+        fn freemud(self) -> Option<VendorCode> {
+            match self {
+                Reason::Purchase => vc("1", "消费送积分"),
+                Reason::PaymentRefund => vc("2", "积分支付退回"),
+                Reason::SignIn => vc("3", "积分签到"),
+                Reason::ManualGrant => vc("4", "手动赠送"),
+                Reason::Upgrade => vc("5", "等级升级送积分"),
+                Reason::Migration => vc("6", "割接"),
+                Reason::Birthday => vc("7", "生日送"),
+                Reason::Registration => vc("8", "注册送"),
+                Reason::ProfileCompletion => vc("9", "完善送"),
+                Reason::Promotion => vc("10", "消费满赠"),
+                Reason::ManualDeduction => vc("11", "手动扣减"),
+                Reason::Redemption => vc("12", "积分兑换"),
+                Reason::Expiry => vc("13", "积分清理"),
+                Reason::PointsPayment => vc("14", "积分支付"),
+                Reason::EarnReversal => vc("15", "消费送积分扣回"),
+                Reason::TopUpBonus => None,
+            }
+        }
+
+        fn qimai(self, v3: bool) -> Option<VendorCode> {
+            match self {
+                Reason::Purchase => vc("1", "消费增加"),
+                Reason::ManualGrant => vc("4", "商家手动补发"),
+                Reason::SignIn => vc("5", "积分签到"),
+                Reason::Promotion => vc("6", "满赠活动"),
+                Reason::TopUpBonus => vc("8", "储值赠送"),
+                Reason::Migration => vc("9", "资产迁入"),
+                Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
+                // v3 `reducePoints`; the v2 gateway documents no deduction Action.
+                Reason::Redemption | Reason::PointsPayment | Reason::ManualDeduction if v3 => {
+                    vc("reduce", "积分扣减")
+                }
+                // Reversals need the original `bizId` (`reversePoints`), which a
+                // delta does not carry; expiry is the vendor's own job.
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn vendor_code_tables_read_as_the_matches() {
+        for r in ALL {
+            for f in FLAVORS {
+                assert_eq!(r.vendor_code(f), r.vendor_code_before(f), "{r:?} {f:?}");
+            }
+        }
+    }
 
     const FLAVORS: [Flavor; 4] = [
         Flavor::Kingdee,
