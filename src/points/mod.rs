@@ -108,16 +108,14 @@ impl Need {
 
     /// What is needed, in words (`member.id and member.cardId`).
     pub fn describe(self) -> String {
-        let sep = if self == Need::IdAndCard {
-            " and "
-        } else {
-            " or "
-        };
-        let mut names = Vec::new();
-        for n in self.names() {
-            names.push(format!("member.{n}"));
+        match self {
+            Need::Id => "member.id",
+            Need::Mobile => "member.mobile",
+            Need::IdAndCard => "member.id and member.cardId",
+            Need::IdOrMobile => "member.id or member.mobile",
+            Need::Any => "member.id or member.mobile or member.cardId",
         }
-        crate::core::text::join(&names, sep)
+        .to_string()
     }
 
     /// How the docs name what is needed.
