@@ -203,7 +203,11 @@ fn object_of(pairs: &mut [(&str, Option<Json>)]) -> Json {
 /// Reads an integer from decimal text; accepts a trailing `.0…` fraction of zeros.
 fn parse_integer_text(text: &str) -> Option<i64> {
     let int_part = match text.split_once('.') {
-        Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+        Some((int, frac))
+            if !frac.is_empty() && crate::core::text::all_bytes(frac, |b| b == b'0') =>
+        {
+            int
+        }
         Some(_) => return None,
         None => text,
     };

@@ -5,7 +5,7 @@
 
 /// Whether every byte of `s` is an ASCII digit (true for `""`).
 pub fn all_digits(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit())
+    crate::core::text::all_bytes(s, |b| b.is_ascii_digit())
 }
 
 /// The magnitude and sign of `s`: `+` or (when `signed`) `-` may lead.

@@ -182,7 +182,9 @@ impl Member {
             card_id: ident(&p, "cardId")?,
         };
         if let Some(mobile) = &m.mobile {
-            if !(mobile.len() >= 5 && mobile.bytes().all(|b| b.is_ascii_digit() || b == b'+')) {
+            if !(mobile.len() >= 5
+                && crate::core::text::all_bytes(mobile, |b| b.is_ascii_digit() || b == b'+'))
+            {
                 return Err(Error::invalid_input(
                     "`member.mobile` must be a phone number (digits)",
                 ));
@@ -321,9 +323,9 @@ impl Adjust {
         let key = p.req_str("idempotencyKey")?;
         if key.is_empty()
             || key.len() > MAX_IDENT
-            || !key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            || !crate::core::text::all_bytes(&key, |b| {
+                b.is_ascii_alphanumeric() || b"-_.:".contains(&b)
+            })
         {
             return Err(Error::invalid_input(
                 "`idempotencyKey` must be 1–64 characters of A–Z a–z 0–9 - _ . :",

@@ -62,7 +62,7 @@ impl<'a> ConfigReader<'a> {
             })?,
         };
         if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.bytes().any(|b| matches!(b, b'?' | b'#' | b' '))
+            || !crate::core::text::all_bytes(&url, |b| !matches!(b, b'?' | b'#' | b' '))
         {
             return Err(Error::config(
                 "`baseUrl` must be an http(s) URL without query or fragment",

@@ -114,8 +114,7 @@ fn text(v: &Json) -> Option<&str> {
 
 fn is_mobile(m: &str) -> bool {
     (3..=20).contains(&m.len())
-        && m.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-')
+        && crate::core::text::all_bytes(m, |b| b.is_ascii_digit() || b == b'+' || b == b'-')
 }
 
 /// Checks one present value against its kind.
