@@ -108,7 +108,12 @@ impl Reason {
 
     /// The reason named `name`.
     pub fn from_name(name: &str) -> Option<Reason> {
-        ALL.iter().copied().find(|r| r.name() == name)
+        for (i, n) in NAMES.iter().enumerate() {
+            if *n == name {
+                return ALL.get(i).copied();
+            }
+        }
+        None
     }
 
     /// Which sign the delta must have.

@@ -69,7 +69,12 @@ impl<'a> ConfigReader<'a> {
             )
             .with_vendor(self.vendor));
         }
-        Ok(url.trim_end_matches('/').to_string())
+        // Trailing `/`s dropped (`trim_end_matches('/')`).
+        let mut end = url.len();
+        while end > 0 && url.as_bytes().get(end - 1) == Some(&b'/') {
+            end -= 1;
+        }
+        Ok(url.get(..end).unwrap_or_default().to_string())
     }
 }
 

@@ -94,13 +94,15 @@ impl<'a> Params<'a> {
 
     /// Refuses any field not in `known`, so a typo is caught rather than ignored.
     pub fn only(&self, known: &[&str]) -> Result<()> {
-        match self.names().find(|n| !known.contains(n)) {
-            Some(n) => Err(Error::invalid_input(format!(
-                "unknown parameter `{n}`; expected one of: {}",
-                crate::core::text::join(known, ", ")
-            ))),
-            None => Ok(()),
+        for (n, _) in self.obj {
+            if !known.contains(&n.as_str()) {
+                return Err(Error::invalid_input(format!(
+                    "unknown parameter `{n}`; expected one of: {}",
+                    crate::core::text::join(known, ", ")
+                )));
+            }
         }
+        Ok(())
     }
 }
 
