@@ -70,13 +70,13 @@ pub enum Kind {
     ReqInt,
     /// Integer, 0 when absent; when 0, the named field's integer instead
     /// (0 when that is absent or malformed).
-    IntOr(&'static str),
+    IntOr(&'static &'static str),
     /// An array as sent; `[]` when absent.
     List,
     /// An array as sent; omitted when absent.
     OptList,
     /// An array as sent, from this key or else the named one; `[]` when both are absent.
-    ListOr(&'static str),
+    ListOr(&'static &'static str),
     /// An array of objects, each read by the schema; `[]` when absent.
     Rows(&'static Schema),
     /// An array whose items, objects or not, are each read by the schema; `[]` when absent.

@@ -217,7 +217,7 @@ static MEMBER_ROW: Schema = Schema {
         Field("statusFlag", OptInt),
         Field("consumeCount", Text),
         Field("consumeMoney", Text),
-        Field("labelList", ListOr("labels")),
+        Field("labelList", ListOr(&"labels")),
         Field("memberPaidList", List),
     ],
 };

@@ -377,7 +377,7 @@ static RECORD_PAGE: Schema = Schema {
     fields: &[
         Field("count", Int),
         Field("total_page", Int),
-        Field("page", IntOr("current_page")),
+        Field("page", IntOr(&"current_page")),
         Field("page_size", Int),
         Field("cur_page_size", Derived(row_count)),
         Field("rows", Rows(&RECORD)),
