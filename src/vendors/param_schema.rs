@@ -70,12 +70,12 @@ pub enum Rule {
     /// A required field: absent or `null` is "`name` is required".
     Req(&'static str, Kind),
     /// A required field with its own message when absent.
-    ReqOr(&'static str, Kind, &'static str),
+    ReqOr(&'static (&'static str, Kind, &'static str)),
     /// At least one of these fields present, else the message.
-    AnyOf(&'static [&'static str], &'static str),
+    AnyOf(&'static (&'static [&'static str], &'static str)),
     /// The first field not above the second when both are present (integers
     /// compared as numbers, anything else as text), else the message.
-    NotAbove(&'static str, &'static str, &'static str),
+    NotAbove(&'static (&'static str, &'static str, &'static str)),
     /// A rule no table expresses, as a named function.
     Fn(fn(&Params<'_>) -> Result<()>),
 }
@@ -190,24 +190,24 @@ impl Schema {
         }
         for rule in self.rules {
             match *rule {
-                Rule::Opt(name, kind) | Rule::Req(name, kind) | Rule::ReqOr(name, kind, _) => {
+                Rule::Opt(name, kind) | Rule::Req(name, kind) | Rule::ReqOr(&(name, kind, _)) => {
                     match p.get(name) {
                         Some(v) => check_value(name, v, kind)?,
                         None => match *rule {
                             Rule::Req(..) => return Err(required(name)),
-                            Rule::ReqOr(_, _, message) => {
+                            Rule::ReqOr(&(_, _, message)) => {
                                 return Err(Error::invalid_input(message))
                             }
                             _ => {}
                         },
                     }
                 }
-                Rule::AnyOf(names, message) => {
+                Rule::AnyOf(&(names, message)) => {
                     if names.iter().all(|n| p.get(n).is_none()) {
                         return Err(Error::invalid_input(message));
                     }
                 }
-                Rule::NotAbove(a, b, message) => {
+                Rule::NotAbove(&(a, b, message)) => {
                     if let (Some(a), Some(b)) = (p.get(a), p.get(b)) {
                         let above = match (strict_int(a), strict_int(b)) {
                             (Some(a), Some(b)) => a > b,
@@ -227,7 +227,7 @@ impl Schema {
     /// The kind of the first rule on `name`.
     fn kind_of(&self, name: &str) -> Option<Kind> {
         self.rules.iter().find_map(|r| match *r {
-            Rule::Opt(n, k) | Rule::Req(n, k) | Rule::ReqOr(n, k, _) if n == name => Some(k),
+            Rule::Opt(n, k) | Rule::Req(n, k) | Rule::ReqOr(&(n, k, _)) if n == name => Some(k),
             _ => None,
         })
     }
