@@ -3,7 +3,7 @@
 //! `idempotencyBussinessId` carries the caller's idempotency key.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::freemud::ops::{
@@ -34,14 +34,12 @@ pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = text(result, "memberId")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
-        })?;
+    let id = filled(result, "memberId").ok_or_else(|| {
+        Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
+    })?;
     Ok(Member {
         id: Some(id),
-        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        mobile: filled(result, "mobile"),
         card_id: None,
     })
 }
@@ -106,19 +104,14 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     let card = raw
         .get_present("memberChannels")
         .and_then(Json::as_array)
-        .and_then(|c| {
-            c.iter()
-                .find_map(|ch| text(ch, "cardId").filter(|s| !s.is_empty()))
-        });
+        .and_then(|c| c.iter().find_map(|ch| filled(ch, "cardId")));
     MemberFields {
         id: text(raw, "memberId"),
-        name: text(raw, "memberName")
-            .filter(|s| !s.is_empty())
-            .or_else(|| text(raw, "nickName")),
+        name: filled(raw, "memberName").or_else(|| text(raw, "nickName")),
         mobile: text(raw, "mobile"),
         card_id: card,
         level: None,
-        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        registered_at: filled(raw, "registerTime"),
         points: int(raw, "currentScore"),
     }
 }

@@ -5,7 +5,7 @@
 //! a card id is never found for the caller.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
@@ -56,21 +56,15 @@ pub(super) fn read_lookup(result: &Json) -> Result<Member> {
     if let Some(i) = result.get_present("integral") {
         let member = i.get("member");
         return Ok(Member {
-            id: member.and_then(|m| text(m, "id")).filter(|s| !s.is_empty()),
-            mobile: member
-                .and_then(|m| text(m, "mobile"))
-                .filter(|s| !s.is_empty()),
-            card_id: i
-                .get("mb_card")
-                .and_then(|c| text(c, "id"))
-                .filter(|s| !s.is_empty()),
+            id: member.and_then(|m| filled(m, "id")),
+            mobile: member.and_then(|m| filled(m, "mobile")),
+            card_id: i.get("mb_card").and_then(|c| filled(c, "id")),
         });
     }
     let rows = ledger::rows(result, "rows", VENDOR)?;
     let id = rows
         .first()
-        .and_then(|r| text(r, "member_id"))
-        .filter(|s| !s.is_empty())
+        .and_then(|r| filled(r, "member_id"))
         .ok_or_else(|| {
             Error::invalid_input(
                 "Kingdee has no member lookup by mobile, and this mobile has no ledger rows to find the member id in: pass member.id",

@@ -535,6 +535,11 @@ fn text(j: &Json, key: &str) -> Option<String> {
     j.get_present(key).and_then(Json::as_text)
 }
 
+/// A text field that is present and not empty.
+fn filled(j: &Json, key: &str) -> Option<String> {
+    text(j, key).filter(|s| !s.is_empty())
+}
+
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {

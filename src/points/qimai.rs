@@ -5,7 +5,7 @@
 
 use super::ledger::{self, LedgerQuery, Page};
 use super::reasons::qimai_source_name;
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::qimai::ops::{
@@ -65,12 +65,11 @@ pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = text(result, "customerId")
-        .filter(|s| !s.is_empty())
+    let id = filled(result, "customerId")
         .ok_or_else(|| Error::parse("Qimai lookup reply has no customerId").with_vendor(VENDOR))?;
     Ok(Member {
         id: Some(id),
-        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        mobile: filled(result, "mobile"),
         card_id: None,
     })
 }
@@ -148,7 +147,7 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
         mobile: text(raw, "mobile"),
         card_id: text(raw, "cardNumber"),
         level: text(raw, "levelName"),
-        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        registered_at: filled(raw, "registerTime"),
         points: int(raw, "points"),
     }
 }
