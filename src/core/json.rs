@@ -87,6 +87,17 @@ impl Json {
         self.get(key).filter(|v| !matches!(v, Json::Null))
     }
 
+    /// The member `key` as text ([`Json::as_text`]); `None` when absent,
+    /// `null` or not a string, number or boolean.
+    pub fn text_at(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(Json::as_text)
+    }
+
+    /// [`Json::text_at`], with `""` as `None` too.
+    pub fn filled_at(&self, key: &str) -> Option<String> {
+        self.text_at(key).filter(|s| !s.is_empty())
+    }
+
     /// The object's pairs, if this is an object.
     pub fn as_object(&self) -> Option<&[(String, Json)]> {
         match self {

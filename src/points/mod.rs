@@ -532,12 +532,12 @@ fn int(j: &Json, key: &str) -> Option<i64> {
 
 /// A text field (strings, or numbers as their text).
 fn text(j: &Json, key: &str) -> Option<String> {
-    j.get_present(key).and_then(Json::as_text)
+    j.text_at(key)
 }
 
 /// A text field that is present and not empty.
 fn filled(j: &Json, key: &str) -> Option<String> {
-    text(j, key).filter(|s| !s.is_empty())
+    j.filled_at(key)
 }
 
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as

@@ -57,7 +57,7 @@ impl Envelope {
 }
 
 fn text_of(body: &Json, key: &str) -> Option<String> {
-    body.get_present(key).and_then(Json::as_text)
+    body.text_at(key)
 }
 
 /// Checks the HTTP status and the envelope of a reply.

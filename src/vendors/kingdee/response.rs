@@ -67,16 +67,10 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     // Business envelope {errcode, description, data}; push_app_authorize may
     // answer {code: 200, msg, data} instead (kingdee.md §4).
     let (code, text) = if let Some(c) = body.get("errcode") {
-        (
-            c.as_i64_lenient(),
-            body.get("description").and_then(Json::as_text),
-        )
+        (c.as_i64_lenient(), body.text_at("description"))
     } else if let Some(c) = body.get("code") {
         let c = c.as_i64_lenient();
-        (
-            c.map(|c| if c == 200 { 0 } else { c }),
-            body.get("msg").and_then(Json::as_text),
-        )
+        (c.map(|c| if c == 200 { 0 } else { c }), body.text_at("msg"))
     } else {
         return Err(fail(Error::parse(
             "Kingdee reply has neither `errcode` nor `code`",
@@ -202,7 +196,7 @@ pub fn is_authorization_error(e: &Error) -> bool {
 }
 
 fn opt_text(j: &Json, key: &str) -> Option<String> {
-    j.get(key).and_then(Json::as_text).filter(|s| !s.is_empty())
+    j.filled_at(key)
 }
 
 fn opt_json_str(s: &Option<String>) -> Option<Json> {

@@ -502,7 +502,7 @@ pub fn params_to_send(op: Operation, params: &Json) -> Result<Json> {
 
 /// The `bizId` of a points change, as the vendor will see it.
 pub fn biz_id_of(params: &Json) -> Option<String> {
-    params.get("bizId").and_then(Json::as_text)
+    params.text_at("bizId")
 }
 
 #[cfg(test)]
