@@ -9,7 +9,6 @@
 //! no panics, every byte of input validated; it is fuzzed in `fuzz/`.
 
 use crate::core::error::{Error, Result};
-use std::fmt::Write;
 
 /// Nesting deeper than this is refused rather than risking the stack.
 pub const MAX_DEPTH: usize = 128;
@@ -64,20 +63,15 @@ impl Json {
     }
 
     /// An object from pairs, dropping `None` values.
-    pub fn object<I, K>(pairs: I) -> Json
-    where
-        I: IntoIterator<Item = (K, Option<Json>)>,
-        K: Into<String>,
-    {
-        // A plain loop: this is instantiated once per call site's array
-        // length, and filter_map + collect is several times larger in wasm.
-        let mut out = Vec::new();
-        for (k, v) in pairs {
-            if let Some(v) = v {
-                out.push((k.into(), v));
-            }
-        }
-        Json::Object(out)
+    ///
+    /// Generic only over the length: the work is one non-generic function
+    /// (one copy in wasm instead of one per call site's array type).
+    #[inline]
+    pub fn object<const N: usize>(mut pairs: [(&str, Option<Json>); N]) -> Json {
+        let j = object_of(&mut pairs);
+        // Every value was taken: nothing is left to drop.
+        std::mem::forget(pairs);
+        j
     }
 
     /// The member `key` of an object (the first, if repeated).
@@ -91,6 +85,17 @@ impl Json {
     /// The member `key`, treating `null` as absent.
     pub fn get_present(&self, key: &str) -> Option<&Json> {
         self.get(key).filter(|v| !matches!(v, Json::Null))
+    }
+
+    /// The member `key` as text ([`Json::as_text`]); `None` when absent,
+    /// `null` or not a string, number or boolean.
+    pub fn text_at(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(Json::as_text)
+    }
+
+    /// [`Json::text_at`], with `""` as `None` too.
+    pub fn filled_at(&self, key: &str) -> Option<String> {
+        self.text_at(key).filter(|s| !s.is_empty())
     }
 
     /// The object's pairs, if this is an object.
@@ -195,17 +200,33 @@ impl Json {
     }
 }
 
+/// The object of the present pairs, taking each value out of `pairs`.
+fn object_of(pairs: &mut [(&str, Option<Json>)]) -> Json {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if let Some(v) = v.take() {
+            out.push((k.to_string(), v));
+        }
+    }
+    Json::Object(out)
+}
+
 /// Reads an integer from decimal text; accepts a trailing `.0…` fraction of zeros.
 fn parse_integer_text(text: &str) -> Option<i64> {
     let int_part = match text.split_once('.') {
-        Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+        Some((int, frac))
+            if !frac.is_empty() && crate::core::text::all_bytes(frac, |b| b == b'0') =>
+        {
+            int
+        }
         Some(_) => return None,
         None => text,
     };
-    if int_part.contains(['e', 'E', '+']) {
+    // `e`/`E` anywhere fail the digit parse; a `+` it would accept only first.
+    if int_part.starts_with('+') {
         return None;
     }
-    int_part.parse::<i64>().ok()
+    crate::core::num::parse_i64(int_part)
 }
 
 /// Writes a JSON string literal the way `JSON.stringify` does.
@@ -233,7 +254,14 @@ pub fn write_string(s: &str, out: &mut String) {
         };
         out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
+            // A control byte below 0x20: `\u00` and two lower-case hex digits.
+            out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
+            out.push(char::from(
+                b"0123456789abcdef"
+                    .get(usize::from(b & 0xf))
+                    .copied()
+                    .unwrap_or(b'0'),
+            ));
         } else {
             out.push_str(escape);
         }
@@ -488,6 +516,23 @@ mod tests {
     }
 
     #[test]
+    fn control_bytes_escape_as_before() {
+        for b in 0u8..0x20 {
+            let want = match b {
+                0x08 => "\\b".to_string(),
+                0x0C => "\\f".to_string(),
+                b'\n' => "\\n".to_string(),
+                b'\r' => "\\r".to_string(),
+                b'\t' => "\\t".to_string(),
+                _ => format!("\\u{:04x}", b),
+            };
+            let mut out = String::new();
+            write_string(&format!("a{}z", char::from(b)), &mut out);
+            assert_eq!(out, format!("\"a{want}z\""));
+        }
+    }
+
+    #[test]
     fn keeps_big_numbers_exact() {
         let j = Json::parse(r#"{"id":1234567890123456789}"#).ok();
         assert_eq!(
@@ -566,6 +611,23 @@ mod tests {
         fn writer_output_parses_back_to_the_same_value(j in arb_json()) {
             let text = j.to_json_string();
             prop_assert_eq!(Json::parse(&text).ok(), Some(j));
+        }
+
+        #[test]
+        fn integer_text_reads_as_before(s in "[-+0-9.eE]{0,8}") {
+            // The check as it was: std's parse after refusing `e`, `E`, `+` anywhere.
+            let before = |text: &str| -> Option<i64> {
+                let int_part = match text.split_once('.') {
+                    Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+                    Some(_) => return None,
+                    None => text,
+                };
+                if int_part.contains(['e', 'E', '+']) {
+                    return None;
+                }
+                int_part.parse::<i64>().ok()
+            };
+            prop_assert_eq!(parse_integer_text(&s), before(&s));
         }
 
         #[test]

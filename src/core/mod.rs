@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod encode;
 pub mod error;
 pub mod json;
+pub mod num;
 pub mod request;
 pub mod rsa;
 pub mod sort;

@@ -65,21 +65,15 @@ impl SignedRequest {
     /// As [`SignedRequest::to_json`], with the values of headers for which
     /// `mask` is true shown as `***`.
     pub fn to_json_masking(&self, mask: impl Fn(&str) -> bool) -> Json {
+        let mut headers = Vec::with_capacity(self.headers.len());
+        for (k, v) in &self.headers {
+            let v = if mask(k) { "***" } else { v.as_str() };
+            headers.push((k.clone(), Json::str(v)));
+        }
         Json::object([
             ("method", Some(Json::str(self.method.as_str()))),
             ("url", Some(Json::str(&self.url))),
-            (
-                "headers",
-                Some(Json::Object(
-                    self.headers
-                        .iter()
-                        .map(|(k, v)| {
-                            let v = if mask(k) { "***" } else { v.as_str() };
-                            (k.clone(), Json::str(v))
-                        })
-                        .collect(),
-                )),
-            ),
+            ("headers", Some(Json::Object(headers))),
             (
                 "body",
                 Some(self.body.as_ref().map_or(Json::Null, Json::str)),
@@ -94,14 +88,11 @@ impl SignedRequest {
     /// the request: no intermediate tree, one allocation. `buildRequest`
     /// returns this (the tree's clones and drops were a fifth of its cost).
     pub fn to_json_string(&self) -> String {
-        let sizes = self.url.len()
-            + self.string_to_sign.len()
-            + self.body.as_ref().map_or(4, String::len)
-            + self
-                .headers
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 6)
-                .sum::<usize>();
+        let mut sizes =
+            self.url.len() + self.string_to_sign.len() + self.body.as_ref().map_or(4, String::len);
+        for (k, v) in &self.headers {
+            sizes += k.len() + v.len() + 6;
+        }
         // Escapes are rare here (the string to sign's newlines); 5/4 covers them.
         let mut out = String::with_capacity(sizes + sizes / 4 + 64);
         out.push_str("{\"method\":");
@@ -304,9 +295,13 @@ impl HttpResponse {
     /// without one. A date in the past means "now" (0).
     pub fn retry_after_ms(&self) -> Option<u64> {
         let v = self.header("retry-after")?.trim();
-        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        if !v.is_empty() && crate::core::num::all_digits(v) {
             // Delta-seconds too large for u64 are still "a very long time".
-            return Some(v.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000));
+            return Some(
+                crate::core::num::parse_u64(v)
+                    .unwrap_or(u64::MAX)
+                    .saturating_mul(1000),
+            );
         }
         let at = parse_http_date(v)?;
         let sent = self.date_ms()?;

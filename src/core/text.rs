@@ -51,6 +51,31 @@ pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
     out
 }
 
+/// Whether every byte of `s` passes `ok` (true for `""`). One function for
+/// every such check: each `bytes().all(closure)` is otherwise its own copy of
+/// the iterator's `try_fold` in the wasm.
+#[inline(never)]
+pub fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
+    for b in s.bytes() {
+        if !ok(b) {
+            return false;
+        }
+    }
+    true
+}
+
+/// `s.chars().count()`: the bytes that start a character (core's counter is
+/// a wide, unrolled loop of about 0.8 KB of wasm, for strings of a few hundred bytes here).
+pub fn char_count(s: &str) -> usize {
+    let mut n = 0;
+    for b in s.bytes() {
+        if b & 0xC0 != 0x80 {
+            n += 1;
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +109,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn all_bytes_is_all(s in ".{0,20}") {
+            let digit = |b: u8| b.is_ascii_digit();
+            proptest::prop_assert_eq!(all_bytes(&s, digit), s.bytes().all(digit));
+        }
+
+        #[test]
+        fn counts_chars_like_std(s in ".{0,40}") {
+            proptest::prop_assert_eq!(char_count(&s), s.chars().count());
+        }
+
         #[test]
         fn agrees_on_random_text(hay in "[ab\\n-]{0,16}", needle in "[ab\\n-]{1,3}") {
             proptest::prop_assert_eq!(find(&hay, &needle), hay.find(needle.as_str()));

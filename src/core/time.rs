@@ -60,10 +60,10 @@ fn epoch_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i
 }
 
 fn digits(s: &str, len: usize) -> Option<u32> {
-    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() != len || !crate::core::num::all_digits(s) {
         return None;
     }
-    s.parse().ok()
+    crate::core::num::parse_u64(s).and_then(|n| u32::try_from(n).ok())
 }
 
 fn month_of(name: &str) -> Option<u32> {
@@ -97,7 +97,10 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     if !s.is_ascii() || s.len() > 64 {
         return None;
     }
-    let fields: Vec<&str> = s.split_ascii_whitespace().collect();
+    let mut fields = Vec::new();
+    for f in s.split_ascii_whitespace() {
+        fields.push(f);
+    }
     match fields.as_slice() {
         // IMF-fixdate: "Sun," "06" "Nov" "1994" "08:49:37" "GMT"
         [wd, day, mon, year, time, "GMT"] if wd.ends_with(',') && day.len() == 2 => {
@@ -147,7 +150,9 @@ pub fn format_cst(ms: i64) -> String {
     let secs = local.rem_euclid(MS_PER_DAY) / 1000;
     let (y, mo, d) = civil_from_days(days);
     format!(
-        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        "{y:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        i64::from(mo),
+        i64::from(d),
         secs / 3600,
         secs / 60 % 60,
         secs % 60

@@ -2,7 +2,7 @@
 //! operations used, the identifiers needed, whether a change is idempotent at
 //! the vendor, and how every reason maps. The README table is this, rendered.
 
-use super::reasons::{Reason, ALL};
+use super::reasons::ALL;
 use super::{need, Call, Flavor};
 use crate::core::json::Json;
 
@@ -30,52 +30,109 @@ pub fn call_name(call: Call) -> &'static str {
 }
 
 /// Every capability of `flavor`, in call order.
-pub fn of(flavor: Flavor) -> [Capability; 4] {
-    use Call::*;
-    let c = |call, native_calls, idempotent, note| Capability {
+pub fn of(flavor: Flavor) -> &'static [Capability; 4] {
+    match flavor {
+        Flavor::Kingdee => &KINGDEE,
+        Flavor::Freemud => &FREEMUD,
+        Flavor::QimaiV3 => &QIMAI_V3,
+        Flavor::QimaiV2 => &QIMAI_V2,
+    }
+}
+
+const fn c(
+    call: Call,
+    native_calls: &'static [&'static str],
+    idempotent: bool,
+    note: &'static str,
+) -> Capability {
+    Capability {
         call,
         native_calls,
         idempotent,
         note,
-    };
-    match flavor {
-        Flavor::Kingdee => [
-            c(Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
-              "No idempotency field at the vendor: the client deduplicates idempotencyKey for its own lifetime only; a lost reply is settled from the ledger (integral_record): applied, or not applied and sent once more, or outcome_unknown, never retried blindly. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
-            c(Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
-              "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
-            c(Ledger, &["/jdy/v2/ls/integral_record"], true,
-              "Filtered by date at the vendor; pages of at most 100 (larger pages are truncated by the vendor, so they are refused)."),
-            c(Member, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
-              "Needs member.id and member.cardId, as getBalance. No level or registration time. A mobile resolves to a member id only through the member's own ledger rows."),
-        ],
-        Flavor::Freemud => [
-            c(Adjust, &["/member/score/updateScore", "/member/getMemberInfoByIdOrMobile (id from mobile)"], true,
-              "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent."),
-            c(Balance, &["/member/score/statisticalScore"], true,
-              "available = currentScore, total = totalScore, used = usedScore."),
-            c(Ledger, &["/member/score/getScoreRecords"], true, "Filtered by date at the vendor."),
-            c(Member, &["/member/getMemberInfoByIdOrMobile"], true, "No level."),
-        ],
-        Flavor::QimaiV3 => [
-            c(Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
-              "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
-            c(Balance, &["/v3/crm/points/getCustomerPoints"], true,
-              "available = totalPoints (the balance); soon-expiring points are in raw."),
-            c(Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
-              "The vendor takes no date range: rows are filtered by the client."),
-            c(Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
-        ],
-        Flavor::QimaiV2 => [
-            c(Adjust, &["user.points-add", "communal.user.gether-customer-info (id from mobile)"], true,
-              "Additions only: the v2 gateway documents no deduction. idempotencyKey is sent as bizId."),
-            c(Balance, &["communal.user.identity"], true, "available = user_info.user_points."),
-            c(Ledger, &["user.user-points-records"], true,
-              "The vendor takes no date range: rows are filtered by the client."),
-            c(Member, &["communal.user.gether-customer-info"], true, "By id, mobile or card number."),
-        ],
     }
 }
+
+static KINGDEE: [Capability; 4] = [
+            c(Call::Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
+              "No idempotency field at the vendor: the client deduplicates idempotencyKey for its own lifetime only; a lost reply is settled from the ledger (integral_record): applied, or not applied and sent once more, or outcome_unknown, never retried blindly. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
+            c(Call::Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
+            c(Call::Ledger, &["/jdy/v2/ls/integral_record"], true,
+              "Filtered by date at the vendor; pages of at most 100 (larger pages are truncated by the vendor, so they are refused)."),
+            c(Call::Member, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId, as getBalance. No level or registration time. A mobile resolves to a member id only through the member's own ledger rows."),
+];
+
+static FREEMUD: [Capability; 4] = [
+    c(
+        Call::Adjust,
+        &[
+            "/member/score/updateScore",
+            "/member/getMemberInfoByIdOrMobile (id from mobile)",
+        ],
+        true,
+        "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent.",
+    ),
+    c(
+        Call::Balance,
+        &["/member/score/statisticalScore"],
+        true,
+        "available = currentScore, total = totalScore, used = usedScore.",
+    ),
+    c(
+        Call::Ledger,
+        &["/member/score/getScoreRecords"],
+        true,
+        "Filtered by date at the vendor.",
+    ),
+    c(
+        Call::Member,
+        &["/member/getMemberInfoByIdOrMobile"],
+        true,
+        "No level.",
+    ),
+];
+
+static QIMAI_V3: [Capability; 4] = [
+            c(Call::Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
+              "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
+            c(Call::Balance, &["/v3/crm/points/getCustomerPoints"], true,
+              "available = totalPoints (the balance); soon-expiring points are in raw."),
+            c(Call::Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
+              "The vendor takes no date range: rows are filtered by the client."),
+            c(Call::Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
+];
+
+static QIMAI_V2: [Capability; 4] = [
+    c(
+        Call::Adjust,
+        &[
+            "user.points-add",
+            "communal.user.gether-customer-info (id from mobile)",
+        ],
+        true,
+        "Additions only: the v2 gateway documents no deduction. idempotencyKey is sent as bizId.",
+    ),
+    c(
+        Call::Balance,
+        &["communal.user.identity"],
+        true,
+        "available = user_info.user_points.",
+    ),
+    c(
+        Call::Ledger,
+        &["user.user-points-records"],
+        true,
+        "The vendor takes no date range: rows are filtered by the client.",
+    ),
+    c(
+        Call::Member,
+        &["communal.user.gether-customer-info"],
+        true,
+        "By id, mobile or card number.",
+    ),
+];
 
 /// The optional `adjustPoints` fields a vendor can carry (others are refused).
 pub fn adjust_fields(flavor: Flavor) -> &'static [&'static str] {
@@ -87,47 +144,47 @@ pub fn adjust_fields(flavor: Flavor) -> &'static [&'static str] {
 }
 
 fn strs(items: &[&str]) -> Json {
-    Json::Array(items.iter().map(|s| Json::str(*s)).collect())
+    let mut out = Vec::with_capacity(items.len());
+    for s in items {
+        out.push(Json::str(*s));
+    }
+    Json::Array(out)
 }
 
 /// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note, accepts }, … },
 ///    reasons: { purchase: { code, name } | null, … } }`.
 pub fn to_json(flavor: Flavor) -> Json {
-    let ops = of(flavor)
-        .iter()
-        .map(|c| {
-            (
-                call_name(c.call).to_string(),
-                Json::object([
-                    ("supported", Some(Json::Bool(true))),
-                    ("nativeCalls", Some(strs(c.native_calls))),
-                    ("needs", Some(strs(need(flavor, c.call).names()))),
-                    (
-                        "needsAll",
-                        Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
-                    ),
-                    ("idempotent", Some(Json::Bool(c.idempotent))),
-                    ("note", Some(Json::str(c.note))),
-                    (
-                        "accepts",
-                        (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
-                    ),
-                ]),
-            )
-        })
-        .collect();
-    let reasons = ALL
-        .iter()
-        .map(|r: &Reason| {
-            let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
-                Json::object([
-                    ("code", Some(Json::str(c.code))),
-                    ("name", Some(Json::str(c.name))),
-                ])
-            });
-            (r.name().to_string(), v)
-        })
-        .collect();
+    let mut ops = Vec::new();
+    for c in of(flavor) {
+        ops.push((
+            call_name(c.call).to_string(),
+            Json::object([
+                ("supported", Some(Json::Bool(true))),
+                ("nativeCalls", Some(strs(c.native_calls))),
+                ("needs", Some(strs(need(flavor, c.call).names()))),
+                (
+                    "needsAll",
+                    Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
+                ),
+                ("idempotent", Some(Json::Bool(c.idempotent))),
+                ("note", Some(Json::str(c.note))),
+                (
+                    "accepts",
+                    (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
+                ),
+            ]),
+        ));
+    }
+    let mut reasons = Vec::with_capacity(ALL.len());
+    for r in ALL {
+        let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
+            Json::object([
+                ("code", Some(Json::str(c.code))),
+                ("name", Some(Json::str(c.name))),
+            ])
+        });
+        reasons.push((r.name().to_string(), v));
+    }
     Json::object([
         ("vendor", Some(Json::str(flavor.vendor()))),
         (

@@ -3,8 +3,8 @@
 //! `idempotencyBussinessId` carries the caller's idempotency key.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{CollectAll, Error, Result};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::freemud::ops::{
     GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_SCORE,
@@ -34,14 +34,12 @@ pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = text(result, "memberId")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
-        })?;
+    let id = filled(result, "memberId").ok_or_else(|| {
+        Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
+    })?;
     Ok(Member {
         id: Some(id),
-        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        mobile: filled(result, "mobile"),
         card_id: None,
     })
 }
@@ -53,7 +51,8 @@ fn member_id(m: &Member) -> Result<&str> {
 
 pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let code = a.code(Flavor::Freemud)?;
-    let operation: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+    let operation =
+        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
     Ok(Plan::new(
         UPDATE_SCORE,
         [
@@ -105,19 +104,14 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     let card = raw
         .get_present("memberChannels")
         .and_then(Json::as_array)
-        .and_then(|c| {
-            c.iter()
-                .find_map(|ch| text(ch, "cardId").filter(|s| !s.is_empty()))
-        });
+        .and_then(|c| c.iter().find_map(|ch| filled(ch, "cardId")));
     MemberFields {
         id: text(raw, "memberId"),
-        name: text(raw, "memberName")
-            .filter(|s| !s.is_empty())
-            .or_else(|| text(raw, "nickName")),
+        name: filled(raw, "memberName").or_else(|| text(raw, "nickName")),
         mobile: text(raw, "mobile"),
         card_id: card,
         level: None,
-        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        registered_at: filled(raw, "registerTime"),
         points: int(raw, "currentScore"),
     }
 }
@@ -137,30 +131,27 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     let (rows, next) = ledger::checked_rows(raw, "scoreRecords", "totalCount", q, page, VENDOR)?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            let score = int(r, "changeScore").ok_or_else(|| {
-                Error::parse("score record lacks `changeScore`").with_vendor(VENDOR)
-            })?;
-            let delta = match int(r, "changeType") {
-                Some(1) => score.abs(),
-                Some(2) => -score.abs(),
-                _ => {
-                    return Err(Error::parse("score record `changeType` is neither 1 nor 2")
-                        .with_vendor(VENDOR))
-                }
-            };
-            Ok(ledger::entry(
-                text(r, "transNo").unwrap_or_default(),
-                &text(r, "createTime").unwrap_or_default(),
-                delta,
-                int(r, "currentScore"),
-                text(r, "operationType").unwrap_or_default(),
-                text(r, "operationName").unwrap_or_default(),
-                r.clone(),
-            ))
-        })
-        .collect_all()?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let score = int(r, "changeScore")
+            .ok_or_else(|| Error::parse("score record lacks `changeScore`").with_vendor(VENDOR))?;
+        let delta = match int(r, "changeType") {
+            Some(1) => score.abs(),
+            Some(2) => -score.abs(),
+            _ => {
+                return Err(Error::parse("score record `changeType` is neither 1 nor 2")
+                    .with_vendor(VENDOR))
+            }
+        };
+        entries.push(ledger::entry(
+            text(r, "transNo").unwrap_or_default(),
+            &text(r, "createTime").unwrap_or_default(),
+            delta,
+            int(r, "currentScore"),
+            text(r, "operationType").unwrap_or_default(),
+            text(r, "operationName").unwrap_or_default(),
+            r.clone(),
+        ));
+    }
     Ok(Page { entries, next })
 }

@@ -5,8 +5,8 @@
 //! a card id is never found for the caller.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{CollectAll, Error, Result};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
 
@@ -56,21 +56,15 @@ pub(super) fn read_lookup(result: &Json) -> Result<Member> {
     if let Some(i) = result.get_present("integral") {
         let member = i.get("member");
         return Ok(Member {
-            id: member.and_then(|m| text(m, "id")).filter(|s| !s.is_empty()),
-            mobile: member
-                .and_then(|m| text(m, "mobile"))
-                .filter(|s| !s.is_empty()),
-            card_id: i
-                .get("mb_card")
-                .and_then(|c| text(c, "id"))
-                .filter(|s| !s.is_empty()),
+            id: member.and_then(|m| filled(m, "id")),
+            mobile: member.and_then(|m| filled(m, "mobile")),
+            card_id: i.get("mb_card").and_then(|c| filled(c, "id")),
         });
     }
     let rows = ledger::rows(result, "rows", VENDOR)?;
     let id = rows
         .first()
-        .and_then(|r| text(r, "member_id"))
-        .filter(|s| !s.is_empty())
+        .and_then(|r| filled(r, "member_id"))
         .ok_or_else(|| {
             Error::invalid_input(
                 "Kingdee has no member lookup by mobile, and this mobile has no ledger rows to find the member id in: pass member.id",
@@ -94,7 +88,8 @@ pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let mobile = a.member.mobile.as_deref().ok_or_else(|| {
         Error::invalid_input("Kingdee adjusts points by member.mobile").with_vendor(VENDOR)
     })?;
-    let operation: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+    let operation =
+        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
     Ok(Plan::new(
         INTEGRAL_ADJUST,
         [
@@ -155,21 +150,19 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
 
 pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     let (rows, next) = ledger::checked_rows(raw, "rows", "count", q, page, VENDOR)?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            let delta = int(r, "occur")
-                .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
-            Ok(ledger::entry(
-                text(r, "id").unwrap_or_default(),
-                &text(r, "create_time").unwrap_or_default(),
-                delta,
-                int(r, "integral"),
-                text(r, "type_number").unwrap_or_default(),
-                text(r, "type_name").unwrap_or_default(),
-                r.clone(),
-            ))
-        })
-        .collect_all()?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let delta = int(r, "occur")
+            .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
+        entries.push(ledger::entry(
+            text(r, "id").unwrap_or_default(),
+            &text(r, "create_time").unwrap_or_default(),
+            delta,
+            int(r, "integral"),
+            text(r, "type_number").unwrap_or_default(),
+            text(r, "type_name").unwrap_or_default(),
+            r.clone(),
+        ));
+    }
     Ok(Page { entries, next })
 }

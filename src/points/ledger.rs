@@ -45,7 +45,13 @@ fn bound(p: &Params, key: &str, end_of_day: bool) -> Result<Option<String>> {
     let full = if v.len() == 10 {
         format!("{v} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
     } else if v.len() == 19 && v.as_bytes().get(10) == Some(&b'T') {
-        v.replacen('T', " ", 1)
+        // The `T` at 10 becomes a space. (An earlier `T` fails the check
+        // below either way, as it did when the first `T` was replaced.)
+        let mut s = String::with_capacity(19);
+        s.push_str(v.get(..10).unwrap_or_default());
+        s.push(' ');
+        s.push_str(v.get(11..).unwrap_or_default());
+        s
     } else {
         v.to_string()
     };
@@ -105,8 +111,8 @@ pub fn encode_cursor(page: i64) -> String {
 /// The page a cursor names.
 pub fn decode_cursor(c: &str) -> Result<i64> {
     c.strip_prefix('p')
-        .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| !n.is_empty() && n.len() <= 9 && crate::core::num::all_digits(n))
+        .and_then(crate::core::num::parse_i64)
         .filter(|&n| n >= 1)
         .ok_or_else(|| Error::invalid_input("`cursor` is not one this library returned"))
 }
@@ -234,4 +240,72 @@ pub fn total(raw: &Json, key: &str, vendor: &'static str) -> Result<i64> {
     super::int(raw, key)
         .filter(|&t| t >= 0)
         .ok_or_else(|| Error::parse(format!("ledger reply lacks `{key}`")).with_vendor(vendor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `bound` as it was, with `replacen` of the first `T`.
+    fn bound_before(p: &Params, key: &str, end_of_day: bool) -> Result<Option<String>> {
+        let Some(v) = p.opt_nonempty(key)? else {
+            return Ok(None);
+        };
+        let bad = || {
+            Error::invalid_input(format!(
+                "`{key}` must be `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss` (China Standard Time)"
+            ))
+        };
+        let v = v.strip_suffix("+08:00").unwrap_or(&v);
+        let full = if v.len() == 10 {
+            format!("{v} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
+        } else if v.len() == 19 && v.as_bytes().get(10) == Some(&b'T') {
+            v.replacen('T', " ", 1)
+        } else {
+            v.to_string()
+        };
+        if is_datetime(&full) {
+            Ok(Some(full))
+        } else {
+            Err(bad())
+        }
+    }
+
+    fn same(v: &str) {
+        let j = Json::Object(vec![("from".into(), Json::str(v))]);
+        let p = Params::new(&j).unwrap_or_else(|_| unreachable!());
+        for end in [false, true] {
+            assert_eq!(
+                bound(&p, "from", end),
+                bound_before(&p, "from", end),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bounds_read_as_before() {
+        for v in [
+            "2024-01-02",
+            "2024-01-02 03:04:05",
+            "2024-01-02T03:04:05",
+            "2024-01-02T03:04:05+08:00",
+            "T024-01-02T03:04:05",
+            "2024-01-0TT03:04:05",
+            "2024-01-02T03:04:0T",
+            "2024-13-02T03:04:05",
+            "",
+            "x",
+        ] {
+            same(v);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn bounds_read_as_before_on_any_shape(v in "[0-9T :+-]{0,26}|20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\+08:00)?") {
+            same(&v);
+        }
+    }
 }

@@ -108,13 +108,14 @@ impl Need {
 
     /// What is needed, in words (`member.id and member.cardId`).
     pub fn describe(self) -> String {
-        let sep = if self == Need::IdAndCard {
-            " and "
-        } else {
-            " or "
-        };
-        let names: Vec<String> = self.names().iter().map(|n| format!("member.{n}")).collect();
-        crate::core::text::join(&names, sep)
+        match self {
+            Need::Id => "member.id",
+            Need::Mobile => "member.mobile",
+            Need::IdAndCard => "member.id and member.cardId",
+            Need::IdOrMobile => "member.id or member.mobile",
+            Need::Any => "member.id or member.mobile or member.cardId",
+        }
+        .to_string()
     }
 
     /// How the docs name what is needed.
@@ -181,7 +182,9 @@ impl Member {
             card_id: ident(&p, "cardId")?,
         };
         if let Some(mobile) = &m.mobile {
-            if !(mobile.len() >= 5 && mobile.bytes().all(|b| b.is_ascii_digit() || b == b'+')) {
+            if !(mobile.len() >= 5
+                && crate::core::text::all_bytes(mobile, |b| b.is_ascii_digit() || b == b'+'))
+            {
                 return Err(Error::invalid_input(
                     "`member.mobile` must be a phone number (digits)",
                 ));
@@ -243,11 +246,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new<I, K>(op: &'static str, params: I) -> Plan
-    where
-        I: IntoIterator<Item = (K, Option<Json>)>,
-        K: Into<String>,
-    {
+    fn new<const N: usize>(op: &'static str, params: [(&str, Option<Json>); N]) -> Plan {
         Plan {
             op,
             params: Json::object(params),
@@ -303,7 +302,7 @@ impl Adjust {
             Error::invalid_input(format!(
                 "`reason` `{}` is not one of: {}",
                 crate::core::error::scrub(&name, 40),
-                crate::core::text::join(&reasons::ALL.map(Reason::name), ", ")
+                crate::core::text::join(&reasons::NAMES, ", ")
             ))
         })?;
         let sign_ok = match reason.sign() {
@@ -324,9 +323,9 @@ impl Adjust {
         let key = p.req_str("idempotencyKey")?;
         if key.is_empty()
             || key.len() > MAX_IDENT
-            || !key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            || !crate::core::text::all_bytes(&key, |b| {
+                b.is_ascii_alphanumeric() || b"-_.:".contains(&b)
+            })
         {
             return Err(Error::invalid_input(
                 "`idempotencyKey` must be 1–64 characters of A–Z a–z 0–9 - _ . :",
@@ -334,9 +333,9 @@ impl Adjust {
         }
         let text = |k: &str, max: usize| -> Result<Option<String>> {
             match p.opt_str(k)? {
-                Some(v) if v.chars().count() > max => Err(Error::invalid_input(format!(
-                    "`{k}` must be at most {max} characters"
-                ))),
+                Some(v) if crate::core::text::char_count(&v) > max => Err(Error::invalid_input(
+                    format!("`{k}` must be at most {max} characters"),
+                )),
                 Some(v) if v.is_empty() => Ok(None),
                 other => Ok(other),
             }
@@ -533,14 +532,19 @@ fn int(j: &Json, key: &str) -> Option<i64> {
 
 /// A text field (strings, or numbers as their text).
 fn text(j: &Json, key: &str) -> Option<String> {
-    j.get_present(key).and_then(Json::as_text)
+    j.text_at(key)
+}
+
+/// A text field that is present and not empty.
+fn filled(j: &Json, key: &str) -> Option<String> {
+    j.filled_at(key)
 }
 
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
-    if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(ms) = t.parse::<i64>() {
+    if t.len() == 13 && crate::core::num::all_digits(t) {
+        if let Some(ms) = crate::core::num::parse_i64(t) {
             return Json::String(cst_from_epoch_ms(ms));
         }
     }

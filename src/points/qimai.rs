@@ -5,7 +5,7 @@
 
 use super::ledger::{self, LedgerQuery, Page};
 use super::reasons::qimai_source_name;
-use super::{int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::qimai::ops::{
@@ -65,12 +65,11 @@ pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = text(result, "customerId")
-        .filter(|s| !s.is_empty())
+    let id = filled(result, "customerId")
         .ok_or_else(|| Error::parse("Qimai lookup reply has no customerId").with_vendor(VENDOR))?;
     Ok(Member {
         id: Some(id),
-        mobile: text(result, "mobile").filter(|s| !s.is_empty()),
+        mobile: filled(result, "mobile"),
         card_id: None,
     })
 }
@@ -93,7 +92,8 @@ pub(super) fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
     let reason = a.remark.as_deref().unwrap_or(a.reason.label_zh());
     let id = customer_id(&a.member)?;
     if a.delta > 0 {
-        let source: i64 = code.code.parse().map_err(|_| Error::config("bad code"))?;
+        let source =
+            crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
         Ok(Plan::new(
             if v3 { ADD_CUSTOMER_POINTS } else { POINTS_ADD },
             [
@@ -147,7 +147,7 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
         mobile: text(raw, "mobile"),
         card_id: text(raw, "cardNumber"),
         level: text(raw, "levelName"),
-        registered_at: text(raw, "registerTime").filter(|s| !s.is_empty()),
+        registered_at: filled(raw, "registerTime"),
         points: int(raw, "points"),
     }
 }

@@ -70,6 +70,26 @@ pub const ALL: [Reason; 16] = [
     Reason::Expiry,
 ];
 
+/// The wire names, in [`ALL`]'s order (which is the enum's).
+pub const NAMES: [&str; 16] = [
+    "purchase",
+    "sign_in",
+    "manual_grant",
+    "promotion",
+    "registration",
+    "birthday",
+    "profile_completion",
+    "top_up_bonus",
+    "migration",
+    "upgrade",
+    "redemption",
+    "points_payment",
+    "manual_deduction",
+    "earn_reversal",
+    "payment_refund",
+    "expiry",
+];
+
 /// A vendor's own code for a reason, with the vendor's name for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VendorCode {
@@ -80,36 +100,20 @@ pub struct VendorCode {
     pub name: &'static str,
 }
 
-const fn vc(code: &'static str, name: &'static str) -> Option<VendorCode> {
-    Some(VendorCode { code, name })
-}
-
 impl Reason {
     /// The wire name (`purchase`, `sign_in`, …).
     pub fn name(self) -> &'static str {
-        match self {
-            Reason::Purchase => "purchase",
-            Reason::SignIn => "sign_in",
-            Reason::ManualGrant => "manual_grant",
-            Reason::Promotion => "promotion",
-            Reason::Registration => "registration",
-            Reason::Birthday => "birthday",
-            Reason::ProfileCompletion => "profile_completion",
-            Reason::TopUpBonus => "top_up_bonus",
-            Reason::Migration => "migration",
-            Reason::Upgrade => "upgrade",
-            Reason::Redemption => "redemption",
-            Reason::PointsPayment => "points_payment",
-            Reason::ManualDeduction => "manual_deduction",
-            Reason::EarnReversal => "earn_reversal",
-            Reason::PaymentRefund => "payment_refund",
-            Reason::Expiry => "expiry",
-        }
+        NAMES.get(self as usize).copied().unwrap_or_default()
     }
 
     /// The reason named `name`.
     pub fn from_name(name: &str) -> Option<Reason> {
-        ALL.iter().copied().find(|r| r.name() == name)
+        for (i, n) in NAMES.iter().enumerate() {
+            if *n == name {
+                return ALL.get(i).copied();
+            }
+        }
+        None
     }
 
     /// Which sign the delta must have.
@@ -152,92 +156,109 @@ impl Reason {
     /// 1–17 (seeds/002), Qimai `sourceType` 1–12 (seeds/003) for additions;
     /// Qimai reductions (`reducePoints`) take no type, only free text.
     pub fn vendor_code(self, flavor: Flavor) -> Option<VendorCode> {
-        match flavor {
-            Flavor::Kingdee => self.kingdee(),
-            Flavor::Freemud => self.freemud(),
-            Flavor::QimaiV3 => self.qimai(true),
-            Flavor::QimaiV2 => self.qimai(false),
+        let table = match flavor {
+            Flavor::Kingdee => &KINGDEE,
+            Flavor::Freemud => &FREEMUD,
+            Flavor::QimaiV3 | Flavor::QimaiV2 => &QIMAI,
+        };
+        let &(code, name) = table.get(self as usize)?;
+        // The v2 gateway documents no deduction Action.
+        if code.is_empty() || (flavor == Flavor::QimaiV2 && code == "reduce") {
+            return None;
         }
-    }
-
-    fn kingdee(self) -> Option<VendorCode> {
-        match self {
-            // 9 购买积分 and 10 积分购买退款 are the purchase earn and its reversal.
-            Reason::Purchase => vc("9", "购买积分"),
-            Reason::EarnReversal => vc("10", "积分购买退款"),
-            Reason::SignIn => vc("11", "会员签到赠送"),
-            Reason::Promotion => vc("5", "促销赠送"),
-            Reason::TopUpBonus => vc("4", "充值赠送"),
-            Reason::Redemption => vc("3", "积分兑换"),
-            Reason::PointsPayment => vc("2", "积分抵现"),
-            Reason::PaymentRefund => vc("8", "退款"),
-            Reason::Expiry => vc("7", "到期清零"),
-            // No Kingdee operation says "manual", "registration", "birthday",
-            // "profile", "migration" or "upgrade"; 1 积分消费 and 6 打卡赠送 are
-            // left to `call` rather than guessed.
-            _ => None,
-        }
-    }
-
-    fn freemud(self) -> Option<VendorCode> {
-        match self {
-            Reason::Purchase => vc("1", "消费送积分"),
-            Reason::PaymentRefund => vc("2", "积分支付退回"),
-            Reason::SignIn => vc("3", "积分签到"),
-            Reason::ManualGrant => vc("4", "手动赠送"),
-            Reason::Upgrade => vc("5", "等级升级送积分"),
-            Reason::Migration => vc("6", "割接"),
-            Reason::Birthday => vc("7", "生日送"),
-            Reason::Registration => vc("8", "注册送"),
-            Reason::ProfileCompletion => vc("9", "完善送"),
-            Reason::Promotion => vc("10", "消费满赠"),
-            Reason::ManualDeduction => vc("11", "手动扣减"),
-            Reason::Redemption => vc("12", "积分兑换"),
-            Reason::Expiry => vc("13", "积分清理"),
-            Reason::PointsPayment => vc("14", "积分支付"),
-            Reason::EarnReversal => vc("15", "消费送积分扣回"),
-            Reason::TopUpBonus => None,
-        }
-    }
-
-    fn qimai(self, v3: bool) -> Option<VendorCode> {
-        match self {
-            Reason::Purchase => vc("1", "消费增加"),
-            Reason::ManualGrant => vc("4", "商家手动补发"),
-            Reason::SignIn => vc("5", "积分签到"),
-            Reason::Promotion => vc("6", "满赠活动"),
-            Reason::TopUpBonus => vc("8", "储值赠送"),
-            Reason::Migration => vc("9", "资产迁入"),
-            Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
-            // v3 `reducePoints`; the v2 gateway documents no deduction Action.
-            Reason::Redemption | Reason::PointsPayment | Reason::ManualDeduction if v3 => {
-                vc("reduce", "积分扣减")
-            }
-            // Reversals need the original `bizId` (`reversePoints`), which a
-            // delta does not carry; expiry is the vendor's own job.
-            _ => None,
-        }
+        Some(VendorCode { code, name })
     }
 }
 
-/// Qimai's label for a flow's `sourceType` (0 = a reduction).
+/// Each vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
+/// Kingdee `operation`: 9 购买积分 and 10 积分购买退款 are the purchase earn and
+/// its reversal; no operation says "manual", "registration", "birthday",
+/// "profile", "migration" or "upgrade" (1 积分消费 and 6 打卡赠送 are left to
+/// `call` rather than guessed).
+static KINGDEE: [(&str, &str); 16] = [
+    ("9", "购买积分"),
+    ("11", "会员签到赠送"),
+    ("", ""),
+    ("5", "促销赠送"),
+    ("", ""),
+    ("", ""),
+    ("", ""),
+    ("4", "充值赠送"),
+    ("", ""),
+    ("", ""),
+    ("3", "积分兑换"),
+    ("2", "积分抵现"),
+    ("", ""),
+    ("10", "积分购买退款"),
+    ("8", "退款"),
+    ("7", "到期清零"),
+];
+
+/// Freemud `operationType` (no top-up bonus).
+static FREEMUD: [(&str, &str); 16] = [
+    ("1", "消费送积分"),
+    ("3", "积分签到"),
+    ("4", "手动赠送"),
+    ("10", "消费满赠"),
+    ("8", "注册送"),
+    ("7", "生日送"),
+    ("9", "完善送"),
+    ("", ""),
+    ("6", "割接"),
+    ("5", "等级升级送积分"),
+    ("12", "积分兑换"),
+    ("14", "积分支付"),
+    ("11", "手动扣减"),
+    ("15", "消费送积分扣回"),
+    ("2", "积分支付退回"),
+    ("13", "积分清理"),
+];
+
+/// Qimai `sourceType` for additions, `reduce` for v3 `reducePoints`. Reversals
+/// need the original `bizId` (`reversePoints`), which a delta does not carry;
+/// expiry is the vendor's own job.
+static QIMAI: [(&str, &str); 16] = [
+    ("1", "消费增加"),
+    ("5", "积分签到"),
+    ("4", "商家手动补发"),
+    ("6", "满赠活动"),
+    ("", ""),
+    ("", ""),
+    ("12", "完善会员资料得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("", ""),
+    ("reduce", "积分扣减"),
+    ("reduce", "积分扣减"),
+    ("reduce", "积分扣减"),
+    ("", ""),
+    ("", ""),
+    ("", ""),
+];
+
+/// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
+static QIMAI_SOURCES: [(&str, &str); 13] = [
+    ("0", "积分扣减"),
+    ("1", "消费增加"),
+    ("2", "关注有礼"),
+    ("3", "会员特权"),
+    ("4", "商家手动补发"),
+    ("5", "积分签到"),
+    ("6", "满赠活动"),
+    ("7", "抽奖得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("10", "登录获积分"),
+    ("11", "评价得积分"),
+    ("12", "完善会员资料得积分"),
+];
+
+/// Qimai's label for a flow's `sourceType` (0 = a reduction); `""` for an unknown code.
 pub fn qimai_source_name(code: &str) -> &'static str {
-    match code {
-        "0" => "积分扣减",
-        "1" => "消费增加",
-        "2" => "关注有礼",
-        "3" => "会员特权",
-        "4" => "商家手动补发",
-        "5" => "积分签到",
-        "6" => "满赠活动",
-        "7" => "抽奖得积分",
-        "8" => "储值赠送",
-        "9" => "资产迁入",
-        "10" => "登录获积分",
-        "11" => "评价得积分",
-        "12" => "完善会员资料得积分",
-        _ => "",
-    }
+    QIMAI_SOURCES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, name)| name)
 }
 
 #[cfg(test)]
@@ -245,12 +266,158 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const fn vc(code: &'static str, name: &'static str) -> Option<VendorCode> {
+        Some(VendorCode { code, name })
+    }
+
+    /// The matches `vendor_code` was before the tables.
+    trait Before {
+        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode>;
+        fn kingdee(self) -> Option<VendorCode>;
+        fn freemud(self) -> Option<VendorCode>;
+        fn qimai(self, v3: bool) -> Option<VendorCode>;
+    }
+
+    impl Before for Reason {
+        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode> {
+            match flavor {
+                Flavor::Kingdee => self.kingdee(),
+                Flavor::Freemud => self.freemud(),
+                Flavor::QimaiV3 => self.qimai(true),
+                Flavor::QimaiV2 => self.qimai(false),
+            }
+        }
+
+        fn kingdee(self) -> Option<VendorCode> {
+            match self {
+                // 9 购买积分 and 10 积分购买退款 are the purchase earn and its reversal.
+                Reason::Purchase => vc("9", "购买积分"),
+                Reason::EarnReversal => vc("10", "积分购买退款"),
+                Reason::SignIn => vc("11", "会员签到赠送"),
+                Reason::Promotion => vc("5", "促销赠送"),
+                Reason::TopUpBonus => vc("4", "充值赠送"),
+                Reason::Redemption => vc("3", "积分兑换"),
+                Reason::PointsPayment => vc("2", "积分抵现"),
+                Reason::PaymentRefund => vc("8", "退款"),
+                Reason::Expiry => vc("7", "到期清零"),
+                // No Kingdee operation says "manual", "registration", "birthday",
+                // "profile", "migration" or "upgrade"; 1 积分消费 and 6 打卡赠送 are
+                // left to `call` rather than guessed.
+                _ => None,
+            }
+        }
+
+        fn freemud(self) -> Option<VendorCode> {
+            match self {
+                Reason::Purchase => vc("1", "消费送积分"),
+                Reason::PaymentRefund => vc("2", "积分支付退回"),
+                Reason::SignIn => vc("3", "积分签到"),
+                Reason::ManualGrant => vc("4", "手动赠送"),
+                Reason::Upgrade => vc("5", "等级升级送积分"),
+                Reason::Migration => vc("6", "割接"),
+                Reason::Birthday => vc("7", "生日送"),
+                Reason::Registration => vc("8", "注册送"),
+                Reason::ProfileCompletion => vc("9", "完善送"),
+                Reason::Promotion => vc("10", "消费满赠"),
+                Reason::ManualDeduction => vc("11", "手动扣减"),
+                Reason::Redemption => vc("12", "积分兑换"),
+                Reason::Expiry => vc("13", "积分清理"),
+                Reason::PointsPayment => vc("14", "积分支付"),
+                Reason::EarnReversal => vc("15", "消费送积分扣回"),
+                Reason::TopUpBonus => None,
+            }
+        }
+
+        fn qimai(self, v3: bool) -> Option<VendorCode> {
+            match self {
+                Reason::Purchase => vc("1", "消费增加"),
+                Reason::ManualGrant => vc("4", "商家手动补发"),
+                Reason::SignIn => vc("5", "积分签到"),
+                Reason::Promotion => vc("6", "满赠活动"),
+                Reason::TopUpBonus => vc("8", "储值赠送"),
+                Reason::Migration => vc("9", "资产迁入"),
+                Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
+                // v3 `reducePoints`; the v2 gateway documents no deduction Action.
+                Reason::Redemption | Reason::PointsPayment | Reason::ManualDeduction if v3 => {
+                    vc("reduce", "积分扣减")
+                }
+                // Reversals need the original `bizId` (`reversePoints`), which a
+                // delta does not carry; expiry is the vendor's own job.
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn vendor_code_tables_read_as_the_matches() {
+        for r in ALL {
+            for f in FLAVORS {
+                assert_eq!(r.vendor_code(f), r.vendor_code_before(f), "{r:?} {f:?}");
+            }
+        }
+    }
+
     const FLAVORS: [Flavor; 4] = [
         Flavor::Kingdee,
         Flavor::Freemud,
         Flavor::QimaiV3,
         Flavor::QimaiV2,
     ];
+
+    #[test]
+    fn qimai_source_names_as_before() {
+        // The match it was before the table.
+        let before = |code: &str| match code {
+            "0" => "积分扣减",
+            "1" => "消费增加",
+            "2" => "关注有礼",
+            "3" => "会员特权",
+            "4" => "商家手动补发",
+            "5" => "积分签到",
+            "6" => "满赠活动",
+            "7" => "抽奖得积分",
+            "8" => "储值赠送",
+            "9" => "资产迁入",
+            "10" => "登录获积分",
+            "11" => "评价得积分",
+            "12" => "完善会员资料得积分",
+            _ => "",
+        };
+        for code in ["", "00", "01", "+1", "-1", "13", "1 ", "x", "100"]
+            .into_iter()
+            .map(str::to_string)
+            .chain((0..40).map(|n: i32| n.to_string()))
+        {
+            assert_eq!(qimai_source_name(&code), before(&code), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn names_are_the_wire_names() {
+        use Reason::*;
+        // The match `name()` was before the table: each variant's name.
+        for (r, want) in [
+            (Purchase, "purchase"),
+            (SignIn, "sign_in"),
+            (ManualGrant, "manual_grant"),
+            (Promotion, "promotion"),
+            (Registration, "registration"),
+            (Birthday, "birthday"),
+            (ProfileCompletion, "profile_completion"),
+            (TopUpBonus, "top_up_bonus"),
+            (Migration, "migration"),
+            (Upgrade, "upgrade"),
+            (Redemption, "redemption"),
+            (PointsPayment, "points_payment"),
+            (ManualDeduction, "manual_deduction"),
+            (EarnReversal, "earn_reversal"),
+            (PaymentRefund, "payment_refund"),
+            (Expiry, "expiry"),
+        ] {
+            assert_eq!(r.name(), want);
+        }
+        assert_eq!(ALL.map(Reason::name), NAMES);
+    }
 
     #[test]
     fn names_round_trip() {

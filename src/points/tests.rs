@@ -95,3 +95,23 @@ fn members_are_checked() {
     }
     assert!(Member::from_json(None).is_err());
 }
+
+#[test]
+fn need_descriptions_join_the_names_as_before() {
+    // `describe` used to join `member.{name}` with " and " (IdAndCard) or " or ".
+    for need in [
+        Need::Id,
+        Need::Mobile,
+        Need::IdAndCard,
+        Need::IdOrMobile,
+        Need::Any,
+    ] {
+        let sep = if need == Need::IdAndCard {
+            " and "
+        } else {
+            " or "
+        };
+        let names: Vec<String> = need.names().iter().map(|n| format!("member.{n}")).collect();
+        assert_eq!(need.describe(), names.join(sep));
+    }
+}

@@ -62,14 +62,19 @@ impl<'a> ConfigReader<'a> {
             })?,
         };
         if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(['?', '#', ' '])
+            || !crate::core::text::all_bytes(&url, |b| !matches!(b, b'?' | b'#' | b' '))
         {
             return Err(Error::config(
                 "`baseUrl` must be an http(s) URL without query or fragment",
             )
             .with_vendor(self.vendor));
         }
-        Ok(url.trim_end_matches('/').to_string())
+        // Trailing `/`s dropped (`trim_end_matches('/')`).
+        let mut end = url.len();
+        while end > 0 && url.as_bytes().get(end - 1) == Some(&b'/') {
+            end -= 1;
+        }
+        Ok(url.get(..end).unwrap_or_default().to_string())
     }
 }
 
@@ -96,9 +101,9 @@ fn is_ipv4_loopback(host: &str) -> bool {
     for part in host.split('.') {
         let ok = !part.is_empty()
             && part.len() <= 3
-            && part.bytes().all(|b| b.is_ascii_digit())
+            && crate::core::num::all_digits(part)
             && !(part.len() > 1 && part.starts_with('0'))
-            && part.parse::<u16>().is_ok_and(|n| n <= 255);
+            && crate::core::num::parse_u64(part).is_some_and(|n| n <= 255);
         if !ok || (octets == 0 && part != "127") {
             return false;
         }

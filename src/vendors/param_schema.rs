@@ -70,12 +70,12 @@ pub enum Rule {
     /// A required field: absent or `null` is "`name` is required".
     Req(&'static str, Kind),
     /// A required field with its own message when absent.
-    ReqOr(&'static str, Kind, &'static str),
+    ReqOr(&'static (&'static str, Kind, &'static str)),
     /// At least one of these fields present, else the message.
-    AnyOf(&'static [&'static str], &'static str),
+    AnyOf(&'static (&'static [&'static str], &'static str)),
     /// The first field not above the second when both are present (integers
     /// compared as numbers, anything else as text), else the message.
-    NotAbove(&'static str, &'static str, &'static str),
+    NotAbove(&'static (&'static str, &'static str, &'static str)),
     /// A rule no table expresses, as a named function.
     Fn(fn(&Params<'_>) -> Result<()>),
 }
@@ -114,8 +114,7 @@ fn text(v: &Json) -> Option<&str> {
 
 fn is_mobile(m: &str) -> bool {
     (3..=20).contains(&m.len())
-        && m.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-')
+        && crate::core::text::all_bytes(m, |b| b.is_ascii_digit() || b == b'+' || b == b'-')
 }
 
 /// Checks one present value against its kind.
@@ -133,13 +132,13 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
         let n = strict_int(v).ok_or_else(|| invalid(name, " must be an integer"))?;
         let refusal = match kind {
             Kind::UpTo(hi) if n < 1 || n > i64::from(hi) => {
-                Some(format!(" must be between 1 and {hi}"))
+                Some(format!(" must be between 1 and {}", i64::from(hi)))
             }
             Kind::Min1 if n < 1 => Some(format!(" must be between 1 and {}", i64::MAX)),
             Kind::AtLeast1 if n < 1 => Some(" must be at least 1".into()),
             Kind::PositiveInt if n < 1 => Some(" must be a positive integer".into()),
             Kind::Code(max) if n < 1 || n > i64::from(max) => {
-                Some(format!(" must be 1–{max}, got {n}"))
+                Some(format!(" must be 1–{}, got {n}", i64::from(max)))
             }
             Kind::NonZero if n == 0 => Some(" must not be zero".into()),
             Kind::OneOf(mask) if !(0..32).contains(&n) || mask & (1 << n) == 0 => {
@@ -151,7 +150,7 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
                             m.push_str(", ");
                         }
                         first = false;
-                        m.push_str(&bit.to_string());
+                        m.push_str(&i64::from(bit).to_string());
                     }
                 }
                 Some(m)
@@ -191,24 +190,24 @@ impl Schema {
         }
         for rule in self.rules {
             match *rule {
-                Rule::Opt(name, kind) | Rule::Req(name, kind) | Rule::ReqOr(name, kind, _) => {
+                Rule::Opt(name, kind) | Rule::Req(name, kind) | Rule::ReqOr(&(name, kind, _)) => {
                     match p.get(name) {
                         Some(v) => check_value(name, v, kind)?,
                         None => match *rule {
                             Rule::Req(..) => return Err(required(name)),
-                            Rule::ReqOr(_, _, message) => {
+                            Rule::ReqOr(&(_, _, message)) => {
                                 return Err(Error::invalid_input(message))
                             }
                             _ => {}
                         },
                     }
                 }
-                Rule::AnyOf(names, message) => {
+                Rule::AnyOf(&(names, message)) => {
                     if names.iter().all(|n| p.get(n).is_none()) {
                         return Err(Error::invalid_input(message));
                     }
                 }
-                Rule::NotAbove(a, b, message) => {
+                Rule::NotAbove(&(a, b, message)) => {
                     if let (Some(a), Some(b)) = (p.get(a), p.get(b)) {
                         let above = match (strict_int(a), strict_int(b)) {
                             (Some(a), Some(b)) => a > b,
@@ -228,7 +227,7 @@ impl Schema {
     /// The kind of the first rule on `name`.
     fn kind_of(&self, name: &str) -> Option<Kind> {
         self.rules.iter().find_map(|r| match *r {
-            Rule::Opt(n, k) | Rule::Req(n, k) | Rule::ReqOr(n, k, _) if n == name => Some(k),
+            Rule::Opt(n, k) | Rule::Req(n, k) | Rule::ReqOr(&(n, k, _)) if n == name => Some(k),
             _ => None,
         })
     }

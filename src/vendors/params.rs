@@ -94,13 +94,15 @@ impl<'a> Params<'a> {
 
     /// Refuses any field not in `known`, so a typo is caught rather than ignored.
     pub fn only(&self, known: &[&str]) -> Result<()> {
-        match self.names().find(|n| !known.contains(n)) {
-            Some(n) => Err(Error::invalid_input(format!(
-                "unknown parameter `{n}`; expected one of: {}",
-                crate::core::text::join(known, ", ")
-            ))),
-            None => Ok(()),
+        for (n, _) in self.obj {
+            if !known.contains(&n.as_str()) {
+                return Err(Error::invalid_input(format!(
+                    "unknown parameter `{n}`; expected one of: {}",
+                    crate::core::text::join(known, ", ")
+                )));
+            }
         }
+        Ok(())
     }
 }
 
@@ -112,10 +114,10 @@ pub fn strict_int(v: &Json) -> Option<i64> {
         _ => return None,
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !crate::core::num::all_digits(digits) {
         return None;
     }
-    text.parse::<i64>().ok()
+    crate::core::num::parse_i64(text)
 }
 
 /// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times).

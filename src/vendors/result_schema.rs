@@ -70,13 +70,13 @@ pub enum Kind {
     ReqInt,
     /// Integer, 0 when absent; when 0, the named field's integer instead
     /// (0 when that is absent or malformed).
-    IntOr(&'static str),
+    IntOr(&'static &'static str),
     /// An array as sent; `[]` when absent.
     List,
     /// An array as sent; omitted when absent.
     OptList,
     /// An array as sent, from this key or else the named one; `[]` when both are absent.
-    ListOr(&'static str),
+    ListOr(&'static &'static str),
     /// An array of objects, each read by the schema; `[]` when absent.
     Rows(&'static Schema),
     /// An array whose items, objects or not, are each read by the schema; `[]` when absent.
@@ -195,10 +195,8 @@ impl Reader<'_> {
         let Field(key, kind) = f;
         let key = *key;
         let value = match kind {
-            Kind::Text => Some(Json::String(
-                v.get(key).and_then(Json::as_text).unwrap_or_default(),
-            )),
-            Kind::OptText => v.get_present(key).and_then(Json::as_text).map(Json::String),
+            Kind::Text => Some(Json::String(v.text_at(key).unwrap_or_default())),
+            Kind::OptText => v.text_at(key).map(Json::String),
             Kind::Int => Some(Json::int(self.int(v, key)?.unwrap_or(0))),
             Kind::OptInt => self.int(v, key)?.map(Json::int),
             Kind::ReqInt => Some(Json::int(
@@ -271,7 +269,7 @@ impl Reader<'_> {
                 None
             }
             Kind::MustText => {
-                let text = v.get_present(key).and_then(Json::as_text);
+                let text = v.text_at(key);
                 if text.is_none_or(|t| t.is_empty()) {
                     return Err(self.fail(self.d.missing, key));
                 }

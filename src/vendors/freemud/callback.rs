@@ -115,11 +115,7 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
     let fields = env
         .as_object()
         .ok_or_else(|| invalid("body is not a JSON object"))?;
-    let text = |k: &str| {
-        env.get_present(k)
-            .and_then(Json::as_text)
-            .filter(|s| !s.is_empty())
-    };
+    let text = |k: &str| env.filled_at(k);
     let ver = text("ver").ok_or_else(|| invalid("`ver` is missing"))?;
     if ver != "1" {
         return Err(invalid("`ver` is not 1"));
@@ -148,18 +144,14 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
         }
         Event::PointsChanged(PointsChanged {
             member_id: parsed
-                .get_present("memberId")
-                .and_then(Json::as_text)
+                .text_at("memberId")
                 .ok_or_else(|| invalid("points change lacks `memberId`"))?,
-            mobile: parsed
-                .get_present("mobile")
-                .and_then(Json::as_text)
-                .unwrap_or_default(),
+            mobile: parsed.text_at("mobile").unwrap_or_default(),
             change_score: int_field(&parsed, "changeScore")?,
             current_score: int_field(&parsed, "currentScore")?,
             change_type,
             operation_type: parsed.get_present("operationType").and_then(lenient_int),
-            trans_no: parsed.get_present("transNo").and_then(Json::as_text),
+            trans_no: parsed.text_at("transNo"),
         })
     } else if parsed.get_present("memberId").is_some()
         || parsed.get_present("memberChannels").is_some()

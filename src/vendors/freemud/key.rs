@@ -261,9 +261,9 @@ fn decode_text(text: &str, what: &str) -> Result<Pem> {
         return Ok(Pem::Labelled(label.to_string(), der));
     }
     if text.is_empty()
-        || !text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace())
+        || !crate::core::text::all_bytes(text, |b| {
+            b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace()
+        })
     {
         return Err(not_key());
     }

@@ -241,21 +241,22 @@ const IDEMPOTENCY_REQUIRED: &str = "`idempotencyBussinessId` is required for Fre
 const I32_MAX: u32 = i32::MAX as u32;
 
 const MEMBER_ID: Rule = Rule::Req("memberId", Kind::MemberId);
-const IDEMPOTENCY: Rule = Rule::ReqOr(
+const IDEMPOTENCY: Rule = Rule::ReqOr(&(
     "idempotencyBussinessId",
     Kind::NonEmpty,
     IDEMPOTENCY_REQUIRED,
-);
+));
 const ORG_TYPE: Rule = Rule::Opt("orgType", Kind::OneOf(0b1110));
 const AMOUNT: Rule = Rule::Opt("amount", Kind::AtLeast1);
 const SCORE: Rule = Rule::Opt("score", Kind::AtLeast1);
-const AMOUNT_OR_SCORE: Rule = Rule::AnyOf(&["amount", "score"], "`score` or `amount` is required");
+const AMOUNT_OR_SCORE: Rule =
+    Rule::AnyOf(&(&["amount", "score"], "`score` or `amount` is required"));
 const PAGE_NUM: Rule = Rule::Opt("pageNum", Kind::UpTo(I32_MAX));
 const PAGE_SIZE: Rule = Rule::Opt("pageSize", Kind::UpTo(MAX_PAGE_SIZE as u32));
 const TIMES: [Rule; 3] = [
     Rule::Opt("startTime", Kind::DateTime),
     Rule::Opt("endTime", Kind::DateTime),
-    Rule::NotAbove("startTime", "endTime", "`startTime` is after `endTime`"),
+    Rule::NotAbove(&("startTime", "endTime", "`startTime` is after `endTime`")),
 ];
 
 fn pages_required(p: &Params<'_>) -> Result<()> {
@@ -280,10 +281,10 @@ static MEMBER_INFO: Schema = Schema {
         Rule::Opt("memberId", Kind::MemberId),
         Rule::Opt("mobile", Kind::NonEmpty),
         Rule::Opt("dynamicCode", Kind::NonEmpty),
-        Rule::AnyOf(
+        Rule::AnyOf(&(
             &["memberId", "mobile", "dynamicCode"],
             "one of `memberId`, `mobile` or `dynamicCode` is required",
-        ),
+        )),
         Rule::Opt("showScoreSwitch", Kind::OneOf(0b110)),
         Rule::Opt("showCouponSwitch", Kind::OneOf(0b110)),
     ],
@@ -316,7 +317,7 @@ static MEMBERS: Schema = Schema {
         PAGE_SIZE,
         Rule::Opt("startScore", Kind::Int),
         Rule::Opt("endScore", Kind::Int),
-        Rule::NotAbove("startScore", "endScore", "`startScore` is above `endScore`"),
+        Rule::NotAbove(&("startScore", "endScore", "`startScore` is above `endScore`")),
         Rule::Opt("statusFlag", Kind::OneOf(0b11)),
         TIMES[0],
         TIMES[1],
@@ -372,11 +373,11 @@ static UPDATE: Schema = Schema {
     rules: &[
         MEMBER_ID,
         Rule::Req("changeScore", Kind::AtLeast1),
-        Rule::ReqOr(
+        Rule::ReqOr(&(
             "changeType",
             Kind::OneOf(0b110),
             "`changeType` is required (1 add, 2 subtract)",
-        ),
+        )),
         Rule::Req("operationType", Kind::Code(17)),
         ORG_TYPE,
         IDEMPOTENCY,

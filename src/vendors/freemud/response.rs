@@ -57,7 +57,7 @@ impl Envelope {
 }
 
 fn text_of(body: &Json, key: &str) -> Option<String> {
-    body.get_present(key).and_then(Json::as_text)
+    body.text_at(key)
 }
 
 /// Checks the HTTP status and the envelope of a reply.
@@ -79,7 +79,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
     if !(200..300).contains(&resp.status) {
         let mut e = Error::new(
             ErrorCode::Http,
-            format!("Freemud answered HTTP {}", resp.status),
+            format!("Freemud answered HTTP {}", i64::from(resp.status)),
         )
         .retryable(resp.status >= 500);
         if let Some(b) = &body {
@@ -87,7 +87,11 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
                 e = e.with_vendor_code(code);
             }
             if let Some(m) = text_of(b, "message") {
-                e.message = format!("Freemud answered HTTP {}: {}", resp.status, scrub(&m, 200));
+                e.message = format!(
+                    "Freemud answered HTTP {}: {}",
+                    i64::from(resp.status),
+                    scrub(&m, 200)
+                );
             }
         }
         return Err(fail(e));
@@ -213,7 +217,7 @@ static MEMBER_ROW: Schema = Schema {
         Field("statusFlag", OptInt),
         Field("consumeCount", Text),
         Field("consumeMoney", Text),
-        Field("labelList", ListOr("labels")),
+        Field("labelList", ListOr(&"labels")),
         Field("memberPaidList", List),
     ],
 };

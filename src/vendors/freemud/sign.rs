@@ -44,12 +44,14 @@ pub fn canonical(fields: &[(&str, Option<&str>)]) -> String {
 
 /// The canonical string of a JSON object's top-level fields (responses, callbacks, vectors).
 pub fn canonical_of_object(obj: &[(String, Json)]) -> String {
-    let values: Vec<(&str, Option<String>)> = obj
-        .iter()
-        .map(|(k, v)| (k.as_str(), raw_value(v)))
-        .collect();
-    let fields: Vec<(&str, Option<&str>)> =
-        values.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+    let mut values = Vec::with_capacity(obj.len());
+    for (k, v) in obj {
+        values.push((k.as_str(), raw_value(v)));
+    }
+    let mut fields = Vec::with_capacity(values.len());
+    for (k, v) in &values {
+        fields.push((*k, v.as_deref()));
+    }
     canonical(&fields)
 }
 

@@ -244,7 +244,7 @@ pub static RECORD: Schema = Schema {
         Rule::Opt("mobile", Kind::Mobile),
         Rule::Opt("start_date", Kind::DateTime),
         Rule::Opt("end_date", Kind::DateTime),
-        Rule::NotAbove("start_date", "end_date", "`start_date` is after `end_date`"),
+        Rule::NotAbove(&("start_date", "end_date", "`start_date` is after `end_date`")),
     ],
 };
 

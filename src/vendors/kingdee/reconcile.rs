@@ -73,10 +73,7 @@ fn text<'a>(row: &'a Json, key: &str) -> &'a str {
 /// Whether a row's type is the operation: `Some(true)` / `Some(false)`, or
 /// `None` when neither `type_number` nor `type_name` names any known operation.
 fn same_type(row: &Json, op: AdjustOperation) -> Option<bool> {
-    let by_number = text(row, "type_number")
-        .trim()
-        .parse::<i64>()
-        .ok()
+    let by_number = crate::core::num::parse_i64(text(row, "type_number").trim())
         .and_then(AdjustOperation::from_code);
     let by_name = AdjustOperation::ALL
         .into_iter()
@@ -91,18 +88,22 @@ fn same_type(row: &Json, op: AdjustOperation) -> Option<bool> {
 /// result). `complete` says whether every row of the window was read (all
 /// pages, within [`MAX_PAGES`]).
 pub fn judge(expected: &Expected, rows: &[Json], complete: bool) -> Verdict {
-    let mut ours: Vec<&Json> = Vec::new();
+    // The matching rows: how many, and the first.
+    let mut ours = 0usize;
+    let mut first = None;
     let mut unclear = 0usize;
-    let occur = |r: &Json| r.get("occur").and_then(Json::as_i64_lenient);
-    for row in rows
-        .iter()
-        .filter(|r| occur(r) == Some(expected.adjust.integral))
-    {
+    for row in rows {
+        if row.get("occur").and_then(Json::as_i64_lenient) != Some(expected.adjust.integral) {
+            continue;
+        }
         let in_window = parse_cst(text(row, "create_time"))
             .map(|t| (expected.from_ms..=expected.to_ms).contains(&t));
         match (in_window, same_type(row, expected.adjust.operation)) {
             (Some(false), _) | (_, Some(false)) => {}
-            (Some(true), Some(true)) => ours.push(row),
+            (Some(true), Some(true)) => {
+                first = first.or(Some(row));
+                ours += 1;
+            }
             _ => unclear += 1,
         }
     }
@@ -111,12 +112,11 @@ pub fn judge(expected: &Expected, rows: &[Json], complete: bool) -> Verdict {
             "the ledger has more rows in the window than {MAX_PAGES} pages"
         ));
     }
-    match (ours.as_slice(), unclear) {
-        ([], 0) => Verdict::NotApplied,
-        ([row], 0) => Verdict::Applied((*row).clone()),
-        (_, 0) => Verdict::Unknown(format!(
-            "the ledger shows {} identical changes in the window",
-            ours.len()
+    match (ours, unclear, first) {
+        (0, 0, _) => Verdict::NotApplied,
+        (1, 0, Some(row)) => Verdict::Applied(row.clone()),
+        (_, 0, _) => Verdict::Unknown(format!(
+            "the ledger shows {ours} identical changes in the window"
         )),
         _ => Verdict::Unknown(format!(
             "{unclear} ledger row(s) with the same amount have a type or time that cannot be read"
@@ -201,6 +201,10 @@ mod tests {
             row("2", 10, T0 + 1_000, "5", "促销赠送"),
         ];
         assert!(matches!(judge(&e, &two, true), Verdict::Unknown(_)));
+        assert_eq!(
+            judge(&e, &two, true),
+            Verdict::Unknown("the ledger shows 2 identical changes in the window".into())
+        );
         let unreadable_time = row_at("3", 10, "yesterday", "5", "促销赠送");
         assert!(matches!(
             judge(&e, &[unreadable_time], true),

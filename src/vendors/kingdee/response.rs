@@ -52,7 +52,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         return Err(fail(
             Error::new(
                 ErrorCode::Http,
-                format!("Kingdee answered HTTP {}", resp.status),
+                format!("Kingdee answered HTTP {}", i64::from(resp.status)),
             )
             .retryable(resp.status >= 500),
         ));
@@ -67,16 +67,10 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     // Business envelope {errcode, description, data}; push_app_authorize may
     // answer {code: 200, msg, data} instead (kingdee.md §4).
     let (code, text) = if let Some(c) = body.get("errcode") {
-        (
-            c.as_i64_lenient(),
-            body.get("description").and_then(Json::as_text),
-        )
+        (c.as_i64_lenient(), body.text_at("description"))
     } else if let Some(c) = body.get("code") {
         let c = c.as_i64_lenient();
-        (
-            c.map(|c| if c == 200 { 0 } else { c }),
-            body.get("msg").and_then(Json::as_text),
-        )
+        (c.map(|c| if c == 200 { 0 } else { c }), body.text_at("msg"))
     } else {
         return Err(fail(Error::parse(
             "Kingdee reply has neither `errcode` nor `code`",
@@ -100,6 +94,70 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     }
 }
 
+/// The HTTP 519 gateway errcodes (kingdee.md §7.1): code, error code, retryable, meaning.
+static GATEWAY: [(u16, ErrorCode, bool, &str); 20] = [
+    (
+        4001,
+        ErrorCode::Config,
+        false,
+        "unsupported X-Api-Auth-Version",
+    ),
+    (
+        4002,
+        ErrorCode::Config,
+        false,
+        "client id or secret missing",
+    ),
+    (
+        4004,
+        ErrorCode::Config,
+        false,
+        "client id or secret missing",
+    ),
+    (4003, ErrorCode::Auth, false, "client id or secret refused"),
+    (4005, ErrorCode::Auth, false, "client id or secret refused"),
+    (
+        4006,
+        ErrorCode::Signature,
+        true,
+        "X-Api-TimeStamp expired (check the clock)",
+    ),
+    (
+        4007,
+        ErrorCode::Signature,
+        false,
+        "X-Api-SignHeaders refused",
+    ),
+    (4008, ErrorCode::Signature, false, "X-Api-Signature refused"),
+    (4009, ErrorCode::Auth, false, "app-token missing"),
+    (4010, ErrorCode::Auth, false, "app-token invalid"),
+    (4011, ErrorCode::Auth, false, "app-token expired"),
+    (
+        4012,
+        ErrorCode::Auth,
+        false,
+        "the app is not allowed to call this API",
+    ),
+    (5000, ErrorCode::Http, true, "gateway internal failure"),
+    (5001, ErrorCode::Unsupported, false, "API not found"),
+    (5002, ErrorCode::Unsupported, false, "method not allowed"),
+    (5003, ErrorCode::Http, true, "API unavailable"),
+    (
+        5004,
+        ErrorCode::Timeout,
+        true,
+        "API timed out at the gateway",
+    ),
+    (
+        5005,
+        ErrorCode::Http,
+        true,
+        "request cancelled at the gateway",
+    ),
+    (5006, ErrorCode::RateLimited, true, "circuit breaker open"),
+    (5007, ErrorCode::RateLimited, true, "gateway overloaded"),
+];
+
 /// Maps an HTTP 519 gateway errcode (kingdee.md §7.1).
 fn gateway_error(code: Option<i64>, text: &str) -> Error {
     let text = scrub(text, 200);
@@ -109,35 +167,12 @@ fn gateway_error(code: Option<i64>, text: &str) -> Error {
             "Kingdee gateway error (HTTP 519) without an errcode",
         );
     };
-    let (kind, retryable, what) = match c {
-        4001 => (ErrorCode::Config, false, "unsupported X-Api-Auth-Version"),
-        4002 | 4004 => (ErrorCode::Config, false, "client id or secret missing"),
-        4003 | 4005 => (ErrorCode::Auth, false, "client id or secret refused"),
-        4006 => (
-            ErrorCode::Signature,
-            true,
-            "X-Api-TimeStamp expired (check the clock)",
-        ),
-        4007 => (ErrorCode::Signature, false, "X-Api-SignHeaders refused"),
-        4008 => (ErrorCode::Signature, false, "X-Api-Signature refused"),
-        4009 => (ErrorCode::Auth, false, "app-token missing"),
-        4010 => (ErrorCode::Auth, false, "app-token invalid"),
-        4011 => (ErrorCode::Auth, false, "app-token expired"),
-        4012 => (
-            ErrorCode::Auth,
-            false,
-            "the app is not allowed to call this API",
-        ),
-        5000 => (ErrorCode::Http, true, "gateway internal failure"),
-        5001 => (ErrorCode::Unsupported, false, "API not found"),
-        5002 => (ErrorCode::Unsupported, false, "method not allowed"),
-        5003 => (ErrorCode::Http, true, "API unavailable"),
-        5004 => (ErrorCode::Timeout, true, "API timed out at the gateway"),
-        5005 => (ErrorCode::Http, true, "request cancelled at the gateway"),
-        5006 => (ErrorCode::RateLimited, true, "circuit breaker open"),
-        5007 => (ErrorCode::RateLimited, true, "gateway overloaded"),
-        _ => (ErrorCode::Http, false, "unknown gateway error"),
-    };
+    let (kind, retryable, what) = GATEWAY
+        .iter()
+        .find(|g| i64::from(g.0) == c)
+        .map_or((ErrorCode::Http, false, "unknown gateway error"), |g| {
+            (g.1, g.2, g.3)
+        });
     let message = if text.is_empty() {
         format!("Kingdee gateway {c}: {what}")
     } else {
@@ -161,7 +196,7 @@ pub fn is_authorization_error(e: &Error) -> bool {
 }
 
 fn opt_text(j: &Json, key: &str) -> Option<String> {
-    j.get(key).and_then(Json::as_text).filter(|s| !s.is_empty())
+    j.filled_at(key)
 }
 
 fn opt_json_str(s: &Option<String>) -> Option<Json> {
@@ -336,7 +371,7 @@ static RECORD_PAGE: Schema = Schema {
     fields: &[
         Field("count", Int),
         Field("total_page", Int),
-        Field("page", IntOr("current_page")),
+        Field("page", IntOr(&"current_page")),
         Field("page_size", Int),
         Field("cur_page_size", Derived(row_count)),
         Field("rows", Rows(&RECORD)),
@@ -416,6 +451,63 @@ pub fn balance_json(data: &Json) -> Result<Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The errcode match `gateway_error` was before it became a table.
+    fn gateway_before(c: i64) -> (ErrorCode, bool, &'static str) {
+        match c {
+            4001 => (ErrorCode::Config, false, "unsupported X-Api-Auth-Version"),
+            4002 | 4004 => (ErrorCode::Config, false, "client id or secret missing"),
+            4003 | 4005 => (ErrorCode::Auth, false, "client id or secret refused"),
+            4006 => (
+                ErrorCode::Signature,
+                true,
+                "X-Api-TimeStamp expired (check the clock)",
+            ),
+            4007 => (ErrorCode::Signature, false, "X-Api-SignHeaders refused"),
+            4008 => (ErrorCode::Signature, false, "X-Api-Signature refused"),
+            4009 => (ErrorCode::Auth, false, "app-token missing"),
+            4010 => (ErrorCode::Auth, false, "app-token invalid"),
+            4011 => (ErrorCode::Auth, false, "app-token expired"),
+            4012 => (
+                ErrorCode::Auth,
+                false,
+                "the app is not allowed to call this API",
+            ),
+            5000 => (ErrorCode::Http, true, "gateway internal failure"),
+            5001 => (ErrorCode::Unsupported, false, "API not found"),
+            5002 => (ErrorCode::Unsupported, false, "method not allowed"),
+            5003 => (ErrorCode::Http, true, "API unavailable"),
+            5004 => (ErrorCode::Timeout, true, "API timed out at the gateway"),
+            5005 => (ErrorCode::Http, true, "request cancelled at the gateway"),
+            5006 => (ErrorCode::RateLimited, true, "circuit breaker open"),
+            5007 => (ErrorCode::RateLimited, true, "gateway overloaded"),
+            _ => (ErrorCode::Http, false, "unknown gateway error"),
+        }
+    }
+
+    #[test]
+    fn gateway_table_reads_as_the_match_did() {
+        for c in (3990..=4020)
+            .chain(4990..=5010)
+            .chain([0, -4001, 65536 + 4001, i64::MAX])
+        {
+            let (kind, retryable, what) = gateway_before(c);
+            for text in ["", "detail"] {
+                let e = gateway_error(Some(c), text);
+                let want = if text.is_empty() {
+                    format!("Kingdee gateway {c}: {what}")
+                } else {
+                    format!("Kingdee gateway {c}: {what} ({text})")
+                };
+                assert_eq!(
+                    (e.code, e.retryable, e.message.as_str()),
+                    (kind, retryable, want.as_str()),
+                    "{c}"
+                );
+                assert_eq!(e.vendor_code.as_deref(), Some(c.to_string().as_str()));
+            }
+        }
+    }
 
     fn resp(status: u16, body: &str) -> HttpResponse {
         HttpResponse {

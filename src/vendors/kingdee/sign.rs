@@ -18,10 +18,10 @@ pub fn gw_encode(s: &str) -> String {
 /// The once-encoded `GwEnc(k)=FormEnc(v)` pairs, sorted bytewise as the SDK
 /// sorts them. Joined with `&` this is the query sent on the wire.
 pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
-    let mut pairs: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{}={}", gw_encode(k), form_encode(v)))
-        .collect();
+    let mut pairs = Vec::with_capacity(params.len());
+    for (k, v) in params {
+        pairs.push(format!("{}={}", gw_encode(k), form_encode(v)));
+    }
     sort_small(&mut pairs, |a, b| a < b);
     pairs
 }

@@ -211,10 +211,9 @@ pub fn check_attempt(attempt: &Attempt) -> Result<()> {
 pub fn parse_nonce(text: &str) -> Result<u64> {
     let ok = !text.is_empty()
         && text.len() <= 19
-        && text.bytes().all(|b| b.is_ascii_digit())
+        && crate::core::num::all_digits(text)
         && !text.starts_with('0');
-    text.parse::<u64>()
-        .ok()
+    crate::core::num::parse_u64(text)
         .filter(|n| ok && *n > 0)
         .ok_or_else(|| {
             Error::invalid_input("Qimai nonce must be a positive decimal integer")

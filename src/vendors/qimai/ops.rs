@@ -356,11 +356,11 @@ pub static USER_IDENTITY_PARAMS: Schema = Schema {
         "point_rules",
     ],
     rules: &[
-        Rule::ReqOr(
+        Rule::ReqOr(&(
             "type",
             Kind::UpTo(4),
             "`type` is required (1 账号, 2 卡号, 3 会员识别码, 4 user_id)",
-        ),
+        )),
         Rule::Fn(identity_fields),
         Rule::Opt("mobile", Kind::Text),
         Rule::Opt("password", Kind::Text),
@@ -399,11 +399,10 @@ pub static GATHER_CUSTOMER_INFO_PARAMS: Schema = Schema {
         "discountPrice",
     ],
     rules: &[
-        Rule::ReqOr(
+        Rule::ReqOr(&(
             "type",
             Kind::UpTo(6),
-            "`type` is required (1 会员码/ID, 2 手机号, 3 卡号, 4 支付宝 userid, 5 微信 openid, 6 unionid)",
-        ),
+            "`type` is required (1 会员码/ID, 2 手机号, 3 卡号, 4 支付宝 userid, 5 微信 openid, 6 unionid)")),
         Rule::Req("identifierNumber", Kind::NonEmpty),
     ],
 };
@@ -503,7 +502,7 @@ pub fn params_to_send(op: Operation, params: &Json) -> Result<Json> {
 
 /// The `bizId` of a points change, as the vendor will see it.
 pub fn biz_id_of(params: &Json) -> Option<String> {
-    params.get("bizId").and_then(Json::as_text)
+    params.text_at("bizId")
 }
 
 #[cfg(test)]

@@ -53,20 +53,14 @@ const ID_KEYS: [&str; 7] = [
 ];
 
 fn trace_id(body: &Json) -> Option<String> {
-    body.get("traceId")
-        .and_then(Json::as_text)
-        .filter(|s| !s.is_empty())
+    body.filled_at("traceId")
 }
 
 /// The vendor's code and message from an error body, if it has them.
 fn code_and_message(body: &Json) -> (Option<String>, String) {
-    let code = body
-        .get_present("code")
-        .and_then(Json::as_text)
-        .filter(|s| !s.is_empty());
+    let code = body.filled_at("code");
     let message = body
-        .get("message")
-        .and_then(Json::as_text)
+        .text_at("message")
         .map(|m| scrub(&m, 200))
         .unwrap_or_default();
     (code, message)
@@ -106,7 +100,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     if !(200..300).contains(&resp.status) {
         let mut e = Error::new(
             ErrorCode::Http,
-            format!("Qimai answered HTTP {}{detail}", resp.status),
+            format!("Qimai answered HTTP {}{detail}", i64::from(resp.status)),
         )
         .retryable(resp.status >= 500);
         if let Some(c) = vendor_code {

@@ -89,9 +89,15 @@ pub fn percent_encode_base64(b64: &str) -> String {
     out
 }
 
-/// The Token as sent: percent-encoded base64 HMAC-SHA1.
+/// The Token as sent: percent-encoded base64 HMAC-SHA1. Base64 holds only
+/// letters, digits, `+`, `/` and `=`, so the shared encoder keeping letters and
+/// digits writes exactly [`percent_encode_base64`]'s text.
 pub fn token(open_key: &str, string_to_sign: &str) -> String {
-    percent_encode_base64(&token_base64(open_key, string_to_sign))
+    crate::core::encode::percent_encode(
+        &token_base64(open_key, string_to_sign),
+        b"",
+        crate::core::encode::Space::Percent,
+    )
 }
 
 #[cfg(test)]
@@ -145,6 +151,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn token_encoding_is_percent_encode_base64(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let b64 = crate::core::crypto::base64_encode(&bytes);
+            prop_assert_eq!(
+                crate::core::encode::percent_encode(&b64, b"", crate::core::encode::Space::Percent),
+                percent_encode_base64(&b64)
+            );
+        }
+
         #[test]
         fn token_is_encoded_base64_of_20_bytes(key in ".*", nonce in 1u32..=u32::MAX) {
             let n = nonce.to_string();
