@@ -21,10 +21,15 @@ pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
     // Kept runs are copied with one `push_str` each (a per-char `push` is
     // not inlined in the size-optimised wasm); every split is at an ASCII byte.
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    // An index loop, not `bytes().enumerate()` (see `json::write_string`).
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         if b.is_ascii_alphanumeric() || keep.contains(&b) {
             continue;
         }
+        let i = i - 1;
         out.push_str(s.get(start..i).unwrap_or_default());
         if b == b' ' && space == Space::Plus {
             out.push('+');
