@@ -120,41 +120,31 @@ pub fn strict_int(v: &Json) -> Option<i64> {
     crate::core::num::parse_i64(text)
 }
 
-/// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times).
+/// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times):
+/// ASCII digits, month 1–12, day 1–31, hour 0–23, minute and second 0–59.
 pub fn is_datetime(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 19 {
+    const SHAPE: &[u8] = b"0000-00-00 00:00:00.";
+    const RANGES: [(u32, u32); 6] = [(0, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 59)];
+    if s.len() + 1 != SHAPE.len() {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = b.get(r)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
+    let mut ranges = RANGES.iter();
+    let mut n = 0;
+    // A final '.' on both sides closes the last field.
+    for (c, &shape) in s.bytes().chain([b'.']).zip(SHAPE) {
+        if shape == b'0' {
+            if !c.is_ascii_digit() {
+                return false;
+            }
+            n = n * 10 + u32::from(c - b'0');
+        } else {
+            match ranges.next() {
+                Some(&(lo, hi)) if c == shape && (lo..=hi).contains(&n) => n = 0,
+                _ => return false,
+            }
         }
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    let seps = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
-    if !seps.iter().all(|&(i, c)| b.get(i) == Some(&c)) {
-        return false;
     }
-    matches!(
-        (
-            num(0..4),
-            num(5..7),
-            num(8..10),
-            num(11..13),
-            num(14..16),
-            num(17..19)
-        ),
-        (
-            Some(_),
-            Some(1..=12),
-            Some(1..=31),
-            Some(0..=23),
-            Some(0..=59),
-            Some(0..=59)
-        )
-    )
+    true
 }
 
 #[cfg(test)]
@@ -181,15 +171,95 @@ mod tests {
         }
     }
 
+    /// The check as it was written before (slices parsed with `str::parse`).
+    fn is_datetime_by_parse(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 19 {
+            return false;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = b.get(r)?;
+            if !part.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(part).ok()?.parse().ok()
+        };
+        let seps = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
+        seps.iter().all(|&(i, c)| b.get(i) == Some(&c))
+            && matches!(
+                (
+                    num(0..4),
+                    num(5..7),
+                    num(8..10),
+                    num(11..13),
+                    num(14..16),
+                    num(17..19)
+                ),
+                (
+                    Some(_),
+                    Some(1..=12),
+                    Some(1..=31),
+                    Some(0..=23),
+                    Some(0..=59),
+                    Some(0..=59)
+                )
+            )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn datetime_agrees_with_the_parsing_check(s in "[0-9]{4}[-/][0-3][0-9][- ][0-3][0-9][ T][0-2][0-9]:[0-6][0-9]:[0-6][0-9]:?") {
+            proptest::prop_assert_eq!(is_datetime(&s), is_datetime_by_parse(&s));
+        }
+
+        #[test]
+        fn datetime_agrees_on_any_text(s in "[0-9: -]{17,21}|.{0,22}") {
+            proptest::prop_assert_eq!(is_datetime(&s), is_datetime_by_parse(&s));
+        }
+    }
+
+    #[test]
+    fn datetime_agrees_on_every_field_value_and_separator() {
+        let base = "2024-06-15 12:30:45";
+        let mut tried = 0;
+        for start in [0, 2, 5, 8, 11, 14, 17] {
+            for v in 0..100 {
+                let s = format!("{}{v:02}{}", &base[..start], &base[start + 2..]);
+                assert_eq!(is_datetime(&s), is_datetime_by_parse(&s), "{s}");
+                tried += 1;
+            }
+        }
+        for at in 0..19 {
+            for c in 0..=255u8 {
+                let mut b = base.as_bytes().to_vec();
+                b[at] = c;
+                if let Ok(s) = String::from_utf8(b) {
+                    assert_eq!(is_datetime(&s), is_datetime_by_parse(&s), "{s}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 3000);
+    }
+
     #[test]
     fn datetimes() {
         assert!(is_datetime("2024-01-31 23:59:59"));
+        assert!(is_datetime("0000-12-01 00:00:00"));
         for bad in [
             "2024-01-31",
             "2024-13-01 00:00:00",
             "2024-01-01T00:00:00",
             "2024-01-01 24:00:00",
             "２０２４-01-01 00:00:00",
+            "2024-01-00 00:00:00",
+            "2024-01-32 00:00:00",
+            "2024-00-01 00:00:00",
+            "2024-01-01 00:60:00",
+            "2024-01-01 00:00:60",
+            "2024-01-01 00:00:0.",
+            "2024-01-01 00:00:000",
+            "2024/01/01 00:00:00",
         ] {
             assert!(!is_datetime(bad), "{bad}");
         }
