@@ -238,25 +238,41 @@ impl<T: Transport> Client<T> {
     /// Runs the unified call `method` with `args` (what `adjust_points`,
     /// `get_balance`, `get_member` and `ledger_page` do).
     pub async fn unified(&self, method: Method, args: &Json) -> Result<Json> {
-        if method == Method::AdjustPoints {
-            return self.adjust_points(args).await;
-        }
-        self.pipeline(&mut Request::parse(method, args)?, false)
-            .await
+        self.unified_or_preview(Some(method), "", args).await
     }
 
     /// The vendor request a unified call would send (after any lookups, which
     /// are sent for real: they only read), signed, with standing credentials
     /// shown as `***`.
     pub async fn preview(&self, method: &str, args: &Json) -> Result<Json> {
-        let Some(method) = Method::from_name(method) else {
-            return Err(Error::invalid_input(format!(
-                "preview: method `{}` is not one of {}",
-                crate::core::error::scrub(method, 40),
-                crate::core::text::join(&PREVIEW_METHODS, ", ")
-            )));
+        self.unified_or_preview(None, method, args).await
+    }
+
+    /// `unified(method, args)` when `method` is given, else `preview(name, args)`:
+    /// one body, so a caller that offers both awaits the pipeline in one place.
+    pub(crate) async fn unified_or_preview(
+        &self,
+        method: Option<Method>,
+        name: &str,
+        args: &Json,
+    ) -> Result<Json> {
+        let (method, preview) = match method {
+            Some(m) => (m, false),
+            None => match Method::from_name(name) {
+                Some(m) => (m, true),
+                None => {
+                    return Err(Error::invalid_input(format!(
+                        "preview: method `{}` is not one of {}",
+                        crate::core::error::scrub(name, 40),
+                        crate::core::text::join(&PREVIEW_METHODS, ", ")
+                    )))
+                }
+            },
         };
-        self.pipeline(&mut Request::parse(method, args)?, true)
+        if method == Method::AdjustPoints && !preview {
+            return self.adjust_points(args).await;
+        }
+        self.pipeline(&mut Request::parse(method, args)?, preview)
             .await
     }
 

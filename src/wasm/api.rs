@@ -184,7 +184,7 @@ impl JsClient {
     #[wasm_bindgen(js_name = adjustPoints)]
     pub fn adjust_points(&self, args: JsValue) -> Promise {
         self.run(
-            Run::Unified(Method::AdjustPoints),
+            Run::Points(Some(Method::AdjustPoints)),
             String::new(),
             &args,
             "args",
@@ -195,7 +195,7 @@ impl JsClient {
     #[wasm_bindgen(js_name = getBalance)]
     pub fn get_balance(&self, args: JsValue) -> Promise {
         self.run(
-            Run::Unified(Method::GetBalance),
+            Run::Points(Some(Method::GetBalance)),
             String::new(),
             &args,
             "args",
@@ -206,7 +206,7 @@ impl JsClient {
     #[wasm_bindgen(js_name = getMember)]
     pub fn get_member(&self, args: JsValue) -> Promise {
         self.run(
-            Run::Unified(Method::GetMember),
+            Run::Points(Some(Method::GetMember)),
             String::new(),
             &args,
             "args",
@@ -217,7 +217,7 @@ impl JsClient {
     #[wasm_bindgen(js_name = ledgerPage)]
     pub fn ledger_page(&self, args: JsValue) -> Promise {
         self.run(
-            Run::Unified(Method::LedgerPage),
+            Run::Points(Some(Method::LedgerPage)),
             String::new(),
             &args,
             "args",
@@ -230,7 +230,7 @@ impl JsClient {
         let Some(method) = method.as_string() else {
             return reject(Error::invalid_input("preview: method must be a string"));
         };
-        self.run(Run::Preview, method, &args, "args")
+        self.run(Run::Points(None), method, &args, "args")
     }
 
     /// `ledger({ member, from?, to?, pageSize?, limit? })`: an async iterator
@@ -265,8 +265,7 @@ impl JsClient {
         let c = self.inner.clone();
         promise(async move {
             let result = match run {
-                Run::Unified(m) => c.unified(m, &args).await,
-                Run::Preview => c.preview(&name, &args).await,
+                Run::Points(m) => c.unified_or_preview(m, &name, &args).await,
                 Run::Call => c.call(&name, &args).await,
             }
             .map_err(error::to_js)?;
@@ -278,8 +277,8 @@ impl JsClient {
 /// Which client method [`JsClient::run`] runs.
 #[derive(Clone, Copy)]
 enum Run {
-    Unified(Method),
-    Preview,
+    /// A unified call, or with `None` a preview of the one `name` names.
+    Points(Option<Method>),
     Call,
 }
 

@@ -55,18 +55,23 @@ fn failed(op: &str) -> Error {
 }
 
 /// `f.call(obj, …)` with the first `n` of `a`, `b`, settled; `failed(op)` if it throws or rejects.
-async fn call(
+/// Called when the method's future is first polled, and boxed: one state
+/// machine for the wait instead of one inlined into every method.
+fn call(
     obj: &JsValue,
     f: &Function,
     n: u8,
     a: &JsValue,
     b: &JsValue,
-    op: &str,
-) -> Result<JsValue> {
-    match JsFuture::from(jifen_call(obj, f, n, a, b)).await {
-        Ok(settled) => Ok(settled.unchecked_into::<Settled>().value()),
-        Err(_) => Err(failed(op)),
-    }
+    op: &'static str,
+) -> LocalFuture<'static, Result<JsValue>> {
+    let pending = JsFuture::from(jifen_call(obj, f, n, a, b));
+    Box::pin(async move {
+        match pending.await {
+            Ok(settled) => Ok(settled.unchecked_into::<Settled>().value()),
+            Err(_) => Err(failed(op)),
+        }
+    })
 }
 
 impl IdempotencyStore for JsStore {
