@@ -3,7 +3,7 @@
 //! `idempotencyBussinessId` carries the caller's idempotency key.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{int, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::freemud::ops::{
@@ -34,12 +34,12 @@ pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = filled(result, "memberId").ok_or_else(|| {
+    let id = result.filled_at("memberId").ok_or_else(|| {
         Error::parse("getMemberInfoByIdOrMobile reply has no memberId").with_vendor(VENDOR)
     })?;
     Ok(Member {
         id: Some(id),
-        mobile: filled(result, "mobile"),
+        mobile: result.filled_at("mobile"),
         card_id: None,
     })
 }
@@ -104,14 +104,16 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     let card = raw
         .get_present("memberChannels")
         .and_then(Json::as_array)
-        .and_then(|c| c.iter().find_map(|ch| filled(ch, "cardId")));
+        .and_then(|c| c.iter().find_map(|ch| ch.filled_at("cardId")));
     MemberFields {
-        id: text(raw, "memberId"),
-        name: filled(raw, "memberName").or_else(|| text(raw, "nickName")),
-        mobile: text(raw, "mobile"),
+        id: raw.text_at("memberId"),
+        name: raw
+            .filled_at("memberName")
+            .or_else(|| raw.text_at("nickName")),
+        mobile: raw.text_at("mobile"),
         card_id: card,
         level: None,
-        registered_at: filled(raw, "registerTime"),
+        registered_at: raw.filled_at("registerTime"),
         points: int(raw, "currentScore"),
     }
 }
@@ -144,12 +146,12 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page
             }
         };
         entries.push(ledger::entry(
-            text(r, "transNo").unwrap_or_default(),
-            &text(r, "createTime").unwrap_or_default(),
+            r.text_at("transNo").unwrap_or_default(),
+            &r.text_at("createTime").unwrap_or_default(),
             delta,
             int(r, "currentScore"),
-            text(r, "operationType").unwrap_or_default(),
-            text(r, "operationName").unwrap_or_default(),
+            r.text_at("operationType").unwrap_or_default(),
+            r.text_at("operationName").unwrap_or_default(),
             r.clone(),
         ));
     }

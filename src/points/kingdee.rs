@@ -5,7 +5,7 @@
 //! a card id is never found for the caller.
 
 use super::ledger::{self, LedgerQuery, Page};
-use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{int, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
@@ -56,15 +56,15 @@ pub(super) fn read_lookup(result: &Json) -> Result<Member> {
     if let Some(i) = result.get_present("integral") {
         let member = i.get("member");
         return Ok(Member {
-            id: member.and_then(|m| filled(m, "id")),
-            mobile: member.and_then(|m| filled(m, "mobile")),
-            card_id: i.get("mb_card").and_then(|c| filled(c, "id")),
+            id: member.and_then(|m| m.filled_at("id")),
+            mobile: member.and_then(|m| m.filled_at("mobile")),
+            card_id: i.get("mb_card").and_then(|c| c.filled_at("id")),
         });
     }
     let rows = ledger::rows(result, "rows", VENDOR)?;
     let id = rows
         .first()
-        .and_then(|r| filled(r, "member_id"))
+        .and_then(|r| r.filled_at("member_id"))
         .ok_or_else(|| {
             Error::invalid_input(
                 "Kingdee has no member lookup by mobile, and this mobile has no ledger rows to find the member id in: pass member.id",
@@ -114,10 +114,12 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     let i = raw.get("integral");
     let m = i.and_then(|i| i.get("member"));
     MemberFields {
-        id: m.and_then(|m| text(m, "id")),
-        name: m.and_then(|m| text(m, "name")),
-        mobile: m.and_then(|m| text(m, "mobile")),
-        card_id: i.and_then(|i| i.get("mb_card")).and_then(|c| text(c, "id")),
+        id: m.and_then(|m| m.text_at("id")),
+        name: m.and_then(|m| m.text_at("name")),
+        mobile: m.and_then(|m| m.text_at("mobile")),
+        card_id: i
+            .and_then(|i| i.get("mb_card"))
+            .and_then(|c| c.text_at("id")),
         level: None,
         registered_at: None,
         points: i.and_then(|i| int(i, "usable")),
@@ -155,12 +157,12 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page
         let delta = int(r, "occur")
             .ok_or_else(|| Error::parse("ledger row lacks `occur`").with_vendor(VENDOR))?;
         entries.push(ledger::entry(
-            text(r, "id").unwrap_or_default(),
-            &text(r, "create_time").unwrap_or_default(),
+            r.text_at("id").unwrap_or_default(),
+            &r.text_at("create_time").unwrap_or_default(),
             delta,
             int(r, "integral"),
-            text(r, "type_number").unwrap_or_default(),
-            text(r, "type_name").unwrap_or_default(),
+            r.text_at("type_number").unwrap_or_default(),
+            r.text_at("type_name").unwrap_or_default(),
             r.clone(),
         ));
     }

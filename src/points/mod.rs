@@ -421,11 +421,11 @@ pub fn adjust_result(flavor: Flavor, raw: Json) -> Json {
     let (balance, vendor_ref) = match flavor {
         // A reply settled from the ledger carries the ledger row (client/kingdee_reconcile.rs).
         Flavor::Kingdee => match raw.get("record") {
-            Some(r) => (int(r, "integral"), text(r, "id")),
+            Some(r) => (int(r, "integral"), r.text_at("id")),
             None => (None, None),
         },
         Flavor::Freemud => (int(&raw, "currentScore"), None),
-        Flavor::QimaiV3 | Flavor::QimaiV2 => (int(&raw, "totalPoints"), text(&raw, "flowId")),
+        Flavor::QimaiV3 | Flavor::QimaiV2 => (int(&raw, "totalPoints"), raw.text_at("flowId")),
     };
     Json::object([
         ("applied", Some(Json::Bool(true))),
@@ -528,16 +528,6 @@ struct MemberFields {
 /// An integer field, read leniently (vendors send numbers or numeric strings).
 fn int(j: &Json, key: &str) -> Option<i64> {
     j.get_present(key).and_then(Json::as_i64_lenient)
-}
-
-/// A text field (strings, or numbers as their text).
-fn text(j: &Json, key: &str) -> Option<String> {
-    j.text_at(key)
-}
-
-/// A text field that is present and not empty.
-fn filled(j: &Json, key: &str) -> Option<String> {
-    j.filled_at(key)
 }
 
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as

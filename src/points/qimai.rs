@@ -5,7 +5,7 @@
 
 use super::ledger::{self, LedgerQuery, Page};
 use super::reasons::qimai_source_name;
-use super::{filled, int, text, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::{int, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::qimai::ops::{
@@ -65,11 +65,12 @@ pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
 }
 
 pub(super) fn read_lookup(result: &Json) -> Result<Member> {
-    let id = filled(result, "customerId")
+    let id = result
+        .filled_at("customerId")
         .ok_or_else(|| Error::parse("Qimai lookup reply has no customerId").with_vendor(VENDOR))?;
     Ok(Member {
         id: Some(id),
-        mobile: filled(result, "mobile"),
+        mobile: result.filled_at("mobile"),
         card_id: None,
     })
 }
@@ -142,12 +143,12 @@ pub(super) fn member_plan(m: &Member, v3: bool) -> Result<Plan> {
 
 pub(super) fn member_fields(raw: &Json) -> MemberFields {
     MemberFields {
-        id: text(raw, "customerId"),
-        name: text(raw, "name"),
-        mobile: text(raw, "mobile"),
-        card_id: text(raw, "cardNumber"),
-        level: text(raw, "levelName"),
-        registered_at: filled(raw, "registerTime"),
+        id: raw.text_at("customerId"),
+        name: raw.text_at("name"),
+        mobile: raw.text_at("mobile"),
+        card_id: raw.text_at("cardNumber"),
+        level: raw.text_at("levelName"),
+        registered_at: raw.filled_at("registerTime"),
         points: int(raw, "points"),
     }
 }
@@ -203,7 +204,7 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> R
     let (rows, mut next) = ledger::checked_rows(raw, "list", "total", q, page, VENDOR)?;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows {
-        let at = text(r, f.at).unwrap_or_default();
+        let at = r.text_at(f.at).unwrap_or_default();
         if q.from.as_deref().is_some_and(|from| at.as_str() < from) {
             next = None;
             break;
@@ -213,10 +214,10 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> R
         }
         let delta = int(r, f.delta)
             .ok_or_else(|| Error::parse("points flow row lacks its change").with_vendor(VENDOR))?;
-        let code = text(r, f.source).unwrap_or_default();
+        let code = r.text_at(f.source).unwrap_or_default();
         let name = qimai_source_name(&code).to_string();
         entries.push(ledger::entry(
-            text(r, "id").unwrap_or_default(),
+            r.text_at("id").unwrap_or_default(),
             &at,
             delta,
             int(r, f.after),

@@ -56,10 +56,6 @@ impl Envelope {
     }
 }
 
-fn text_of(body: &Json, key: &str) -> Option<String> {
-    body.text_at(key)
-}
-
 /// Checks the HTTP status and the envelope of a reply.
 pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
     let fail = |e: Error| e.with_vendor(VENDOR).with_status(resp.status);
@@ -83,10 +79,10 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         )
         .retryable(resp.status >= 500);
         if let Some(b) = &body {
-            if let Some(code) = text_of(b, "statusCode") {
+            if let Some(code) = b.text_at("statusCode") {
                 e = e.with_vendor_code(code);
             }
-            if let Some(m) = text_of(b, "message") {
+            if let Some(m) = b.text_at("message") {
                 e.message = format!(
                     "Freemud answered HTTP {}: {}",
                     i64::from(resp.status),
@@ -101,9 +97,10 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
     // points change carries its idempotencyBussinessId), else outcome_unknown.
     let body = body
         .ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object").retryable(true)))?;
-    let status_code = text_of(&body, "statusCode")
+    let status_code = body
+        .text_at("statusCode")
         .ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
-    let message = text_of(&body, "message").unwrap_or_default();
+    let message = body.text_at("message").unwrap_or_default();
     if status_code != STATUS_OK {
         let text = if message.is_empty() {
             "no message".to_string()
@@ -259,7 +256,7 @@ static STATISTICS: Schema = Schema {
 
 /// The operation's name as sent, or else the name of its `operationType` code.
 fn operation_name(row: &Json) -> Option<Json> {
-    let name = text_of(row, "operationName").unwrap_or_default();
+    let name = row.text_at("operationName").unwrap_or_default();
     Some(Json::String(if name.is_empty() {
         row.get_present("operationType")
             .and_then(lenient_int)
