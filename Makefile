@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -23,13 +23,17 @@ setup:
 build: setup
 	@./scripts/build-pkg.sh pkg
 
+# What signing alone weighs (the wasm without the JS Client): docs/size.md, "The floor".
+size-floor: setup
+	@./scripts/size-floor.sh
+
 sim:
 	node sim/main.mjs
 
 demo: build
 	node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:

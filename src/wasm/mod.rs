@@ -3,13 +3,19 @@
 //! `crypto.getRandomValues`). No vendor logic lives here.
 
 pub mod api;
-pub use api::{build_request, capabilities, JsClient, LedgerIter};
+#[cfg(feature = "js-client")]
+pub mod client;
+pub use api::build_request;
+#[cfg(feature = "js-client")]
+pub use client::{capabilities, JsClient, LedgerIter};
 pub use error::error_class;
 mod convert;
 mod env;
 mod error;
+#[cfg(feature = "js-client")]
 mod fetch;
 mod js;
 mod promise;
+#[cfg(feature = "js-client")]
 mod store;
 pub mod subtle;
