@@ -186,15 +186,41 @@ export interface FetchInit {
 /** A `fetch` (the global one fits). */
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
 
+/**
+ * Where `adjustPoints` claims each idempotencyKey and records its outcome; share one between
+ * clients (isolates) so that of two given the same key at once exactly one sends. Values are
+ * strings; methods may return promises. Default: the client's own memory (the last 10,000 keys).
+ * `jifen/cloudflare` has Durable Object and KV implementations.
+ */
+export interface IdempotencyStore {
+  get(key: string): Promise<string | null> | string | null;
+  /** Stores `value` unless `key` exists; true if it stored. Must be atomic for real deduplication. */
+  putIfAbsent(key: string, value: string): Promise<boolean> | boolean;
+  delete?(key: string): Promise<unknown> | unknown;
+}
+
+/** Where the Kingdee app-token is kept, shared between clients. The value is a credential: keep it private. */
+export interface TokenCache {
+  get(): Promise<{ value: string; expiresAt: number } | null> | { value: string; expiresAt: number } | null;
+  set(value: string, expiresAt: number): Promise<unknown> | unknown;
+  /** Asks to be the one refresher for `ttlMs`; true if granted (the others wait for its token). */
+  lock?(ttlMs: number): Promise<boolean> | boolean;
+  unlock?(): Promise<unknown> | unknown;
+}
+
 export interface ClientOptions {
   /** Default: the global `fetch`, looked up at call time. */
   fetch?: FetchLike;
   /** Per attempt, 1–600000 ms. Default 15000. */
   timeoutMs?: number;
-  /** Extra attempts for retryable failures, 0–10. Never for a points change whose outcome is unknown. */
+  /** Extra attempts for retryable failures, 0–10. Default 2. Never for a points change whose outcome is unknown. */
   retries?: number;
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
+  /** Shared idempotency keys for `adjustPoints` (default: this client's memory). */
+  idempotencyStore?: IdempotencyStore;
+  /** Shared Kingdee app-token (default: this client's memory). */
+  tokenCache?: TokenCache;
 }
 
 /** A client for one vendor account. */
@@ -315,9 +341,10 @@ export interface MemberProfile {
   raw: unknown;
 }
 
-/** A preview: the signed request and the vendor operation it calls. */
+/** A preview: the signed request, the vendor operation it calls and the vendor params it sends. */
 export interface PreviewRequest extends SignedRequest {
   operation: string;
+  params: Passthrough;
 }
 export type PreviewMethod = "adjustPoints" | "getBalance" | "ledgerPage" | "getMember";
 export interface PreviewArgs {
@@ -338,15 +365,19 @@ export interface OperationCapability {
   needsAll: boolean;
   idempotent: boolean;
   note?: string;
+  /** adjustPoints only: the optional fields the vendor can carry (`"orderId"`, `"remark"`); others are refused. */
+  accepts?: string[];
 }
 export interface Capabilities {
   vendor: Vendor;
+  /** Qimai only: the envelope version these capabilities are for. */
+  version?: "v2" | "v3";
   operations: Record<UnifiedOperation, OperationCapability>;
   /** How each reason maps to the vendor's type; null: the vendor has none for it. */
   reasons: Record<Reason, { code: string; name: string } | null>;
 }
-/** What the unified API can do with `vendor`. */
-export function capabilities(vendor: Vendor): Capabilities;
+/** What the unified API can do with `vendor` (`"qimai-v2"`, or a config, for Qimai's v2 gateway). */
+export function capabilities(vendor: Vendor | "qimai-v2" | Config): Capabilities;
 
 // ---------------------------------------------------------------------------------------------
 // verifyCallback (Freemud pushes)

@@ -2,8 +2,8 @@
 // It uses no platform typings, so it checks with lib es2022 alone as well as with the DOM.
 import init, { buildRequest, capabilities, Client, JifenError, verifyCallback } from "jifen";
 import type {
-  AdjustPointsResult, Balance, CallbackResult, Capabilities, Config, ErrorCode, FreemudConfig, KingdeeConfig,
-  LedgerEntry, QimaiConfig, SignedRequest,
+  AdjustPointsResult, Balance, CallbackResult, Capabilities, Config, ErrorCode, FreemudConfig, IdempotencyStore, KingdeeConfig,
+  LedgerEntry, QimaiConfig, SignedRequest, TokenCache,
 } from "jifen";
 
 const kingdee: KingdeeConfig = { vendor: "kingdee", clientId: "300721", clientSecret: "test-only", outerInstanceId: "1" };
@@ -16,7 +16,16 @@ export async function main(): Promise<number> {
   const sig: string | undefined = req.headers["X-Api-Signature"];
   const body: string | null = req.body;
 
-  const k = new Client(kingdee, { timeoutMs: 5000, retries: 2, onResponse: (e) => void e.durationMs });
+  // The shared stores (README "Two stores"): plain objects, sync or async methods.
+  const keys = new Map<string, string>();
+  const idempotencyStore: IdempotencyStore = {
+    get: (key) => keys.get(key) ?? null,
+    putIfAbsent: async (key, value) => (keys.has(key) ? false : (keys.set(key, value), true)),
+    delete: (key) => keys.delete(key),
+  };
+  let token: { value: string; expiresAt: number } | null = null;
+  const tokenCache: TokenCache = { get: () => token, set: (value, expiresAt) => { token = { value, expiresAt }; }, lock: async () => true };
+  const k = new Client(kingdee, { timeoutMs: 5000, retries: 2, onResponse: (e) => void e.durationMs, idempotencyStore, tokenCache });
   const vendor: "kingdee" = k.vendor;
   const bal = await k.call("/jdy/v2/ls/account_balance_info", { member_id: "1", member_card_id: "2" });
   const usable: number = bal.integral.usable;
@@ -48,12 +57,15 @@ export async function main(): Promise<number> {
   const profile = await q.getMember({ member: { mobile: "13700137000" } });
   const preview = await k.preview("adjustPoints", { member: { mobile: "13800138000" }, delta: 10, reason: "promotion", idempotencyKey: "k2" });
   const nativeOp: string = preview.operation;
+  const sentParams: { [key: string]: unknown } = preview.params;
   const it = q.ledger({ member: { id: "1" }, from: "2026-11-01" });
   const firstEntry: IteratorResult<LedgerEntry> = await it.next();
   it.free();
   const caps: Capabilities = capabilities("freemud");
   const sendsLedger: boolean = caps.operations.ledger.supported && !caps.operations.getBalance.needsAll;
   const redemption: { code: string; name: string } | null = caps.reasons.redemption;
+  const accepts: string[] | undefined = capabilities(kingdee).operations.adjustPoints.accepts;
+  const v2: "v2" | "v3" | undefined = capabilities("qimai-v2").version;
 
   // Any vendor at once: the operation ids of all three.
   const any: Config = Math.random() > 0.5 ? kingdee : qimai;
@@ -80,6 +92,6 @@ export async function main(): Promise<number> {
     throw e;
   }
   k.free();
-  void [nativeOp, firstEntry, sig, body, vendor, usable, occurs, checked, changes, total, after, adjusted, balance, next, profile, preview, sendsLedger, redemption, r, ack];
+  void [sentParams, accepts, v2, nativeOp, firstEntry, sig, body, vendor, usable, occurs, checked, changes, total, after, adjusted, balance, next, profile, preview, sendsLedger, redemption, r, ack];
   return 0;
 }

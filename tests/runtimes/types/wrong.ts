@@ -28,6 +28,8 @@ export async function wrong(): Promise<void> {
   await k.preview("ledger", { member: { id: "1" } });
   // @ts-expect-error: an unknown vendor
   capabilities("shopify");
+  // @ts-expect-error: an idempotency store needs putIfAbsent (the atomic claim)
+  new Client(kingdee, { idempotencyStore: { get: () => null } });
   // @ts-expect-error: an unknown error code
   new JifenError("boom", "message");
   // @ts-expect-error: buildRequest checks params per operation too
