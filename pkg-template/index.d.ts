@@ -273,8 +273,9 @@ export interface AdjustPointsArgs {
   reason: Reason;
   /** 1–64 of `A–Z a–z 0–9 - _ . :`, one per business event, reused on every retry: a change cannot apply twice. */
   idempotencyKey: string;
-  /** Sent where the vendor takes one (Freemud). */
+  /** Freemud only: any other vendor refuses it (`unsupported`). See `capabilities(vendor).operations.adjustPoints.accepts`. */
   orderId?: string;
+  /** Freemud and Qimai (sent as `reason`); Kingdee refuses it (`unsupported`). */
   remark?: string;
 }
 export interface AdjustPointsResult {
@@ -462,7 +463,10 @@ export interface KingdeeIntegralRecord {
 }
 
 export interface KingdeeOperations {
-  /** Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: a lost reply is `outcome_unknown`. */
+  /**
+   * Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: a lost reply is settled from
+   * the ledger (`integral_record`): applied, or not applied and sent once more, or `outcome_unknown`.
+   */
   "/jdy/v2/ls/integral_adjust": {
     params: { mobile: string; integral: Int; /** 1–11: 1 积分消费, 3 积分兑换, 4 充值赠送, 5 促销赠送, 9 购买积分, 11 签到赠送 … */ operation: Int };
     result: Passthrough;
