@@ -22,10 +22,14 @@ node scripts/pkg-finish.mjs "$out"
 # The generated glue (ESM and its CommonJS twins) with whitespace and syntax minified
 # (esbuild from npm); identifiers, exports and class names stay as written. After
 # pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
+# wasm-bindgen 0.2.130 names the one inline snippet module once per import group in
+# the glue's imports object (`"./snippets/…/inline0.js": import1, …: import2`, the
+# same module each time): harmless, so esbuild's duplicate-key warning is silenced.
 find "$out" \( -path "$out/snippets/*" -o -name 'jifen_wasm.js' -o -name 'jifen_wasm.cjs' \) \
   \( -name '*.js' -o -name '*.cjs' \) -print0 | while IFS= read -r -d '' f; do
   node_modules/.bin/esbuild "$f" --minify-whitespace --minify-syntax \
-    --log-level=warning --outfile="$f" --allow-overwrite
+    --log-level=warning --log-override:duplicate-object-key=silent \
+    --outfile="$f" --allow-overwrite
 done
 # The minified glue must still load and export the API (CommonJS and ESM entries).
 node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "Client", "verifyCallback", "JifenError"]) if (typeof a[n] !== "function") { console.error("minified glue: no " + n); process.exit(1); }' "$PWD/$out/node.cjs"

@@ -24,7 +24,7 @@ node_modules/.bin/wasm-opt -Oz \
 find "$out" \( -path "$out/snippets/*" -o -name 'jifen_wasm.js' \) -name '*.js' -print0 |
   while IFS= read -r -d '' f; do
     node_modules/.bin/esbuild "$f" --minify-whitespace --minify-syntax \
-      --log-level=warning --outfile="$f" --allow-overwrite
+      --log-level=warning --log-override:duplicate-object-key=silent --outfile="$f" --allow-overwrite
   done
 echo "signing alone (buildRequest + verifyCallback, no Client):"
 node scripts/size.mjs "$out" --no-ceiling

@@ -55,6 +55,21 @@ function readBody(req) {
  * `log` = true (console), a function(line), or false.
  * Returns { url, port, close(), state() , sim } where `sim` gives direct access for tests.
  */
+/**
+ * The query as logged: values of credential parameters (Kingdee's `app_signature`
+ * opens a token for anyone who has it; any `*token*`, `*secret*`, `*signature*`,
+ * `sign`) become `***`. Test credentials only, but a log is where real ones leak from.
+ */
+export function maskQuery(rawQuery) {
+  return rawQuery.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    let name = pair.slice(0, eq);
+    try { name = decodeURIComponent(name); } catch { /* logged as sent */ }
+    return /token|secret|signature|^sign$|password/i.test(name) ? `${pair.slice(0, eq)}=***` : pair;
+  }).join('&');
+}
+
 export async function startSim({ port = 0, host = '127.0.0.1', log = false, now, accounts, seed } = {}) {
   const acc = accounts || loadAccounts();
   const seedData = seed || loadSeed();
@@ -140,7 +155,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
     let note = '';
     let status = 0;
-    const finish = (what) => logLine(`${new Date().toISOString()} ${req.method} ${fullPath}${rawQuery ? '?' + rawQuery : ''} -> ${what} ${note} (${Date.now() - started}ms)`.replace(/ +\(/, ' ('));
+    const finish = (what) => logLine(`${new Date().toISOString()} ${req.method} ${fullPath}${rawQuery ? '?' + maskQuery(rawQuery) : ''} -> ${what} ${note} (${Date.now() - started}ms)`.replace(/ +\(/, ' ('));
 
     if (req.method === 'OPTIONS') {
       res.writeHead(204, cors); res.end(); finish('204 preflight'); return;

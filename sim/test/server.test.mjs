@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startSim } from '../server.mjs';
-import { kingdeeCall, kingdeeToken, freemudCall, qimaiV3, postJson, getJson, rawRequest } from './helpers.mjs';
+import { startSim, maskQuery } from '../server.mjs';
+import { kingdeeCall, kingdeeToken, kingdeeAppSignature, accounts, freemudCall, qimaiV3, postJson, getJson, rawRequest } from './helpers.mjs';
 
 describe('server', () => {
   let sim;
@@ -131,4 +131,30 @@ test('main.mjs: SIM_PORT, a log line per request, clean exit on SIGTERM', async 
   assert.match(out, /GET \/kingdee\/jdy\/v2\/ls\/integral_record -> kingdee 519 errcode=4002/);
   const code = await new Promise((resolve) => { child.on('exit', (c) => resolve(c)); child.kill('SIGTERM'); });
   assert.equal(code, 0);
+});
+
+test('the request log masks credential query parameters (Kingdee app_signature) and keeps the rest', async () => {
+  const lines = [];
+  const sim = await startSim({ log: (l) => lines.push(l) });
+  try {
+    const { token } = await kingdeeToken(sim);
+    assert.ok(token);
+    const sig = kingdeeAppSignature(accounts.kingdee.appKey, accounts.kingdee.appSecret);
+    const tokenLine = lines.find((l) => l.includes('kingdee_auth_token'));
+    assert.ok(tokenLine, lines.join('\n'));
+    assert.match(tokenLine, /app_signature=\*\*\* /);
+    assert.match(tokenLine, new RegExp(`app_key=${accounts.kingdee.appKey}`));
+    for (const secret of [sig, encodeURIComponent(sig), accounts.kingdee.appSecret]) {
+      assert.ok(!lines.some((l) => l.includes(secret)), 'a log line holds a credential');
+    }
+  } finally {
+    await sim.close();
+  }
+});
+
+test('maskQuery: credential names by pattern, undecodable names as sent, other pairs untouched', () => {
+  assert.equal(maskQuery('app_key=K&app_signature=abc%3D'), 'app_key=K&app_signature=***');
+  assert.equal(maskQuery('access_token=t&page=1&sign=s&client_secret=x'), 'access_token=***&page=1&sign=***&client_secret=***');
+  assert.equal(maskQuery('%zz=%&&=x&flag'), '%zz=%&&=x&flag');
+  assert.equal(maskQuery('designation=a'), 'designation=a');
 });
