@@ -85,6 +85,12 @@ pub fn is_loopback_url(url: &str) -> bool {
         .or_else(|| url.strip_prefix("https://"))
         .unwrap_or("");
     let host_port = rest.split('/').next().unwrap_or("");
+    // User-info (`localhost:1@evil.example`) would make the text before its
+    // `@` look like the host: never loopback. (A backslash that ends the
+    // authority early only makes the host read here longer: never a false yes.)
+    if crate::core::text::contains(host_port, "@") {
+        return false;
+    }
     let host = if let Some(v6) = host_port.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
     } else {
@@ -123,6 +129,7 @@ mod tests {
         assert!(is_loopback_url("http://[::1]:80/"));
         assert!(!is_loopback_url("https://open-store.sandload.cn/openapi"));
         assert!(!is_loopback_url("http://127.0.0.1.evil.com/"));
+        assert!(!is_loopback_url("http://localhost:1@evil.com/"));
     }
 
     #[test]

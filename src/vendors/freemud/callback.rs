@@ -15,6 +15,9 @@ use crate::core::json::Json;
 
 const VENDOR: &str = "freemud";
 
+/// Most fields an envelope may have (it has five: ver, partnerId, appId, requestBody, sign).
+const MAX_FIELDS: usize = 32;
+
 fn invalid(what: &str) -> Error {
     Error::new(
         ErrorCode::CallbackInvalid,
@@ -115,6 +118,11 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
     let fields = env
         .as_object()
         .ok_or_else(|| invalid("body is not a JSON object"))?;
+    // The canonical string sorts the fields (quadratically: a handful is
+    // expected), before the signature is checked: refuse a wide body first.
+    if fields.len() > MAX_FIELDS {
+        return Err(invalid("the envelope has too many fields"));
+    }
     let text = |k: &str| env.filled_at(k);
     let ver = text("ver").ok_or_else(|| invalid("`ver` is missing"))?;
     if ver != "1" {
