@@ -42,13 +42,23 @@ function method(client, name) {
   return client[name].bind(client);
 }
 
-/** A signed request as the admin page may see it: credential headers masked. */
+/**
+ * Body fields that authorise a request by themselves: Qimai's `token`/`Token` signs only
+ * openId, grantCode, nonce and timestamp (not the action, not the params), and Freemud's
+ * `sign` is all an account without an access_token needs. Shown, they would let the admin
+ * call the vendor directly, around this gateway. Only the envelope's own keys match: a key
+ * inside a JSON string (Freemud's requestBody) has its quotes escaped.
+ */
+const SECRET_BODY_FIELDS = /"(sign|token|Token)":"[^"\\]*"/g;
+
+/** A signed request as the admin page may see it: credential headers and self-sufficient signatures masked. */
 function maskRequest(req) {
   const headers = {};
   for (const [k, v] of Object.entries(req.headers ?? {})) {
     headers[k] = SECRET_HEADERS.includes(k.toLowerCase()) ? '***' : v;
   }
-  return { method: req.method, url: req.url, headers, body: req.body ?? null, stringToSign: req.stringToSign ?? '' };
+  const body = typeof req.body === 'string' ? req.body.replace(SECRET_BODY_FIELDS, '"$1":"***"') : req.body ?? null;
+  return { method: req.method, url: req.url, headers, body, stringToSign: req.stringToSign ?? '' };
 }
 
 const ok = (value, ctx) => json(200, value, ctx.secrets, ctx.cors);

@@ -192,6 +192,11 @@ export function previewArgs(body) {
   if (!VENDOR_OPERATION.test(method) || method.includes('..')) {
     throw invalid(`method must be one of ${PREVIEW_METHODS.join(', ')} or a vendor operation id`);
   }
+  // Kingdee's token plumbing: its signed request carries app_signature (HMAC of appSecret),
+  // and jifen makes these calls itself.
+  if (method.startsWith('/jdyconnector/app_management/')) {
+    throw invalid('the vendor\'s token operations cannot be previewed here');
+  }
   const paramsOk = typeof args === 'string' || (args && typeof args === 'object' && !Array.isArray(args));
   if (!paramsOk) throw invalid('args must be an object (or, for Freemud, the exact requestBody string)');
   return { unified: false, operation: method, params: args };
