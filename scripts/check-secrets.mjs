@@ -10,6 +10,7 @@
 // vector's secret cannot be forgotten. Secrets shorter than 8 characters are left out (the
 // official Kingdee D1 example "abc123" would match unrelated text).
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ export function derive() {
   const add = (s) => { if (typeof s === 'string' && s.length >= MIN_LEN && s !== '…') out.add(s); };
   const acc = JSON.parse(readFileSync(join(root, 'sim/accounts.json'), 'utf8'));
   add(acc.kingdee.clientSecret); add(acc.kingdee.appSecret);
+  // Derived, and as good as a secret: whoever holds app_signature (a constant HMAC of
+  // appSecret) can ask the vendor for a token.
+  const hex = createHmac('sha256', acc.kingdee.appSecret).update(acc.kingdee.appKey).digest('hex');
+  add(Buffer.from(hex).toString('base64'));
   add(acc.freemud.accessToken); keyLines(acc.freemud.privateKey).forEach(add);
   add(acc.qimai.openKey);
   for (const f of readdirSync(join(root, 'sim/keys'))) {
@@ -63,19 +68,45 @@ function* files(dir) {
   }
 }
 
-/** Hits of any secret (as written, or percent-encoded) in the files under `dir`. */
+/**
+ * The forms a secret can take in a log: as written, percent-encoded (twice, as in a
+ * stringToSign), JSON-escaped with `\\/` and `\\uXXXX` (PHP, Python), and base64; base64
+ * padding is dropped, so a value cut short after it, or with `%3D` for `=`, still matches.
+ */
+export function forms(s) {
+  const ascii = s.replace(/[\/\u007f-\uffff]/g, (c) => (c === '/' ? '\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const out = [s, encodeURIComponent(s), encodeURIComponent(encodeURIComponent(s)), ascii, Buffer.from(s).toString('base64')];
+  return [...new Set(out.map((f) => f.replace(/(=|%3D|%253D)+$/i, '')))].filter((f) => f.length >= MIN_LEN);
+}
+
+/**
+ * Hits of any secret, in any of its `forms`, in the files under `dir`: per line, and in each
+ * file with its line breaks (and the indentation after them) removed, for a secret wrapped
+ * over two lines.
+ */
 export function scan(dir, secrets) {
-  const needles = secrets.flatMap((s) => [...new Set([s, encodeURIComponent(s)])].map((n) => [s, n]));
+  const needles = secrets.flatMap((s) => forms(s).map((n) => [s, n]));
   const hits = [];
   let lines = 0;
   for (const file of files(dir)) {
     const text = readFileSync(file, 'utf8');
+    const found = new Set();
     text.split('\n').forEach((line, i) => {
       lines += 1;
       for (const [secret, needle] of needles) {
-        if (line.includes(needle)) hits.push({ file, line: i + 1, secret: `${secret.slice(0, 6)}…` });
+        if (line.includes(needle)) {
+          hits.push({ file, line: i + 1, secret: `${secret.slice(0, 6)}…` });
+          found.add(secret);
+        }
       }
     });
+    const flat = text.replace(/\r?\n[ \t]*/g, '');
+    for (const [secret, needle] of needles) {
+      if (needle.length >= 16 && !found.has(secret) && flat.includes(needle)) {
+        found.add(secret);
+        hits.push({ file, line: 'split across lines', secret: `${secret.slice(0, 6)}…` });
+      }
+    }
   }
   return { hits, lines };
 }
@@ -112,14 +143,21 @@ function selfTest() {
     const clean = run();
     if (clean.status !== 0) throw new Error(`a clean log failed the check: ${clean.stderr}`);
     const list = readList();
-    for (const planted of [list[0], list[list.length - 1], encodeURIComponent(derive().find((s) => s !== encodeURIComponent(s)) || list[0])]) {
+    const derived = derive();
+    const wide = derived.find((s) => /[^\x20-\x7e]/.test(s)) || list[0];
+    const long = list.find((s) => s.length >= 32) || list[0];
+    for (const planted of [list[0], list[list.length - 1], encodeURIComponent(derived.find((s) => s !== encodeURIComponent(s)) || list[0]),
+      JSON.stringify(wide).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      Buffer.from(list[0]).toString('base64'), `${long.slice(0, 12)}\n    ${long.slice(12)}`,
+      encodeURIComponent(encodeURIComponent(derived.find((s) => s.endsWith('=')) || list[0])).slice(0, -3),
+      derived.find((s) => s.startsWith('MDBi')) ?? 'the app_signature is not derived']) {
       writeFileSync(join(dir, 'suite/planted.log'), `debug: request failed, query=${planted}&x=1\n`);
       const caught = run();
       if (caught.status === 0 || !/contains a test secret/.test(caught.stderr)) {
         throw new Error(`a planted secret was NOT caught (${planted.slice(0, 6)}…)`);
       }
     }
-    console.log('check-secrets self-test: a clean log passes, planted secrets (plain and percent-encoded) fail');
+    console.log('check-secrets self-test: a clean log passes, planted secrets (plain, percent-encoded once and twice, JSON \\u-escaped, base64, split over two lines, Kingdee app_signature) fail');
     return 0;
   } catch (e) {
     console.error(`check-secrets self-test FAILED: ${e.message}`);
