@@ -44,6 +44,10 @@ function loadSettings() {
   // `make demo` opens the page with defaults in the fragment; take them, then
   // drop the fragment so the token is not left in the address bar or history.
   const frag = new URLSearchParams(location.hash.slice(1));
+  // The token this tab holds is for its gateway: a link naming another gateway without a
+  // token (anyone can make one, and a page that opened this one can navigate it there) must
+  // not send it along.
+  if (frag.has('gateway') && frag.get('gateway') !== s.gateway && !frag.has('token')) delete s.token;
   for (const k of ['gateway', 'token', 'sim']) if (frag.has(k)) s[k] = frag.get(k);
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   sessionStorage.setItem(STORE, JSON.stringify(s));
