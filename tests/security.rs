@@ -1,7 +1,8 @@
-//! Attacks on the pure layers, each a test that failed before its fix:
-//! `devSkipSignature`'s loopback rule tricked by user-info in `baseUrl`, and
-//! an unauthenticated Freemud push that costs quadratic time before its
-//! signature is even looked at.
+//! Attacks on the pure layers. Two failed before their fix: `devSkipSignature`'s
+//! loopback rule tricked by user-info in `baseUrl`, and an unauthenticated
+//! Freemud push that cost quadratic time before its signature was looked at.
+//! The forgeries of a signed Freemud push below were refused already; they are
+//! pinned here.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
@@ -10,10 +11,17 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::{read, vector, TestRsa};
+use jifen::client::{verify_callback, Env};
+use jifen::core::clock::{FixedClock, TestEntropy};
 use jifen::core::error::ErrorCode;
+use jifen::testing::block_on;
 use jifen::vendors::config::is_loopback_url;
 use jifen::vendors::freemud::{callback, Config};
 use jifen::Json;
+use std::cell::Cell;
 use std::time::Instant;
 
 fn freemud_dev(base_url: &str) -> Json {
@@ -85,4 +93,120 @@ fn a_push_with_thousands_of_fields_is_refused_in_linear_time() {
     assert!(took.as_secs() < 3, "took {took:?}");
     // A genuine envelope (5 fields) and a few unknown extra ones still parse.
     assert!(callback::parse(wide_push(8).as_bytes()).is_ok());
+}
+
+fn env() -> Env {
+    Env::new(
+        Box::new(FixedClock(1_700_000_000_000)),
+        Box::new(TestEntropy(Cell::new(5))),
+    )
+    .with_rsa(Box::new(TestRsa::default()))
+}
+
+fn enforcing() -> Json {
+    Json::object([
+        ("vendor", Some(Json::str("freemud"))),
+        ("partnerId", Some(Json::str("1000"))),
+        ("appId", Some(Json::str("2eb5c8f117dac313f89d"))),
+        (
+            "platformPublicKey",
+            Some(Json::str(read("keys/platform-pub-spki.pem"))),
+        ),
+        ("verify", Some(Json::str("enforce"))),
+    ])
+}
+
+fn verify(body: &str) -> jifen::Result<Json> {
+    block_on(verify_callback(&enforcing(), body.as_bytes(), None, &env()))
+}
+
+#[test]
+fn forged_freemud_pushes_are_refused_under_enforce() {
+    let k1 = vector("K1");
+    let genuine = k1.get("body").and_then(Json::as_str).unwrap().to_string();
+    let sign = k1.get("signature").and_then(Json::as_str).unwrap();
+    let signed_event = verify(&genuine).unwrap().get("event").cloned().unwrap();
+    let signed_rb = r#""requestBody":"{\"changeScore\":\"20\","#;
+    let forged_rb = r#""requestBody":"{\"changeScore\":\"99999\","#;
+    assert!(genuine.contains(signed_rb));
+    let with = |from: &str, to: &str| genuine.replacen(from, to, 1);
+    let sign_field = format!(r#","sign":"{sign}""#);
+    for (what, body) in [
+        (
+            "another requestBody, the old sign",
+            with(signed_rb, forged_rb),
+        ),
+        ("no sign", with(&sign_field, "")),
+        ("empty sign", with(&sign_field, r#","sign":"""#)),
+        ("sign: skip", with(&sign_field, r#","sign":"skip""#)),
+        ("sign as a number", with(&sign_field, r#","sign":0"#)),
+        (
+            "sign as an array",
+            with(&sign_field, &format!(r#","sign":["{sign}"]"#)),
+        ),
+        ("sign not base64", with(&sign_field, r#","sign":"***""#)),
+        (
+            "sign of another length",
+            with(&sign_field, &format!(r#","sign":"{sign}AAAA""#)),
+        ),
+        (
+            "a forged requestBody before the signed one (first wins)",
+            with(
+                r#""ver":1,"#,
+                &format!(
+                    r#""ver":1,{forged_rb}\"changeType\":\"1\",\"memberId\":\"1\",\"currentScore\":\"1\"}}","#
+                ),
+            ),
+        ),
+        (
+            "a forged requestBody after the signed one",
+            with(
+                &sign_field,
+                &format!(
+                    r#",{forged_rb}\"changeType\":\"1\",\"memberId\":\"1\",\"currentScore\":\"1\"}}"{sign_field}"#
+                ),
+            ),
+        ),
+        (
+            "an extra field",
+            with(r#""ver":1,"#, r#""ver":1,"changeScore":"99999","#),
+        ),
+        (
+            "another partner",
+            with(r#""partnerId":"1000""#, r#""partnerId":"1001""#),
+        ),
+        ("ver 2", with(r#""ver":1"#, r#""ver":2"#)),
+    ] {
+        assert_ne!(body, genuine, "{what}: the replacement did not apply");
+        let e = verify(&body).err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::CallbackInvalid), "{what} was accepted");
+    }
+    // What the canonical string drops (null and empty fields, `"ver":"1"` for
+    // `1`, JSON escapes) changes nothing that was signed: accepted, with the
+    // event exactly as signed.
+    for (what, body) in [
+        (
+            "a null duplicate after",
+            with(
+                &sign_field,
+                &format!(r#",{}":null{sign_field}"#, "\"requestBody"),
+            ),
+        ),
+        ("an empty field", with(r#""ver":1,"#, r#""ver":1,"x":"","#)),
+        ("ver as a string", with(r#""ver":1"#, r#""ver":"1""#)),
+        ("escaped key", with(r#""appId""#, r#""\u0061ppId""#)),
+    ] {
+        assert_ne!(body, genuine, "{what}: the replacement did not apply");
+        let out = verify(&body).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(out.get("event"), Some(&signed_event), "{what}");
+    }
+    // A null or empty duplicate BEFORE the signed field hides it (first wins): refused.
+    for dup in [r#""requestBody":null,"#, r#""requestBody":"","#] {
+        let body = with(r#""ver":1,"#, &format!(r#""ver":1,{dup}"#));
+        assert_eq!(
+            verify(&body).err().map(|e| e.code),
+            Some(ErrorCode::CallbackInvalid),
+            "{dup}"
+        );
+    }
 }
