@@ -18,6 +18,22 @@ describe('kingdee', () => {
   before(async () => { t = await setup('kingdee'); });
   after(() => t?.stop());
 
+  // First: the gateway's client has no token yet.
+  test("a vendor error echoing app_signature reaches neither the gateway's answer nor its log", async () => {
+    const sig = appSignature(accounts.kingdee.appKey, t.sim.state().kingdee.appSecret);
+    const wire = encodeURIComponent(sig);
+    const fault = { vendor: 'kingdee', path: '/jdyconnector/app_management/kingdee_auth_token', kind: 'malformed', times: 5,
+      body: JSON.stringify({ code: 1002, msg: `签名错误: app_key=${accounts.kingdee.appKey}&app_signature=${wire}` }) };
+    const f = await fetch(`${t.sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify(fault) });
+    assert.equal(f.status, 200, await f.text());
+    const r = await t.call(`/api/balance?member=${encodeURIComponent(MEMBERS.kingdee.ref)}`);
+    await fetch(`${t.sim.url}/_sim/faults`, { method: 'DELETE' });
+    assert.notEqual(r.status, 200, r.text);
+    assert.match(r.text, /签名错误/, 'the fault was not hit');
+    const core = sig.replace(/=+$/, '');
+    for (const text of [r.text, t.gw.output()]) assert.ok(!text.includes(core.slice(0, 24)), `app_signature leaked: ${text.slice(-600)}`);
+  });
+
   test('the token operations cannot be previewed; app_signature never leaves', async () => {
     const sig = appSignature(accounts.kingdee.appKey, t.sim.state().kingdee.appSecret);
     const forms = [sig, encodeURIComponent(sig), encodeURIComponent(encodeURIComponent(sig))].map((s) => s.replace(/(=|%3D|%253D)+$/, ''));
