@@ -100,6 +100,27 @@ test('a foreign, "null" or look-alike Origin is 403 on the admin and callback ro
   }
 });
 
+test('hostile JSON in a preview (deep nesting, lone surrogates, huge numbers, duplicate keys) is a 4xx, never a 500', async () => {
+  const before = t.upstreamHits();
+  const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+  // [args, status]: JSON's last duplicate wins (as in JSON.parse); a string is Freemud's exact requestBody.
+  for (const [args, status] of [
+    [deep, 400],
+    ['{"memberId":"\\ud800"}', 400],
+    ['{"memberId":"\\udc00\\ud800"}', 400],
+    ['{"memberId":1e400,"n":-1e-400,"big":123456789012345678901234567890}', 400],
+    ['{"memberId":"1","memberId":"2"}', 200],
+    ['"\\u0000"', 200],
+    ['[]', 400],
+  ]) {
+    const body = `{"method":"/member/getMemberInfoByIdOrMobile","args":${args}}`;
+    const r = await raw(`POST /api/preview HTTP/1.1\r\n${auth}\r\nContent-Type: application/json`, body);
+    assert.equal(r.status, status, `${args.slice(0, 40)}: ${r.text.slice(0, 300)}`);
+    assert.ok(!/"internal"/.test(r.text), `${args.slice(0, 40)}: ${r.text.slice(0, 300)}`);
+  }
+  assert.equal(t.upstreamHits(), before, 'a preview called the vendor');
+});
+
 test('no secret in any response or in the gateway log', () => {
   assert.ok(t.assertNoSecrets() >= 40);
 });
