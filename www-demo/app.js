@@ -425,7 +425,7 @@ $('confirm-ok').addEventListener('click', async () => {
     out.dataset.outcome = 'applied';
   } catch (e) {
     const d = describe(e);
-    if (isDefinite(e)) {
+    if (isDefinite(e, { vendorDedupes: vendorDedupes() })) {
       out.className = 'result bad';
       out.dataset.outcome = 'refused';
       newAdjustForm();
@@ -441,7 +441,7 @@ $('confirm-ok').addEventListener('click', async () => {
       $('adj-review').hidden = !retrySafe(e);
     }
     renderError(out, e, '调整积分 Adjust');
-    if (!isDefinite(e)) {
+    if (!isDefinite(e, { vendorDedupes: vendorDedupes() })) {
       const p = document.createElement('p');
       p.className = 'next';
       p.textContent = retrySafe(e)

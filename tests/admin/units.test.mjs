@@ -57,7 +57,7 @@ test('every JifenError code reads as a sentence in Chinese and English; vendor c
   assert.match(describeError({ code: 'rate_limited', retryAfterMs: 2500 }).zh, /3 秒/);
   assert.match(describeError(new Error('boom')).en, /unexpected/);
   for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable', 'conflict']) assert.equal(isDefinite({ code: c }), false, c);
-  for (const c of ['vendor', 'invalid_input', 'auth', 'signature', 'rate_limited', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
+  for (const c of ['vendor', 'invalid_input', 'auth', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
 });
 
 test('inspector: secrets masked even if a preview left them in; curl is shell-safe', () => {
