@@ -259,17 +259,18 @@ for (const vendor of VENDORS) {
       const key = await page.textContent('#adj-key');
       // The gateway applies the change; its reply never reaches this page, which is reloaded meanwhile.
       let reached;
+      let held = false;
       const applied = new Promise((r) => { reached = r; });
       await page.route(`${stack.gateway.url}/api/adjust`, async (route) => {
-        if (route.request().method() !== 'POST') return route.fallback();
+        if (route.request().method() !== 'POST' || held) return route.fallback();
+        held = true;
         const res = await route.fetch();
         reached(res.status());
-        // No fulfil: the page is gone by now.
+        // Never fulfilled: the page is reloaded first.
       });
       await review(page, 13, earnReason());
       await page.click('#confirm-ok');
       assert.equal(await applied, 200, 'the gateway applied it');
-      await page.unrouteAll({ behavior: 'ignoreErrors' });
       await page.reload();
       await page.waitForSelector('#conn.ok');
       await lookup(page);
