@@ -42,5 +42,8 @@ export function sharedStores(env, config) {
     }
     return { kind: 'kv', options: { idempotencyStore: kvIdempotencyStore(kv) } };
   }
+  if (config.vendor === 'kingdee') {
+    console.warn(`gateway: no ${COORDINATOR_BINDING} binding: idempotency keys live in this isolate's memory only, and Kingdee has no vendor idempotency key, so a retry that reaches another isolate can apply a change twice`);
+  }
   return { kind: 'memory', options: {} };
 }
