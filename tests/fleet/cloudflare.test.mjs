@@ -188,3 +188,16 @@ test('KV store (best-effort): claims, reads back, deletes; entries carry the TTL
   racing.put = async (k, v, o) => { await put(k, v, o); await put(k, JSON.stringify({ n: 'other', v: 'theirs' }), o); };
   assert.equal(await kvIdempotencyStore(racing).putIfAbsent('k', 'mine'), false);
 });
+
+// A claim must outlive the change it guards. jifen's Client keeps a Kingdee adjustment in flight for
+// up to hours in the worst case (timeoutMs up to 600 s, up to 11 attempts, then the ledger reads and
+// the one repeat of reconciliation), and a claim that expires meanwhile lets a second caller with the
+// same key claim it again and send the change a second time.
+test('a claim cannot expire while its change is in flight: ttlSeconds under 1 day is refused', async () => {
+  for (const ttlSeconds of [1, 60, 3600, 86_399]) {
+    assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds }), /at least 86400/, `DO ${ttlSeconds}`);
+    assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds }), /at least 86400/, `KV ${ttlSeconds}`);
+  }
+  durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 86_400 });
+  kvIdempotencyStore(fakeKv(), { ttlSeconds: 86_400 });
+});
