@@ -33,6 +33,14 @@ const SWEEP_BATCH = 1000;
 
 /** Default lifetime of an idempotency entry (a key's claim and its recorded outcome): 7 days. */
 export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * The shortest lifetime an idempotency store accepts: 1 day. A claim must outlive the change it
+ * guards, or a second caller with the same key claims it again and sends the change twice; a
+ * Client keeps one Kingdee adjustment in flight for minutes with the default options (a timed-out
+ * attempt, then the ledger reads and the one repeat of reconciliation, each with its retries) and
+ * for hours at the limits (timeoutMs 600 s, retries 10).
+ */
+export const MIN_TTL_SECONDS = 24 * 3600;
 
 class BadRequest extends Error {}
 
@@ -211,7 +219,10 @@ function shardOf(key, shards) {
 
 function ttlMsOf(ttlSeconds, fn) {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds * 1000 > MAX_TTL_MS) {
-    throw new TypeError(`${fn}: ttlSeconds must be an integer from 1 to ${MAX_TTL_MS / 1000}`);
+    throw new TypeError(`${fn}: ttlSeconds must be an integer from ${MIN_TTL_SECONDS} to ${MAX_TTL_MS / 1000}`);
+  }
+  if (ttlSeconds < MIN_TTL_SECONDS) {
+    throw new TypeError(`${fn}: ttlSeconds must be at least ${MIN_TTL_SECONDS} (1 day): a key's claim must outlive its change in flight`);
   }
   return ttlSeconds * 1000;
 }
@@ -219,8 +230,8 @@ function ttlMsOf(ttlSeconds, fn) {
 /**
  * An idempotency store (`options.idempotencyStore`) in Durable Objects of `namespace`: strongly
  * consistent, with an atomic `putIfAbsent`, so of any number of isolates anywhere that are given
- * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days);
- * a key reused after that is a new key.
+ * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days, at
+ * least 1 day: MIN_TTL_SECONDS); a key reused after that is a new key.
  *
  * `options` may be a string (the object's name) or `{ name, shards, ttlSeconds }`. One object
  * serialises every key it holds; `shards` > 1 spreads keys over that many objects by hash when
@@ -277,7 +288,7 @@ export function durableObjectTokenCache(namespace, name = 'jifen-token') {
  * extra points. Kingdee has NO vendor idempotency key: the store is the only guard, and with KV a
  * duplicate can credit or debit the member twice. For Kingdee use durableObjectIdempotencyStore.
  *
- * `ttlSeconds` (default 7 days, at least 60: KV's minimum) is how long entries live.
+ * `ttlSeconds` (default 7 days, at least 1 day: MIN_TTL_SECONDS) is how long entries live.
  */
 export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefix = '' } = {}) {
   const fn = 'kvIdempotencyStore';
@@ -285,7 +296,6 @@ export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefi
     throw new TypeError(`${fn}: the first argument must be a KV namespace binding`);
   }
   ttlMsOf(ttlSeconds, fn);
-  if (ttlSeconds < 60) throw new TypeError(`${fn}: ttlSeconds must be at least 60 (KV's minimum expirationTtl)`);
   if (typeof prefix !== 'string') throw new TypeError(`${fn}: prefix must be a string`);
   const unwrap = (raw) => {
     try {

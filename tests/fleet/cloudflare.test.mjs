@@ -55,7 +55,7 @@ async function withClock(t0, fn) {
 
 test('idempotency store: putIfAbsent claims once; get, delete; entries expire after ttlSeconds', async () => {
   const ns = fakeNamespace();
-  const store = durableObjectIdempotencyStore(ns, { ttlSeconds: 60 });
+  const store = durableObjectIdempotencyStore(ns, { ttlSeconds: 86_400 });
   await withClock(1_000_000, async (advance) => {
     assert.equal(await store.get('k1'), null);
     assert.equal(await store.putIfAbsent('k1', '{"fp":"a"}'), true);
@@ -64,7 +64,7 @@ test('idempotency store: putIfAbsent claims once; get, delete; entries expire af
     await store.delete('k1');
     assert.equal(await store.get('k1'), null);
     assert.equal(await store.putIfAbsent('k1', 'v2'), true);
-    advance(59_000);
+    advance(86_399_000);
     assert.equal(await store.putIfAbsent('k1', 'v3'), false);
     advance(1_001);
     assert.equal(await store.get('k1'), null, 'expired');
@@ -156,7 +156,7 @@ test('adapter arguments are checked', () => {
   assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 1.5 }), TypeError);
   assert.throws(() => durableObjectTokenCache(fakeNamespace(), ''), TypeError);
   assert.throws(() => kvIdempotencyStore(null), TypeError);
-  assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds: 30 }), /at least 60/);
+  assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds: 30 }), /at least 86400/);
   assert.equal(DEFAULT_TTL_SECONDS, 7 * 24 * 3600);
 });
 
@@ -172,13 +172,13 @@ function fakeKv() {
 
 test('KV store (best-effort): claims, reads back, deletes; entries carry the TTL', async () => {
   const kv = fakeKv();
-  const store = kvIdempotencyStore(kv, { ttlSeconds: 3600, prefix: 'p:' });
+  const store = kvIdempotencyStore(kv, { ttlSeconds: 86_400, prefix: 'p:' });
   assert.equal(store.bestEffort, true);
   assert.equal(await store.get('k'), null);
   assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), true);
   assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), false);
   assert.equal(await store.get('k'), '{"fp":"a"}', 'the value as given, not the wrapper');
-  assert.deepEqual(kv.m.get('p:k').opts, { expirationTtl: 3600 });
+  assert.deepEqual(kv.m.get('p:k').opts, { expirationTtl: 86_400 });
   await store.delete('k');
   assert.equal(await store.get('k'), null);
 
