@@ -78,3 +78,32 @@ test('the workerd config lists the import graph and holds no binding value', () 
   assert.match(text, /\(name = "ADMIN_TOKEN", fromEnvironment = "ADMIN_TOKEN"\)/);
   assert.match(text, /wasm = embed "[^"]*pkg\/[^"]+\.wasm"/);
 });
+
+// Kingdee's clientId is the developer's application, which serves many customer account sets (账套,
+// each its own appKey / outerInstanceId); the app-token, and the domain cached with it, belong to
+// one account set. Two gateways of one developer app sharing a coordinator namespace must not share
+// a token: the second would send its points changes into the first one's account set.
+test('stores.js: the Kingdee token object is named per account set, not per developer app', async () => {
+  const { sharedStores } = await import('../../www-demo/worker/src/stores.js');
+  const names = [];
+  const ns = {
+    idFromName: (name) => { names.push(name); return { name }; },
+    get: () => ({ fetch: async () => new Response(JSON.stringify({ result: null })) }),
+  };
+  const base = { vendor: 'kingdee', clientId: '200421', clientSecret: 'test-secret-not-real' };
+  const sets = [
+    { ...base, appKey: 'AppKeyOfShopA', appSecret: 'test-a', domain: 'https://a.test' },
+    { ...base, appKey: 'AppKeyOfShopB', appSecret: 'test-b', domain: 'https://b.test' },
+    { ...base, outerInstanceId: '210987654321' },
+    { ...base, outerInstanceId: '210987654322' },
+  ];
+  const tokenObjects = [];
+  for (const config of sets) {
+    names.length = 0;
+    await sharedStores({ JIFEN_COORDINATOR: ns }, config).options.tokenCache.get();
+    assert.equal(names.length, 1);
+    tokenObjects.push(names[0]);
+  }
+  assert.equal(new Set(tokenObjects).size, sets.length, `one token object per account set: ${tokenObjects.join(', ')}`);
+  for (const n of tokenObjects) assert.ok(!n.includes('test-'), 'no secret in an object name');
+});
