@@ -62,7 +62,7 @@ export declare function durableObjectIdempotencyStore(
   options?: string | DurableObjectIdempotencyOptions,
 ): Required<IdempotencyStore>;
 
-/** Token cache with a fleet-wide refresh lock; name it per account (e.g. `kingdee:<clientId>`). */
+/** Token cache with a fleet-wide refresh lock; name it per account set (`kingdee:<appKey>` or `kingdee:<outerInstanceId>`; not per clientId, which several account sets share). */
 export declare function durableObjectTokenCache(namespace: DurableObjectNamespaceLike, name?: string): Required<TokenCache>;
 
 export interface KvIdempotencyOptions {

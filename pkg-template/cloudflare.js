@@ -14,7 +14,8 @@
 //   export { JifenCoordinator };   // wrangler: [[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"
 //   const client = new Client(config, {
 //     idempotencyStore: durableObjectIdempotencyStore(env.JIFEN_COORDINATOR),
-//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}`),
+//     // One object per account set (appKey, or outerInstanceId), not per clientId: see durableObjectTokenCache.
+//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.appKey ?? config.outerInstanceId}`),
 //   });
 //
 // No dependencies; plain ESM. The object speaks a small JSON protocol over its `fetch` (no
@@ -233,6 +234,10 @@ function ttlMsOf(ttlSeconds, fn) {
  * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days, at
  * least 1 day: MIN_TTL_SECONDS); a key reused after that is a new key.
  *
+ * A Worker that serves several Kingdee account sets of one developer app (one clientId) gives each
+ * its own `name`: jifen tells the keys of two clients apart by clientId only on Kingdee, so two
+ * account sets using the same idempotency key in one store would see each other's outcomes.
+ *
  * `options` may be a string (the object's name) or `{ name, shards, ttlSeconds }`. One object
  * serialises every key it holds; `shards` > 1 spreads keys over that many objects by hash when
  * one object's throughput (some hundreds of calls a second) is not enough. Each adjustment costs
@@ -258,8 +263,11 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
 /**
  * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
  * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account (`kingdee:<clientId>`): two account sets must not
- * share a token. The default name suits a namespace used by one account only.
+ * for its token. Name the object per account set: `kingdee:<appKey>`, or `kingdee:<outerInstanceId>`
+ * where the client pulls appKey by it. Not per clientId: that is the developer's application, which
+ * can serve many account sets (账套), while the token, and the domain cached with it, belong to one;
+ * two account sets sharing the object would send one's points changes into the other's books. The
+ * default name suits a namespace used by one account set only.
  */
 export function durableObjectTokenCache(namespace, name = 'jifen-token') {
   checkNamespace(namespace, 'durableObjectTokenCache');
