@@ -289,7 +289,10 @@ export function durableObjectTokenCache(namespace, name = 'jifen-token') {
  * more to be seen in other locations. This store reads, writes, then reads back (a later writer
  * in the same location wins the read-back), which narrows the race but cannot close it: two
  * isolates given the same key at nearly the same time, especially in different locations, can
- * both believe they hold it and both send the change.
+ * both believe they hold it and both send the change. Nor does it need two at once: a retry that
+ * reaches another location within about a minute of the first attempt (KV caches a read there,
+ * an absent key included, for 60 s) may see neither the claim nor the recorded outcome, and sends
+ * the change again.
  *
  * What that means per vendor: Freemud and Qimai deduplicate on the key jifen sends them
  * (idempotencyBussinessId / bizId), so with KV a duplicate costs one extra vendor call and no
