@@ -17,8 +17,8 @@ function fakeStorage() {
     async get(k) { return structuredClone(m.get(k)); },
     async put(k, v) { m.set(k, structuredClone(v)); },
     async delete(k) { for (const x of [k].flat()) m.delete(x); return true; },
-    async list({ prefix = '', limit = Infinity } = {}) {
-      return new Map([...m].filter(([k]) => k.startsWith(prefix)).sort().slice(0, limit));
+    async list({ prefix = '', limit = Infinity, startAfter } = {}) {
+      return new Map([...m].filter(([k]) => k.startsWith(prefix) && (startAfter === undefined || k > startAfter)).sort().slice(0, limit));
     },
     async getAlarm() { return alarm; },
     async setAlarm(t) { alarm = t; },
@@ -200,4 +200,24 @@ test('a claim cannot expire while its change is in flight: ttlSeconds under 1 da
   }
   durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 86_400 });
   kvIdempotencyStore(fakeKv(), { ttlSeconds: 86_400 });
+});
+
+test('the sweep walks every entry: expired ones behind a full batch of live ones are deleted too, live ones never', async () => {
+  const storage = fakeStorage();
+  const obj = new JifenCoordinator({ storage }, {});
+  const call = async (msg) => (await (await obj.fetch(new Request('https://x/', { method: 'POST', body: JSON.stringify(msg) }))).json()).result;
+  await withClock(5_000_000, async (advance) => {
+    // 1,000 live claims sort before 5 short-lived ones (the sweep lists keys in order, 1,000 at a time).
+    for (let i = 0; i < 1000; i++) await storage.put(`i:a${String(i).padStart(4, '0')}`, { v: 'live', exp: Date.now() + 86_400_000 });
+    for (let i = 0; i < 5; i++) assert.equal(await call({ op: 'idem.putIfAbsent', key: `z${i}`, value: 'x', ttlMs: 1000 }), true);
+    advance(2000);
+    for (let i = 0; i < 4 && [...storage.map.keys()].some((k) => k.startsWith('i:z')); i++) {
+      await obj.alarm();
+      advance(storage.alarmAt() - Date.now());
+    }
+    const left = [...storage.map.keys()].filter((k) => k.startsWith('i:'));
+    assert.equal(left.filter((k) => k.startsWith('i:z')).length, 0, 'the expired entries were reached and deleted');
+    assert.equal(left.length, 1000, 'every live claim is kept');
+    assert.ok(storage.alarmAt() > Date.now(), 'still scheduled while entries remain');
+  });
 });
