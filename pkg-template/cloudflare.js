@@ -26,6 +26,7 @@ const ORIGIN = 'https://jifen.coordinator/';
 const IDEM = 'i:'; // storage prefix of idempotency entries: { v, exp }
 const TOKEN = 't'; // { value, expiresAt }
 const LOCK = 'l'; // { holder, until }
+const SWEEP_AFTER = 's'; // the last idempotency key the sweep listed, while a walk is under way
 const MAX_KEY = 1024;
 const MAX_VALUE = 64 * 1024;
 const MAX_TTL_MS = 366 * 24 * 3600 * 1000;
@@ -89,18 +90,32 @@ export class JifenCoordinator {
     }
   }
 
-  /** Deletes expired idempotency entries, a batch at a time, while any entries remain. */
+  /**
+   * Deletes expired idempotency entries (never a live one), a batch at a time in key order,
+   * resuming after the last key it listed, while any entries remain: a walk over the whole
+   * store, the next batch a second later, then again an hour after the walk ends.
+   */
   async alarm() {
     const now = Date.now();
     let next = now + SWEEP_MS;
     let left = true;
     try {
-      const entries = await this.storage.list({ prefix: IDEM, limit: SWEEP_BATCH });
+      const after = await this.storage.get(SWEEP_AFTER);
+      const entries = await this.storage.list({ prefix: IDEM, limit: SWEEP_BATCH, ...(after ? { startAfter: after } : {}) });
       const expired = [];
-      for (const [k, e] of entries) if (!(e?.exp > now)) expired.push(k);
+      let last = null;
+      for (const [k, e] of entries) {
+        last = k;
+        if (!(e?.exp > now)) expired.push(k);
+      }
       for (let i = 0; i < expired.length; i += 128) await this.storage.delete(expired.slice(i, i + 128));
-      left = entries.size > expired.length || entries.size === SWEEP_BATCH;
-      if (entries.size === SWEEP_BATCH && expired.length === SWEEP_BATCH) next = now + 1000; // a backlog
+      if (entries.size === SWEEP_BATCH) {
+        await this.storage.put(SWEEP_AFTER, last); // more after this batch
+        next = now + 1000;
+      } else {
+        if (after) await this.storage.delete(SWEEP_AFTER); // the walk is done: next time from the start
+        left = Boolean(after) || entries.size > expired.length;
+      }
     } catch {
       // Try again at the next sweep.
     }
