@@ -7,7 +7,7 @@ import { ADMIN_TOKEN, MEMBERS, setup } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-describe('an adjustment whose caller disconnects mid-request (kingdee: no vendor idempotency key)', { timeout: 60_000 }, () => {
+describe('POST /api/adjust and its Idempotency-Key on kingdee (no vendor idempotency key)', { timeout: 60_000 }, () => {
   let t;
   before(async () => { t = await setup('kingdee', { gatewayOptions: { front: new URL('./front-worker.js', import.meta.url).pathname } }); });
   after(async () => { await t?.stop(); });
@@ -19,7 +19,7 @@ describe('an adjustment whose caller disconnects mid-request (kingdee: no vendor
   };
   const rows = async () => (await simCall('GET', '/_sim/state')).kingdee.ledger.filter((r) => r.member_id === MEMBERS.kingdee.id);
 
-  test('is still recorded: the retry with the same key gets the first outcome, not a 409 until the key expires, and it applies once', async () => {
+  test('a caller that disconnects mid-request: the change is still recorded; the retry with the same key gets the first outcome, not a 409 until the key expires, and it applies once', async () => {
     const m = MEMBERS.kingdee;
     // The app-token first, so that the adjustment is the only call in flight.
     assert.equal((await t.call(`/api/balance?member=${encodeURIComponent(m.ref)}`)).status, 200);
@@ -39,5 +39,21 @@ describe('an adjustment whose caller disconnects mid-request (kingdee: no vendor
     assert.equal(retry.json.applied, true);
     assert.equal((await rows()).length, before + 1, 'and nothing is applied twice');
     t.assertNoSecrets();
+  });
+
+  test('the same key sent 5 times at once to one isolate: sent to the vendor once; the others 409, then the recorded outcome', async () => {
+    const m = MEMBERS.kingdee;
+    const before = (await rows()).length;
+    await simCall('POST', '/_sim/faults', { vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'latency', ms: 500 });
+    const body = { member: m.ref, delta: 6, reason: 'promotion' };
+    const all = await Promise.all(Array.from({ length: 5 }, () => t.call('/api/adjust', { method: 'POST', body, idempotencyKey: 'gw-concurrent-1' })));
+    const statuses = all.map((r) => r.status).sort();
+    assert.equal(statuses.filter((s) => s === 200).length >= 1, true, statuses.join());
+    assert.ok(statuses.every((s) => s === 200 || s === 409), statuses.join());
+    assert.equal((await rows()).length, before + 1, 'applied once');
+    const later = await t.call('/api/adjust', { method: 'POST', body, idempotencyKey: 'gw-concurrent-1' });
+    assert.equal(later.status, 200);
+    assert.deepEqual(later.json, all.find((r) => r.status === 200).json, 'the recorded outcome');
+    assert.equal((await rows()).length, before + 1);
   });
 });
