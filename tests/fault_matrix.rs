@@ -1,0 +1,255 @@
+//! The "never lose, never double" promise of `adjustPoints`, attacked with a
+//! fault at every step: a small in-process model of each vendor (Kingdee's
+//! ledger without an idempotency key; Freemud and Qimai deduplicating on their
+//! key) answers the client, and a fault replaces the reply of request number
+//! `i` (before the vendor acted, or after it applied the change). Then the
+//! caller retries with the same key, and — only when it was told "not applied"
+//! — with a new key. After each scenario the model's ledger is checked against
+//! what the caller was told:
+//!
+//! * never two rows for one change;
+//! * told applied ⇒ one row;
+//! * Kingdee (no vendor key): any error other than `outcome_unknown` and
+//!   `conflict` releases the key, so it must mean "not applied" (no row);
+//! * Freemud/Qimai: a non-retryable error other than `outcome_unknown` must not
+//!   hide an applied change (retrying with the same key would then be pointless
+//!   and the caller would believe it failed).
+//!
+//! Every single fault at every step, and every pair of faults, for each vendor,
+//! with the vendor's clock equal to ours, 10 minutes behind and 3 minutes ahead.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod model;
+
+use jifen::core::error::ErrorCode;
+use jifen::Json;
+use model::*;
+use std::rc::Rc;
+
+/// What one scenario showed; `Err` lists what broke the promise.
+fn scenario(vendor: Vendor, skew_ms: i64, faults: &[(usize, Fault)], delta: i64) -> Vec<String> {
+    let m = Model::new(vendor, skew_ms);
+    for (i, f) in faults {
+        m.faults.borrow_mut().insert(*i, *f);
+    }
+    let c = client(&m);
+    let mut bad = Vec::new();
+    let name = format!("{vendor:?} skew {skew_ms} faults {faults:?} delta {delta}");
+    let first = jifen::testing::block_on(c.adjust_points(&args(delta, "key-1")));
+    let rows = m.applied();
+    let after_first = m.rows.borrow().clone();
+    if rows > 1 {
+        bad.push(format!(
+            "{name}: applied {rows} times by the first call ({first:?})"
+        ));
+    }
+    match &first {
+        Ok(_) if rows != 1 => bad.push(format!("{name}: told applied, ledger has {rows}")),
+        Ok(_) => {}
+        Err(e) if matches!(e.code, ErrorCode::OutcomeUnknown | ErrorCode::Conflict) => {}
+        Err(e) if vendor == Vendor::Kingdee && rows != 0 => bad.push(format!(
+            "{name}: key released with `{}` ({}) but the change was applied",
+            e.code, e.message
+        )),
+        Err(e) if !e.retryable && rows != 0 => bad.push(format!(
+            "{name}: non-retryable `{}` ({}) for an applied change",
+            e.code, e.message
+        )),
+        Err(_) => {}
+    }
+    // The caller retries with the same key, no faults now.
+    let again = jifen::testing::block_on(c.adjust_points(&args(delta, "key-1")));
+    let rows2 = m.applied();
+    if rows2 > 1 {
+        bad.push(format!(
+            "{name}: applied {rows2} times after a retry with the same key (first: {first:?}, retry: {again:?})"
+        ));
+    }
+    if again.is_ok() && rows2 != 1 {
+        bad.push(format!(
+            "{name}: same-key retry told applied, ledger has {rows2}"
+        ));
+    }
+    // Told "not applied" (the key was released)? Then a new key is fair.
+    let released = matches!(&first, Err(e) if !matches!(e.code, ErrorCode::OutcomeUnknown | ErrorCode::Conflict));
+    if released && vendor == Vendor::Kingdee && rows == 0 {
+        let m2 = Model::new(vendor, skew_ms);
+        *m2.rows.borrow_mut() = after_first;
+        let fresh = client(&m2);
+        let _ = jifen::testing::block_on(fresh.adjust_points(&args(delta, "key-2")));
+        if m2.applied() > 1 {
+            bad.push(format!(
+                "{name}: told not applied, a new key applied it twice"
+            ));
+        }
+    }
+    bad
+}
+
+/// How many requests a fault-free adjust takes, for the step range.
+fn steps(vendor: Vendor) -> usize {
+    let m = Model::new(vendor, 0);
+    let c = client(&m);
+    jifen::testing::block_on(c.adjust_points(&args(10, "k"))).unwrap();
+    assert_eq!(m.applied(), 1);
+    m.requests.get()
+}
+
+fn run(vendor: Vendor, pairs: bool) -> (usize, Vec<String>) {
+    // Two ledger reads, a resend and a few retries beyond the fault-free path.
+    let n = steps(vendor) + 6;
+    let mut count = 0;
+    let mut bad = Vec::new();
+    for skew in [0, -600_000, 180_000] {
+        for delta in [10, -10] {
+            for i in 0..n {
+                for f in FAULTS {
+                    count += 1;
+                    bad.extend(scenario(vendor, skew, &[(i, f)], delta));
+                    if !pairs {
+                        continue;
+                    }
+                    for j in i + 1..n {
+                        for g in FAULTS {
+                            count += 1;
+                            bad.extend(scenario(vendor, skew, &[(i, f), (j, g)], delta));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (count, bad)
+}
+
+fn check(vendor: Vendor) {
+    // Single faults first: their failures are the easiest to read.
+    let (count, bad) = run(vendor, false);
+    let (count, bad) = if bad.is_empty() {
+        run(vendor, true)
+    } else {
+        (count, bad)
+    };
+    assert!(count > 100, "{count} scenarios");
+    let shown: Vec<&String> = bad.iter().take(40).collect();
+    assert!(
+        bad.is_empty(),
+        "{} of {count} scenarios broke the promise:\n{}",
+        bad.len(),
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn kingdee_every_fault_at_every_step() {
+    check(Vendor::Kingdee);
+}
+
+#[test]
+fn freemud_every_fault_at_every_step() {
+    check(Vendor::Freemud);
+}
+
+#[test]
+fn qimai_every_fault_at_every_step() {
+    check(Vendor::Qimai);
+}
+
+// ---------- The scenarios the matrix found, one by one ----------
+
+fn adjust_once(m: &Rc<Model>, key: &str) -> Result<Json, jifen::core::error::Error> {
+    jifen::testing::block_on(client(m).adjust_points(&args(10, key)))
+}
+
+#[test]
+fn kingdee_gateway_timeout_after_a_long_wait_is_found_in_the_ledger_not_sent_again() {
+    // The token reply is quick, so the vendor's clock is known; then integral_adjust is
+    // applied at once but the gateway answers 5004 only 30 s later. Its `Date` (stamped
+    // when the gateway gave up) must not move the ledger window past the row.
+    for fault in [Fault::Gw5004SlowAfter, Fault::H504AfterSlow] {
+        let m = Model::new(Vendor::Kingdee, 0);
+        m.faults.borrow_mut().insert(1, fault);
+        let r = adjust_once(&m, "k-1");
+        assert_eq!(m.applied(), 1, "{fault:?}: applied twice ({r:?})");
+        assert!(r.is_ok(), "{fault:?}: {r:?}");
+    }
+}
+
+#[test]
+fn kingdee_519_with_an_unreadable_body_is_settled_from_the_ledger() {
+    // A 519 whose errcode cannot be read may be 5000/5004/5005 (the backend may have
+    // applied it): it proves nothing, so the ledger decides and the key is kept.
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.faults.borrow_mut().insert(1, Fault::Gw519GarbledAfter);
+    let r = adjust_once(&m, "k-1");
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(m.applied(), 1);
+}
+
+#[test]
+fn kingdee_519_with_an_unknown_errcode_is_settled_from_the_ledger() {
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.faults
+        .borrow_mut()
+        .insert(1, Fault::Gw519UnknownCodeAfter);
+    let r = adjust_once(&m, "k-1");
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(m.applied(), 1);
+}
+
+#[test]
+fn freemud_and_qimai_success_with_an_unreadable_result_is_applied() {
+    // statusCode 100 / code 0: the vendor applied the change. A result jifen cannot type
+    // must not turn it into a non-retryable `parse` error (a same-key retry gets the same
+    // stored reply, so the caller would never learn it was applied).
+    for vendor in [Vendor::Freemud, Vendor::Qimai] {
+        let m = Model::new(vendor, 0);
+        m.faults.borrow_mut().insert(1, Fault::BadResultAfter);
+        let r = adjust_once(&m, "k-1");
+        assert_eq!(m.applied(), 1);
+        let r = r.unwrap_or_else(|e| panic!("{vendor:?}: {e:?}"));
+        assert_eq!(r.get("applied"), Some(&Json::Bool(true)));
+        assert_eq!(
+            r.get("balance"),
+            None,
+            "{vendor:?}: no balance was readable"
+        );
+    }
+}
+
+#[test]
+fn kingdee_a_row_that_lands_during_a_slow_ledger_read_is_found() {
+    // integral_adjust times out (15 s); the vendor was still processing it and writes the
+    // row 25 s after it arrived. The first ledger read times out too (15 s), the second sees
+    // the row: it must count, though it was written after the window was first computed.
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.land_after_ms.set(25_000);
+    m.faults.borrow_mut().insert(1, Fault::TimeoutAfter);
+    m.faults.borrow_mut().insert(2, Fault::TimeoutBefore);
+    let r = adjust_once(&m, "k-1");
+    assert_eq!(m.applied(), 1, "sent again ({r:?})");
+    assert!(r.is_ok(), "{r:?}");
+}
+
+#[test]
+fn kingdee_reconcile_reads_every_page_when_the_vendor_pages_are_smaller_than_asked() {
+    // The vendor caps pages at 50 rows (jifen asks for 100) and 60 newer rows by others push
+    // ours to page 2: page 1 is not the last page just because it has fewer than 100 rows.
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.page_cap.set(50);
+    m.others.borrow_mut().extend((0..60).map(|_| (1, 5)));
+    m.faults.borrow_mut().insert(1, Fault::NetAfter);
+    let r = adjust_once(&m, "k-1");
+    assert_eq!(m.applied(), 1, "sent again ({r:?})");
+    assert!(r.is_ok(), "{r:?}");
+}
