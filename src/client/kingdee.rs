@@ -74,13 +74,21 @@ pub(super) fn needs_token(op: &str) -> bool {
     kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
 }
 
-/// Whether a Kingdee error proves the vendor did nothing: gateway refusals
-/// other than backend timeouts/failures, rate limits, and business errors.
+/// Whether a Kingdee error proves the vendor did nothing: the documented
+/// gateway refusals (kingdee.md §7.1; not the backend timeouts/failures
+/// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
+/// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
     match (e.http_status, e.vendor_code.as_deref()) {
-        (Some(519), Some("5000" | "5004" | "5005")) => Delivery::Unknown,
-        (Some(519), _) | (Some(429), _) => Delivery::Refused,
-        (Some(200), Some(_)) => Delivery::Refused,
+        (
+            Some(519),
+            Some(
+                "4001" | "4002" | "4003" | "4004" | "4005" | "4006" | "4007" | "4008" | "4009"
+                | "4010" | "4011" | "4012" | "5001" | "5002" | "5003" | "5006" | "5007",
+            ),
+        )
+        | (Some(429), _)
+        | (Some(200), Some(_)) => Delivery::Refused,
         _ => Delivery::Unknown,
     }
 }
