@@ -176,12 +176,21 @@ fn kingdee_gateway_timeout_after_a_long_wait_is_found_in_the_ledger_not_sent_aga
     // The token reply is quick, so the vendor's clock is known; then integral_adjust is
     // applied at once but the gateway answers 5004 only 30 s later. Its `Date` (stamped
     // when the gateway gave up) must not move the ledger window past the row.
-    for fault in [Fault::Gw5004SlowAfter, Fault::H504AfterSlow] {
-        let m = Model::new(Vendor::Kingdee, 0);
-        m.faults.borrow_mut().insert(1, fault);
-        let r = adjust_once(&m, "k-1");
-        assert_eq!(m.applied(), 1, "{fault:?}: applied twice ({r:?})");
-        assert!(r.is_ok(), "{fault:?}: {r:?}");
+    // Also when that slow reply is the first to carry a `Date` (the token reply had none):
+    // then its error bar must widen the window.
+    for dateless in [0, 1] {
+        for fault in [Fault::Gw5004SlowAfter, Fault::H504AfterSlow] {
+            let m = Model::new(Vendor::Kingdee, 0);
+            m.dateless.set(dateless);
+            m.faults.borrow_mut().insert(1, fault);
+            let r = adjust_once(&m, "k-1");
+            assert_eq!(
+                m.applied(),
+                1,
+                "{fault:?} {dateless}: applied twice ({r:?})"
+            );
+            assert!(r.is_ok(), "{fault:?} {dateless}: {r:?}");
+        }
     }
 }
 

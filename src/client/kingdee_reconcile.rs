@@ -122,8 +122,12 @@ impl<T: Transport> Client<T> {
         self.transport
             .sleep(backoff(&self.policy, 2, self.jitter()))
             .await;
+        // The vendor's clock is known to within the error bar of the exchange it was
+        // learned from; without a `Date`, the gateway's 5-minute timestamp check bounds it.
         let slack = if self.skew.is_known() {
             SLACK_KNOWN_CLOCK_MS
+                .saturating_add(self.skew.error_ms())
+                .min(SLACK_UNKNOWN_CLOCK_MS)
         } else {
             SLACK_UNKNOWN_CLOCK_MS
         };

@@ -143,6 +143,8 @@ pub struct Model {
     pub land_after_ms: Cell<u64>,
     /// Each send pends once before answering (to interleave concurrent calls).
     pub yield_once: Cell<bool>,
+    /// This many first replies carry no `Date` header.
+    pub dateless: Cell<usize>,
 }
 
 pub struct TestClock(pub Cell<u64>);
@@ -229,6 +231,7 @@ impl Model {
             page_cap: Cell::new(100),
             land_after_ms: Cell::new(0),
             yield_once: Cell::new(false),
+            dateless: Cell::new(0),
         })
     }
 
@@ -261,9 +264,14 @@ impl Model {
     }
 
     pub fn reply(&self, status: u16, body: &str) -> HttpResponse {
+        let dated = self.requests.get() > self.dateless.get();
         HttpResponse {
             status,
-            headers: vec![("Date".into(), http_date(self.vendor_now()))],
+            headers: if dated {
+                vec![("Date".into(), http_date(self.vendor_now()))]
+            } else {
+                Vec::new()
+            },
             body: body.as_bytes().to_vec(),
         }
     }
