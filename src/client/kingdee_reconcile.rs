@@ -132,25 +132,37 @@ impl<T: Transport> Client<T> {
             SLACK_UNKNOWN_CLOCK_MS
         };
         let vendor_ms = |local: u64| i64::try_from(self.skew.apply(local)).unwrap_or(i64::MAX);
-        let expected = Expected {
+        let mut expected = Expected {
             adjust: adjust.clone(),
             from_ms: vendor_ms(started).saturating_sub(slack),
-            to_ms: vendor_ms(self.env.clock.now_ms()).saturating_add(slack),
+            to_ms: i64::MAX,
         };
         let mut rows = Vec::new();
+        let mut complete = false;
         for page in 1..=MAX_PAGES {
             let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
             let data = self.kingdee_send_once(k, &prepared, None).await?;
             let got = record_page_json(&data)?;
             let got_rows = got.get("rows").and_then(Json::as_array).unwrap_or_default();
-            let total_page = got.get("total_page").and_then(Json::as_i64_lenient);
-            let last = got_rows.len() < usize::try_from(MAX_PAGE_SIZE).unwrap_or(100)
-                || page >= total_page.unwrap_or(0);
+            let field = |k: &str| got.get(k).and_then(Json::as_i64_lenient).unwrap_or(0);
+            let (count, total_page) = (field("count"), field("total_page"));
             rows.extend_from_slice(got_rows);
-            if last {
-                return Ok(judge(&expected, &rows, true));
+            // More pages if the vendor says so (its pages may be shorter than asked),
+            // or if a full page came without a total.
+            let read = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            let more = page < total_page
+                || count > read
+                || (total_page == 0
+                    && count == 0
+                    && got_rows.len() >= usize::try_from(MAX_PAGE_SIZE).unwrap_or(100));
+            if got_rows.is_empty() || !more {
+                complete = true;
+                break;
             }
         }
-        Ok(judge(&expected, &rows, false))
+        // The window closes after the last page was read: a row that landed while
+        // the pages were read (slowly, with retries) is counted, not ignored.
+        expected.to_ms = vendor_ms(self.env.clock.now_ms()).saturating_add(slack);
+        Ok(judge(&expected, &rows, complete))
     }
 }
