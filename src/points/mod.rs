@@ -350,17 +350,27 @@ impl Adjust {
         })
     }
 
-    /// What makes two adjustments "the same change" (the key aside).
+    /// What makes two adjustments "the same change" (the key aside). Fields are
+    /// joined by `|`; a `|` or `\` inside a text field is escaped with `\`, so
+    /// that text moved from one field to the next (orderId `A|B` + remark `C`
+    /// against orderId `A` + remark `B|C`) is another change. Fields without
+    /// either character read as they always did (stored fingerprints stay valid).
     pub fn fingerprint(&self) -> String {
+        let text = |s: &Option<String>| {
+            s.as_deref()
+                .unwrap_or("")
+                .replace('\\', "\\\\")
+                .replace('|', "\\|")
+        };
         format!(
             "{}|{}|{}|{}|{}|{}|{}",
-            self.member.id.as_deref().unwrap_or(""),
-            self.member.mobile.as_deref().unwrap_or(""),
-            self.member.card_id.as_deref().unwrap_or(""),
+            text(&self.member.id),
+            text(&self.member.mobile),
+            text(&self.member.card_id),
             self.delta,
             self.reason.name(),
-            self.order_id.as_deref().unwrap_or(""),
-            self.remark.as_deref().unwrap_or("")
+            text(&self.order_id),
+            text(&self.remark)
         )
     }
 
