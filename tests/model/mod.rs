@@ -292,6 +292,16 @@ impl Model {
                 &format!(r#"{{"errcode":0,"description":"success","data":{data}}}"#),
             )
         };
+        // The gateway refuses timestamps more than 5 minutes off (4006), before acting.
+        let ts = req
+            .header("X-Api-TimeStamp")
+            .and_then(|t| t.parse::<i64>().ok());
+        if ts.is_some_and(|ts| (ts - self.vendor_now() as i64).abs() > 300_000) {
+            return self.reply(
+                519,
+                r#"{"errcode":4006,"description":"X-Api-TimeStamp expired"}"#,
+            );
+        }
         if req.url.contains("kingdee_auth_token") {
             return ok(format!(
                 r#"{{"app-token":"test-tok","expires":{}}}"#,
