@@ -79,14 +79,12 @@ pub(super) fn needs_token(op: &str) -> bool {
 /// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
 /// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
-    match (e.http_status, e.vendor_code.as_deref()) {
-        (
-            Some(519),
-            Some(
-                "4001" | "4002" | "4003" | "4004" | "4005" | "4006" | "4007" | "4008" | "4009"
-                | "4010" | "4011" | "4012" | "5001" | "5002" | "5003" | "5006" | "5007",
-            ),
-        )
+    let code = e
+        .vendor_code
+        .as_deref()
+        .and_then(crate::core::num::parse_i64);
+    match (e.http_status, code) {
+        (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
         | (Some(429), _)
         | (Some(200), Some(_)) => Delivery::Refused,
         _ => Delivery::Unknown,

@@ -27,7 +27,7 @@ use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::retry::backoff;
-use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD, MAX_PAGE_SIZE};
+use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD};
 use crate::vendors::kingdee::reconcile::{
     judge, query, Expected, Verdict, MAX_PAGES, SLACK_KNOWN_CLOCK_MS, SLACK_UNKNOWN_CLOCK_MS,
 };
@@ -147,15 +147,10 @@ impl<T: Transport> Client<T> {
             let field = |k: &str| got.get(k).and_then(Json::as_i64_lenient).unwrap_or(0);
             let (count, total_page) = (field("count"), field("total_page"));
             rows.extend_from_slice(got_rows);
-            // More pages if the vendor says so (its pages may be shorter than asked),
-            // or if a full page came without a total.
+            // The last page is the one the vendor's totals say (its pages may be
+            // shorter than the 100 asked); a total that overstates ends as unknown.
             let read = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-            let more = page < total_page
-                || count > read
-                || (total_page == 0
-                    && count == 0
-                    && got_rows.len() >= usize::try_from(MAX_PAGE_SIZE).unwrap_or(100));
-            if got_rows.is_empty() || !more {
+            if page >= total_page && read >= count {
                 complete = true;
                 break;
             }

@@ -356,22 +356,29 @@ impl Adjust {
     /// against orderId `A` + remark `B|C`) is another change. Fields without
     /// either character read as they always did (stored fingerprints stay valid).
     pub fn fingerprint(&self) -> String {
-        let text = |s: &Option<String>| {
-            s.as_deref()
-                .unwrap_or("")
-                .replace('\\', "\\\\")
-                .replace('|', "\\|")
-        };
-        format!(
-            "{}|{}|{}|{}|{}|{}|{}",
-            text(&self.member.id),
-            text(&self.member.mobile),
-            text(&self.member.card_id),
-            self.delta,
-            self.reason.name(),
-            text(&self.order_id),
-            text(&self.remark)
-        )
+        let delta = self.delta.to_string();
+        let fields = [
+            self.member.id.as_deref(),
+            self.member.mobile.as_deref(),
+            self.member.card_id.as_deref(),
+            Some(delta.as_str()),
+            Some(self.reason.name()),
+            self.order_id.as_deref(),
+            self.remark.as_deref(),
+        ];
+        let mut out = String::new();
+        for (i, field) in fields.into_iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            for c in field.unwrap_or_default().chars() {
+                if matches!(c, '|' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The vendor code for this adjustment's reason, or `unsupported`.
