@@ -14,7 +14,7 @@
 //   export { JifenCoordinator };   // wrangler: [[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"
 //   const client = new Client(config, {
 //     idempotencyStore: durableObjectIdempotencyStore(env.JIFEN_COORDINATOR),
-//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}`),
+//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}:${config.outerInstanceId ?? config.appKey}`),
 //   });
 //
 // No dependencies; plain ESM. The object speaks a small JSON protocol over its `fetch` (no
@@ -247,7 +247,8 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
 /**
  * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
  * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account (`kingdee:<clientId>`): two account sets must not
+ * for its token. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
+ * app's clientId serves many merchants): two account sets must not
  * share a token. The default name suits a namespace used by one account only.
  */
 export function durableObjectTokenCache(namespace, name = 'jifen-token') {

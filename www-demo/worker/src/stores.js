@@ -29,8 +29,9 @@ export function sharedStores(env, config) {
   if (isNamespace(ns)) {
     const options = { idempotencyStore: durableObjectIdempotencyStore(ns) };
     if (config.vendor === 'kingdee') {
-      // One object per account set: two accounts must never share a token.
-      const account = config.clientId ?? config.appKey ?? 'default';
+      // One object per account set: two account sets must never share a token (an ISV app's
+      // clientId serves many merchants, each its own outerInstanceId / appKey).
+      const account = [config.clientId, config.outerInstanceId ?? config.appKey].filter((x) => x).join(':') || 'default';
       options.tokenCache = durableObjectTokenCache(ns, `kingdee-token:${account}`);
     }
     return { kind: 'durable_object', options };
