@@ -14,8 +14,7 @@
 //   export { JifenCoordinator };   // wrangler: [[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"
 //   const client = new Client(config, {
 //     idempotencyStore: durableObjectIdempotencyStore(env.JIFEN_COORDINATOR),
-//     // One object per account set (appKey, or outerInstanceId), not per clientId: see durableObjectTokenCache.
-//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.appKey ?? config.outerInstanceId}`),
+//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}:${config.outerInstanceId ?? config.appKey}`),
 //   });
 //
 // No dependencies; plain ESM. The object speaks a small JSON protocol over its `fetch` (no
@@ -278,11 +277,9 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
 /**
  * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
  * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account set: `kingdee:<appKey>`, or `kingdee:<outerInstanceId>`
- * where the client pulls appKey by it. Not per clientId: that is the developer's application, which
- * can serve many account sets (账套), while the token, and the domain cached with it, belong to one;
- * two account sets sharing the object would send one's points changes into the other's books. The
- * default name suits a namespace used by one account set only.
+ * for its token. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
+ * app's clientId serves many merchants): two account sets must not
+ * share a token. The default name suits a namespace used by one account only.
  */
 export function durableObjectTokenCache(namespace, name = 'jifen-token') {
   checkNamespace(namespace, 'durableObjectTokenCache');

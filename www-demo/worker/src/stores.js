@@ -20,17 +20,6 @@ const isNamespace = (b) => b && typeof b === 'object' && typeof b.idFromName ===
 const isKv = (b) => b && typeof b === 'object' && typeof b.get === 'function' && typeof b.put === 'function' && typeof b.delete === 'function';
 
 /**
- * The name of the Kingdee token's object: one per account set (账套). The app-token and the domain
- * cached with it belong to one account set (its appKey, or the outerInstanceId it is pulled by);
- * clientId is the developer's application, which can serve many account sets, and two account sets
- * sharing a token would send one's points changes into the other's books. Non-secret ids only.
- */
-export function kingdeeTokenName(config) {
-  const set = config.appKey ? `app:${config.appKey}` : config.outerInstanceId ? `outer:${config.outerInstanceId}` : 'default';
-  return `kingdee-token:${config.clientId ?? ''}:${set}`;
-}
-
-/**
  * `{ kind, options }`: `kind` is "durable_object", "kv" or "memory"; `options`
  * go into `new Client(config, options)`. `config` is the jifen vendor config
  * (its non-secret account ids name the token's object).
@@ -40,7 +29,10 @@ export function sharedStores(env, config) {
   if (isNamespace(ns)) {
     const options = { idempotencyStore: durableObjectIdempotencyStore(ns) };
     if (config.vendor === 'kingdee') {
-      options.tokenCache = durableObjectTokenCache(ns, kingdeeTokenName(config));
+      // One object per account set: two account sets must never share a token (an ISV app's
+      // clientId serves many merchants, each its own outerInstanceId / appKey).
+      const account = [config.clientId, config.outerInstanceId ?? config.appKey].filter((x) => x).join(':') || 'default';
+      options.tokenCache = durableObjectTokenCache(ns, `kingdee-token:${account}`);
     }
     return { kind: 'durable_object', options };
   }
