@@ -33,6 +33,8 @@ export interface KVNamespaceLike {
 
 /** Default lifetime of an idempotency entry, seconds (7 days). */
 export declare const DEFAULT_TTL_SECONDS: number;
+/** The shortest ttlSeconds an idempotency store accepts (1 day): a key's claim must outlive its change in flight. */
+export declare const MIN_TTL_SECONDS: number;
 
 /**
  * The Durable Object class: export it from the Worker and bind a namespace of it
@@ -50,7 +52,7 @@ export interface DurableObjectIdempotencyOptions {
   name?: string;
   /** Spread keys over this many objects by hash (default 1). */
   shards?: number;
-  /** How long an entry lives, seconds (default 7 days). */
+  /** How long an entry lives, seconds (default 7 days; at least 1 day, MIN_TTL_SECONDS: a claim must outlive its change in flight). */
   ttlSeconds?: number;
 }
 
@@ -60,11 +62,11 @@ export declare function durableObjectIdempotencyStore(
   options?: string | DurableObjectIdempotencyOptions,
 ): Required<IdempotencyStore>;
 
-/** Token cache with a fleet-wide refresh lock; name it per account (e.g. `kingdee:<clientId>`). */
+/** Token cache with a fleet-wide refresh lock; name it per account set (`kingdee:<appKey>` or `kingdee:<outerInstanceId>`; not per clientId, which several account sets share). */
 export declare function durableObjectTokenCache(namespace: DurableObjectNamespaceLike, name?: string): Required<TokenCache>;
 
 export interface KvIdempotencyOptions {
-  /** How long an entry lives, seconds (default 7 days; at least 60). */
+  /** How long an entry lives, seconds (default 7 days; at least 1 day, MIN_TTL_SECONDS). */
   ttlSeconds?: number;
   /** Prepended to every key (default ""). */
   prefix?: string;

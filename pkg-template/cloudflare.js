@@ -14,7 +14,7 @@
 //   export { JifenCoordinator };   // wrangler: [[durable_objects.bindings]] name = "JIFEN_COORDINATOR", class_name = "JifenCoordinator"
 //   const client = new Client(config, {
 //     idempotencyStore: durableObjectIdempotencyStore(env.JIFEN_COORDINATOR),
-//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}`),
+//     tokenCache: durableObjectTokenCache(env.JIFEN_COORDINATOR, `kingdee:${config.clientId}:${config.outerInstanceId ?? config.appKey}`),
 //   });
 //
 // No dependencies; plain ESM. The object speaks a small JSON protocol over its `fetch` (no
@@ -25,6 +25,7 @@ const ORIGIN = 'https://jifen.coordinator/';
 const IDEM = 'i:'; // storage prefix of idempotency entries: { v, exp }
 const TOKEN = 't'; // { value, expiresAt }
 const LOCK = 'l'; // { holder, until }
+const SWEEP_AFTER = 's'; // the last idempotency key the sweep listed, while a walk is under way
 const MAX_KEY = 1024;
 const MAX_VALUE = 64 * 1024;
 const MAX_TTL_MS = 366 * 24 * 3600 * 1000;
@@ -33,6 +34,14 @@ const SWEEP_BATCH = 1000;
 
 /** Default lifetime of an idempotency entry (a key's claim and its recorded outcome): 7 days. */
 export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * The shortest lifetime an idempotency store accepts: 1 day. A claim must outlive the change it
+ * guards, or a second caller with the same key claims it again and sends the change twice; a
+ * Client keeps one Kingdee adjustment in flight for minutes with the default options (a timed-out
+ * attempt, then the ledger reads and the one repeat of reconciliation, each with its retries) and
+ * for hours at the limits (timeoutMs 600 s, retries 10).
+ */
+export const MIN_TTL_SECONDS = 24 * 3600;
 
 class BadRequest extends Error {}
 
@@ -80,18 +89,32 @@ export class JifenCoordinator {
     }
   }
 
-  /** Deletes expired idempotency entries, a batch at a time, while any entries remain. */
+  /**
+   * Deletes expired idempotency entries (never a live one), a batch at a time in key order,
+   * resuming after the last key it listed, while any entries remain: a walk over the whole
+   * store, the next batch a second later, then again an hour after the walk ends.
+   */
   async alarm() {
     const now = Date.now();
     let next = now + SWEEP_MS;
     let left = true;
     try {
-      const entries = await this.storage.list({ prefix: IDEM, limit: SWEEP_BATCH });
+      const after = await this.storage.get(SWEEP_AFTER);
+      const entries = await this.storage.list({ prefix: IDEM, limit: SWEEP_BATCH, ...(after ? { startAfter: after } : {}) });
       const expired = [];
-      for (const [k, e] of entries) if (!(e?.exp > now)) expired.push(k);
+      let last = null;
+      for (const [k, e] of entries) {
+        last = k;
+        if (!(e?.exp > now)) expired.push(k);
+      }
       for (let i = 0; i < expired.length; i += 128) await this.storage.delete(expired.slice(i, i + 128));
-      left = entries.size > expired.length || entries.size === SWEEP_BATCH;
-      if (entries.size === SWEEP_BATCH && expired.length === SWEEP_BATCH) next = now + 1000; // a backlog
+      if (entries.size === SWEEP_BATCH) {
+        await this.storage.put(SWEEP_AFTER, last); // more after this batch
+        next = now + 1000;
+      } else {
+        if (after) await this.storage.delete(SWEEP_AFTER); // the walk is done: next time from the start
+        left = Boolean(after) || entries.size > expired.length;
+      }
     } catch {
       // Try again at the next sweep.
     }
@@ -211,7 +234,10 @@ function shardOf(key, shards) {
 
 function ttlMsOf(ttlSeconds, fn) {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds * 1000 > MAX_TTL_MS) {
-    throw new TypeError(`${fn}: ttlSeconds must be an integer from 1 to ${MAX_TTL_MS / 1000}`);
+    throw new TypeError(`${fn}: ttlSeconds must be an integer from ${MIN_TTL_SECONDS} to ${MAX_TTL_MS / 1000}`);
+  }
+  if (ttlSeconds < MIN_TTL_SECONDS) {
+    throw new TypeError(`${fn}: ttlSeconds must be at least ${MIN_TTL_SECONDS} (1 day): a key's claim must outlive its change in flight`);
   }
   return ttlSeconds * 1000;
 }
@@ -219,8 +245,12 @@ function ttlMsOf(ttlSeconds, fn) {
 /**
  * An idempotency store (`options.idempotencyStore`) in Durable Objects of `namespace`: strongly
  * consistent, with an atomic `putIfAbsent`, so of any number of isolates anywhere that are given
- * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days);
- * a key reused after that is a new key.
+ * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days, at
+ * least 1 day: MIN_TTL_SECONDS); a key reused after that is a new key.
+ *
+ * A Worker that serves several Kingdee account sets of one developer app (one clientId) gives each
+ * its own `name`: jifen tells the keys of two clients apart by clientId only on Kingdee, so two
+ * account sets using the same idempotency key in one store would see each other's outcomes.
  *
  * `options` may be a string (the object's name) or `{ name, shards, ttlSeconds }`. One object
  * serialises every key it holds; `shards` > 1 spreads keys over that many objects by hash when
@@ -247,7 +277,8 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
 /**
  * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
  * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account (`kingdee:<clientId>`): two account sets must not
+ * for its token. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
+ * app's clientId serves many merchants): two account sets must not
  * share a token. The default name suits a namespace used by one account only.
  */
 export function durableObjectTokenCache(namespace, name = 'jifen-token') {
@@ -270,14 +301,17 @@ export function durableObjectTokenCache(namespace, name = 'jifen-token') {
  * more to be seen in other locations. This store reads, writes, then reads back (a later writer
  * in the same location wins the read-back), which narrows the race but cannot close it: two
  * isolates given the same key at nearly the same time, especially in different locations, can
- * both believe they hold it and both send the change.
+ * both believe they hold it and both send the change. Nor does it need two at once: a retry that
+ * reaches another location within about a minute of the first attempt (KV caches a read there,
+ * an absent key included, for 60 s) may see neither the claim nor the recorded outcome, and sends
+ * the change again.
  *
  * What that means per vendor: Freemud and Qimai deduplicate on the key jifen sends them
  * (idempotencyBussinessId / bizId), so with KV a duplicate costs one extra vendor call and no
  * extra points. Kingdee has NO vendor idempotency key: the store is the only guard, and with KV a
  * duplicate can credit or debit the member twice. For Kingdee use durableObjectIdempotencyStore.
  *
- * `ttlSeconds` (default 7 days, at least 60: KV's minimum) is how long entries live.
+ * `ttlSeconds` (default 7 days, at least 1 day: MIN_TTL_SECONDS) is how long entries live.
  */
 export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefix = '' } = {}) {
   const fn = 'kvIdempotencyStore';
@@ -285,7 +319,6 @@ export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefi
     throw new TypeError(`${fn}: the first argument must be a KV namespace binding`);
   }
   ttlMsOf(ttlSeconds, fn);
-  if (ttlSeconds < 60) throw new TypeError(`${fn}: ttlSeconds must be at least 60 (KV's minimum expirationTtl)`);
   if (typeof prefix !== 'string') throw new TypeError(`${fn}: prefix must be a string`);
   const unwrap = (raw) => {
     try {

@@ -189,7 +189,7 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseL
 /**
  * Where `adjustPoints` claims each idempotencyKey and records its outcome; share one between
  * clients (isolates) so that of two given the same key at once exactly one sends. Values are
- * strings; methods may return promises. Default: the client's own memory (the last 10,000 keys).
+ * strings; methods may return promises (any realm) or thenables; each call gets `timeoutMs`. Default: the client's own memory (the last 10,000 keys).
  * `jifen/cloudflare` has Durable Object and KV implementations.
  */
 export interface IdempotencyStore {

@@ -170,6 +170,7 @@ $('lookup-form').addEventListener('submit', async (ev) => {
     $('member-area').hidden = false;
     newAdjustForm();
     $('adj-result').replaceChildren();
+    restorePending();
     await Promise.all([refreshBalance(), resetLedger()]);
     $('member-area').dataset.loaded = String(Date.now()); // card, balance and first ledger page are in
   } catch (e) {
@@ -325,6 +326,91 @@ $('ledger-filter').addEventListener('reset', () => {
 // replaced only after a definite result (applied, or refused for sure).
 const adjust = { key: '', inFlight: false, uncertain: null, retrySafe: false };
 
+// Submissions whose outcome is not known yet, in localStorage so that they outlive a reload or a
+// closed tab and are seen by another tab: { [idempotencyKey]: { gateway, args, at } }. Written
+// before the request is sent; removed once the outcome is known (applied, or refused for sure) or
+// when the user has checked the ledger and starts over. Looking the member up again brings the
+// submission back, frozen, with its key: re-entering it by hand would make a new key.
+const PENDING = 'jifen-admin-pending';
+const PENDING_MAX_AGE_MS = 7 * 24 * 3600 * 1000; // how long jifen's shared stores keep a key by default
+
+function readPending() {
+  try {
+    const all = JSON.parse(localStorage.getItem(PENDING) ?? '{}');
+    return all && typeof all === 'object' && !Array.isArray(all) ? all : {};
+  } catch {
+    return {};
+  }
+}
+function writePending(all) {
+  const now = Date.now();
+  for (const [k, p] of Object.entries(all)) if (!(now - p?.at < PENDING_MAX_AGE_MS)) delete all[k];
+  try {
+    if (Object.keys(all).length) localStorage.setItem(PENDING, JSON.stringify(all));
+    else localStorage.removeItem(PENDING);
+  } catch {
+    // No storage here (a locked-down browser): the key lives as long as this page.
+  }
+}
+function savePending(a) {
+  const all = readPending();
+  all[a.idempotencyKey] = { gateway: settings.gateway, args: a, at: Date.now() };
+  writePending(all);
+}
+function dropPending(key) {
+  const all = readPending();
+  if (Object.hasOwn(all, key)) {
+    delete all[key];
+    writePending(all);
+  }
+}
+const sameMember = (x, y) => ['id', 'mobile', 'cardId'].some((k) => typeof x?.[k] === 'string' && x[k] !== '' && x[k] === y?.[k]);
+
+/** The oldest unsettled submission for the member on screen, if any, put back in the form, frozen. */
+function restorePending() {
+  const p = Object.values(readPending())
+    .filter((e) => e?.gateway === settings.gateway && typeof e.args?.idempotencyKey === 'string' && sameMember(e.args.member, state.member))
+    .sort((x, y) => x.at - y.at)[0];
+  if (!p) return;
+  const a = p.args;
+  adjust.key = a.idempotencyKey;
+  $('adj-key').textContent = a.idempotencyKey;
+  $('adj-delta').value = String(a.delta);
+  $('adj-reason').value = a.reason;
+  $('adj-order').value = a.orderId ?? '';
+  $('adj-remark').value = a.remark ?? '';
+  freezeUncertain(a, vendorDedupes());
+  const out = $('adj-result');
+  out.className = 'result unknown';
+  out.dataset.outcome = 'unknown';
+  const what = document.createElement('p');
+  what.className = 'what';
+  what.textContent = `这笔调整（${signed(a.delta)}，${reasonLabel(a.reason)}）已提交，但结果未知：等待回复时页面被刷新或关闭，或另一个标签页仍在提交。 `
+    + `The outcome of this submitted change (${signed(a.delta)}) is not known: the page was reloaded or closed while waiting, or another tab is still sending it.`;
+  out.replaceChildren(what, nextStep(vendorDedupes()));
+  out.hidden = false;
+}
+
+/** After an unknown outcome: the submission `a` is kept with its key, the form frozen for its retry. */
+function freezeUncertain(a, safe) {
+  adjust.uncertain = a;
+  adjust.retrySafe = safe;
+  for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = true;
+  $('adj-review').replaceChildren('重试 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Retry' }));
+  $('adj-new').hidden = false;
+  $('adj-review').hidden = !safe;
+}
+
+/** What to do after an unknown outcome, as a paragraph. */
+function nextStep(safe) {
+  const p = document.createElement('p');
+  p.className = 'next';
+  p.textContent = safe
+    ? '这次调整可能已经生效。可直接点“重试”：使用同一个幂等键，不会重复入账。 The change may have gone through. Retry is safe: it reuses the same idempotency key.'
+    : '这次调整可能已经生效，而该积分系统不识别重复请求，所以不能直接重试。请查看下方流水：若已有这笔调整，无需再做；若没有，点“已核对流水，重新填写”。 The change may have gone through, and this points system cannot recognise a repeat, so it cannot simply be retried. Check the ledger below: if the change is there, you are done; if not, choose “start over”.';
+  return p;
+}
+
 function newAdjustForm() {
   adjust.key = crypto.randomUUID();
   adjust.uncertain = null;
@@ -335,6 +421,8 @@ function newAdjustForm() {
   $('adj-review').hidden = false;
 }
 $('adj-new').addEventListener('click', () => {
+  // The user has checked the ledger: this submission is settled.
+  dropPending(adjust.uncertain?.idempotencyKey ?? adjust.key);
   newAdjustForm();
   $('adj-result').replaceChildren();
   $('adj-delta').focus();
@@ -407,9 +495,11 @@ $('confirm-ok').addEventListener('click', async () => {
   const out = $('adj-result');
   out.className = 'result';
   out.textContent = '提交中… Submitting…';
+  savePending(a);
   try {
     const r = await gw.adjust(a);
     // Definite: applied (or the vendor's stored answer to this key). A new form, a new key.
+    dropPending(a.idempotencyKey);
     $('adj-delta').value = '';
     $('adj-order').value = '';
     $('adj-remark').value = '';
@@ -429,7 +519,9 @@ $('confirm-ok').addEventListener('click', async () => {
     out.dataset.outcome = 'applied';
   } catch (e) {
     const d = describe(e);
-    if (isDefinite(e)) {
+    const definite = isDefinite(e, { vendorDedupes: vendorDedupes() });
+    if (definite) {
+      dropPending(a.idempotencyKey);
       out.className = 'result bad';
       out.dataset.outcome = 'refused';
       newAdjustForm();
@@ -437,22 +529,10 @@ $('confirm-ok').addEventListener('click', async () => {
       // Unknown outcome: keep the key and the exact submission; a retry cannot apply twice.
       out.className = 'result unknown';
       out.dataset.outcome = 'unknown';
-      adjust.uncertain = a;
-      adjust.retrySafe = retrySafe(e);
-      for (const id of ['adj-delta', 'adj-reason', 'adj-order', 'adj-remark']) $(id).disabled = true;
-      $('adj-review').replaceChildren('重试 ', Object.assign(document.createElement('span'), { lang: 'en', textContent: 'Retry' }));
-      $('adj-new').hidden = false;
-      $('adj-review').hidden = !retrySafe(e);
+      freezeUncertain(a, retrySafe(e));
     }
     renderError(out, e, '调整积分 Adjust');
-    if (!isDefinite(e)) {
-      const p = document.createElement('p');
-      p.className = 'next';
-      p.textContent = retrySafe(e)
-        ? '这次调整可能已经生效。可直接点“重试”：使用同一个幂等键，不会重复入账。 The change may have gone through. Retry is safe: it reuses the same idempotency key.'
-        : '这次调整可能已经生效，而该积分系统不识别重复请求，所以不能直接重试。请查看下方流水：若已有这笔调整，无需再做；若没有，点“已核对流水，重新填写”。 The change may have gone through, and this points system cannot recognise a repeat, so it cannot simply be retried. Check the ledger below: if the change is there, you are done; if not, choose “start over”.';
-      out.append(p);
-    }
+    if (!definite) out.append(nextStep(retrySafe(e)));
     out.hidden = false;
     void d;
   } finally {

@@ -157,8 +157,19 @@ impl<T: Transport> Client<T> {
         };
         let parse = |resp: &crate::core::request::HttpResponse| {
             let envelope = parse_envelope(resp)?;
-            let result = result_json(prepared.op, &envelope.body()?)
-                .map_err(|e| e.with_status(resp.status))?;
+            let result = match envelope.body().and_then(|body| {
+                result_json(prepared.op, &body).map_err(|e| e.with_status(resp.status))
+            }) {
+                Ok(result) => result,
+                // statusCode 100: the change is applied. A result jifen cannot read
+                // is returned as sent, not turned into an error that hides that
+                // (a retry with the same key would get the same reply again).
+                Err(_) if prepared.op.changes_points() => Json::object([(
+                    "responseBody",
+                    envelope.response_body.clone().map(Json::String),
+                )]),
+                Err(e) => return Err(e),
+            };
             *last.borrow_mut() = Some(envelope);
             Ok(result)
         };

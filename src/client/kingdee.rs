@@ -74,13 +74,19 @@ pub(super) fn needs_token(op: &str) -> bool {
     kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
 }
 
-/// Whether a Kingdee error proves the vendor did nothing: gateway refusals
-/// other than backend timeouts/failures, rate limits, and business errors.
+/// Whether a Kingdee error proves the vendor did nothing: the documented
+/// gateway refusals (kingdee.md §7.1; not the backend timeouts/failures
+/// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
+/// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
-    match (e.http_status, e.vendor_code.as_deref()) {
-        (Some(519), Some("5000" | "5004" | "5005")) => Delivery::Unknown,
-        (Some(519), _) | (Some(429), _) => Delivery::Refused,
-        (Some(200), Some(_)) => Delivery::Refused,
+    let code = e
+        .vendor_code
+        .as_deref()
+        .and_then(crate::core::num::parse_i64);
+    match (e.http_status, code) {
+        (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
+        | (Some(429), _)
+        | (Some(200), Some(_)) => Delivery::Refused,
         _ => Delivery::Unknown,
     }
 }

@@ -27,7 +27,7 @@ use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::retry::backoff;
-use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD, MAX_PAGE_SIZE};
+use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_RECORD};
 use crate::vendors::kingdee::reconcile::{
     judge, query, Expected, Verdict, MAX_PAGES, SLACK_KNOWN_CLOCK_MS, SLACK_UNKNOWN_CLOCK_MS,
 };
@@ -122,31 +122,42 @@ impl<T: Transport> Client<T> {
         self.transport
             .sleep(backoff(&self.policy, 2, self.jitter()))
             .await;
+        // The vendor's clock is known to within the error bar of the exchange it was
+        // learned from; without a `Date`, the gateway's 5-minute timestamp check bounds it.
         let slack = if self.skew.is_known() {
             SLACK_KNOWN_CLOCK_MS
+                .saturating_add(self.skew.error_ms())
+                .min(SLACK_UNKNOWN_CLOCK_MS)
         } else {
             SLACK_UNKNOWN_CLOCK_MS
         };
         let vendor_ms = |local: u64| i64::try_from(self.skew.apply(local)).unwrap_or(i64::MAX);
-        let expected = Expected {
+        let mut expected = Expected {
             adjust: adjust.clone(),
             from_ms: vendor_ms(started).saturating_sub(slack),
-            to_ms: vendor_ms(self.env.clock.now_ms()).saturating_add(slack),
+            to_ms: i64::MAX,
         };
         let mut rows = Vec::new();
+        let mut complete = false;
         for page in 1..=MAX_PAGES {
             let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
             let data = self.kingdee_send_once(k, &prepared, None).await?;
             let got = record_page_json(&data)?;
             let got_rows = got.get("rows").and_then(Json::as_array).unwrap_or_default();
-            let total_page = got.get("total_page").and_then(Json::as_i64_lenient);
-            let last = got_rows.len() < usize::try_from(MAX_PAGE_SIZE).unwrap_or(100)
-                || page >= total_page.unwrap_or(0);
+            let field = |k: &str| got.get(k).and_then(Json::as_i64_lenient).unwrap_or(0);
+            let (count, total_page) = (field("count"), field("total_page"));
             rows.extend_from_slice(got_rows);
-            if last {
-                return Ok(judge(&expected, &rows, true));
+            // The last page is the one the vendor's totals say (its pages may be
+            // shorter than the 100 asked); a total that overstates ends as unknown.
+            let read = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            if page >= total_page && read >= count {
+                complete = true;
+                break;
             }
         }
-        Ok(judge(&expected, &rows, false))
+        // The window closes after the last page was read: a row that landed while
+        // the pages were read (slowly, with retries) is counted, not ignored.
+        expected.to_ms = vendor_ms(self.env.clock.now_ms()).saturating_add(slack);
+        Ok(judge(&expected, &rows, complete))
     }
 }

@@ -41,7 +41,13 @@ impl<T: Transport> Client<T> {
     pub(super) async fn qimai_call(&self, q: &QimaiState, op: &str, params: &Json) -> Result<Json> {
         let prepared = qimai::prepare(op, params)?;
         let data = self.qimai_send(q, &prepared).await?;
-        qimai::result_json(prepared.op, &data)
+        match qimai::result_json(prepared.op, &data) {
+            // `code` 0: the change is applied. A result jifen cannot type is
+            // returned as sent, not turned into an error that hides that (a
+            // retry with the same bizId would get the same reply again).
+            Err(_) if prepared.op.is_points_change() => Ok(data),
+            other => other,
+        }
     }
 
     /// One prepared call with retries by policy; each attempt is signed afresh.

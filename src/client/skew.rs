@@ -5,8 +5,12 @@
 //! A `Date` is stamped somewhere between sending and receiving, truncated to
 //! the second, so the vendor's time at the midpoint of the exchange is about
 //! `date + 500 ms`; the estimate is good to ±(500 ms + half the round trip).
-//! Small changes are ignored (they are noise); an estimate beyond a day is
-//! ignored as garbage rather than trusted.
+//! Small changes are ignored (they are noise), and so is a less precise
+//! estimate that agrees with the current one within both error bars (a
+//! gateway timeout answered after 30 s says little about the clock: its
+//! `Date` is from the end of the wait). An estimate beyond a day is ignored as
+//! garbage rather than trusted. The error bar of the estimate in use widens
+//! the ledger window a lost Kingdee adjustment is looked for in.
 
 use super::{Client, Transport};
 use std::cell::Cell;
@@ -20,17 +24,24 @@ pub const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
 /// The vendor's clock minus ours, estimated from one exchange: `sent` and
 /// `received` on our clock, `date` the reply's `Date` header (vendor clock), all epoch ms.
 pub fn estimate(sent: u64, received: u64, date: i64) -> Option<i64> {
+    estimate_with_error(sent, received, date).map(|(skew, _)| skew)
+}
+
+/// [`estimate`] and its error bar: 500 ms plus half the round trip.
+fn estimate_with_error(sent: u64, received: u64, date: i64) -> Option<(i64, i64)> {
     let sent = i64::try_from(sent).ok()?;
     let received = i64::try_from(received).ok()?.max(sent);
-    let midpoint = sent + (received - sent) / 2;
-    let skew = date.checked_add(500)?.checked_sub(midpoint)?;
-    (skew.abs() <= MAX_SKEW_MS).then_some(skew)
+    let half = (received - sent) / 2;
+    let skew = date.checked_add(500)?.checked_sub(sent + half)?;
+    (skew.abs() <= MAX_SKEW_MS).then_some((skew, half + 500))
 }
 
 /// The learned offset between the vendor's clock and ours.
 #[derive(Debug, Default)]
 pub struct Skew {
     offset_ms: Cell<i64>,
+    /// How far off `offset_ms` may be (its exchange's error bar).
+    error_ms: Cell<i64>,
     known: Cell<bool>,
 }
 
@@ -40,18 +51,31 @@ impl Skew {
         self.offset_ms.get()
     }
 
-    /// Whether a vendor `Date` has been seen, so the offset is known to ±2 s.
+    /// Whether a vendor `Date` has been seen, so the offset is known to ±[`Skew::error_ms`].
     pub fn is_known(&self) -> bool {
         self.known.get()
     }
 
+    /// How far off the offset may be, ms: 500 ms plus half the round trip of
+    /// the exchange it was learned from (0 until learned).
+    pub fn error_ms(&self) -> i64 {
+        self.error_ms.get()
+    }
+
     /// Takes in one exchange's timing and the reply's `Date` (if any).
     pub fn observe(&self, sent: u64, received: u64, date: Option<i64>) {
-        let Some(skew) = date.and_then(|d| estimate(sent, received, d)) else {
+        let Some((skew, error)) = date.and_then(|d| estimate_with_error(sent, received, d)) else {
             return;
         };
-        if !self.known.get() || (skew - self.offset_ms.get()).abs() > NOISE_MS {
+        let (current, current_error) = (self.offset_ms.get(), self.error_ms.get());
+        let moved = (skew - current).abs();
+        // A new estimate replaces the current one if it is as precise, or if
+        // it cannot be reconciled with it (the clock stepped).
+        if !self.known.get()
+            || (moved > NOISE_MS && (error <= current_error || moved > error + current_error))
+        {
             self.offset_ms.set(skew);
+            self.error_ms.set(error);
         }
         self.known.set(true);
     }
@@ -102,6 +126,24 @@ mod tests {
         assert_eq!(s.offset_ms(), 500, "a 1 s wobble is noise");
         s.observe(NOW, NOW, Some(NOW as i64 + 30_000));
         assert_eq!(s.offset_ms(), 30_500);
+    }
+
+    #[test]
+    fn a_slow_reply_does_not_replace_a_precise_estimate_it_agrees_with() {
+        let s = Skew::default();
+        // A quick exchange: the clocks agree.
+        s.observe(NOW, NOW + 40, Some(NOW as i64));
+        assert_eq!((s.offset_ms(), s.error_ms()), (480, 520));
+        // A gateway timeout answered after 30 s, its Date from the end of the wait:
+        // taken alone it says +15 s, but within its ±15.5 s.
+        s.observe(NOW, NOW + 30_000, Some(NOW as i64 + 30_000));
+        assert_eq!((s.offset_ms(), s.error_ms()), (480, 520));
+        // A slow reply that cannot agree (the vendor's clock stepped 2 minutes) is taken.
+        s.observe(NOW, NOW + 30_000, Some(NOW as i64 + 150_000));
+        assert_eq!((s.offset_ms(), s.error_ms()), (135_500, 15_500));
+        // And a precise one after it.
+        s.observe(NOW, NOW, Some(NOW as i64 + 140_000));
+        assert_eq!((s.offset_ms(), s.error_ms()), (140_500, 500));
     }
 
     #[test]

@@ -350,18 +350,35 @@ impl Adjust {
         })
     }
 
-    /// What makes two adjustments "the same change" (the key aside).
+    /// What makes two adjustments "the same change" (the key aside). Fields are
+    /// joined by `|`; a `|` or `\` inside a text field is escaped with `\`, so
+    /// that text moved from one field to the next (orderId `A|B` + remark `C`
+    /// against orderId `A` + remark `B|C`) is another change. Fields without
+    /// either character read as they always did (stored fingerprints stay valid).
     pub fn fingerprint(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}|{}|{}",
-            self.member.id.as_deref().unwrap_or(""),
-            self.member.mobile.as_deref().unwrap_or(""),
-            self.member.card_id.as_deref().unwrap_or(""),
-            self.delta,
-            self.reason.name(),
-            self.order_id.as_deref().unwrap_or(""),
-            self.remark.as_deref().unwrap_or("")
-        )
+        let delta = self.delta.to_string();
+        let fields = [
+            self.member.id.as_deref(),
+            self.member.mobile.as_deref(),
+            self.member.card_id.as_deref(),
+            Some(delta.as_str()),
+            Some(self.reason.name()),
+            self.order_id.as_deref(),
+            self.remark.as_deref(),
+        ];
+        let mut out = String::new();
+        for (i, field) in fields.into_iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            for c in field.unwrap_or_default().chars() {
+                if matches!(c, '|' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The vendor code for this adjustment's reason, or `unsupported`.

@@ -62,9 +62,11 @@ impl JsClient {
         if !(options.is_undefined() || options.is_null() || options.is_object()) {
             return Err(Error::invalid_input("options must be an object"));
         }
+        let fetch = optional_function(options, "fetch")?;
+        let timeout_ms = optional_number(options, "timeoutMs", 1, 600_000)?.unwrap_or(15_000);
         let transport = FetchTransport {
-            fetch: optional_function(options, "fetch")?,
-            timeout_ms: optional_number(options, "timeoutMs", 1, 600_000)?.unwrap_or(15_000),
+            fetch,
+            timeout_ms,
             hooks: Hooks {
                 on_request: optional_function(options, "onRequest")?,
                 on_response: optional_function(options, "onResponse")?,
@@ -77,12 +79,15 @@ impl JsClient {
         let mut client = Client::new(&config, transport, env())?.with_policy(policy);
         let store = get(options, "idempotencyStore");
         if !(store.is_undefined() || store.is_null()) {
-            client =
-                client.with_idempotency_store(Box::new(super::store::JsStore::from_js(store)?));
+            client = client.with_idempotency_store(Box::new(super::store::JsStore::from_js(
+                store, timeout_ms,
+            )?));
         }
         let cache = get(options, "tokenCache");
         if !(cache.is_undefined() || cache.is_null()) {
-            client = client.with_token_cache(Box::new(super::store::JsTokenCache::from_js(cache)?));
+            client = client.with_token_cache(Box::new(super::store::JsTokenCache::from_js(
+                cache, timeout_ms,
+            )?));
         }
         Ok(JsClient {
             inner: Rc::new(client),

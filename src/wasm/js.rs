@@ -109,9 +109,11 @@ export async function jifen_subtle(op, key, a, b) {
   } catch { throw true; }
   try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
 }
-export async function jifen_call(obj, fn, n, a, b) {
+export async function jifen_call(obj, fn, n, a, b, ms) {
   const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : fn.call(obj, a, b);
-  return { value: v instanceof Promise ? await v : v };
+  let timer;
+  try { return { value: await Promise.race([v, new Promise((_, no) => { timer = setTimeout(no, ms); })]) }; }
+  finally { clearTimeout(timer); }
 }
 export function jifen_step(done, value) {
   return { done, value };
@@ -184,14 +186,16 @@ extern "C" {
     pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
 
     /// Calls a store's method (store.rs): `fn.call(obj, …)` with the first `n`
-    /// of `a`, `b`; a returned Promise is awaited (any other value, a thenable
-    /// too, is the result). Resolves to `{ value }`; rejects if it throws or rejects.
+    /// of `a`, `b`; what it returns is awaited, a Promise of any realm or a
+    /// thenable (a Workers RPC stub's) alike, for at most `ms`. Resolves to
+    /// `{ value }`; rejects if it throws, rejects or has not settled by then.
     pub(super) fn jifen_call(
         obj: &JsValue,
         f: &Function,
         n: u8,
         a: &JsValue,
         b: &JsValue,
+        ms: f64,
     ) -> Promise;
 
     /// What [`jifen_call`] resolves to.

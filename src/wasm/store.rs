@@ -1,9 +1,12 @@
 //! JavaScript storage as the client's shared stores: an idempotency store
 //! (`{ get(key), putIfAbsent(key, value), delete?(key) }`) as an
 //! [`IdempotencyStore`], and a token cache (`{ get(), set(value, expiresAt),
-//! lock?(ttlMs), unlock?() }`) as a [`TokenCache`]. Methods may return values
-//! or Promises. The package ships Durable Object and KV adapters of these
-//! shapes; any object with these methods works.
+//! lock?(ttlMs), unlock?() }`) as a [`TokenCache`]. Methods may return values,
+//! Promises (of any realm) or thenables, and each call is given as long as one
+//! vendor request (the client's `timeoutMs`): a store that never answers must
+//! not hold an adjustment, or the report that it was applied, forever. The
+//! package ships Durable Object and KV adapters of these shapes; any object
+//! with these methods works.
 
 use super::convert::get;
 use super::js::{jifen_call, Settled};
@@ -20,6 +23,7 @@ pub struct JsStore {
     get: Function,
     put_if_absent: Function,
     delete: Option<Function>,
+    timeout_ms: f64,
 }
 
 fn method(obj: &JsValue, name: &str) -> Option<Function> {
@@ -27,8 +31,8 @@ fn method(obj: &JsValue, name: &str) -> Option<Function> {
 }
 
 impl JsStore {
-    /// Checks the shape of `obj`.
-    pub fn from_js(obj: JsValue) -> Result<JsStore> {
+    /// Checks the shape of `obj`; each call may take `timeout_ms`.
+    pub fn from_js(obj: JsValue, timeout_ms: u32) -> Result<JsStore> {
         let (Some(get), Some(put_if_absent)) = (method(&obj, "get"), method(&obj, "putIfAbsent"))
         else {
             return Err(Error::invalid_input(
@@ -41,6 +45,7 @@ impl JsStore {
             get,
             put_if_absent,
             delete,
+            timeout_ms: f64::from(timeout_ms),
         })
     }
 }
@@ -54,18 +59,20 @@ fn failed(op: &str) -> Error {
     .retryable(true)
 }
 
-/// `f.call(obj, …)` with the first `n` of `a`, `b`, settled; `failed(op)` if it throws or rejects.
+/// `f.call(obj, …)` with the first `n` of `a`, `b`, settled within `ms`;
+/// `failed(op)` if it throws, rejects or takes longer.
 /// Called when the method's future is first polled, and boxed: one state
 /// machine for the wait instead of one inlined into every method.
 fn call(
     obj: &JsValue,
+    ms: f64,
     f: &Function,
     n: u8,
     a: &JsValue,
     b: &JsValue,
     op: &'static str,
 ) -> LocalFuture<'static, Result<JsValue>> {
-    let pending = JsFuture::from(jifen_call(obj, f, n, a, b));
+    let pending = JsFuture::from(jifen_call(obj, f, n, a, b, ms));
     Box::pin(async move {
         match pending.await {
             Ok(settled) => Ok(settled.unchecked_into::<Settled>().value()),
@@ -79,6 +86,7 @@ impl IdempotencyStore for JsStore {
         Box::pin(async move {
             let v = call(
                 &self.obj,
+                self.timeout_ms,
                 &self.get,
                 1,
                 &key.into(),
@@ -99,6 +107,7 @@ impl IdempotencyStore for JsStore {
         Box::pin(async move {
             let v = call(
                 &self.obj,
+                self.timeout_ms,
                 &self.put_if_absent,
                 2,
                 &key.into(),
@@ -116,7 +125,16 @@ impl IdempotencyStore for JsStore {
             let Some(f) = &self.delete else {
                 return Ok(false);
             };
-            call(&self.obj, f, 1, &key.into(), &JsValue::UNDEFINED, "delete").await?;
+            call(
+                &self.obj,
+                self.timeout_ms,
+                f,
+                1,
+                &key.into(),
+                &JsValue::UNDEFINED,
+                "delete",
+            )
+            .await?;
             Ok(true)
         })
     }
@@ -129,11 +147,12 @@ pub struct JsTokenCache {
     set: Function,
     lock: Option<Function>,
     unlock: Option<Function>,
+    timeout_ms: f64,
 }
 
 impl JsTokenCache {
-    /// Checks the shape of `obj`.
-    pub fn from_js(obj: JsValue) -> Result<JsTokenCache> {
+    /// Checks the shape of `obj`; each call may take `timeout_ms`.
+    pub fn from_js(obj: JsValue, timeout_ms: u32) -> Result<JsTokenCache> {
         let (Some(get), Some(set)) = (method(&obj, "get"), method(&obj, "set")) else {
             return Err(Error::invalid_input(
                 "options.tokenCache must have get() and set(value, expiresAt) methods",
@@ -145,6 +164,7 @@ impl JsTokenCache {
             obj,
             get,
             set,
+            timeout_ms: f64::from(timeout_ms),
         })
     }
 }
@@ -153,7 +173,16 @@ impl TokenCache for JsTokenCache {
     fn get(&self) -> LocalFuture<'_, Result<Option<(String, u64)>>> {
         Box::pin(async move {
             let u = JsValue::UNDEFINED;
-            let v = call(&self.obj, &self.get, 0, &u, &u, "tokenCache.get").await?;
+            let v = call(
+                &self.obj,
+                self.timeout_ms,
+                &self.get,
+                0,
+                &u,
+                &u,
+                "tokenCache.get",
+            )
+            .await?;
             if v.is_undefined() || v.is_null() {
                 return Ok(None);
             }
@@ -171,6 +200,7 @@ impl TokenCache for JsTokenCache {
             let expires = JsValue::from_f64(expires_at_ms as f64);
             call(
                 &self.obj,
+                self.timeout_ms,
                 &self.set,
                 2,
                 &value.into(),
@@ -190,6 +220,7 @@ impl TokenCache for JsTokenCache {
             let ttl = JsValue::from_f64(ttl_ms as f64);
             let v = call(
                 &self.obj,
+                self.timeout_ms,
                 f,
                 1,
                 &ttl,
@@ -205,7 +236,16 @@ impl TokenCache for JsTokenCache {
         Box::pin(async move {
             if let Some(f) = &self.unlock {
                 let u = JsValue::UNDEFINED;
-                call(&self.obj, f, 0, &u, &u, "tokenCache.unlock").await?;
+                call(
+                    &self.obj,
+                    self.timeout_ms,
+                    f,
+                    0,
+                    &u,
+                    &u,
+                    "tokenCache.unlock",
+                )
+                .await?;
             }
             Ok(())
         })

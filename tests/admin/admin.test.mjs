@@ -252,6 +252,56 @@ for (const vendor of VENDORS) {
       await page.context().close();
     });
 
+    test('a reload while an adjustment is in flight keeps its key: the same submission comes back frozen, and applies once', async () => {
+      const page = await open();
+      await lookup(page);
+      const before = (await rows()).length;
+      const key = await page.textContent('#adj-key');
+      // The gateway applies the change; its reply never reaches this page, which is reloaded meanwhile.
+      let reached;
+      let held = false;
+      const applied = new Promise((r) => { reached = r; });
+      await page.route(`${stack.gateway.url}/api/adjust`, async (route) => {
+        if (route.request().method() !== 'POST' || held) return route.fallback();
+        held = true;
+        const res = await route.fetch();
+        reached(res.status());
+        // Never fulfilled: the page is reloaded first.
+      });
+      await review(page, 13, earnReason());
+      await page.click('#confirm-ok');
+      assert.equal(await applied, 200, 'the gateway applied it');
+      await page.reload();
+      await page.waitForSelector('#conn.ok');
+      await lookup(page);
+      assert.equal((await rows()).length, before + 1, 'applied once so far');
+      assert.equal(await page.textContent('#adj-key'), key, 'the key of the submission whose reply was lost is back');
+      assert.equal(await page.inputValue('#adj-delta'), '13');
+      assert.equal(await page.isDisabled('#adj-delta'), true, 'the submission is frozen for its retry');
+      assert.equal(await page.getAttribute('#adj-result', 'data-outcome'), 'unknown');
+      await shot(page, `${vendor}-12-pending-after-reload`);
+      if (caps.operations?.adjustPoints?.idempotent !== false) {
+        await resetOutcome(page);
+        await page.click('#adj-review');
+        await page.waitForSelector('#confirm[open]');
+        assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
+        await page.click('#confirm-ok');
+        assert.equal(await outcome(page), 'applied');
+        assert.equal((await rows()).length, before + 1, 'the retry applied nothing more');
+      } else {
+        assert.equal(await page.isVisible('#adj-review'), false, 'no blind retry where the vendor cannot dedupe');
+        await page.click('#adj-new');
+      }
+      assert.notEqual(await page.textContent('#adj-key'), key, 'a new key once the outcome is settled');
+      // Settled: another reload does not bring it back.
+      await page.reload();
+      await page.waitForSelector('#conn.ok');
+      await lookup(page);
+      assert.notEqual(await page.textContent('#adj-key'), key);
+      assert.equal(await page.isDisabled('#adj-delta'), false);
+      await page.context().close();
+    });
+
     test('a vendor error is shown in words, with the vendor code and request id below', async () => {
       const page = await open();
       await lookup(page);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startAdminServer, resolvePath } from '../../www-demo/serve.mjs';
 import { describe as describeError, isDefinite } from '../../www-demo/js/errors.js';
 import { maskRequest, toCurl } from '../../www-demo/js/inspector.js';
-import { memberRef } from '../../www-demo/js/gateway.js';
+import { Gateway, memberRef } from '../../www-demo/js/gateway.js';
 import { signed, time } from '../../www-demo/js/format.js';
 
 test('serve.mjs: MIME types, the package under /pkg/, nothing outside or hidden', async () => {
@@ -57,7 +57,7 @@ test('every JifenError code reads as a sentence in Chinese and English; vendor c
   assert.match(describeError({ code: 'rate_limited', retryAfterMs: 2500 }).zh, /3 秒/);
   assert.match(describeError(new Error('boom')).en, /unexpected/);
   for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable', 'conflict']) assert.equal(isDefinite({ code: c }), false, c);
-  for (const c of ['vendor', 'invalid_input', 'auth', 'signature', 'rate_limited', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
+  for (const c of ['vendor', 'invalid_input', 'auth', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);
 });
 
 test('inspector: secrets masked even if a preview left them in; curl is shell-safe', () => {
@@ -78,4 +78,36 @@ test('member references and formatting', () => {
   assert.equal(signed(-1200), '−1,200');
   assert.equal(time('2024-01-05T10:00:00+08:00'), '2024-01-05 10:00:00');
   assert.equal(time(undefined), '—');
+});
+
+// The page makes a new idempotency key only after an error that proves nothing was applied
+// (errors.js isDefinite). Anything else keeps the key, so that the retry of the same submission
+// is deduplicated instead of applied a second time.
+test('a new key only after an error that proves nothing was applied: unknown codes and thrown non-gateway errors keep the key', () => {
+  for (const e of [new TypeError('network error'), new Error('boom'), null, undefined, { code: 'internal' }, { code: 'some_new_code' }, {}]) {
+    assert.equal(isDefinite(e), false, `${e?.code ?? e} must keep the key`);
+  }
+  // Errors jifen can raise after the vendor applied the change (README "Reliability"; Freemud's
+  // reply signature under verify=enforce says "the points change may have been applied"), and a
+  // final 429 after an earlier attempt that timed out, on a vendor that dedupes on the key.
+  for (const c of ['signature', 'config', 'rate_limited']) {
+    assert.equal(isDefinite({ code: c }), false, `${c} keeps the key where the vendor dedupes (a same-key retry is safe)`);
+    assert.equal(isDefinite({ code: c }, { vendorDedupes: false }), true, `${c} is definite where the client never repeats a write blindly (Kingdee)`);
+  }
+  for (const c of ['vendor', 'invalid_input', 'auth', 'unsupported', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed',
+    'payload_too_large', 'unsupported_media_type', 'not_configured']) {
+    assert.equal(isDefinite({ code: c }), true, c);
+    assert.equal(isDefinite({ code: c }, { vendorDedupes: false }), true, c);
+  }
+});
+
+test('a reply whose body is lost after the status line is an uncertain outcome (GatewayError), not a thrown TypeError', async () => {
+  // The gateway answered 200 (the change is applied) and the connection broke while the body streamed.
+  const fetch = async () => ({ ok: true, status: 200, headers: new Headers(), text: () => Promise.reject(new TypeError('network error')) });
+  const gw = new Gateway({ gateway: 'http://gw.test', token: 't', fetch });
+  const e = await gw.adjust({ member: { mobile: '138' }, delta: 1, reason: 'manual_grant', idempotencyKey: 'k' }).then(() => null, (x) => x);
+  assert.ok(e, 'the call fails');
+  assert.equal(e.name, 'GatewayError', `a GatewayError, not ${e?.name}`);
+  assert.equal(isDefinite(e), false, 'the key is kept');
+  assert.equal(e.retryable, true);
 });

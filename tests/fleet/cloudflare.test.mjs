@@ -17,8 +17,8 @@ function fakeStorage() {
     async get(k) { return structuredClone(m.get(k)); },
     async put(k, v) { m.set(k, structuredClone(v)); },
     async delete(k) { for (const x of [k].flat()) m.delete(x); return true; },
-    async list({ prefix = '', limit = Infinity } = {}) {
-      return new Map([...m].filter(([k]) => k.startsWith(prefix)).sort().slice(0, limit));
+    async list({ prefix = '', limit = Infinity, startAfter } = {}) {
+      return new Map([...m].filter(([k]) => k.startsWith(prefix) && (startAfter === undefined || k > startAfter)).sort().slice(0, limit));
     },
     async getAlarm() { return alarm; },
     async setAlarm(t) { alarm = t; },
@@ -55,7 +55,7 @@ async function withClock(t0, fn) {
 
 test('idempotency store: putIfAbsent claims once; get, delete; entries expire after ttlSeconds', async () => {
   const ns = fakeNamespace();
-  const store = durableObjectIdempotencyStore(ns, { ttlSeconds: 60 });
+  const store = durableObjectIdempotencyStore(ns, { ttlSeconds: 86_400 });
   await withClock(1_000_000, async (advance) => {
     assert.equal(await store.get('k1'), null);
     assert.equal(await store.putIfAbsent('k1', '{"fp":"a"}'), true);
@@ -64,7 +64,7 @@ test('idempotency store: putIfAbsent claims once; get, delete; entries expire af
     await store.delete('k1');
     assert.equal(await store.get('k1'), null);
     assert.equal(await store.putIfAbsent('k1', 'v2'), true);
-    advance(59_000);
+    advance(86_399_000);
     assert.equal(await store.putIfAbsent('k1', 'v3'), false);
     advance(1_001);
     assert.equal(await store.get('k1'), null, 'expired');
@@ -156,7 +156,7 @@ test('adapter arguments are checked', () => {
   assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 1.5 }), TypeError);
   assert.throws(() => durableObjectTokenCache(fakeNamespace(), ''), TypeError);
   assert.throws(() => kvIdempotencyStore(null), TypeError);
-  assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds: 30 }), /at least 60/);
+  assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds: 30 }), /at least 86400/);
   assert.equal(DEFAULT_TTL_SECONDS, 7 * 24 * 3600);
 });
 
@@ -172,13 +172,13 @@ function fakeKv() {
 
 test('KV store (best-effort): claims, reads back, deletes; entries carry the TTL', async () => {
   const kv = fakeKv();
-  const store = kvIdempotencyStore(kv, { ttlSeconds: 3600, prefix: 'p:' });
+  const store = kvIdempotencyStore(kv, { ttlSeconds: 86_400, prefix: 'p:' });
   assert.equal(store.bestEffort, true);
   assert.equal(await store.get('k'), null);
   assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), true);
   assert.equal(await store.putIfAbsent('k', '{"fp":"a"}'), false);
   assert.equal(await store.get('k'), '{"fp":"a"}', 'the value as given, not the wrapper');
-  assert.deepEqual(kv.m.get('p:k').opts, { expirationTtl: 3600 });
+  assert.deepEqual(kv.m.get('p:k').opts, { expirationTtl: 86_400 });
   await store.delete('k');
   assert.equal(await store.get('k'), null);
 
@@ -187,4 +187,38 @@ test('KV store (best-effort): claims, reads back, deletes; entries carry the TTL
   const put = racing.put.bind(racing);
   racing.put = async (k, v, o) => { await put(k, v, o); await put(k, JSON.stringify({ n: 'other', v: 'theirs' }), o); };
   assert.equal(await kvIdempotencyStore(racing).putIfAbsent('k', 'mine'), false);
+});
+
+// A claim must outlive the change it guards. jifen's Client keeps a Kingdee adjustment in flight for
+// up to hours in the worst case (timeoutMs up to 600 s, up to 11 attempts, then the ledger reads and
+// the one repeat of reconciliation), and a claim that expires meanwhile lets a second caller with the
+// same key claim it again and send the change a second time.
+test('a claim cannot expire while its change is in flight: ttlSeconds under 1 day is refused', async () => {
+  for (const ttlSeconds of [1, 60, 3600, 86_399]) {
+    assert.throws(() => durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds }), /at least 86400/, `DO ${ttlSeconds}`);
+    assert.throws(() => kvIdempotencyStore(fakeKv(), { ttlSeconds }), /at least 86400/, `KV ${ttlSeconds}`);
+  }
+  durableObjectIdempotencyStore(fakeNamespace(), { ttlSeconds: 86_400 });
+  kvIdempotencyStore(fakeKv(), { ttlSeconds: 86_400 });
+});
+
+test('the sweep walks every entry: expired ones behind a full batch of live ones are deleted too, live ones never', async () => {
+  const storage = fakeStorage();
+  const obj = new JifenCoordinator({ storage }, {});
+  const call = async (msg) => (await (await obj.fetch(new Request('https://x/', { method: 'POST', body: JSON.stringify(msg) }))).json()).result;
+  await withClock(5_000_000, async (advance) => {
+    // 1,000 live claims sort before 5 short-lived ones (the sweep lists keys in order, 1,000 at a time).
+    for (let i = 0; i < 1000; i++) await storage.put(`i:a${String(i).padStart(4, '0')}`, { v: 'live', exp: Date.now() + 86_400_000 });
+    for (let i = 0; i < 5; i++) assert.equal(await call({ op: 'idem.putIfAbsent', key: `z${i}`, value: 'x', ttlMs: 1000 }), true);
+    advance(2000);
+    for (let i = 0; i < 4; i++) {
+      await obj.alarm();
+      if (![...storage.map.keys()].some((k) => k.startsWith('i:z'))) break;
+      advance(storage.alarmAt() - Date.now());
+    }
+    const left = [...storage.map.keys()].filter((k) => k.startsWith('i:'));
+    assert.equal(left.filter((k) => k.startsWith('i:z')).length, 0, 'the expired entries were reached and deleted');
+    assert.equal(left.length, 1000, 'every live claim is kept');
+    assert.ok(storage.alarmAt() > Date.now(), 'still scheduled while entries remain');
+  });
 });

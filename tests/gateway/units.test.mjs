@@ -78,3 +78,22 @@ test('the workerd config lists the import graph and holds no binding value', () 
   assert.match(text, /\(name = "ADMIN_TOKEN", fromEnvironment = "ADMIN_TOKEN"\)/);
   assert.match(text, /wasm = embed "[^"]*pkg\/[^"]+\.wasm"/);
 });
+
+test('two Kingdee account sets of one app (clientId) never share a token cache', async () => {
+  const { sharedStores } = await import('../../www-demo/worker/src/stores.js');
+  const names = [];
+  const ns = {
+    idFromName: (name) => { names.push(name); return name; },
+    get: () => ({ fetch: async () => new Response(JSON.stringify({ result: null })) }),
+  };
+  // An ISV app authorised by two merchants: same clientId, two account sets. The app-token
+  // (and its router address) belongs to the account set: a shared one would send one
+  // merchant's points changes to the other's books.
+  const app = { vendor: 'kingdee', clientId: '300721', clientSecret: 'test-client-secret' };
+  for (const config of [{ ...app, outerInstanceId: 'test-instance-a' }, { ...app, outerInstanceId: 'test-instance-b' },
+    { ...app, appKey: 'test-app-key-c', appSecret: 'test-app-secret', domain: 'https://tf.jdy.com' }]) {
+    const { options } = sharedStores({ JIFEN_COORDINATOR: ns }, config);
+    await options.tokenCache.get();
+  }
+  assert.equal(new Set(names).size, 3, JSON.stringify(names));
+});

@@ -43,12 +43,29 @@ const VENDOR_CODES = {
     50004: ['这笔业务已经冲正过了。', 'That change has already been reversed.'] },
 };
 
-/** Codes after which an adjustment may or may not have been applied: keep its idempotency key. */
-const UNCERTAIN = new Set(['network', 'timeout', 'http', 'parse', 'outcome_unknown', 'conflict', 'gateway_unreachable', 'gateway_http', 'gateway_bad_reply']);
+/**
+ * Codes that prove an adjustment was not applied: refused before it was sent (the gateway's checks,
+ * jifen's validation), or refused by the vendor. Every other code, an unknown one, and anything
+ * thrown that is not an error from the gateway keep the idempotency key: the change may have
+ * been applied, and only a retry with the same key cannot apply it twice.
+ */
+const DEFINITE = new Set(['invalid_input', 'unsupported', 'vendor', 'auth', 'callback_invalid', 'unauthorized', 'forbidden',
+  'not_found', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type', 'not_configured']);
+/**
+ * Definite only where the vendor has no idempotency key (Kingdee: jifen never repeats its write
+ * blindly, so these end a call before anything was applied). Where the vendor dedupes, jifen
+ * retries after a timeout, so they can follow an attempt that applied: a final 429, Freemud's
+ * reply signature under verify=enforce, a platform key refused while checking that reply.
+ */
+const DEFINITE_WITHOUT_RETRIES = new Set(['rate_limited', 'signature', 'config']);
 
-/** True when an error proves nothing was applied (a new key is then safe). */
-export function isDefinite(err) {
-  return !UNCERTAIN.has(err?.code);
+/**
+ * True when an error proves nothing was applied (a new key is then safe). `vendorDedupes`:
+ * capabilities' adjustPoints.idempotent; unknown counts as true (the careful answer).
+ */
+export function isDefinite(err, { vendorDedupes = true } = {}) {
+  const code = err?.code;
+  return DEFINITE.has(code) || (!vendorDedupes && DEFINITE_WITHOUT_RETRIES.has(code));
 }
 
 /** `{ zh, en, code, details: [[label, value]] }` for any thrown value. */

@@ -50,7 +50,14 @@ export class Gateway {
       // fetch rejects only when no HTTP answer arrived (network, CORS, DNS).
       throw new GatewayError('gateway_unreachable', String(e?.message ?? e), { retryable: true });
     }
-    const text = await res.text();
+    let text;
+    try {
+      text = await res.text();
+    } catch {
+      // The status line came (a 200: the change applied) and the body was lost on the way.
+      throw new GatewayError('gateway_bad_reply', `the connection broke while reading the gateway's reply (HTTP ${res.status})`,
+        { status: res.status, retryable: true });
+    }
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { /* handled below */ }
     if (res.ok && data !== null) return data;

@@ -57,8 +57,13 @@ export const instanceName = (i) => (i === 0 ? 'gateway' : `gateway${i + 1}`);
  * `(className, serviceName)`: one namespace shared by separate isolates.
  * `kv`: the address (`host:port`) of an HTTP service implementing workerd's KV
  * protocol (kv-local.mjs), bound as JIFEN_KV in every service.
+ * `front`: `{ module, address }`, a Worker (one ES module file) on its own
+ * socket with the first gateway bound as the service GATEWAY (tests): what a
+ * caller that gives up does to a request there is what a disconnecting client
+ * does on Cloudflare (the request's work is cancelled), which workerd's own
+ * HTTP socket does not do.
  */
-export function renderConfig({ configDir, address, addresses = [address], names, entry = ENTRY, coordinator = false, kv = null }) {
+export function renderConfig({ configDir, address, addresses = [address], names, entry = ENTRY, coordinator = false, kv = null, front = null }) {
   if (!addresses.length || addresses.some((a) => typeof a !== 'string')) throw new Error('no address to listen on');
   const modules = moduleGraph(entry).map(({ path, type }) => {
     const name = relative(ROOT, path).split(sep).join('/');
@@ -102,6 +107,18 @@ ${extra.join('\n')}
 );
 `);
   });
+  if (front) {
+    const name = relative(ROOT, resolve(front.module)).split(sep).join('/');
+    if (name.startsWith('..')) throw new Error(`module outside the repository: ${front.module}`);
+    services.push('    (name = "front", worker = .front),');
+    sockets.push(`    (name = "front", address = ${capnpString(front.address)}, http = (), service = "front"),`);
+    workers.push(`const front :Workerd.Worker = (
+  modules = [ (name = ${capnpString(name)}, esModule = embed ${capnpString(relative(configDir, resolve(front.module)).split(sep).join('/'))}) ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  bindings = [ (name = "GATEWAY", service = "${instanceName(0)}") ],
+);
+`);
+  }
   if (kv) {
     if (!/^[\w.-]+:\d+$/.test(kv)) throw new Error(`kv must be host:port, not ${kv}`);
     services.push(`    (name = "jifen-kv", external = (address = ${capnpString(kv)}, http = ())),`);

@@ -13,7 +13,10 @@
 // each its own Client) on n ports (`gw.urls`); `coordinator` (default true)
 // gives them one Durable Object namespace of JifenCoordinator (JIFEN_COORDINATOR,
 // storage in memory) for idempotency keys and the Kingdee token; `kv:
-// 'host:port'` binds JIFEN_KV to a local KV service (kv-local.mjs).
+// 'host:port'` binds JIFEN_KV to a local KV service (kv-local.mjs); `front:
+// '<module path>'` adds a Worker on its own port (`gw.frontUrl`) that reaches
+// the gateway through a service binding (tests: a caller that gives up there
+// cancels the gateway's request as a disconnecting client does on Cloudflare).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -47,7 +50,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startGateway({
   vendor = 'kingdee', credentials = {}, upstream, adminToken, adminOrigin, port = 0, host = '127.0.0.1',
   bindings = {}, maxBodyBytes, log = false, readyTimeoutMs = 30_000,
-  instances = 1, coordinator = true, kv = null,
+  instances = 1, coordinator = true, kv = null, front = null,
 } = {}) {
   if (!Number.isSafeInteger(instances) || instances < 1 || instances > 16) throw new Error('instances must be 1..16');
   if (port !== 0 && instances > 1) throw new Error('a fixed port serves one instance only');
@@ -78,7 +81,14 @@ export async function startGateway({
       ports.push(p);
     }
     const addresses = ports.map((p) => `${host}:${p}`);
-    writeFileSync(configPath, renderConfig({ configDir: dir, addresses, names, coordinator, kv }), { mode: 0o600 });
+    let frontAddress = null;
+    if (front) {
+      let p = await freePort(host);
+      while (ports.includes(p)) p = await freePort(host);
+      frontAddress = `${host}:${p}`;
+    }
+    const frontConfig = front ? { module: front, address: frontAddress } : null;
+    writeFileSync(configPath, renderConfig({ configDir: dir, addresses, names, coordinator, kv, front: frontConfig }), { mode: 0o600 });
     const child = spawn(WORKERD, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const onData = (d) => {
@@ -91,6 +101,7 @@ export async function startGateway({
     let gone = null;
     exited.then((x) => { gone = x; });
     const urls = addresses.map((a) => `http://${a}`);
+    if (frontAddress) urls.push(`http://${frontAddress}`);
     const deadline = Date.now() + readyTimeoutMs;
     const ready = new Set();
     while (!gone && Date.now() < deadline) {
@@ -103,7 +114,7 @@ export async function startGateway({
           // not yet
         }
       }
-      if (ready.size === urls.length) return handle(child, exited, urls, dir, () => out);
+      if (ready.size === urls.length) return handle(child, exited, frontAddress ? urls.slice(0, -1) : urls, dir, () => out, frontAddress && `http://${frontAddress}`);
       await sleep(50);
     }
     if (!gone) {
@@ -120,12 +131,14 @@ export async function startGateway({
   throw new Error(`workerd exited before serving:\n${lastError}`);
 }
 
-function handle(child, exited, urls, dir, output) {
+function handle(child, exited, urls, dir, output, frontUrl) {
   let stopping = null;
   return {
     /** The first instance's URL; `urls` has every instance's, in order. */
     url: urls[0],
     urls,
+    /** With `front`: the URL of the Worker that calls the gateway through a service binding. */
+    frontUrl,
     pid: child.pid,
     /** Everything workerd printed so far (stdout and stderr). */
     output,

@@ -23,6 +23,7 @@ use crate::core::time::{format_cst, parse_cst};
 
 /// The window's margin when the vendor's clock is known from its `Date` header:
 /// `create_time` is whole seconds, the `Date` header too, plus a reply's transit.
+/// The client adds the error bar of its clock estimate (`client/skew.rs`).
 pub const SLACK_KNOWN_CLOCK_MS: i64 = 5_000;
 
 /// The margin when the vendor's clock is not known: the gateway accepted our

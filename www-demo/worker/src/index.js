@@ -97,7 +97,13 @@ const ROUTES = [
     const args = input.adjustArgs(body, key);
     const adjust = method(ctx.client(), 'adjustPoints');
     ctx.note = `store=${cached?.stores}`;
-    return ok(await adjust(args), ctx);
+    // Once started, a change runs to its end even if the caller hangs up: Cloudflare cancels a
+    // request's work when its client disconnects, except what is passed to waitUntil (30 s more).
+    // Cut short, the change could be applied at the vendor with its outcome never recorded, and
+    // every retry with this key would get 409 until the key expires.
+    const pending = adjust(args);
+    ctx.waitUntil?.(pending.catch(() => {}));
+    return ok(await pending, ctx);
   }],
   ['POST', /^\/api\/preview$/, async (ctx) => {
     input.queryParams(ctx.url, []);
@@ -183,11 +189,12 @@ async function route(ctx) {
 const logPath = (p) => p.replace(/^\/api\/members\/.*/, '/api/members/:member');
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, execution) {
     const started = Date.now();
     const settings = gatewaySettings(env);
     const ctx = {
       request, env, settings, cors: {}, note: '',
+      waitUntil: typeof execution?.waitUntil === 'function' ? (p) => execution.waitUntil(p) : null,
       url: new URL(request.url),
       secrets: secretValues(env),
       client: () => clientFor(env, settings),

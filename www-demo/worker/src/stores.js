@@ -29,8 +29,9 @@ export function sharedStores(env, config) {
   if (isNamespace(ns)) {
     const options = { idempotencyStore: durableObjectIdempotencyStore(ns) };
     if (config.vendor === 'kingdee') {
-      // One object per account set: two accounts must never share a token.
-      const account = config.clientId ?? config.appKey ?? 'default';
+      // One object per account set: two account sets must never share a token (an ISV app's
+      // clientId serves many merchants, each its own outerInstanceId / appKey).
+      const account = [config.clientId, config.outerInstanceId ?? config.appKey].filter((x) => x).join(':') || 'default';
       options.tokenCache = durableObjectTokenCache(ns, `kingdee-token:${account}`);
     }
     return { kind: 'durable_object', options };
@@ -41,6 +42,9 @@ export function sharedStores(env, config) {
       console.warn(`gateway: ${KV_BINDING} is a best-effort idempotency store and Kingdee has no vendor idempotency key: bind ${COORDINATOR_BINDING} to deduplicate across isolates`);
     }
     return { kind: 'kv', options: { idempotencyStore: kvIdempotencyStore(kv) } };
+  }
+  if (config.vendor === 'kingdee') {
+    console.warn(`gateway: no ${COORDINATOR_BINDING} binding: idempotency keys live in this isolate's memory only, and Kingdee has no vendor idempotency key, so a retry that reaches another isolate can apply a change twice`);
   }
   return { kind: 'memory', options: {} };
 }
