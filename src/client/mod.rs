@@ -14,6 +14,7 @@ mod store;
 mod token_cache;
 
 use crate::core::clock::{random_in, Clock, Entropy};
+use crate::core::echo::Sent;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpRequest, HttpResponse, SignedRequest};
@@ -241,6 +242,8 @@ impl<T: Transport> Client<T> {
         loop {
             attempt += 1;
             let req = sign(self.now_ms());
+            // A vendor's error may echo the request: its credentials stay out of ours.
+            let credentials = Sent::of(&req);
             let sent = self.env.clock.now_ms();
             let result = match self.transport.send(req).await {
                 Ok(resp) => {
@@ -252,7 +255,7 @@ impl<T: Transport> Client<T> {
             };
             let err = match result {
                 Ok(data) => return Ok(data),
-                Err(e) => e,
+                Err(e) => credentials.mask(e),
             };
             let delivered = delivery(&err);
             match decide(

@@ -228,3 +228,24 @@ fn malformed_replies_are_errors_not_panics() {
         assert!(e.is_err(), "{body}");
     }
 }
+
+#[test]
+fn a_vendor_error_echoing_the_request_does_not_carry_its_credentials() {
+    // Made-up token; the vendor's text echoes the header and the URL it refused.
+    let tok = "test-app-token-echoed-0001";
+    let t = ScriptedTransport::new()
+        .then(AUTH, authorize())
+        .then(TOKEN, token(tok, NOW + 86_400_000))
+        .then(
+            ADJUST,
+            Reply::json(
+                200,
+                &format!(r#"{{"errcode":2000002002,"description":"refused: app-token {tok}"}}"#),
+            ),
+        );
+    let (c, _) = kingdee(t, true);
+    let e = block_on(c.call("/jdy/v2/ls/integral_adjust", &adjust_params())).unwrap_err();
+    assert!(!e.message.contains(tok), "{}", e.message);
+    assert!(e.message.contains("app-token ***"), "{}", e.message);
+    assert_eq!(e.vendor_code.as_deref(), Some("2000002002"));
+}

@@ -226,8 +226,9 @@ pub trait CollectAll<T>: Iterator<Item = Result<T>> + Sized {
 impl<T, I: Iterator<Item = Result<T>>> CollectAll<T> for I {}
 
 /// Makes vendor-supplied text safe to keep in an error: control characters
-/// become spaces and the text is cut to `max` characters. Vendor text never
-/// contains our secrets, but it may be long or contain terminal escapes.
+/// become spaces and the text is cut to `max` characters. It may be long or
+/// contain terminal escapes; it may also echo our request, whose credentials
+/// `core::echo` masks in the error it ends up in.
 pub fn scrub(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 4));
     for (count, c) in text.chars().enumerate() {

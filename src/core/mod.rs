@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod echo;
 pub mod encode;
 pub mod error;
 pub mod json;

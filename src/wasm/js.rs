@@ -26,36 +26,12 @@ export class JifenError extends Error {
   }
 }
 export function jifen_error_class() { return JifenError; }
-// The credentials sent lately (secret header values, secret-named query values, without base64
-// padding), and hide() that masks them in an error: a vendor's error text may echo the request.
-const sentSecrets = new Set();
-const remember = (v) => {
-  v = v.replace(/(%3D|=)+$/i, '');
-  if (v.length < 8) return;
-  sentSecrets.delete(v);
-  sentSecrets.add(v);
-  if (sentSecrets.size > 32) sentSecrets.delete(sentSecrets.values().next().value);
-};
-const hide = (t) => {
-  if (typeof t !== 'string') return t;
-  for (const s of sentSecrets) {
-    t = t.split(s).join('***');
-    // A text cut short ("…") may end in the first part of one.
-    for (let n = s.length; --n >= 8;) if (t.endsWith(s.slice(0, n) + '…')) { t = t.slice(0, -n - 1) + '***…'; break; }
-  }
-  return t;
-};
 export function make_jifen_error(code, message, vendor, vendorCode, httpStatus, requestId, retryable, retryAfterMs) {
-  return new JifenError(code, hide(message), { vendor, vendorCode: hide(vendorCode), httpStatus, requestId: hide(requestId), retryable, retryAfterMs });
+  return new JifenError(code, message, { vendor, vendorCode, httpStatus, requestId, retryable, retryAfterMs });
 }
 
 export async function jifen_send(fetchFn, req, timeoutMs, onRequest, onResponse) {
   const [method, url, body, ...h] = JSON.parse(req);
-  for (let i = 0; i < h.length; i += 3) if (h[i + 2]) remember(h[i + 1]);
-  for (const m of url.matchAll(/[?&][^=&]*(secret|signature|token)[^=&]*=([^&]*)/gi)) {
-    remember(m[2]);
-    try { remember(decodeURIComponent(m[2])); } catch {}
-  }
   const event = () => {
     const headers = {};
     for (let i = 0; i < h.length; i += 3) headers[h[i]] = h[i + 2] ? '***' : h[i + 1];
