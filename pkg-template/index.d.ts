@@ -22,7 +22,14 @@ type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract ne
 /** `JifenError.code`: what went wrong, independent of the vendor. */
 export type ErrorCode =
   | "config" | "invalid_input" | "network" | "timeout" | "http" | "vendor" | "auth" | "signature"
-  | "rate_limited" | "unsupported" | "callback_invalid" | "parse" | "outcome_unknown"
+  | "rate_limited" | "unsupported" | "callback_invalid" | "parse"
+  /**
+   * A points change may or may not have been applied. Never repeat it under a new idempotencyKey.
+   * `retryable: true` (Freemud, Qimai: no answer came back; the vendor dedupes the key, so a same-key
+   * repeat is safe and answers with the first result); `retryable: false` (Kingdee: the ledger could
+   * not settle it; check the ledger).
+   */
+  | "outcome_unknown"
   /** Another call holds this idempotencyKey (in flight or interrupted); nothing was sent: retry with the same key. */
   | "conflict";
 

@@ -602,6 +602,47 @@ fn qimai_adjust_add_and_reduce_with_biz_id() {
 }
 
 #[test]
+fn a_change_without_an_answer_is_outcome_unknown_and_a_same_key_repeat_tells_the_truth() {
+    // Qimai dedupes bizId: the change may have landed although no reply came back.
+    let t = ScriptedTransport::new()
+        .then("getCustomerIdByPhone", qm(r#"{"customerId":"383933091455959041"}"#))
+        .then("addCustomerPoints", Reply::network())
+        .then("addCustomerPoints", Reply::json(503, "busy"))
+        .then("addCustomerPoints", Reply::network())
+        .then("addCustomerPoints", qm(r#"{"customerId":"383933091455959041","bizId":"q-9","changePoints":10,"totalPoints":1010,"flowId":"f-9"}"#));
+    let c = client(QIMAI, t);
+    let args = j(
+        r#"{"member":{"mobile":"13700137000"},"delta":10,"reason":"sign_in","idempotencyKey":"q-9"}"#,
+    );
+    let e = block_on(c.adjust_points(&args)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{}", e.message);
+    assert!(e.retryable, "the vendor dedupes: a same-key repeat is safe");
+    assert!(e.message.contains("same idempotencyKey"), "{}", e.message);
+    assert_eq!(c.transport().count("addCustomerPoints"), 3);
+    // The repeat sends the same bizId again and gets the vendor's (first) answer.
+    let r = block_on(c.adjust_points(&args)).unwrap();
+    assert_eq!(r.get("applied"), Some(&Json::Bool(true)));
+    assert_eq!(c.transport().count("addCustomerPoints"), 4);
+    assert_eq!(
+        params(&c, 4)
+            .get("bizId")
+            .and_then(Json::as_text)
+            .as_deref(),
+        Some("q-9")
+    );
+
+    // A lookup that fails sent no change: that stays a plain network error.
+    let t = ScriptedTransport::new()
+        .then("getCustomerIdByPhone", Reply::network())
+        .then("getCustomerIdByPhone", Reply::network())
+        .then("getCustomerIdByPhone", Reply::network());
+    let c = client(QIMAI, t);
+    let e = block_on(c.adjust_points(&args)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Network, "{}", e.message);
+    assert_eq!(c.transport().count("addCustomerPoints"), 0);
+}
+
+#[test]
 fn qimai_balance_member_ledger_with_client_side_dates() {
     let flow = r#"{"total":3,"page":1,"pageSize":20,"list":[
         {"id":"3","customerId":"1","changePoints":-5,"afterPoints":95,"sourceType":0,"reason":"r","bizId":"b3","createdAt":"2026-11-03 10:00:00"},

@@ -299,7 +299,13 @@ impl<T: Transport> Client<T> {
                 }
                 plan
             };
-            let raw = self.call(plan.op, &plan.params).await?;
+            let raw = match self.call(plan.op, &plan.params).await {
+                Ok(raw) => raw,
+                Err(e) if !lookup && matches!(req, Request::Adjust(_)) => {
+                    return Err(unsettled(flavor, e))
+                }
+                Err(e) => return Err(e),
+            };
             if !lookup {
                 return req.finish(flavor, raw);
             }
@@ -307,6 +313,29 @@ impl<T: Transport> Client<T> {
             lookup = false;
         }
     }
+}
+
+/// The error of a points change that may have reached Freemud or Qimai and
+/// came back without an answer (`network`, `timeout`, `http`, `parse`): it
+/// may have been applied, so it is `outcome_unknown`, and retryable, since the
+/// vendor deduplicates the key and answers a repeat with the first result.
+/// Kingdee's unsettled writes are settled from the ledger before they get here.
+fn unsettled(flavor: Flavor, e: Error) -> Error {
+    let hides_a_change = matches!(
+        e.code,
+        ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
+    );
+    if flavor == Flavor::Kingdee || !hides_a_change {
+        return e;
+    }
+    let mut out = e.clone();
+    out.code = ErrorCode::OutcomeUnknown;
+    out.retryable = true;
+    out.message = format!(
+        "the change may or may not have been applied ({}: {}); repeat it with the same idempotencyKey: the vendor deduplicates it and answers with the first result",
+        e.code, e.message
+    );
+    out
 }
 
 /// A unified call's name.
