@@ -210,3 +210,78 @@ fn forged_freemud_pushes_are_refused_under_enforce() {
         );
     }
 }
+
+/// A Kingdee config (made-up test credentials) with `field` set to `value`.
+fn kingdee_with(field: &str, value: &str) -> Json {
+    let mut cfg = Json::parse(r#"{"vendor":"kingdee","clientId":"1","clientSecret":"test-client-secret","appKey":"k","appSecret":"test-app-secret","domain":"https://tf.jdy.com","baseUrl":"http://sim/kingdee"}"#).unwrap();
+    if let Json::Object(fields) = &mut cfg {
+        for (k, v) in fields.iter_mut() {
+            if k == field {
+                *v = Json::str(value);
+            }
+        }
+    }
+    cfg
+}
+
+#[test]
+fn a_line_break_cannot_smuggle_a_header_into_a_built_request() {
+    let params = Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap();
+    let options = |token: &str| {
+        jifen::client::DryRunOptions::from_json(&Json::object([
+            ("timestamp", Some(Json::int(1_700_000_000_000))),
+            ("nonce", Some(Json::str("1234567890"))),
+            ("appToken", Some(Json::str(token))),
+        ]))
+        .unwrap()
+    };
+    let build = |cfg: &Json, token: &str| {
+        block_on(jifen::client::dry_run(
+            cfg,
+            "/jdy/v2/ls/integral_adjust",
+            &params,
+            &options(token),
+            &env(),
+        ))
+    };
+    // Clean values build as before.
+    assert!(build(&kingdee_with("clientId", "1"), "tok").is_ok());
+    for (cfg, token) in [
+        (kingdee_with("clientId", "1\r\nX-Evil: 1"), "tok"),
+        (
+            kingdee_with("domain", "https://tf.jdy.com\nX-Evil: 1"),
+            "tok",
+        ),
+        (kingdee_with("clientId", "1"), "tok\r\nX-Evil: 1"),
+        (kingdee_with("clientId", "1"), "tok\u{0}x"),
+    ] {
+        let e = build(&cfg, token).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+        assert!(e.message.contains("line break or NUL"), "{}", e.message);
+        assert!(
+            !e.message.contains("X-Evil"),
+            "the value is not echoed: {}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn a_vendor_reply_cannot_smuggle_a_header_into_the_next_request() {
+    use jifen::client::Client;
+    use jifen::testing::{Reply, ScriptedTransport};
+    // The token endpoint answers an app-token with a line break in it.
+    let t = ScriptedTransport::new()
+        .then(
+            "kingdee_auth_token",
+            Reply::json(
+                200,
+                r#"{"errcode":0,"description":"ok","data":{"app-token":"tok\r\nX-Evil: 1","expires":1800000000000}}"#,
+            ),
+        );
+    let c = Client::new(&kingdee_with("clientId", "1"), t, env()).unwrap();
+    let params = Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap();
+    let e = block_on(c.call("/jdy/v2/ls/integral_adjust", &params)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+    assert_eq!(c.transport().count("integral_adjust"), 0, "nothing sent");
+}

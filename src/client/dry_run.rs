@@ -7,7 +7,7 @@ use crate::core::clock::random_in;
 use crate::core::clock::uuid_v4;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::SignedRequest;
+use crate::core::request::{check_header_values, SignedRequest};
 use crate::vendors::{self, freemud, kingdee, qimai};
 
 /// Options that make a dry run deterministic. `Debug` hides the app-token.
@@ -89,7 +89,7 @@ pub async fn dry_run(
     env: &Env,
 ) -> Result<SignedRequest> {
     let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
-    match vendors::vendor_of(config)? {
+    let signed = match vendors::vendor_of(config)? {
         "kingdee" => {
             let config = kingdee::Config::from_json(config)?;
             let nonce = match &options.nonce {
@@ -142,5 +142,7 @@ pub async fn dry_run(
         other => Err(Error::unsupported(format!(
             "vendor `{other}` is not available in this build"
         ))),
-    }
+    }?;
+    check_header_values(&signed.headers)?;
+    Ok(signed)
 }

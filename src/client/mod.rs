@@ -17,7 +17,7 @@ use crate::core::clock::{random_in, Clock, Entropy};
 use crate::core::echo::Sent;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
-use crate::core::request::{HttpRequest, HttpResponse, SignedRequest};
+use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 use crate::vendors;
@@ -242,6 +242,7 @@ impl<T: Transport> Client<T> {
         loop {
             attempt += 1;
             let req = sign(self.now_ms());
+            check_header_values(&req.headers)?;
             // A vendor's error may echo the request: its credentials stay out of ours.
             let credentials = Sent::of(&req);
             let sent = self.env.clock.now_ms();

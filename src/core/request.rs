@@ -1,5 +1,6 @@
 //! The request and response model shared by every vendor and transport.
 
+use crate::core::error::{Error, Result};
 use crate::core::json::{write_string, Json};
 use crate::core::time::parse_http_date;
 use std::fmt;
@@ -39,6 +40,21 @@ pub struct SignedRequest {
     pub body: Option<String>,
     /// The string the signature covers (empty where a vendor signs nothing textual).
     pub string_to_sign: String,
+}
+
+/// Refuses header values with a line break or NUL: a value taken from config,
+/// options or a vendor reply must not add headers of its own to the request
+/// (`fetch` refuses them, but a request built here may go out another way).
+#[inline(never)]
+pub fn check_header_values(headers: &[(String, String)]) -> Result<()> {
+    for (name, value) in headers {
+        if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(Error::invalid_input(format!(
+                "header `{name}` would hold a line break or NUL (from config, options or a vendor reply): refused before sending"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl SignedRequest {
