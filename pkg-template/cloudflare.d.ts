@@ -1,22 +1,10 @@
 // Types for `jifen/cloudflare` (cloudflare.js): shared stores for a fleet of Worker isolates.
 // Structural types only, so no dependency on @cloudflare/workers-types.
 
-/** The shape `new Client(config, { idempotencyStore })` takes. Values are JSON text. */
-export interface IdempotencyStore {
-  get(key: string): Promise<string | null> | string | null;
-  /** Stores `value` unless `key` exists; true if it stored. Must be atomic for real deduplication. */
-  putIfAbsent(key: string, value: string): Promise<boolean> | boolean;
-  delete?(key: string): Promise<unknown> | unknown;
-}
+import type { IdempotencyStore, TokenCache } from "./index.js";
 
-/** The shape `new Client(config, { tokenCache })` takes. The value is a credential. */
-export interface TokenCache {
-  get(): Promise<{ value: string; expiresAt: number } | null> | { value: string; expiresAt: number } | null;
-  set(value: string, expiresAt: number): Promise<unknown> | unknown;
-  /** Asks to be the one refresher for `ttlMs`; true if granted. */
-  lock?(ttlMs: number): Promise<boolean> | boolean;
-  unlock?(): Promise<unknown> | unknown;
-}
+/** The store shapes `new Client(config, { idempotencyStore, tokenCache })` takes (index.d.ts). */
+export type { IdempotencyStore, TokenCache };
 
 /** The parts of a Durable Object namespace binding these adapters use. */
 export interface DurableObjectNamespaceLike {

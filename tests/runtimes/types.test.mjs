@@ -4,6 +4,7 @@
 //    lib es2022 alone (no DOM, no @types/node) and with the DOM;
 //  - consumer.cts (CommonJS, `import x = require("jifen")`) passes under nodenext;
 //  - browser.ts (init with URL / fetch, the global fetch as transport) passes with the DOM;
+//  - cloudflare.ts (jifen/cloudflare's stores in a Client, its store types the main entry's) passes with the DOM;
 //  - wrong.ts: every wrong use is marked `@ts-expect-error`, so a use the types let through fails;
 //  - control.ts must fail: proof that the check reads the files and resolves "jifen" at all.
 import { test, before, after } from 'node:test';
@@ -65,6 +66,10 @@ test('consumer.cts: CommonJS `import x = require("jifen")` gets the same types',
 
 test('browser.ts: init() takes URL / fetch promises, the global fetch fits ClientOptions.fetch', () => {
   passes('browser', ['browser.ts'], { module: 'esnext', lib: ['es2022', 'dom'] });
+});
+
+test('cloudflare.ts: jifen/cloudflare stores fit ClientOptions; its store types are index.d.ts\'s', () => {
+  passes('cloudflare', ['cloudflare.ts'], { module: 'esnext', lib: ['es2022', 'dom'] });
 });
 
 test('wrong.ts: every wrong use is a type error (each is an @ts-expect-error that must be used)', () => {
