@@ -137,3 +137,24 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         }
     }
 }
+
+/// A `Date` header value (IMF-fixdate) for `ms`, for replies that carry the
+/// vendor's clock. The weekday is always `Mon`: jifen's parser does not check it.
+pub fn http_date(ms: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = (ms / 86_400_000) as i64;
+    let secs = (ms / 1000) % 86_400;
+    let (y, m, d) = crate::core::time::civil_from_days(days);
+    let month = MONTHS
+        .get((m as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or("Jan");
+    format!(
+        "Mon, {d:02} {month} {y} {:02}:{:02}:{:02} GMT",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}

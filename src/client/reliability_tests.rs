@@ -4,7 +4,7 @@
 use super::*;
 use crate::core::clock::{ManualClock, TestEntropy};
 use crate::core::time::format_cst;
-use crate::testing::{block_on, Reply, ScriptedTransport};
+use crate::testing::{block_on, http_date, Reply, ScriptedTransport};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -76,23 +76,6 @@ fn ledger(rows: &[String]) -> Reply {
 
 fn adjust() -> Json {
     Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap()
-}
-
-fn http_date(ms: u64) -> String {
-    // Enough of an IMF-fixdate writer for tests.
-    let days = (ms / 86_400_000) as i64;
-    let secs = (ms / 1000) % 86_400;
-    let (y, m, d) = crate::core::time::civil_from_days(days);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "Mon, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
-        MONTHS[m as usize - 1],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
 }
 
 fn dated(status: u16, date_ms: u64, body: &str) -> Reply {

@@ -14,7 +14,8 @@
 use jifen::client::{Client, Env, Transport, TransportError};
 use jifen::core::clock::{Clock, TestEntropy};
 use jifen::core::request::{HttpRequest, HttpResponse};
-use jifen::core::time::{civil_from_days, format_cst};
+use jifen::core::time::format_cst;
+use jifen::testing::http_date;
 use jifen::Json;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -161,22 +162,6 @@ impl Clock for SharedClock {
 }
 
 pub struct Net(pub Rc<Model>);
-
-pub fn http_date(ms: u64) -> String {
-    let days = (ms / 86_400_000) as i64;
-    let secs = (ms / 1000) % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "Mon, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
-        MONTHS[m as usize - 1],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
 
 pub fn query_param(url: &str, name: &str) -> Option<String> {
     let q = url.split_once('?')?.1;
