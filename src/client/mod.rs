@@ -269,7 +269,12 @@ impl<T: Transport> Client<T> {
             ) {
                 Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
-                    return Err(outcome_unknown(err));
+                    return Err(outcome_unknown(
+                        err,
+                        "write",
+                        "check the ledger before repeating it",
+                        false,
+                    ));
                 }
                 Decision::Stop => return Err(mark(err)),
             }
@@ -277,13 +282,14 @@ impl<T: Transport> Client<T> {
     }
 }
 
-/// Wraps the error of a write that may have been applied.
-fn outcome_unknown(cause: Error) -> Error {
+/// Wraps the error of a `what` ("write", "change") that may have been
+/// applied: `outcome_unknown`, the cause in the message, then `advice`.
+fn outcome_unknown(cause: Error, what: &str, advice: &str, retryable: bool) -> Error {
     let mut e = cause.clone();
     e.code = ErrorCode::OutcomeUnknown;
-    e.retryable = false;
+    e.retryable = retryable;
     e.message = format!(
-        "the write may or may not have been applied ({}: {}); check the ledger before repeating it",
+        "the {what} may or may not have been applied ({}: {}); {advice}",
         cause.code, cause.message
     );
     e

@@ -328,14 +328,12 @@ fn unsettled(flavor: Flavor, e: Error) -> Error {
     if flavor == Flavor::Kingdee || !hides_a_change {
         return e;
     }
-    let mut out = e.clone();
-    out.code = ErrorCode::OutcomeUnknown;
-    out.retryable = true;
-    out.message = format!(
-        "the change may or may not have been applied ({}: {}); repeat it with the same idempotencyKey: the vendor deduplicates it and answers with the first result",
-        e.code, e.message
-    );
-    out
+    super::outcome_unknown(
+        e,
+        "change",
+        "repeat it with the same idempotencyKey: the vendor deduplicates it and answers with the first result",
+        true,
+    )
 }
 
 /// A unified call's name.
