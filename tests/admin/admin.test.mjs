@@ -66,6 +66,14 @@ for (const vendor of VENDORS) {
     }
     const outcome = (page) => page.waitForSelector('#adj-result[data-outcome]').then(() => page.getAttribute('#adj-result', 'data-outcome'));
     const resetOutcome = (page) => page.evaluate(() => { delete document.querySelector('#adj-result').dataset.outcome; });
+    /** Retries the frozen submission: the confirmation names the same key, and the outcome is applied. */
+    const retrySameKey = async (page, key) => {
+      await page.click('#adj-review');
+      await page.waitForSelector('#confirm[open]');
+      assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
+      await page.click('#confirm-ok');
+      assert.equal(await outcome(page), 'applied');
+    };
 
     test('the fragment settings connect, and leave the address bar', async () => {
       const page = await open();
@@ -199,11 +207,7 @@ for (const vendor of VENDORS) {
       assert.ok(applied <= 1, `the gateway's own retries applied ${applied} times`);
       await resetOutcome(page);
       if (caps.operations?.adjustPoints?.idempotent !== false) {
-        await page.click('#adj-review');
-        await page.waitForSelector('#confirm[open]');
-        assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
-        await page.click('#confirm-ok');
-        assert.equal(await outcome(page), 'applied');
+        await retrySameKey(page, key);
         const now = await rows();
         assert.equal(now.length, before + 1, 'applied exactly once across the lost reply and the retry');
         assert.notEqual(await page.textContent('#adj-key'), key, 'a new key after the definite result');
@@ -243,11 +247,7 @@ for (const vendor of VENDORS) {
       assert.match(await page.textContent('#adj-result .next'), /同一个幂等键/);
       assert.equal((await rows()).length, before, 'nothing reached the vendor');
       await resetOutcome(page);
-      await page.click('#adj-review');
-      await page.waitForSelector('#confirm[open]');
-      assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
-      await page.click('#confirm-ok');
-      assert.equal(await outcome(page), 'applied');
+      await retrySameKey(page, key);
       assert.equal((await rows()).length, before + 1, 'applied exactly once');
       await page.context().close();
     });
@@ -282,11 +282,7 @@ for (const vendor of VENDORS) {
       await shot(page, `${vendor}-12-pending-after-reload`);
       if (caps.operations?.adjustPoints?.idempotent !== false) {
         await resetOutcome(page);
-        await page.click('#adj-review');
-        await page.waitForSelector('#confirm[open]');
-        assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
-        await page.click('#confirm-ok');
-        assert.equal(await outcome(page), 'applied');
+        await retrySameKey(page, key);
         assert.equal((await rows()).length, before + 1, 'the retry applied nothing more');
       } else {
         assert.equal(await page.isVisible('#adj-review'), false, 'no blind retry where the vendor cannot dedupe');
