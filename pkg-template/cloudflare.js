@@ -148,6 +148,19 @@ const OPS = {
     await scheduleSweep(this.storage, now);
     return true;
   },
+  // Compare-and-set: Kingdee's settlement records each attempt's window in the claim and serialises
+  // identical changes through a lane key (jifen's kingdee_settle.rs); the read-then-write cannot
+  // interleave with another call (see the note on the class).
+  async 'idem.replace'({ key, expected, value, ttlMs }, now) {
+    need(isText(key, MAX_KEY), 'bad key');
+    need(typeof expected === 'string' && expected.length <= MAX_VALUE, 'bad expected');
+    need(typeof value === 'string' && value.length <= MAX_VALUE, 'bad value');
+    need(isMs(ttlMs, MAX_TTL_MS), 'bad ttlMs');
+    const e = await this.storage.get(IDEM + key);
+    if (!e || e.exp <= now || e.v !== expected) return false;
+    await this.storage.put(IDEM + key, { v: value, exp: now + ttlMs });
+    return true;
+  },
   async 'idem.delete'({ key }) {
     need(isText(key, MAX_KEY), 'bad key');
     await this.storage.delete(IDEM + key);
@@ -270,6 +283,7 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
   return {
     get: (key) => call(key, { op: 'idem.get' }),
     putIfAbsent: (key, value) => call(key, { op: 'idem.putIfAbsent', value, ttlMs }),
+    replace: (key, expected, value) => call(key, { op: 'idem.replace', expected, value, ttlMs }),
     delete: (key) => call(key, { op: 'idem.delete' }),
   };
 }
