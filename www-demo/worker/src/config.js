@@ -37,7 +37,11 @@ export const VENDOR_BINDINGS = {
 };
 
 /** The gateway's own bindings (not vendor credentials). */
-export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES'];
+export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES',
+  'ALLOW_UNSHARED_KINGDEE_STORE', 'JIFEN_COORDINATOR_TOKEN', 'JIFEN_COORDINATOR_STORAGE'];
+
+/** Gateway bindings that are secrets (besides ADMIN_TOKEN): redacted like the vendor's. */
+const SECRET_GATEWAY_BINDINGS = ['JIFEN_COORDINATOR_TOKEN'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
 export const DEFAULT_SIM = 'http://127.0.0.1:8787';
@@ -72,6 +76,7 @@ export function bindingsFor(vendor, config) {
 export function secretValues(env) {
   const out = [];
   if (typeof env.ADMIN_TOKEN === 'string' && env.ADMIN_TOKEN) out.push(env.ADMIN_TOKEN);
+  for (const name of SECRET_GATEWAY_BINDINGS) if (typeof env[name] === 'string' && env[name]) out.push(env[name]);
   for (const table of Object.values(VENDOR_BINDINGS)) {
     for (const [name, [, secret]] of Object.entries(table)) {
       if (secret && typeof env[name] === 'string' && env[name]) out.push(env[name]);
