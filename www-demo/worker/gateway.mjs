@@ -74,13 +74,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const PID_FILE = 'workerd.pid';
 
-/** Is `pid` a live workerd process? (A PID file left by a killed process names a dead or reused PID.) */
-function liveWorkerd(pid) {
+/**
+ * Is `pid` alive and still the workerd that serves `configPath`? A PID file left by a killed
+ * process names a dead PID, or one reused by another process (another workerd, even).
+ */
+function liveWorkerd(pid, configPath) {
   try {
     process.kill(pid, 0);
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('workerd') && cmdline.includes(configPath);
   } catch {
-    return false;
+    return false; // dead, or another user's (not one we started)
   }
 }
 
@@ -95,8 +99,12 @@ function prepareStorage(storageDir, prefix) {
   const dir = resolve(storageDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let pid = NaN;
-  try { pid = Number(readFileSync(join(dir, PID_FILE), 'utf8')); } catch { /* none */ }
-  if (Number.isSafeInteger(pid) && pid > 0 && liveWorkerd(pid)) {
+  let configPath = '';
+  try {
+    [pid, configPath] = readFileSync(join(dir, PID_FILE), 'utf8').split('\n');
+    pid = Number(pid);
+  } catch { /* none */ }
+  if (Number.isSafeInteger(pid) && pid > 0 && configPath && liveWorkerd(pid, configPath)) {
     throw new Error(`storage directory ${dir} is in use by workerd pid ${pid}: stop it, or give another storageDir`);
   }
   return { dir, owned: false };
@@ -123,7 +131,7 @@ async function launch({ render, count, addresses: fixed = null, port = 0, host, 
     }
     writeFileSync(configPath, render(addresses), { mode: 0o600 });
     const child = spawn(WORKERD, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (storageDir) writeFileSync(join(storageDir, PID_FILE), String(child.pid));
+    if (storageDir) writeFileSync(join(storageDir, PID_FILE), `${child.pid}\n${configPath}`);
     let out = '';
     const onData = (d) => {
       out += d;
