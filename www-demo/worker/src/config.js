@@ -99,6 +99,11 @@ export function gatewaySettings(env) {
   if ([maxBodyBytes, timeoutMs, retries].includes(null)) {
     return { error: 'MAX_BODY_BYTES, TIMEOUT_MS and RETRIES must be integers in range' };
   }
+  // A coordinator in another process answers only with its token: without one every call would fail.
+  if (env.JIFEN_COORDINATOR_SERVICE !== undefined
+    && !(typeof env.JIFEN_COORDINATOR_TOKEN === 'string' && env.JIFEN_COORDINATOR_TOKEN.length >= 16)) {
+    return { error: 'JIFEN_COORDINATOR_SERVICE needs JIFEN_COORDINATOR_TOKEN, the coordinator\'s token (16+ characters)' };
+  }
   const origin = typeof env.ADMIN_ORIGIN === 'string' ? env.ADMIN_ORIGIN.trim().replace(/\/+$/, '') : '';
   return { vendor, upstream, maxBodyBytes, timeoutMs, retries, adminOrigin: origin || null };
 }
