@@ -238,6 +238,21 @@ impl<T: Transport> Client<T> {
         parse: &dyn Fn(&HttpResponse) -> Result<Json>,
         delivery: &dyn Fn(&Error) -> Delivery,
     ) -> Result<Json> {
+        self.exchange_with(&self.policy, vendor, idempotent, sign, parse, delivery)
+            .await
+    }
+
+    /// `exchange` under `policy` (the Kingdee token call makes one attempt at a
+    /// time: each is counted against the endpoint's budget first).
+    async fn exchange_with(
+        &self,
+        policy: &RetryPolicy,
+        vendor: &'static str,
+        idempotent: bool,
+        sign: &dyn Fn(u64) -> HttpRequest,
+        parse: &dyn Fn(&HttpResponse) -> Result<Json>,
+        delivery: &dyn Fn(&Error) -> Delivery,
+    ) -> Result<Json> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -259,14 +274,7 @@ impl<T: Transport> Client<T> {
                 Err(e) => credentials.mask(e),
             };
             let delivered = delivery(&err);
-            match decide(
-                &self.policy,
-                attempt,
-                &err,
-                idempotent,
-                delivered,
-                self.jitter(),
-            ) {
+            match decide(policy, attempt, &err, idempotent, delivered, self.jitter()) {
                 Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(
