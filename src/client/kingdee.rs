@@ -398,12 +398,19 @@ impl<T: Transport> Client<T> {
                 }
                 return Some(Err(token_rate_limited(wait)));
             }
+            // The authorisation first: the call is recorded just before it is sent.
+            let auth = match self.kingdee_authorization(k).await {
+                Ok(a) => a,
+                Err(e) => return Some(Err(e)),
+            };
+            let _ = cache.lock(LOCK_TTL_MS).await;
+            let now = self.now_ms();
             // Recorded before it is made: a client that takes over a lapsed lock counts it.
             record.calls.push(now);
             if let Err(e) = cache.set(&record.to_json(), record.keep_until(now)).await {
                 return Some(Err(e));
             }
-            let result = self.kingdee_token_call(k, now).await;
+            let result = self.kingdee_token_call(k, &auth, now).await;
             let now = self.now_ms();
             // Keep what another writer recorded meanwhile (a lapsed lock).
             if let Ok(Some((text, expires_ms))) = cache.get().await {
@@ -459,12 +466,16 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// One call to the token endpoint (after the authorisation, pulled once
-    /// and kept), one attempt: each is counted against the endpoint's budget.
-    async fn kingdee_token_call(&self, k: &KingdeeState, now: u64) -> Result<Session> {
-        let auth = self.kingdee_authorization(k).await?;
+    /// One call to the token endpoint, one attempt: each is counted against
+    /// the endpoint's budget.
+    async fn kingdee_token_call(
+        &self,
+        k: &KingdeeState,
+        auth: &Authorization,
+        now: u64,
+    ) -> Result<Session> {
         k.token_calls.set(k.token_calls.get() + 1);
-        let prepared = Prepared::auth_token(&auth, k.config.uid.as_deref());
+        let prepared = Prepared::auth_token(auth, k.config.uid.as_deref());
         let data = self
             .kingdee_exchange(k, &prepared, None, None, true)
             .await?;
