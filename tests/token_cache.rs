@@ -489,7 +489,9 @@ fn run_all<'a>(w: &World, futs: Vec<Calls<'a>>) -> Vec<Result<Json>> {
 /// One call, in simulated time.
 fn run1(w: &World, c: &Client<Net>) -> Result<Json> {
     let args = adjust_args();
-    run_all(w, vec![Box::pin(c.call(ADJUST, &args))]).pop().unwrap()
+    run_all(w, vec![Box::pin(c.call(ADJUST, &args))])
+        .pop()
+        .unwrap()
 }
 
 /// 10 simulated minutes of `clients` calling every 5 s together, with tokens
@@ -513,7 +515,7 @@ fn ten_minutes(w: &Rc<World>, clients: &[Client<Net>]) -> Vec<String> {
             .iter()
             .map(|c| Box::pin(c.call(ADJUST, &args)) as Calls<'_>)
             .collect();
-        for r in run_all(&w, futs) {
+        for r in run_all(w, futs) {
             if let Err(e) = r {
                 failures.push(format!("{}: {}", e.code, e.message));
             }
@@ -528,7 +530,9 @@ fn ten_minutes(w: &Rc<World>, clients: &[Client<Net>]) -> Vec<String> {
 fn a_fleet_sharing_a_cache_makes_at_most_2_token_calls_a_minute_through_expiries() {
     let w = World::new(3 * 60_000);
     let store = Rc::new(FleetStore::default());
-    let fleet: Vec<_> = (0..6).map(|i| world_client(&w, Some((&store, i)))).collect();
+    let fleet: Vec<_> = (0..6)
+        .map(|i| world_client(&w, Some((&store, i))))
+        .collect();
     let failures = ten_minutes(&w, &fleet);
     let calls = w.token_calls.borrow().len();
     assert!(
@@ -537,8 +541,16 @@ fn a_fleet_sharing_a_cache_makes_at_most_2_token_calls_a_minute_through_expiries
         w.max_calls_per_minute()
     );
     // 3-minute tokens refreshed in their last quarter, and 3 revocations.
-    let times: Vec<u64> = w.token_calls.borrow().iter().map(|t| (t - NOW) / 1000).collect();
-    assert!((5..=10).contains(&calls), "{calls} token calls at {times:?} s");
+    let times: Vec<u64> = w
+        .token_calls
+        .borrow()
+        .iter()
+        .map(|t| (t - NOW) / 1000)
+        .collect();
+    assert!(
+        (5..=10).contains(&calls),
+        "{calls} token calls at {times:?} s"
+    );
     assert!(failures.is_empty(), "{failures:?}");
 }
 
@@ -562,7 +574,9 @@ fn storm(bare: bool) {
     w.storm_until.set(NOW + 60_000);
     w.bare_429.set(bare);
     let store = Rc::new(FleetStore::default());
-    let fleet: Vec<_> = (0..30).map(|i| world_client(&w, Some((&store, i)))).collect();
+    let fleet: Vec<_> = (0..30)
+        .map(|i| world_client(&w, Some((&store, i))))
+        .collect();
     let args = adjust_args();
     for round in 0..3 {
         let futs: Vec<Calls<'_>> = fleet
@@ -656,7 +670,11 @@ fn a_dead_refreshers_lock_stalls_the_others_for_seconds_only() {
             w.advance(LATENCY_MS);
         }
     }
-    assert_eq!(w.token_calls.borrow().len(), 1, "A is inside its token call");
+    assert_eq!(
+        w.token_calls.borrow().len(),
+        1,
+        "A is inside its token call"
+    );
     assert!(store.lock.get().is_some(), "A's lock is left behind");
     w.hang_tokens.set(false);
     let b = world_client(&w, Some((&store, 2)));
