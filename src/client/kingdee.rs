@@ -268,7 +268,7 @@ impl<T: Transport> Client<T> {
             max_attempts: 1,
             ..self.policy
         };
-        self.exchange_with(
+        self.exchange(
             if once { &single } else { &self.policy },
             VENDOR,
             prepared.op.is_idempotent(),
@@ -288,7 +288,8 @@ impl<T: Transport> Client<T> {
             let seen = k.refresh.generation();
             match k.refresh.try_begin() {
                 Some(_flight) => {
-                    let result = self.kingdee_fleet_refresh(k).await;
+                    // Boxed: one copy of its state machine in the wasm.
+                    let result = Box::pin(self.kingdee_fleet_refresh(k)).await;
                     *k.last_refresh_error.borrow_mut() = result.as_ref().err().cloned();
                     return result;
                 }
@@ -344,7 +345,8 @@ impl<T: Transport> Client<T> {
                     .ok_or_else(|| token_rate_limited(record.wait_ms(now)));
             }
             if cache.lock(LOCK_TTL_MS).await? {
-                let result = self.kingdee_locked_refresh(k, cache).await;
+                // Boxed: its state machine stays one function in the wasm.
+                let result = Box::pin(self.kingdee_locked_refresh(k, cache)).await;
                 // Others wait for the value: a failed unlock costs them LOCK_TTL_MS at most.
                 let _ = cache.unlock().await;
                 if let Some(result) = result {

@@ -230,21 +230,9 @@ impl<T: Transport> Client<T> {
     /// `delivery` says whether an error proves the vendor did nothing.
     /// Not generic (trait objects and a fn pointer): one copy of the loop in
     /// the wasm instead of one per vendor.
+    /// `policy` is usually the client's; the Kingdee token call makes one
+    /// attempt at a time (each is counted against the endpoint's budget first).
     async fn exchange(
-        &self,
-        vendor: &'static str,
-        idempotent: bool,
-        sign: &dyn Fn(u64) -> HttpRequest,
-        parse: &dyn Fn(&HttpResponse) -> Result<Json>,
-        delivery: &dyn Fn(&Error) -> Delivery,
-    ) -> Result<Json> {
-        self.exchange_with(&self.policy, vendor, idempotent, sign, parse, delivery)
-            .await
-    }
-
-    /// `exchange` under `policy` (the Kingdee token call makes one attempt at a
-    /// time: each is counted against the endpoint's budget first).
-    async fn exchange_with(
         &self,
         policy: &RetryPolicy,
         vendor: &'static str,
