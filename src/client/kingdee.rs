@@ -407,11 +407,12 @@ impl<T: Transport> Client<T> {
             };
             let _ = cache.lock(LOCK_TTL_MS).await;
             let now = self.now_ms();
-            // Recorded before it is made: a client that takes over a lapsed lock counts it.
+            // Recorded before it is made: a client that takes over a lapsed lock
+            // counts it. A cache that cannot store it still gets the call (as
+            // before the budget): its failure stops no points change, and this
+            // client's single flight still holds.
             record.calls.push(now);
-            if let Err(e) = cache.set(&record.to_json(), record.keep_until(now)).await {
-                return Some(Err(e));
-            }
+            let _ = cache.set(&record.to_json(), record.keep_until(now)).await;
             let result = self.kingdee_token_call(k, &auth, now).await;
             let now = self.now_ms();
             // Keep what another writer recorded meanwhile (a lapsed lock).
