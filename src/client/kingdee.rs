@@ -2,9 +2,13 @@
 //!
 //! Token rules (kingdee.md §4): pull the authorisation with `outerInstanceId`
 //! (or use appKey/appSecret/domain from the config), exchange it for an
-//! app-token, reuse it until 5 minutes before `expires`, refresh once on
-//! 4009–4011, re-pull once on 1030002006. The token endpoint allows 2 calls a
-//! minute, so concurrent callers share one refresh.
+//! app-token, reuse it until 5 minutes before `expires` (a short-lived one:
+//! until the last quarter of its life), refresh once on 4009–4011, re-pull
+//! once on 1030002006. The token endpoint allows 2 calls a minute per account
+//! set: concurrent callers share one refresh, and every token call is first
+//! recorded in the token cache (shared, or the client's own), which also
+//! remembers a 429 until its `Retry-After` passes; beyond either, callers are
+//! answered `rate_limited` locally (`token_cache.rs`).
 
 use super::token_cache::{
     CachedToken, MemoryTokenCache, Record, TokenCache, DEFAULT_BLOCK_MS, LOCK_TTL_MS, POLLS,
