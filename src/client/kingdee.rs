@@ -18,6 +18,7 @@ use super::{Client, SingleFlight, Transport};
 use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
+use crate::core::rsa::LocalFuture;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 use crate::vendors::kingdee::response::{
     is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
@@ -335,18 +336,24 @@ impl<T: Transport> Client<T> {
     }
 
     /// Reads the cache's record; its token, unless the vendor refused it,
-    /// becomes this client's session.
-    async fn kingdee_read(&self, k: &KingdeeState, cache: &dyn TokenCache) -> Result<Record> {
-        let record = match cache.get().await? {
-            Some((text, expires_ms)) => Record::parse(&text, expires_ms),
-            None => Record::default(),
-        };
-        if let Some(t) = &record.token {
-            if k.rejected.borrow().as_deref() != Some(t.token.as_str()) {
-                *k.session.borrow_mut() = Some(Session::from_cached(t));
+    /// becomes this client's session. Boxed: one copy for its two callers.
+    fn kingdee_read<'a>(
+        &'a self,
+        k: &'a KingdeeState,
+        cache: &'a dyn TokenCache,
+    ) -> LocalFuture<'a, Result<Record>> {
+        Box::pin(async move {
+            let record = match cache.get().await? {
+                Some((text, expires_ms)) => Record::parse(&text, expires_ms),
+                None => Record::default(),
+            };
+            if let Some(t) = &record.token {
+                if k.rejected.borrow().as_deref() != Some(t.token.as_str()) {
+                    *k.session.borrow_mut() = Some(Session::from_cached(t));
+                }
             }
-        }
-        Ok(record)
+            Ok(record)
+        })
     }
 
     /// Refresh through the cache (shared, or this client's own): use its token

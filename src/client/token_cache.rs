@@ -12,7 +12,7 @@
 //! shared cache keeps the same record in a [`MemoryTokenCache`] of its own.
 
 use crate::core::error::Result;
-use crate::core::json::Json;
+use crate::core::json::{write_string, Json};
 use crate::core::rsa::LocalFuture;
 use std::cell::RefCell;
 
@@ -119,25 +119,34 @@ impl Record {
         }
     }
 
-    /// The value to store.
+    /// The value to store. (Written by hand: `Json::object` of six fields is
+    /// one more instantiation in the wasm.)
     pub fn to_json(&self) -> String {
-        let int = |n: u64| Json::int(i64::try_from(n).unwrap_or(i64::MAX));
-        let t = self.token.as_ref();
-        Json::object([
-            ("appToken", t.map(|t| Json::str(&t.token))),
-            ("domain", t.map(|t| Json::str(&t.domain))),
-            ("expiresAt", t.map(|t| int(t.expires_ms))),
-            ("issuedAt", t.and_then(|t| t.issued_ms).map(int)),
-            (
-                "calls",
-                Some(Json::Array(self.calls.iter().map(|&c| int(c)).collect())),
-            ),
-            (
-                "blockedUntil",
-                (self.blocked_until > 0).then(|| int(self.blocked_until)),
-            ),
-        ])
-        .to_json_string()
+        let mut out = String::from("{");
+        if let Some(t) = &self.token {
+            out.push_str("\"appToken\":");
+            write_string(&t.token, &mut out);
+            out.push_str(",\"domain\":");
+            write_string(&t.domain, &mut out);
+            field(&mut out, "expiresAt", t.expires_ms);
+            if let Some(i) = t.issued_ms {
+                field(&mut out, "issuedAt", i);
+            }
+            out.push(',');
+        }
+        out.push_str("\"calls\":[");
+        for (i, c) in self.calls.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&c.to_string());
+        }
+        out.push(']');
+        if self.blocked_until > 0 {
+            field(&mut out, "blockedUntil", self.blocked_until);
+        }
+        out.push('}');
+        out
     }
 
     /// How long the cache must keep the value: the token's life, and as long
@@ -192,6 +201,14 @@ impl Record {
         }
         self.blocked_until = self.blocked_until.max(other.blocked_until);
     }
+}
+
+/// Appends `,"name":n`.
+fn field(out: &mut String, name: &str, n: u64) {
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":");
+    out.push_str(&n.to_string());
 }
 
 /// A client's own token cache when none is shared: the same record, in memory.
