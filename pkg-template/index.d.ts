@@ -206,11 +206,23 @@ export interface IdempotencyStore {
   delete?(key: string): Promise<unknown> | unknown;
 }
 
-/** Where the Kingdee app-token is kept, shared between clients. The value is a credential: keep it private. */
+/**
+ * Where the Kingdee app-token is kept, shared between clients. The value (opaque JSON written by
+ * jifen) holds the token and the token endpoint's budget: the times of recent token calls and any
+ * rate limit (a 429 / 5007 and its Retry-After), read and written under the lock, so all clients
+ * sharing it make at most 2 token calls in any rolling minute and answer a rate limit locally
+ * (`rate_limited`, vendorCode "5007", `retryAfterMs`) until it passes. The value is a credential:
+ * keep it private.
+ */
 export interface TokenCache {
   get(): Promise<{ value: string; expiresAt: number } | null> | { value: string; expiresAt: number } | null;
+  /** Keep `value` until `expiresAt` (epoch ms): the token's expiry, or later while the budget counts a call. */
   set(value: string, expiresAt: number): Promise<unknown> | unknown;
-  /** Asks to be the one refresher for `ttlMs`; true if granted (the others wait for its token). */
+  /**
+   * Asks to be the one refresher for `ttlMs` (jifen asks for 5 s); true if granted (the others wait
+   * for its token, and take over once it lapses). Asked again by its holder, it should extend the
+   * lock: jifen renews it before each step of a refresh.
+   */
   lock?(ttlMs: number): Promise<boolean> | boolean;
   unlock?(): Promise<unknown> | unknown;
 }
