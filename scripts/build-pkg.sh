@@ -12,6 +12,13 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf "$out" && mkdir -p "$out"
 bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
 cp -r pkg-template/. "$out/"
+chmod +x "$out/cli.js"
+# jifen/sim and `jifen sim`: the simulator's server modules, accounts and made-up keys (not its
+# foreground script, tests or README), copied from sim/ so the repository holds them once.
+mkdir -p "$out/sim/keys"
+cp sim/index.mjs sim/server.mjs sim/faults.mjs sim/kingdee.mjs sim/freemud.mjs sim/qimai.mjs sim/util.mjs \
+  sim/accounts.json sim/seed.json "$out/sim/"
+cp sim/keys/merchant_public.pem sim/keys/platform_private.pem "$out/sim/keys/"
 node scripts/pkg-finish.mjs "$out"
 # Minified after pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
 minify_glue "$out"
