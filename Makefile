@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet test-cli test-examples size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -63,6 +63,11 @@ test-wasm:
 
 test-node:
 	node --test tests/node/ $(LOG)
+
+# `jifen` (pkg/cli.js) against the simulator: sign = buildRequest with credentials masked, --curl runs,
+# call/points, bad input → one sentence and status 2, no test secret in anything it prints (~15 s).
+test-cli:
+	node --test tests/cli/ $(LOG)
 
 # Every cargo-fuzz target for FUZZ_SECONDS (default 12) each from its committed
 # corpus; fails on a crash (scripts/fuzz-smoke.sh).

@@ -389,6 +389,9 @@ async function sign([vendor, operation, params, ...extra], opts) {
     process.stderr.write(`jifen: ${describeError(e, secrets)}\n`);
     return e?.name === 'JifenError' && ['config', 'invalid_input', 'unsupported'].includes(e.code) ? 2 : 1;
   }
+  if (vendor === 'kingdee' && appToken === undefined && !/\/jdyconnector\//.test(operation)) {
+    progress('no --app-token: Kingdee refuses a business call without one (`jifen call` fetches and caches it)');
+  }
   const cfg = { ...config, appToken };
   if (opts.curl) {
     process.stdout.write(curlOf(vendor, req, cfg));
