@@ -63,6 +63,14 @@ function fileTokenCache(path) {
     return true;
   };
 
+  /** Rewrites our own lock with a later deadline (temporary file + rename: never half a lock). */
+  const renew = async (until) => {
+    const tmp = `${lockFile}.${holder}.${++writes}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify({ holder, until }), { mode: 0o600, flag: 'wx' });
+    await fs.rename(tmp, lockFile);
+    return true;
+  };
+
   return {
     /** The cached token and its expiry (epoch ms), or null (no file yet, or not a token file). */
     async get() {
@@ -113,7 +121,8 @@ function fileTokenCache(path) {
       if (await tryCreateLock(until)) return true;
       const held = await readLock(lockFile);
       if (held === null) return tryCreateLock(until); // released meanwhile
-      if (held.until > Date.now()) return held.holder === holder; // ours already, or another's
+      if (held.holder === holder) return renew(until); // ours: a refresher extends its deadline
+      if (held.until > Date.now()) return false; // another's
       // Past its deadline: move it aside (atomic), and only if what was moved is that stale lock
       // take the lock; a fresh lock someone created meanwhile goes back (link: never over a newer one).
       const aside = `${lockFile}.${holder}.stale`;

@@ -76,7 +76,10 @@ test('the lock: one holder at a time, only the holder unlocks, an expired lock i
   assert.equal(await b.lock(30_000), false);
   await a.unlock();
   assert.equal(await b.lock(50), true);
-  await new Promise((r) => setTimeout(r, 80)); // b's lock expires (b died holding it)
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(await b.lock(200), true, 'the holder renews its own lock, even past its deadline');
+  assert.equal(await a.lock(30_000), false, 'renewed: not stale any more');
+  await new Promise((r) => setTimeout(r, 250)); // b's renewed lock expires (b died holding it)
   assert.equal(await a.lock(30_000), true);
   assert.equal(await b.lock(30_000), false);
   await a.unlock();
