@@ -29,7 +29,7 @@ const SECRET_FIELDS = new Set(['clientSecret', 'appSecret', 'privateKey', 'acces
 const CREDENTIAL_HEADER = /^(app-token|access_token|authorization)$/i;
 /** Query keys and result keys whose values are credentials. */
 const SECRET_KEY = /secret|token|password|private_?key|app_signature/i;
-const DEFAULT_SIM_PORT = 8730;
+const DEFAULT_SIM_PORT = 8700;
 
 const USAGE = `jifen: sign and send membership-points requests to Kingdee JDY, Freemud and Qimai.
 
