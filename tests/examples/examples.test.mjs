@@ -92,6 +92,31 @@ test('typescript: tsc --strict against the installed declarations, then Node', a
   assert.equal(r.stdout, 'balance: 1000 (100 expiring 2025-12-31 23:59:59)\ngetBalance agrees: true\n');
 });
 
+test('typescript: jifen/sim and fileTokenCache are typed (a wrong use fails tsc)', () => {
+  const dir = join(work, 'ts-sim');
+  cpSync(join(work, 'typescript', 'tsconfig.json'), join(dir, 'tsconfig.json'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
+  const ok = `import { startSimulator } from "jifen/sim";
+import { Client, fileTokenCache, type QimaiConfig, type TokenCache } from "jifen";
+const sim = await startSimulator({ port: 0 });
+const config: QimaiConfig = sim.accounts.qimai;
+const cache: TokenCache = fileTokenCache(".jifen/t.json");
+new Client(sim.accounts.kingdee, { tokenCache: cache });
+const url: string = sim.url;
+await sim.stop();
+export { config, url };
+`;
+  const compile = (source) => {
+    writeFileSync(join(dir, 'index.ts'), source);
+    return spawnSync(join(bin, 'tsc'), ['-p', '.', '--noEmit'], { cwd: dir, encoding: 'utf8', env: ENV });
+  };
+  const good = compile(ok);
+  assert.equal(good.status, 0, good.stdout + good.stderr);
+  const bad = compile(ok.replace('startSimulator({ port: 0 })', 'startSimulator({ port: "0" })'));
+  assert.notEqual(bad.status, 0, 'a string port must not type-check');
+  assert.match(bad.stdout + bad.stderr, /index\.ts/);
+});
+
 test('bun (Kingdee, fileTokenCache): two runs against one simulator, one token call, a 0600 file', async () => {
   const cache = join(work, '.jifen', 'kingdee-token.json'); // the example's default path (jifen sim passes no JIFEN_* of ours)
   const count = 'fetch(process.env.JIFEN_SIM_URL + "/_sim/state").then((r) => r.json()).then((s) => console.log("token calls: " + s.kingdee.counters.tokenEndpointHits))';
