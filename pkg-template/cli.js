@@ -9,7 +9,7 @@
 // deliberately no option to show secrets: a terminal's scroll-back, a shell history and a CI log
 // are where credentials leak from. The one exception is `jifen sim`, whose credentials are made up,
 // public, labelled so, and work nowhere but the simulator.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -510,6 +510,7 @@ async function sim(rest, opts, command) {
   const { url, accounts } = simulator;
   if (opts['write-config'] !== undefined) {
     writeFileSync(opts['write-config'], `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(opts['write-config'], 0o600); // also when the file was there before
   }
   if (command.length) {
     progress(`simulator on ${url}; running ${command.join(' ')}`);

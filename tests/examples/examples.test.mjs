@@ -192,6 +192,17 @@ test('wrangler dev: the Worker example answers a balance through its Durable Obj
     assert.deepEqual(await res.json(), { available: 500, total: 800 });
     const denied = await fetch(`${url}/balance?id=1`);
     assert.equal(denied.status, 401, 'no bearer token, no answer');
+    const auth = { authorization: `Bearer ${token}` };
+    const adjust = (body) => fetch(`${url}/adjust`, { method: 'POST', headers: auth, body });
+    const change = JSON.stringify({ member: { mobile: '13800138000' }, delta: 3, reason: 'promotion', idempotencyKey: 'example-wrangler-1' });
+    const first = await adjust(change);
+    assert.equal(first.status, 200, await first.clone().text());
+    assert.equal((await first.json()).applied, true); // Kingdee's reply carries no balance
+    const again = await adjust(change); // the same key: the recorded outcome, not a second change
+    assert.equal(again.status, 200);
+    const after = await fetch(`${url}/balance?id=1480000000000000001&card=1490000000000000001`, { headers: auth });
+    assert.equal((await after.json()).available, 503, 'the same key applied once');
+    assert.equal((await adjust('{not json')).status, 400);
   } finally {
     child.kill('SIGTERM');
   }

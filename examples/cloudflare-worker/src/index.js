@@ -56,7 +56,13 @@ export default {
         return json(200, { available, total });
       }
       if (request.method === 'POST' && url.pathname === '/adjust') {
-        const { member, delta, reason, idempotencyKey } = await request.json();
+        let body;
+        try {
+          body = await request.json();
+        } catch {
+          return json(400, { error: 'invalid_input', message: 'the body is not JSON: { member, delta, reason, idempotencyKey }' });
+        }
+        const { member, delta, reason, idempotencyKey } = body ?? {};
         const { applied, balance } = await clientFor(env).adjustPoints({ member, delta, reason, idempotencyKey });
         return json(200, { applied, balance });
       }
