@@ -14,7 +14,7 @@ const { randomBytes } = require('node:crypto');
 const { dirname, resolve } = require('node:path');
 
 /** A lock file that cannot be read yet (just created, not yet written) counts as held for this long. */
-const UNREADABLE_LOCK_GRACE_MS = 30_000;
+const UNREADABLE_LOCK_GRACE_MS = 5_000;
 
 /**
  * A token cache in the file `path` (one file per account set: two account sets must not share a

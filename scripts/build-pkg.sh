@@ -12,13 +12,6 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf "$out" && mkdir -p "$out"
 bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
 cp -r pkg-template/. "$out/"
-chmod +x "$out/cli.js"
-# jifen/sim and `jifen sim`: the simulator's server modules, accounts and made-up keys (not its
-# foreground script, tests or README), copied from sim/ so the repository holds them once.
-mkdir -p "$out/sim/keys"
-cp sim/index.mjs sim/server.mjs sim/faults.mjs sim/kingdee.mjs sim/freemud.mjs sim/qimai.mjs sim/util.mjs \
-  sim/accounts.json sim/seed.json "$out/sim/"
-cp sim/keys/merchant_public.pem sim/keys/platform_private.pem "$out/sim/keys/"
 node scripts/pkg-finish.mjs "$out"
 # Minified after pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
 minify_glue "$out"
@@ -27,3 +20,12 @@ node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "C
 node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.buildRequest !== "function" || typeof a.Client !== "function") { console.error("minified glue (ESM): no API"); process.exit(1); }' "$PWD/$out/node.js"
 
 node scripts/size.mjs "$out"
+
+# The `jifen` command (cli.js, from pkg-template/) and what `jifen sim` and `jifen/sim` run: the
+# simulator's server modules, accounts and made-up keys (not its foreground script, tests or README),
+# copied from sim/ so the repository holds them once. Not part of the size above (Node only).
+chmod +x "$out/cli.js"
+mkdir -p "$out/sim/keys"
+cp sim/index.mjs sim/server.mjs sim/faults.mjs sim/kingdee.mjs sim/freemud.mjs sim/qimai.mjs sim/util.mjs \
+  sim/accounts.json sim/seed.json "$out/sim/"
+cp sim/keys/merchant_public.pem sim/keys/platform_private.pem "$out/sim/keys/"
