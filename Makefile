@@ -65,14 +65,14 @@ test-node:
 	node --test tests/node/ $(LOG)
 
 # `jifen` (pkg/cli.js) against the simulator: sign = buildRequest with credentials masked, --curl runs,
-# call/points, bad input → one sentence and status 2, no test secret in anything it prints (~15 s).
+# call/points, bad input → one sentence and status 2, no test secret in anything it prints (~16 s).
 test-cli:
 	node --test tests/cli/ $(LOG)
 
 # The package as users get it: `npm pack` pkg/, install the tarball in a scratch project, run every
 # example in examples/ there under `jifen sim` (Node ESM/CJS, TypeScript, Bun, Deno, the browser page
 # in Chromium, the Worker in `wrangler dev`), and `wrangler deploy --dry-run` the Worker example and
-# the gateway (~45 s).
+# the gateway (~16 s warm, ~45 s the first time: npm pack, tsc, chromium and wrangler starting cold).
 test-examples:
 	node --test tests/examples/ $(LOG)
 
