@@ -71,8 +71,8 @@ test-cli:
 
 # The package as users get it: `npm pack` pkg/, install the tarball in a scratch project, run every
 # example in examples/ there under `jifen sim` (Node ESM/CJS, TypeScript, Bun, Deno, the browser page
-# in Chromium, the Worker in `wrangler dev`), and `wrangler deploy --dry-run` the Worker example and
-# the gateway (~16 s warm, ~45 s the first time: npm pack, tsc, chromium and wrangler starting cold).
+# in Chromium, the Worker in `wrangler dev`); `wrangler deploy --dry-run` bundles the Worker example and
+# the gateway, and the gateway answers in `wrangler dev` (~25 s warm, ~55 s the first time).
 test-examples:
 	node --test tests/examples/ $(LOG)
 

@@ -208,3 +208,36 @@ test('wrangler dev: the Worker example answers a balance through its Durable Obj
   }
   await exited;
 });
+
+test('wrangler dev: the gateway (www-demo/worker/wrangler.toml) answers a balance from the simulator', async () => {
+  const [port, inspector] = [await freePort(), await freePort()];
+  const { startSimulator } = await import(join(work, 'node_modules', 'jifen', 'sim', 'index.mjs'));
+  const sim = await startSimulator();
+  const admin = 'gateway-admin-token-not-a-secret';
+  const q = sim.accounts.qimai;
+  const vars = { VENDOR: 'qimai', UPSTREAM: q.baseUrl, ADMIN_TOKEN: admin, QIMAI_OPEN_ID: q.openId, QIMAI_GRANT_CODE: q.grantCode, QIMAI_OPEN_KEY: q.openKey };
+  // State (the Durable Object's storage) in the scratch folder, not in the repository.
+  const child = spawn(join(bin, 'wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
+    '--persist-to', join(work, 'gateway-state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+  { cwd: join(root, 'www-demo', 'worker'), env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  try {
+    let res;
+    for (let i = 0; i < 120 && !res; i++) {
+      res = await fetch(`http://127.0.0.1:${port}/api/balance?member=id:383933091455959041`, { headers: { authorization: `Bearer ${admin}` } }).catch(() => undefined);
+      if (!res) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(res, `wrangler dev did not answer within 60 s:\n${log.slice(-2000)}`);
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.equal(body.available, 1000);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await sim.stop();
+  }
+});
+
