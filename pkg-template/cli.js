@@ -106,12 +106,16 @@ async function main(argv) {
   const dash = argv.indexOf('--');
   const command = dash >= 0 ? argv.slice(dash + 1) : [];
   let parsed;
+  // A negative number (`points adjust … -20`) is an argument, not an option: hidden from parseArgs.
+  const NEG = '\u0000neg:';
+  const own = (dash >= 0 ? argv.slice(0, dash) : argv).map((a) => (/^-\d+$/.test(a) ? NEG + a : a));
   try {
-    parsed = parseArgs({ args: dash >= 0 ? argv.slice(0, dash) : argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: own, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`${e.message.split(/\.(?:\s|$)/)[0]} (see jifen --help)`);
   }
-  const { values: opts, positionals: args } = parsed;
+  const { values: opts } = parsed;
+  const args = parsed.positionals.map((a) => (a.startsWith(NEG) ? a.slice(NEG.length) : a));
   quiet = Boolean(opts.quiet);
   if (opts.help || args.length === 0) {
     process.stdout.write(`${USAGE}\n`);

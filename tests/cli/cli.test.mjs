@@ -124,9 +124,12 @@ test('jifen call and jifen points reach the simulator; results with credentials 
   assert.equal(call.status, 0, call.stderr);
   assert.equal(JSON.parse(call.stdout).totalPoints, before + 7);
   assert.match(call.stderr, /→ POST .*\/qimai\/v3\/crm\/points\/getCustomerPoints/, 'progress on stderr');
-  const ledger = await jifen(['points', 'ledger', 'qimai', 'id:383933091455959041', '--limit', '1', '-q', '--config', configFile]);
+  const spend = await jifen(['points', 'adjust', 'qimai', 'id:383933091455959041', '-2', '--reason', 'redemption', '--key', `${key}-spend`, '--config', configFile]);
+  assert.equal(spend.status, 0, `a negative delta is an argument, not an option: ${spend.stderr}`);
+  assert.equal(JSON.parse(spend.stdout).balance, before + 5);
+  const ledger = await jifen(['points', 'ledger', 'qimai', 'id:383933091455959041', '--limit', '2', '-q', '--config', configFile]);
   assert.equal(ledger.status, 0, ledger.stderr);
-  assert.equal(JSON.parse(ledger.stdout)[0].delta, 7);
+  assert.deepEqual(JSON.parse(ledger.stdout).map((e) => e.delta), [-2, 7]);
   assert.equal(ledger.stderr, '', '--quiet: no progress');
   // push_app_authorize answers with the appSecret: printed masked.
   const env = Object.fromEntries(Object.entries(sim.accounts.kingdee).filter(([k]) => k !== 'vendor')
