@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,6 +237,48 @@ test('wrangler dev: the gateway (www-demo/worker/wrangler.toml) answers a balanc
   } finally {
     child.kill('SIGTERM');
     await exited;
+    await sim.stop();
+  }
+});
+
+test('plain workerd: the npm README\'s module list, as written, runs a Worker calling the simulator', async () => {
+  const readme = readFileSync(join(work, 'node_modules', 'jifen', 'README.md'), 'utf8');
+  const list = /```capnp\n(modules = \[[\s\S]*?\],)\n```/.exec(readme)?.[1];
+  assert.ok(list, 'the package README has a ```capnp modules = [...] block');
+  const { startSimulator } = await import(join(work, 'node_modules', 'jifen', 'sim', 'index.mjs'));
+  const sim = await startSimulator();
+  try {
+    const dir = join(work, 'plain-workerd');
+    mkdirSync(dir);
+    symlinkSync(join(work, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(sim.accounts.qimai));
+    writeFileSync(join(dir, 'worker.js'), `import { Client } from "jifen";
+export default {
+  async test(ctrl, env) {
+    const { available } = await new Client(JSON.parse(env.CONFIG)).getBalance({ member: { id: "383933091455959041" } });
+    if (available !== 1000) throw new Error("balance " + available);
+  },
+};
+`);
+    writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .w),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+);
+const w :Workerd.Worker = (
+  compatibilityDate = "2025-09-01",
+  ${list}
+  bindings = [ (name = "CONFIG", text = embed "config.json") ],
+);
+`);
+    // Asynchronously: the simulator answers from this process.
+    const r = await new Promise((resolve) => execFile(join(bin, 'workerd'), ['test', 'config.capnp'], { cwd: dir, encoding: 'utf8', env: ENV, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ status: err ? err.code ?? 1 : 0, stdout, stderr })));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /\[ PASS \] main\b/);
+  } finally {
     await sim.stop();
   }
 });
