@@ -34,7 +34,7 @@ const DEFAULT_SIM_PORT = 8700;
 const USAGE = `jifen: sign and send membership-points requests to Kingdee JDY, Freemud and Qimai.
 
 Usage:
-  jifen sim [--port N] [--write-config FILE] [--log]      start the vendor simulator (the sandbox)
+  jifen sim [--port N] [--write-config FILE] [--log]      start the vendor simulator (the sandbox; port 8700, 0 = any free)
   jifen sim [--port N] -- COMMAND [ARGS…]                 run COMMAND against it, with JIFEN_* set; then stop it
   jifen sign <vendor> <operation> [PARAMS] [--curl|--json] print the signed request, credentials masked; sends nothing
   jifen call <vendor> <operation> [PARAMS]                send it; prints the vendor's result as JSON
@@ -59,7 +59,8 @@ Configuration (credentials never go on the command line):
     qimai:   OPEN_ID GRANT_CODE OPEN_KEY VERSION KEY_CASE BASE_URL
 
 Options:
-  sign:       --timestamp MS --nonce N --transaction-id ID --app-token (or JIFEN_KINGDEE_APP_TOKEN) --domain D
+  sign:       --timestamp MS --nonce N --transaction-id ID --domain D; Kingdee's app-token from JIFEN_KINGDEE_APP_TOKEN
+              (--app-token T works too, but a command line shows in ps and in your shell history)
               --curl (a curl command; masked values become "$JIFEN_…" variables) --json (the request as JSON)
   call/points: --timeout-ms N --retries N
               Kingdee tokens are kept in a private file between runs (the token endpoint allows 2 calls a
@@ -380,6 +381,9 @@ async function sign([vendor, operation, params, ...extra], opts) {
   if (ts !== undefined) options.timestamp = ts;
   if (opts.nonce !== undefined) options.nonce = opts.nonce;
   if (opts['transaction-id'] !== undefined) options.transactionId = opts['transaction-id'];
+  if (opts['app-token'] !== undefined) {
+    progress('--app-token: a command line shows in ps and in your shell history; prefer JIFEN_KINGDEE_APP_TOKEN');
+  }
   const appToken = opts['app-token'] ?? (env.JIFEN_KINGDEE_APP_TOKEN || undefined);
   if (appToken !== undefined) options.appToken = appToken;
   const domain = opts.domain ?? config.domain;

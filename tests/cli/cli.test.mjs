@@ -64,8 +64,7 @@ for (const [vendor, op, params, extra] of CASES) {
     const options = { ...FIXED, ...extra, ...(vendor === 'kingdee' ? { domain: config.domain } : {}) };
     const want = await buildRequest(config, op, params, options);
     const args = ['sign', vendor, op, JSON.stringify(params), '--json', '--config', configFile, ...fixedArgs];
-    if (extra.appToken) args.push('--app-token', extra.appToken);
-    const r = await jifen(args);
+    const r = await jifen(args, { env: extra.appToken ? { JIFEN_KINGDEE_APP_TOKEN: extra.appToken } : {} });
     assert.equal(r.status, 0, r.stderr);
     const got = JSON.parse(r.stdout);
     assert.equal(got.method, want.method);
@@ -166,6 +165,10 @@ test('bad input: one sentence on stderr, exit status 2, nothing on stdout', asyn
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
   }
+  const onArgv = await jifen(['sign', 'kingdee', '/jdy/v2/ls/integral_adjust', '{"mobile":"13800138000","integral":1,"operation":5}', '--app-token', 'argv-token-not-real-0001', '--json', ...cfg]);
+  assert.equal(onArgv.status, 0, onArgv.stderr);
+  assert.equal(JSON.parse(onArgv.stdout).headers['app-token'], '***');
+  assert.match(onArgv.stderr, /--app-token: a command line shows in ps .* prefer JIFEN_KINGDEE_APP_TOKEN/);
   const noToken = await jifen(['sign', 'kingdee', '/jdy/v2/ls/integral_adjust', '{"mobile":"13800138000","integral":1,"operation":5}', ...cfg]);
   assert.equal(noToken.status, 0, 'signed all the same (the request is what the user asked to see)');
   assert.match(noToken.stderr, /no --app-token: Kingdee refuses a business call without one/);
