@@ -227,6 +227,18 @@ export interface TokenCache {
   unlock?(): Promise<unknown> | unknown;
 }
 
+/**
+ * A {@link TokenCache} in a file, for Node and Bun scripts: the Kingdee app-token survives the
+ * process, so a script run again within a minute reuses it instead of fetching another (the token
+ * endpoint allows 2 calls a minute per account set). The file is created with mode 0600, written
+ * atomically (temporary file + rename), and `<path>.lock` lets one process refresh while others
+ * wait for its token. One file per account set. Other entries (browser, workerd, Deno) export a
+ * function that throws `unsupported`: use `durableObjectTokenCache` from `jifen/cloudflare` in Workers.
+ *
+ * @example new Client(config, { tokenCache: fileTokenCache(".jifen/kingdee-token.json") })
+ */
+export declare function fileTokenCache(path: string): Required<TokenCache>;
+
 export interface ClientOptions {
   /** Default: the global `fetch`, looked up at call time. */
   fetch?: FetchLike;
@@ -238,7 +250,7 @@ export interface ClientOptions {
   onResponse?: (event: ResponseEvent) => void;
   /** Shared idempotency keys for `adjustPoints` (default: this client's memory). */
   idempotencyStore?: IdempotencyStore;
-  /** Shared Kingdee app-token (default: this client's memory). */
+  /** Shared Kingdee app-token (default: this client's memory): `fileTokenCache(path)` in Node scripts, `durableObjectTokenCache` in Workers. */
   tokenCache?: TokenCache;
 }
 
