@@ -495,8 +495,9 @@ export interface KingdeeIntegralRecord {
 
 export interface KingdeeOperations {
   /**
-   * Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: a lost reply is settled from
-   * the ledger (`integral_record`): applied, or not applied and sent once more, or `outcome_unknown`.
+   * Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: through `call`, a lost reply is
+   * `outcome_unknown` and never sent again; `adjustPoints` with an `idempotencyKey` settles it from the ledger
+   * (`integral_record`) once Kingdee's 5-minute timestamp window has closed.
    */
   "/jdy/v2/ls/integral_adjust": {
     params: { mobile: string; integral: Int; /** 1–11: 1 积分消费, 3 积分兑换, 4 充值赠送, 5 促销赠送, 9 购买积分, 11 签到赠送 … */ operation: Int };
