@@ -59,13 +59,11 @@ fn beyond_safe(text: &str) -> bool {
 /// on a number the caller never wrote. `path` names where, for the message.
 fn check_safe_integers(json: &Json, path: &mut String) -> Result<()> {
     match json {
-        Json::Number(text) => {
-            if beyond_safe(text) {
-                return Err(Error::invalid_input(format!(
-                    "{path} is {text}, beyond Number.MAX_SAFE_INTEGER: JavaScript has already rounded it \
-                     (it may now be another id); pass it as a string"
-                )));
-            }
+        Json::Number(text) if beyond_safe(text) => {
+            return Err(Error::invalid_input(format!(
+                "{path} is {text}, beyond Number.MAX_SAFE_INTEGER: JavaScript has already rounded it \
+                 (it may now be another id); pass it as a string"
+            )));
         }
         Json::Array(items) => {
             for (i, item) in items.iter().enumerate() {

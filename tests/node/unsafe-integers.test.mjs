@@ -34,8 +34,8 @@ test('buildRequest refuses an unsafe integer in params, nested too, and in the c
     (e) => refused(e, 'params.id'));
   await assert.rejects(buildRequest(kingdee, 'GET /jdy/v2/ls/integral_record', { id: -1e21 }, opts),
     (e) => refused(e, 'params.id'));
-  // The same digits as a string, the largest safe integer, and fractions are fine.
-  const ok = await buildRequest(kingdee, '/jdy/v2/ls/integral_record', { member_id: '383933091455959041', id: Number.MAX_SAFE_INTEGER, x: 12.5, y: 0.000001 }, opts);
+  // The same digits as a string and the largest safe integer are fine.
+  const ok = await buildRequest(kingdee, '/jdy/v2/ls/integral_record', { member_id: '383933091455959041', id: Number.MAX_SAFE_INTEGER }, opts);
   assert.match(ok.url, /member_id=383933091455959041/);
   assert.match(ok.url, /id=9007199254740991/);
 });
