@@ -122,10 +122,12 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     clock.offsetMs += ms;
     flushLate();
   }
-  function takeRequestJumps(vendorName, req) {
+  function takeRequestJumps(vendorName, req, text) {
     const hit = jumps.onRequest.filter((j) => (j.vendor === undefined || j.vendor === vendorName)
       && (j.path === undefined || req.path.startsWith(j.path) || req.fullPath.startsWith(j.path))
-      && (j.method === undefined || j.method === req.method));
+      && (j.method === undefined || j.method === req.method)
+      && (j.member === undefined || text.includes(j.member))
+      && ++j.seen >= j.nth);
     if (!hit.length) return [];
     jumps.onRequest = jumps.onRequest.filter((j) => !hit.includes(j));
     for (const j of hit) jump(j.jumpMs);
@@ -156,7 +158,10 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
         if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('onRequest must be true or {vendor?, path?, method?}');
         if (o.vendor !== undefined && !(o.vendor in vendors)) throw new Error('onRequest.vendor must be kingdee, freemud or qimai');
         if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) throw new Error('onRequest.path must start with /');
-        jumps.onRequest.push({ jumpMs: b.jumpMs, vendor: o.vendor, path: o.path, method: typeof o.method === 'string' ? o.method.toUpperCase() : undefined });
+        if (o.member !== undefined && (typeof o.member !== 'string' || !o.member)) throw new Error('onRequest.member must be a member id or mobile');
+        const nth = o.nth ?? 1;
+        if (!Number.isSafeInteger(nth) || nth < 1) throw new Error('onRequest.nth must be a positive integer');
+        jumps.onRequest.push({ jumpMs: b.jumpMs, vendor: o.vendor, path: o.path, method: typeof o.method === 'string' ? o.method.toUpperCase() : undefined, member: o.member, nth, seen: 0 });
       } else {
         jump(b.jumpMs);
       }
@@ -288,11 +293,11 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     let reply;
     let dropAfter = false;
     try {
-      const jumped = takeRequestJumps(vendorName, reqInfo);
-      if (jumped.length) note += `[clock ${jumped.map((j) => `${j.jumpMs > 0 ? '+' : ''}${j.jumpMs}ms`).join(' ')}] `;
-      flushLate();
       let text = body;
       try { text += `\n${decodeURIComponent(rawQuery.replace(/\+/g, ' '))}`; } catch { text += `\n${rawQuery}`; }
+      const jumped = takeRequestJumps(vendorName, reqInfo, text);
+      if (jumped.length) note += `[clock ${jumped.map((j) => `${j.jumpMs > 0 ? '+' : ''}${j.jumpMs}ms`).join(' ')}] `;
+      flushLate();
       const { delayMs, action } = faults.take(vendorName, vendorPath, fullPath, { method: req.method, text });
       if (delayMs > 0) { await sleep(delayMs); note += `[latency ${delayMs}ms] `; }
       if (action && action.kind === 'drop') {

@@ -60,6 +60,15 @@ describe('the sim clock', () => {
     const r = await kingdeeCall(sim, { path: '/jdy/v2/ls/integral_record', query: [['member_id', KD.id]], token, ts: String(Date.now() - 24_000) });
     assert.equal(r.json.errcode, 4006);
     assert.equal(sim.state().clockOffsetMs, 276_000);
+    // member and nth: the 2nd request naming KD2 jumps the clock, not the 1st, not one for KD.
+    await clock(sim, { jumpMs: -6000, onRequest: { vendor: 'kingdee', member: KD2.mobile, nth: 2 } });
+    const ts = () => String(Date.now() + 276_000);
+    await adjust(sim, token, { mobile: KD2.mobile, integral: 1, operation: 5 }, { ts: ts() });
+    await adjust(sim, token, { mobile: KD.mobile, integral: 1, operation: 5 }, { ts: ts() });
+    assert.equal(sim.state().clockOffsetMs, 276_000);
+    await kingdeeCall(sim, { path: '/jdy/v2/ls/integral_record', query: [['mobile', KD2.mobile]], token, ts: ts() });
+    assert.equal(sim.state().clockOffsetMs, 270_000);
+    await clock(sim, { jumpMs: 6000 });
     await clock(sim, { jumpMs: 1000, afterMs: 100 });
     assert.equal(sim.state().clockOffsetMs, 276_000);
     await sleep(250);
