@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startSim, loadSeed } from '../../sim/server.mjs';
-import { startGateway } from '../../www-demo/worker/gateway.mjs';
+import * as gateway from '../../www-demo/worker/gateway.mjs';
 import { check, classify, clean, table } from './checker.mjs';
 
 export const accounts = JSON.parse(readFileSync(new URL('../../sim/accounts.json', import.meta.url)));
@@ -110,8 +110,17 @@ function makeMembers(vendor, template, from, n) {
 }
 
 /**
+ * What this checkout's gateway.mjs can do: on-disk Durable Object storage with kill() and
+ * restart() on the handle, and a coordinator process several gateway processes share
+ * (startCoordinator). Without them (main before the gateway work lands) the suite kills by
+ * PID and starts a new process, whose storage is then whatever the gateway keeps, and
+ * "two gateways" are two isolates of one process.
+ */
+export const CAN = { coordinator: typeof gateway.startCoordinator === 'function' };
+
+/**
  * The gateway under workerd, killable and restartable. `storageDir` is where its Durable
- * Object storage lives (when the gateway supports on-disk storage), kept across restarts.
+ * Object storage lives (gateway.mjs's `storageDir`), kept across restarts.
  */
 class Gateway {
   constructor(name, options) {
@@ -120,11 +129,10 @@ class Gateway {
     this.storageDir = mkdtempSync(join(tmpdir(), `jifen-chaos-${name}-`));
     this.kills = 0;
     this.gw = null;
-    this.starting = null;
   }
 
   async start() {
-    this.gw = await startGateway({ ...this.options, ...storageOptions(this.storageDir) });
+    this.gw = await gateway.startGateway({ ...this.options, ...storageOptions(this.storageDir) });
     return this;
   }
 
@@ -139,10 +147,17 @@ class Gateway {
   /** SIGKILL by PID, then start again on the same storage after `downMs`. */
   async killAndRestart(downMs = 300) {
     const old = this.gw;
-    this.gw = null;
+    this.gw = null; // callers see the gateway down
+    this.kills += 1;
+    if (typeof old.kill === 'function' && typeof old.restart === 'function') {
+      await old.kill('SIGKILL'); // by PID; waits for the exit; storage kept
+      await sleep(downMs);
+      await old.restart(); // same config, ports and storage
+      this.gw = old;
+      return;
+    }
     process.kill(old.pid, 'SIGKILL');
     await old.stop(); // waits for the exit; removes the generated config only
-    this.kills += 1;
     await sleep(downMs);
     await this.start();
   }
@@ -196,8 +211,17 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
   if (vendor === 'qimai') seedData.qimai.customers.push(...extra);
   else seedData[vendor].members.push(...extra);
 
-  const sim = await startSim({ port: 0, seed: seedData });
+  // CHAOS_SIM_LOG=1: every vendor request the sim sees, on stderr.
+  const sim = await startSim({ port: 0, seed: seedData, log: process.env.CHAOS_SIM_LOG ? (l) => console.error(`[sim ${vendor}] ${l}`) : false });
+  // With a coordinator process, every gateway process of the run shares one store (keys, token).
+  let coordinator = null;
+  let coordinatorDir = null;
+  if (CAN.coordinator) {
+    coordinatorDir = mkdtempSync(join(tmpdir(), `jifen-chaos-${vendor}-coordinator-`));
+    coordinator = await gateway.startCoordinator({ storageDir: coordinatorDir });
+  }
   const gwOptions = {
+    ...(coordinator ? { coordinatorUrl: coordinator.url, coordinatorToken: coordinator.token } : {}),
     vendor,
     credentials: accounts[vendor],
     upstream: `${sim.url}/${vendor}`,
@@ -207,8 +231,12 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
   };
   const main = new Gateway(`${vendor}-main`, { ...gwOptions, instances: 2 });
   const killable = new Gateway(`${vendor}-kill`, { ...gwOptions, instances: 1 });
+  // The two gateways of 'two-gateways': two processes sharing the coordinator when there is
+  // one, else two isolates of one process sharing its Durable Object namespace.
+  const pair = CAN.coordinator ? [[main, 0], [killable, 0]] : [[main, 0], [main, 1]];
   const changes = [];
   const notes = [];
+  const broken = []; // scenarios that could not run to their end: the run is not clean
   let lastAttempt = Date.now();
   try {
     await Promise.all([main.start(), killable.start()]);
@@ -216,7 +244,8 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
     const earn = ['promotion', 'manual_grant', 'purchase'].find((r) => caps.reasons?.[r]);
     const spend = ['manual_deduction', 'redemption'].find((r) => caps.reasons?.[r]);
     const typeOf = (reason) => String(caps.reasons[reason].code);
-    say(`sim ${sim.url}, gateways ${main.gw.urls.join(' ')} (pid ${main.gw.pid}) and ${killable.url(0)} (pid ${killable.gw.pid}); earn ${earn} (${typeOf(earn)}), spend ${spend}`);
+    say(`sim ${sim.url}, gateways ${main.gw.urls.join(' ')} (pid ${main.gw.pid}) and ${killable.url(0)} (pid ${killable.gw.pid})${coordinator ? `, coordinator ${coordinator.url} (pid ${coordinator.pid})` : ', no coordinator process'}; earn ${earn} (${typeOf(earn)}), spend ${spend}`);
+    notes.push(CAN.coordinator ? 'gateways: 2 processes (one with 2 isolates) sharing a coordinator process, storage on disk' : 'gateways: 2 processes with separate stores; "two gateways" = 2 isolates of one process (this gateway.mjs has no coordinator process)');
 
     // ---------------------------------------------------------------- plumbing
     let deltaSeq = 0;
@@ -264,10 +293,14 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
     }
     const definite = (c) => c.answers.some((a) => a.kind !== 'pending');
 
-    /** A careful caller: retries with the same key while the answer is not definite. */
-    async function settle(c, gw, { attempts = P.attempts, instances = [0] } = {}) {
+    /**
+     * A careful caller: retries with the same key while the answer is not definite.
+     * `via`: [[gateway, instance], …] taken in turn (default: `gw`'s `instances`).
+     */
+    async function settle(c, gw, { attempts = P.attempts, instances = [0], via = instances.map((i) => [gw, i]) } = {}) {
       for (let i = 0; i < attempts; i++) {
-        const a = await send(c, gw, instances[i % instances.length]);
+        const [g, n] = via[i % via.length];
+        const a = await send(c, g, n);
         if (a.kind !== 'pending') return a;
         await sleep(Math.min(a.retryAfterMs ?? 250 * (i + 1), 3000));
       }
@@ -279,7 +312,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
       if (!r.ok) throw new Error(`sim ${path}: ${r.status} ${await r.text()}`);
       return r.json();
     };
-    const fault = (spec) => simPost('/_sim/faults', { vendor, ...spec });
+    const fault = (spec) => simPost('/_sim/faults', Array.isArray(spec) ? spec.map((f) => ({ vendor, ...f })) : { vendor, ...spec });
     const FAULT_KINDS = ['status', 'drop', 'apply_no_reply', 'malformed', 'latency', 'rate_limit', 'apply_late'];
     let faultTurn = 0;
     const randomFault = async (member) => {
@@ -379,10 +412,13 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
             await fault({ path: ADJUST_PATH[vendor], member: m.target, kind: 'latency', ms: 1000 });
             await Promise.all([send(first, main, 0), send(second, main, 1)]);
           } else {
-            // theirs applied (answered); ours dropped before the vendor saw it: their row is not ours
-            await send(second, main, 1);
-            await fault({ path: ADJUST_PATH[vendor], member: m.target, kind: 'drop' });
-            await send(first, main, 0);
+            // ours never reaches the vendor's books (held past the gateway's timeout, then
+            // dropped); theirs is applied while ours waits: their row is not ours
+            await fault([
+              { path: ADJUST_PATH[vendor], member: m.target, kind: 'latency', ms: GATEWAY_TIMEOUT_MS + 1000 },
+              { path: ADJUST_PATH[vendor], member: m.target, kind: 'drop' },
+            ]);
+            await Promise.all([send(first, main, 0), sleep(400).then(() => send(second, main, 1))]);
           }
           await Promise.all([settle(first, main), settle(second, main, { instances: [1] })]);
         }));
@@ -398,6 +434,14 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
           await Promise.all(plan.slice(0, half).map((c, i) => settle(c, main, { instances: [i % 2] })));
           await simPost('/_sim/kingdee/expire-tokens', {});
           await Promise.all(plan.slice(half).map((c, i) => settle(c, main, { instances: [i % 2] })));
+          // The reply is lost and the ledger read that would settle it is refused with 429s.
+          await Promise.all(ms.map(async (m) => {
+            await fault([
+              { path: ADJUST_PATH[vendor], member: m.target, kind: 'apply_no_reply' },
+              { path: '/jdy/v2/ls/integral_record', member: m.target, kind: 'rate_limit', retryAfter: 2, times: 3 },
+            ]);
+            await settle(newChange('token-expiry-429', m), main);
+          }));
         } else {
           // No token endpoint: a 429 storm on the points path instead.
           for (const m of ms) await fault({ path: ADJUST_PATH[vendor], member: m.target, kind: 'rate_limit', retryAfter: 1, times: 4 });
@@ -407,19 +451,20 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
 
       'two-gateways': async () => {
         const ms = scenarioMembers['two-gateways'];
+        const [[g1, n1], [g2, n2]] = pair;
         await Promise.all(Array.from({ length: P.twoGateways }, async (_, i) => {
           const c = newChange('two-gateways', ms[i % ms.length]);
           await sleep(i * 150);
           if (i % 2 === 0) {
             // lost reply on gateway 1, the same-key retry on gateway 2
             await fault({ path: ADJUST_PATH[vendor], member: ms[i % ms.length].target, kind: 'apply_no_reply' });
-            await send(c, main, 0);
-            await settle(c, main, { instances: [1, 0] });
+            await send(c, g1, n1);
+            await settle(c, g2, { via: [[g2, n2], [g1, n1]] });
           } else {
             // the same key to both gateways at once, the vendor slow
             await fault({ path: ADJUST_PATH[vendor], member: ms[i % ms.length].target, kind: 'latency', ms: 800 });
-            await Promise.all([send(c, main, 0), send(c, main, 1)]);
-            await settle(c, main, { instances: [1, 0] });
+            await Promise.all([send(c, g1, n1), send(c, g2, n2)]);
+            await settle(c, g2, { via: [[g2, n2], [g1, n1]] });
           }
         }));
       },
@@ -437,7 +482,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
       try {
         await scenarios[name]();
       } catch (e) {
-        notes.push(`scenario ${name} stopped: ${e?.stack ?? e}`);
+        broken.push(`scenario ${name} stopped: ${e?.stack ?? e}`);
       }
       say(`${name}: done`);
     };
@@ -478,6 +523,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
     const ours = new Set(Object.values(scenarioMembers).flat().map((m) => m.id));
     const rows = ledger.rows.filter((r) => ours.has(r.member));
     const report = check({ changes, rows, keyed: vendor !== 'kingdee' });
+    let tokenViolation = false;
     // Balances: each member's balance = its start + its rows (the sim's own bookkeeping).
     for (const id of ours) {
       const sum = rows.filter((r) => r.member === id).reduce((s, r) => s + r.delta, 0);
@@ -491,7 +537,14 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
       }
       const st = sim.state().kingdee.counters;
       notes.push(`token endpoint: ${st.tokenEndpointHits} calls (${st.tokenStormHits} refused by the storm); at most ${most} in a rolling minute (limit 2)`);
+      // Every gateway shares one token cache only through a coordinator process; then the
+      // limit is the account set's, across all of them.
+      if (CAN.coordinator && most > 2) {
+        tokenViolation = true;
+        report.findings.push(`token endpoint: ${most} calls in one rolling minute by gateways sharing a token cache (limit 2)`);
+      }
     }
+    report.findings.push(...broken);
     const codes = {};
     for (const c of changes) for (const a of c.answers) codes[a.code] = (codes[a.code] ?? 0) + 1;
     notes.push(`answers by code: ${JSON.stringify(codes)}`);
@@ -499,11 +552,13 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
       vendor, profile: typeof profile === 'string' ? profile : 'custom', seed, wallMs: Date.now() - started, report, notes,
       changes: changes.map(({ memberRef, ...c }) => c),
       rows,
-      clean: clean(report.total) && !report.findings.some((f) => f.startsWith('member ')),
+      clean: clean(report.total) && !tokenViolation && !broken.length && !report.findings.some((f) => f.startsWith('member ')),
       gatewayOutput: main.output().split('\n').filter((l) => /internal|error/i.test(l)).slice(0, 20),
     };
   } finally {
     await Promise.allSettled([main.stop(), killable.stop()]);
+    if (coordinator) await coordinator.stop().catch(() => {});
+    if (coordinatorDir) rmSync(coordinatorDir, { recursive: true, force: true });
     await sim.close();
   }
 }
