@@ -10,10 +10,11 @@
 //   drop            destroy the socket without answering; state untouched
 //   apply_no_reply  handle the request normally (the write happens), then destroy the socket
 //   rate_limit      answer 429 with `Retry-After: retryAfter` (default 1 s); state untouched
-//   apply_late      admit the request (the vendor's gateway checks run now), answer nothing while the
+//   apply_late      the vendor's gateway checks run now (a refusal is answered); then nothing while the
 //                   client waits in vain (until it hangs up, or `holdMs` real ms, default 120000, then the
-//                   socket is destroyed); the write lands `ms` of sim time after that (default 1000,
-//                   up to 1 h: a clock jump brings it forward), stamped with that sim time
+//                   socket is destroyed); the request lands `ms` of sim time after that (default 1000,
+//                   up to 1 h: a clock jump brings it forward) and is handled then, at that sim time,
+//                   checks again included: past Kingdee's 5-minute window it is refused, not written
 // `times` (default 1) is how many matching requests the fault affects.
 
 export const FAULT_KINDS = ['latency', 'status', 'malformed', 'drop', 'apply_no_reply', 'rate_limit', 'apply_late'];

@@ -326,8 +326,9 @@ export function createKingdee({ account, seed, now }) {
 
   /**
    * The vendor gateway's checks at the moment a request arrives (route, signature, timestamp
-   * window, token): a refusal, or null when the request is let in. A write let in here may be
-   * applied later (fault apply_late): `handle(req, { admitted: true })` then skips them.
+   * window, token): a refusal, or null when the request is let in. A write let in here that
+   * lands later (fault apply_late) goes through `handle` then, checks included: a request
+   * still in transit when its X-Api-TimeStamp leaves the 5-minute window is refused (4006).
    */
   function admit(req) {
     const route = ROUTES[req.path];
@@ -342,8 +343,7 @@ export function createKingdee({ account, seed, now }) {
     return null;
   }
 
-  function handle(req, { admitted = false } = {}) {
-    if (admitted && req.path === '/jdy/v2/ls/integral_adjust') return withRequestId(adjust(req));
+  function handle(req) {
     const route = ROUTES[req.path];
     if (!route) return withRequestId(gw(5001, 'API not found[GW]', 'API不存在', 519));
     if (req.method !== route.method) return withRequestId(gw(5002, 'Method not allowed[GW]', '请求方法不允许', 519));

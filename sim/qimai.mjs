@@ -230,7 +230,11 @@ export function createQimai({ account, seed, now }) {
     }
   }
 
-  /** Checks at arrival for a write that lands later (fault apply_late): a refusal, or null. */
+  /**
+   * Checks at arrival for a write that lands later (fault apply_late): a refusal, or null. The
+   * nonce is recorded now; when the write lands, `handle(req, { admitted: true })` checks it all
+   * again (the timestamp window too) except the nonce.
+   */
   function admit(req) {
     const r = handle(req, { checkOnly: true });
     return r === null ? null : r;
@@ -251,7 +255,7 @@ export function createQimai({ account, seed, now }) {
     if (grantCode !== account.grantCode) return err(version, 40002, '签名错误: GrantCode无效');
     const v = verifyQimaiToken({ openKey: account.openKey, openId, grantCode, nonce, timestamp, token, allowCapitalised: v2 });
     if (!v.ok) return err(version, 40002, '签名错误: Token校验失败');
-    if (!admitted && (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) - nowS()) > WINDOW_S)) return err(version, 40003, '时间戳已过期: 须为秒级时间戳且与服务器时间相差不超过5分钟');
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) - nowS()) > WINDOW_S) return err(version, 40003, '时间戳已过期: 须为秒级时间戳且与服务器时间相差不超过5分钟');
     if (!/^\d{1,19}$/.test(nonce) || !/[1-9]/.test(nonce)) return err(version, 40004, 'Nonce须为正整数');
     const t = now();
     for (const [k, exp] of st.nonces) if (exp <= t) st.nonces.delete(k);

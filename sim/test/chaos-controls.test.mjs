@@ -121,6 +121,17 @@ describe('apply_late: the write lands after the client gave up', () => {
     assert.ok(Math.abs(t - (gaveUp + 240_000)) < 2000, `stamped ${rows[0].create_time}, due ${fmtShanghai(gaveUp + 240_000)}`);
   });
 
+  test('a Kingdee write still in transit when its timestamp leaves the 5-minute window is refused when it lands', async () => {
+    await fault(sim, { vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_late', ms: 200_000 });
+    // signed 2 min ago: inside the window on arrival, 5 min 20 s old when it lands
+    await assert.rejects(adjust(sim, token, { mobile: KD.mobile, integral: 14, operation: 5 }, { ts: String(Date.now() - 120_000), signal: AbortSignal.timeout(200) }));
+    await sleep(100);
+    await clock(sim, { jumpMs: 250_000 });
+    assert.ok(!kdRows(sim).some((x) => x.occur === '14'), 'written although its timestamp had expired');
+    const [done] = sim.state().lateWrites.applied;
+    assert.equal(done.status, 519);
+  });
+
   test('a request the vendor gateway refuses on arrival is answered and never lands', async () => {
     await fault(sim, { vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_late', ms: 0 });
     const r = await adjust(sim, token, { mobile: KD.mobile, integral: 13, operation: 5 }, { ts: String(Date.now() - 400_000) });
