@@ -36,6 +36,7 @@ export const PROFILES = {
     kill: { changes: 16, callers: 6, faultRate: 0.3, kills: 1 },
     lateMs: [500, 3000, 20_000, 240_000],
     jumpsMs: [6000, -6000, 30_000, -30_000, 300_000],
+    jumpsAtWriteMs: [-30_000, -6000, 30_000],
     pairs: 4,
     token: { changes: 6, stormMs: 20_000 },
     twoGateways: 4,
@@ -49,6 +50,7 @@ export const PROFILES = {
     kill: { changes: 90, callers: 12, faultRate: 0.4, kills: 3 },
     lateMs: [500, 500, 3000, 3000, 20_000, 20_000, 240_000, 240_000],
     jumpsMs: [6000, -6000, 30_000, -30_000, 300_000, 6000, -30_000, 300_000],
+    jumpsAtWriteMs: [-30_000, -6000, 30_000, -30_000, 6000],
     pairs: 8,
     token: { changes: 24, stormMs: 30_000 },
     twoGateways: 12,
@@ -203,6 +205,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
     'kill-restart': membersFor(3),
     'late-writes': membersFor(P.lateMs.length),
     'clock-jumps': membersFor(P.jumpsMs.length),
+    'clock-jump-at-write': membersFor(P.jumpsAtWriteMs.length),
     'same-change-two-keys': membersFor(P.pairs),
     'token-expiry-429': membersFor(2),
     'two-gateways': membersFor(2),
@@ -253,7 +256,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
       const d = delta ?? ++deltaSeq;
       const c = {
         scenario, vendor, member: member.id, memberRef: member.ref, delta: d, reason, type: typeOf(reason),
-        key: key ?? `c${run}-${scenario.slice(0, 4)}-${changes.length}`, answers: [],
+        key: key ?? `c${run}-${scenario.split('-').map((w) => w[0]).join('')}-${changes.length}`, answers: [],
       };
       changes.push(c);
       return c;
@@ -355,7 +358,7 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
         const plan = plans('kill-restart', P.kill.changes);
         const work = crowd(plan, killable, P.kill.callers, P.kill.faultRate, scenarioMembers['kill-restart']);
         let done = false;
-        work.finally(() => { done = true; });
+        work.then(() => { done = true; }, () => { done = true; }); // (awaited below)
         for (let k = 0; k < P.kill.kills && !done; k++) {
           // Slow the next adjusts down so a write is in flight when the process dies.
           for (const m of scenarioMembers['kill-restart']) await fault({ path: ADJUST_PATH[vendor], member: m.target, kind: 'latency', ms: 1200 });
@@ -387,6 +390,19 @@ export async function runVendor(vendor, { profile = 'short', seed = 1, log = fal
           await fault({ path: ADJUST_PATH[vendor], member: ms[i].target, kind: 'apply_no_reply' });
           await simPost('/_sim/clock', { jumpMs: jump, onRequest: { vendor, member: ms[i].target, nth: 2 } });
           await settle(newChange('clock-jumps', ms[i]), main);
+        }));
+      },
+
+      'clock-jump-at-write': async () => {
+        const ms = scenarioMembers['clock-jump-at-write'];
+        await Promise.all(P.jumpsAtWriteMs.map(async (jump, i) => {
+          await sleep(200 + i * 400);
+          // The vendor clock jumps as the write arrives (after the client read it from a Date
+          // header and signed): the row's time is off the client's estimate by the jump. The
+          // vendor still accepts the timestamp (within 5 min); the reply is lost.
+          await fault({ path: ADJUST_PATH[vendor], member: ms[i].target, kind: 'apply_no_reply' });
+          await simPost('/_sim/clock', { jumpMs: jump, onRequest: { vendor, path: ADJUST_PATH[vendor], member: ms[i].target } });
+          await settle(newChange('clock-jump-at-write', ms[i]), main);
         }));
       },
 
