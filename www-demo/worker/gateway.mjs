@@ -2,11 +2,14 @@
 // directly so its PID is the one to stop). Used by the tests, the demo and by
 // hand:
 //
-//   node www-demo/worker/gateway.mjs            # env: VENDOR, UPSTREAM, ADMIN_TOKEN, ADMIN_ORIGIN, PORT, vendor bindings
+//   node www-demo/worker/gateway.mjs            # env: VENDOR, UPSTREAM, STAFF, ADMIN_ORIGIN, PORT, vendor bindings
 //
 // From code:
 //   const gw = await startGateway({ vendor: 'kingdee', credentials: accounts.kingdee,
-//     upstream: `${sim.url}/kingdee`, adminToken, adminOrigin, port: 0 });
+//     upstream: `${sim.url}/kingdee`, staff: [{ id: 'wang', name: '王芳', role: 'operator',
+//     limit: 500, token }], adminOrigin, port: 0 });
+//
+// `adminToken` (tests, tools) is short for one account, `admin` (role admin), with that token.
 //   gw.url; gw.pid; gw.output(); await gw.stop();
 //
 // Fleet options: `instances: n` serves n separate gateway Workers (n isolates,
@@ -25,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, renderConfig } from './capnp.mjs';
 import { VENDORS, VENDOR_BINDINGS, bindingNames, bindingsFor } from './src/config.js';
+import { staffBinding } from './staff-tool.mjs';
 
 /** The workerd binary from the npm package (pinned in the root package.json). */
 export const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
@@ -48,7 +52,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * raw env bindings. Resolves once the gateway answers HTTP.
  */
 export async function startGateway({
-  vendor = 'kingdee', credentials = {}, upstream, adminToken, adminOrigin, port = 0, host = '127.0.0.1',
+  vendor = 'kingdee', credentials = {}, upstream, adminToken, staff = null, adminOrigin, port = 0, host = '127.0.0.1',
   bindings = {}, maxBodyBytes, log = false, readyTimeoutMs = 30_000,
   instances = 1, coordinator = true, kv = null, front = null,
 } = {}) {
@@ -60,7 +64,9 @@ export async function startGateway({
   const values = {
     VENDOR: vendor,
     ...(upstream ? { UPSTREAM: upstream } : {}),
-    ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+    ...(adminToken || staff ? {
+      STAFF: staffBinding([...(adminToken ? [{ id: 'admin', name: 'admin', role: 'admin', token: adminToken }] : []), ...(staff ?? [])]),
+    } : {}),
     ...(adminOrigin ? { ADMIN_ORIGIN: adminOrigin } : {}),
     ...(maxBodyBytes ? { MAX_BODY_BYTES: String(maxBodyBytes) } : {}),
     ...bindingsFor(vendor, credentials),
