@@ -99,7 +99,7 @@ impl<T: Transport> Client<T> {
         params: &Json,
     ) -> Result<Json> {
         let prepared = kingdee::prepare(&k.config, op, params)?;
-        let data = self.kingdee_send(k, &prepared).await?;
+        let data = self.kingdee_send_once(k, &prepared, None, None).await?;
         let result = kingdee::result_json(prepared.op, &data)?;
         // A token fetched through `call` also primes the cache.
         if prepared.op == kingdee::ops::Operation::KingdeeAuthToken {
@@ -111,22 +111,27 @@ impl<T: Transport> Client<T> {
         Ok(result)
     }
 
-    /// `kingdee_send` (`kingdee_reconcile.rs`) without the ledger check. `cause` receives the
-    /// last failed attempt's error (an `outcome_unknown` error wraps it).
+    /// Sends a prepared call, with the app-token when it needs one, refreshing
+    /// the token once if the vendor says it is missing, invalid or expired.
+    /// `cause` receives the last failed attempt's error (an `outcome_unknown`
+    /// error wraps it). No attempt is signed with a timestamp after `until`
+    /// (vendor ms), when given: a change's attempts must stay inside the
+    /// window its settlement counts on (`kingdee_settle.rs`).
     pub(super) async fn kingdee_send_once(
         &self,
         k: &KingdeeState,
         prepared: &Prepared,
         cause: Option<&RefCell<Option<Error>>>,
+        until: Option<i64>,
     ) -> Result<Json> {
         if !prepared.op.needs_app_token() {
-            return self.kingdee_exchange(k, prepared, None, cause).await;
+            return self.kingdee_exchange(k, prepared, None, cause, until).await;
         }
         let mut refreshed = false;
         loop {
             let session = self.kingdee_session(k).await?;
             match self
-                .kingdee_exchange(k, prepared, Some(&session), cause)
+                .kingdee_exchange(k, prepared, Some(&session), cause, until)
                 .await
             {
                 Err(e) if is_token_error(&e) && !refreshed => {
@@ -159,8 +164,18 @@ impl<T: Transport> Client<T> {
         prepared: &Prepared,
         session: Option<&Session>,
         cause: Option<&RefCell<Option<Error>>>,
+        until: Option<i64>,
     ) -> Result<Json> {
         let sign = |now: u64| {
+            if until.is_some_and(|u| i64::try_from(now).unwrap_or(i64::MAX) > u) {
+                // Every earlier attempt was refused (a write is repeated only then).
+                return Err(Error::new(
+                    ErrorCode::Timeout,
+                    "not sent: Kingdee refused every attempt until the change's signing window closed; nothing was applied",
+                )
+                .with_vendor(VENDOR)
+                .retryable(true));
+            }
             let attempt = Attempt {
                 timestamp_ms: now,
                 nonce: random_in(self.env.entropy.as_ref(), 1_000_000_000, 9_999_999_999)
@@ -168,7 +183,7 @@ impl<T: Transport> Client<T> {
                 app_token: session.map(|s| s.token.token.clone()),
                 domain: session.map(|s| s.domain.clone()),
             };
-            kingdee::sign_request(&k.config, prepared, &attempt).to_http()
+            Ok(kingdee::sign_request(&k.config, prepared, &attempt).to_http())
         };
         let delivery = |e: &Error| {
             if let Some(c) = cause {
@@ -293,7 +308,7 @@ impl<T: Transport> Client<T> {
             let auth = self.kingdee_authorization(k).await?;
             k.token_calls.set(k.token_calls.get() + 1);
             let prepared = Prepared::auth_token(&auth, k.config.uid.as_deref());
-            match self.kingdee_exchange(k, &prepared, None, None).await {
+            match self.kingdee_exchange(k, &prepared, None, None, None).await {
                 Ok(data) => {
                     let token = AppToken::from_data(&data)?;
                     let domain = if auth.domain.is_empty() {
@@ -329,7 +344,7 @@ impl<T: Transport> Client<T> {
         let auth = match &k.config.outer_instance_id {
             Some(id) => {
                 let data = self
-                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None, None)
+                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None, None, None)
                     .await?;
                 Authorization::from_data(&data)?
             }

@@ -6,7 +6,7 @@ mod dry_run;
 mod freemud;
 mod gate;
 mod kingdee;
-mod kingdee_reconcile;
+mod kingdee_settle;
 mod points;
 mod qimai;
 pub mod skew;
@@ -234,14 +234,14 @@ impl<T: Transport> Client<T> {
         &self,
         vendor: &'static str,
         idempotent: bool,
-        sign: &dyn Fn(u64) -> HttpRequest,
+        sign: &dyn Fn(u64) -> Result<HttpRequest>,
         parse: &dyn Fn(&HttpResponse) -> Result<Json>,
         delivery: &dyn Fn(&Error) -> Delivery,
     ) -> Result<Json> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let req = sign(self.now_ms());
+            let req = sign(self.now_ms())?;
             check_header_values(&req.headers)?;
             // A vendor's error may echo the request: its credentials stay out of ours.
             let credentials = Sent::of(&req);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache, kvIdempotencyStore, DEFAULT_TTL_SECONDS,
+  serveCoordinator, coordinatorServiceNamespace,
 } from '../../pkg-template/cloudflare.js';
 
 /** Durable Object storage in memory (the subset the coordinator uses). */
@@ -221,4 +222,43 @@ test('the sweep walks every entry: expired ones behind a full batch of live ones
     assert.equal(left.length, 1000, 'every live claim is kept');
     assert.ok(storage.alarmAt() > Date.now(), 'still scheduled while entries remain');
   });
+});
+
+test('a coordinator in another process: coordinatorServiceNamespace over serveCoordinator, token required', async () => {
+  const ns = fakeNamespace();
+  const token = 'coordinator-token-not-a-secret-01';
+  const seen = [];
+  // The service binding: each call goes through serveCoordinator as the coordinator Worker runs it.
+  const service = {
+    fetch: (url, init) => {
+      seen.push({ url, auth: new Headers(init.headers).get('authorization') });
+      return serveCoordinator(new Request(url, init), ns, { token });
+    },
+  };
+  const remote = coordinatorServiceNamespace(service, { token });
+  const store = durableObjectIdempotencyStore(remote);
+  assert.equal(await store.putIfAbsent('k/1?x', 'claim'), true);
+  assert.equal(await store.putIfAbsent('k/1?x', 'other'), false);
+  assert.equal(await store.get('k/1?x'), 'claim');
+  const cache = durableObjectTokenCache(remote, 'kingdee-token:a/b');
+  await cache.set('tok', Date.now() + 60_000);
+  assert.equal((await cache.get()).value, 'tok');
+  assert.deepEqual([...ns.objects.keys()].sort(), ['jifen-idempotency', 'kingdee-token:a/b'], 'names reach the objects intact');
+  assert.ok(seen.every((c) => c.auth === `Bearer ${token}`));
+  assert.ok(seen.some((c) => c.url.endsWith('/objects/kingdee-token%3Aa%2Fb')));
+
+  const post = (path, headers = {}) => serveCoordinator(new Request(`http://c${path}`, { method: 'POST', headers, body: '{"op":"token.get"}' }), ns, { token });
+  assert.equal((await post('/objects/x')).status, 401);
+  assert.equal((await post('/objects/x', { authorization: `Bearer ${token}x` })).status, 401);
+  assert.equal((await post('/other', { authorization: `Bearer ${token}` })).status, 404);
+  assert.equal((await post('/objects/', { authorization: `Bearer ${token}` })).status, 400);
+  assert.equal((await post('/objects/%E0%A4%A', { authorization: `Bearer ${token}` })).status, 400);
+  assert.equal((await serveCoordinator(new Request('http://c/objects/x', { headers: { authorization: `Bearer ${token}` } }), ns, { token })).status, 405);
+  // Without a token of its own the coordinator answers nothing; a gateway needs the token too.
+  const none = await serveCoordinator(new Request('http://c/objects/x', { method: 'POST', body: '{}' }), ns, {});
+  assert.equal(none.status, 500);
+  assert.throws(() => coordinatorServiceNamespace(service, {}), /token/);
+  assert.throws(() => coordinatorServiceNamespace({}, { token }), /service binding/);
+  const out = JSON.stringify(await (await post('/objects/x', { authorization: 'Bearer wrong' })).json());
+  assert.ok(!out.includes(token));
 });

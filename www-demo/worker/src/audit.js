@@ -5,14 +5,15 @@
 // applied), or "unknown" (the change may have been applied) until a retry with
 // the same key settles it (then `settledAt` says when, `was` what it was).
 //
-// Kept in jifen's Durable Object (JIFEN_COORDINATOR, one object named
-// `audit:<vendor>`) so that every isolate writes one trail that outlives them
-// all; without that binding, in this isolate's memory only (a warning is
-// logged once, and /api/audit says `durable: false`).
+// Kept in jifen's Durable Object (JIFEN_COORDINATOR, or a coordinator process
+// through JIFEN_COORDINATOR_SERVICE; one object named `audit:<vendor>`) so that
+// every isolate and process writes one trail that outlives them all; without
+// either, in this isolate's memory only (a warning is logged once, and
+// /api/audit says `durable: false`).
 
-import { durableObjectAuditLog } from '../../../pkg/cloudflare.js';
+import { coordinatorServiceNamespace, durableObjectAuditLog } from '../../../pkg/cloudflare.js';
 import { GatewayError, invalid } from './http.js';
-import { COORDINATOR_BINDING } from './stores.js';
+import { COORDINATOR_BINDING, COORDINATOR_SERVICE_BINDING, COORDINATOR_TOKEN_BINDING, storeKind } from './stores.js';
 
 /** Entries per page of GET /api/audit. */
 export const PAGE = 50;
@@ -56,9 +57,11 @@ function memoryLog() {
 
 /** The trail for this gateway: `{ put, list, durable }`. */
 export function auditLog(env, vendor) {
-  const ns = env[COORDINATOR_BINDING];
-  if (ns && typeof ns.idFromName === 'function' && typeof ns.get === 'function') {
-    return { ...durableObjectAuditLog(ns, `audit:${vendor}`), durable: true };
+  const { kind, durable } = storeKind(env);
+  if (kind === 'durable_object') return { ...durableObjectAuditLog(env[COORDINATOR_BINDING], `audit:${vendor}`), durable };
+  if (kind === 'coordinator_service') {
+    const ns = coordinatorServiceNamespace(env[COORDINATOR_SERVICE_BINDING], { token: env[COORDINATOR_TOKEN_BINDING] });
+    return { ...durableObjectAuditLog(ns, `audit:${vendor}`), durable };
   }
   return { ...memoryLog(), durable: false };
 }

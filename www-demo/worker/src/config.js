@@ -41,7 +41,11 @@ export const VENDOR_BINDINGS = {
  * STORE_NAME are read by staff.js; ADMIN_TOKEN only to refuse to start with it (it is replaced
  * by STAFF: README.md, "Migrating from ADMIN_TOKEN").
  */
-export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'STAFF', 'STORE_NAME', 'MAX_CHANGE', 'CONFIRM_ABOVE', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES'];
+export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'STAFF', 'STORE_NAME', 'MAX_CHANGE', 'CONFIRM_ABOVE', 'ADMIN_TOKEN', 'ADMIN_ORIGIN',
+  'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES', 'ALLOW_UNSHARED_KINGDEE_STORE', 'JIFEN_COORDINATOR_TOKEN', 'JIFEN_COORDINATOR_STORAGE'];
+
+/** Gateway bindings that are secrets (besides ADMIN_TOKEN): redacted like the vendor's. */
+const SECRET_GATEWAY_BINDINGS = ['JIFEN_COORDINATOR_TOKEN'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
 export const DEFAULT_SIM = 'http://127.0.0.1:8787';
@@ -73,6 +77,7 @@ export function bindingsFor(vendor, config) {
 export function secretValues(env) {
   const out = [];
   if (typeof env.ADMIN_TOKEN === 'string' && env.ADMIN_TOKEN) out.push(env.ADMIN_TOKEN);
+  for (const name of SECRET_GATEWAY_BINDINGS) if (typeof env[name] === 'string' && env[name]) out.push(env[name]);
   for (const table of Object.values(VENDOR_BINDINGS)) {
     for (const [name, [, secret]] of Object.entries(table)) {
       if (secret && typeof env[name] === 'string' && env[name]) out.push(env[name]);
@@ -94,6 +99,11 @@ export function gatewaySettings(env) {
   const retries = intSetting(env.RETRIES, undefined, 0, 10);
   if ([maxBodyBytes, timeoutMs, retries].includes(null)) {
     return { error: 'MAX_BODY_BYTES, TIMEOUT_MS and RETRIES must be integers in range' };
+  }
+  // A coordinator in another process answers only with its token: without one every call would fail.
+  if (env.JIFEN_COORDINATOR_SERVICE !== undefined
+    && !(typeof env.JIFEN_COORDINATOR_TOKEN === 'string' && env.JIFEN_COORDINATOR_TOKEN.length >= 16)) {
+    return { error: 'JIFEN_COORDINATOR_SERVICE needs JIFEN_COORDINATOR_TOKEN, the coordinator\'s token (16+ characters)' };
   }
   const origin = typeof env.ADMIN_ORIGIN === 'string' ? env.ADMIN_ORIGIN.trim().replace(/\/+$/, '') : '';
   return { vendor, upstream, maxBodyBytes, timeoutMs, retries, adminOrigin: origin || null };

@@ -12,7 +12,7 @@ import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invali
 import { authenticate, cachedStaffSettings, permissionFor, requirePermission, requireWithinLimit, staffSecretValues } from './staff.js';
 import { auditLog, auditedAdjust, memberKey, publicEntry, remarkWithOperator, timeParam, toCsv, PAGE, CSV_MAX } from './audit.js';
 import * as input from './input.js';
-import { sharedStores } from './stores.js';
+import { kingdeeAdjustRefusal, sharedStores } from './stores.js';
 
 // The Durable Object class behind JIFEN_COORDINATOR (see stores.js): exported
 // so that a namespace of it can be configured on this Worker.
@@ -93,6 +93,9 @@ const ROUTES = [
   }],
   ['POST', /^\/api\/adjust$/, async (ctx) => {
     input.queryParams(ctx.url, []);
+    // Kingdee: without a shared, durable idempotency store a retry can double the change.
+    const refusal = kingdeeAdjustRefusal(ctx.env, ctx.settings.vendor);
+    if (refusal) throw new GatewayError('config', refusal);
     const key = ctx.request.headers.get('idempotency-key');
     const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
     const args = input.adjustArgs(body, key);
