@@ -37,10 +37,11 @@ function applyVendorForm() {
   const f = formFor(vendor);
   $('lookup-card-wrap').hidden = !f.lookupNeedsCard;
   $('lookup-card-help').hidden = !f.lookupNeedsCard;
-  $('lookup-card').required = f.lookupNeedsCard;
-  // Kingdee has no lookup by mobile or card number: only member id + card id.
-  for (const o of $('lookup-kind').options) o.disabled = f.lookupNeedsCard && !['auto', 'id'].includes(o.value);
-  if (f.lookupNeedsCard) $('lookup-kind').value = 'id';
+  // Kingdee reads a member's card and balance only by member id + card id; by mobile it has the
+  // ledger (whose newest row gives the balance) and takes changes: both ways are offered.
+  $('lookup-card').required = false;
+  for (const o of $('lookup-kind').options) o.disabled = f.lookupNeedsCard && !['auto', 'id', 'mobile'].includes(o.value);
+  if (f.lookupNeedsCard && $('lookup-kind').value === 'card') $('lookup-kind').value = 'auto';
   for (const el of document.querySelectorAll('#adjust-form [data-field]')) {
     const on = f.adjustFields.includes(el.dataset.field);
     el.hidden = !on;
@@ -224,7 +225,7 @@ function fillReasons(reasons) {
 function parseLookup(kind, q) {
   q = q.trim();
   const card = $('lookup-card').value.trim();
-  if (formFor(vendor).lookupNeedsCard && card) return { id: q, cardId: card };
+  if (formFor(vendor).lookupNeedsCard && card && kind !== 'mobile') return { id: q, cardId: card };
   if (kind === 'auto') kind = /^\+?(86)?1\d{10}$/.test(q.replace(/[\s-]/g, '')) ? 'mobile' : 'id';
   if (kind === 'mobile') return { mobile: q.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '') };
   if (kind === 'card') return { cardId: q };
@@ -238,12 +239,22 @@ $('lookup-form').addEventListener('submit', async (ev) => {
   const q = $('lookup-q').value;
   if (!q.trim()) return;
   lookupArgs = parseLookup($('lookup-kind').value, q);
+  const mobileOnly = formFor(vendor).lookupNeedsCard && !lookupArgs.cardId;
+  if (mobileOnly && !lookupArgs.mobile) {
+    showError(new GatewayError('invalid_input', 'kingdee needs the card id with a member id'));
+    $('error').querySelector('.what').replaceChildren(bi('按会员ID查询时还需要会员卡ID（在精斗云后台的会员资料里）；也可以直接输入手机号。',
+      "With a member id Kingdee also needs the card id (on the member's page in Kingdee's back office); or type the mobile number instead."));
+    $('lookup-card').focus();
+    return;
+  }
   const btn = $('lookup-btn');
   btn.disabled = true;
   delete $('member-area').dataset.loaded;
   clearError();
   try {
-    const card = await gw.getMember(lookupArgs);
+    // Kingdee by mobile: no member card to read (it needs id + card id); the ledger and the
+    // balance after its newest row say the rest.
+    const card = mobileOnly ? { mobile: lookupArgs.mobile } : await gw.getMember(lookupArgs);
     state.card = card;
     // Both keys where known: some vendors need the id, others the mobile.
     state.member = { ...lookupArgs };
@@ -259,6 +270,7 @@ $('lookup-form').addEventListener('submit', async (ev) => {
     restorePending();
     await Promise.all([refreshBalance(), loadAudit()]);
     await resetLedger();
+    balanceFromLedger();
     $('member-area').dataset.loaded = String(Date.now()); // card, balance and first ledger page are in
   } catch (e) {
     $('member-area').hidden = true;
@@ -283,7 +295,19 @@ function renderCard() {
   $('m-points').textContent = num(pts);
 }
 
+/** Kingdee by mobile: the balance is the balance after the newest ledger row. */
+const balanceByLedger = () => formFor(vendor).lookupNeedsCard && !state.member?.cardId;
+
+function balanceFromLedger() {
+  if (!balanceByLedger()) return;
+  const newest = state.ledger.entries.find((e) => typeof e.balanceAfter === 'number');
+  state.balance = newest ? { available: newest.balanceAfter } : null;
+  $('b-available').textContent = num(state.balance?.available);
+  renderCard();
+}
+
 async function refreshBalance() {
+  if (balanceByLedger()) return; // after the ledger: balanceFromLedger
   try {
     state.balance = await gw.getBalance(state.member);
   } catch (e) {
@@ -737,6 +761,7 @@ $('confirm-ok').addEventListener('click', async () => {
     // Re-read: some vendors return no balance with the change, and the card must agree with the ledger.
     await Promise.all([refreshBalance(), loadAudit()]);
     await resetLedger();
+    balanceFromLedger();
     const after = state.balance?.available ?? (typeof r.balance === 'number' ? r.balance : null);
     out.className = 'result';
     out.replaceChildren(bi(`${r.applied === false ? '未变动' : '已完成'}：${signed(a.delta)}（${reasonName(a.reason)}）。${after !== null ? `新余额 ${num(after)}。` : ''}`,

@@ -284,6 +284,70 @@ for (const vendor of VENDORS) {
       await page.context().close();
     });
 
+    test('a change whose outcome is unknown is listed at the top on load, with a way to its member; gone once settled', async () => {
+      const page = await open(OPERATOR.token);
+      // A submission left in flight by a closed tab (what the page writes before it sends).
+      const key = `left-in-flight-${vendor}`;
+      const member = fx.cardId ? { id: fx.id, cardId: fx.cardId, mobile: fx.mobile } : { id: fx.id, mobile: fx.mobile };
+      await page.evaluate(({ gateway, key, member, reason }) => {
+        localStorage.setItem('jifen-admin-pending', JSON.stringify({ [key]: { gateway, at: Date.now(), args: { member, delta: 6, reason, idempotencyKey: key } } }));
+      }, { gateway: stack.gateway.url, key, member, reason: earnReason() });
+      await page.reload();
+      await page.waitForSelector('#conn.ok');
+      await page.waitForSelector('#pending-banner:not([hidden])');
+      const banner = await visibleText(page, '#pending-banner');
+      assert.match(banner, /结果未知的调整/);
+      assert.match(banner, /\+6/);
+      assert.ok(!banner.includes(fx.mobile), 'the mobile is masked');
+      const top = await page.$eval('#pending-banner', (el) => el.getBoundingClientRect().top);
+      assert.ok(top < 300, `at the top of the page (${top}px)`);
+      await step(page, 'pending-on-load');
+      await page.click('#pending-list button');
+      await page.waitForSelector('#member-area[data-loaded]:not([hidden])');
+      assert.equal(await page.getAttribute('#adj-result', 'data-outcome'), 'unknown');
+      assert.equal(await page.inputValue('#adj-delta'), '6', 'the submission is back, frozen, with its key');
+      if (caps.operations?.adjustPoints?.idempotent !== false) {
+        await page.click('#adj-review');
+        await page.waitForSelector('#confirm[open]');
+        await page.click('#confirm-ok');
+        await page.waitForSelector('#adj-result[data-outcome="applied"]');
+      } else {
+        await page.click('#adj-new'); // Kingdee: the person checked the ledger
+      }
+      assert.equal(await page.isVisible('#pending-banner'), false);
+      assert.equal(await page.evaluate(() => localStorage.getItem('jifen-admin-pending')), null, 'no member data left in localStorage');
+      await page.context().close();
+    });
+
+    if (vendor === 'kingdee') {
+      test('Kingdee by mobile: the ledger, the balance from its newest row, and a change', async () => {
+        const page = await open(OPERATOR.token);
+        await page.fill('#lookup-q', fx.mobile);
+        await page.press('#lookup-q', 'Enter');
+        await page.waitForSelector('#member-area[data-loaded]:not([hidden])');
+        assert.equal(await page.isVisible('#error'), false, await page.textContent('#error'));
+        const shown = Number((await page.textContent('#b-available')).replace(/,/g, ''));
+        const newest = (await rows()).at(-1);
+        assert.ok(Number.isFinite(shown) && shown > 0, `balance ${shown}`);
+        await page.fill('#adj-delta', '2');
+        await page.selectOption('#adj-reason', earnReason());
+        await page.click('#adj-review');
+        await page.waitForSelector('#confirm[open]');
+        await page.click('#confirm-ok');
+        await page.waitForSelector('#adj-result[data-outcome="applied"]');
+        assert.equal(Number((await page.textContent('#b-available')).replace(/,/g, '')), shown + 2, 'read again from the ledger');
+        void newest;
+        await step(page, 'kingdee-by-mobile');
+        // A member id without its card id: told what else is needed, in words.
+        await page.fill('#lookup-q', fx.id);
+        await page.fill('#lookup-card', '');
+        await page.selectOption('#lookup-kind', 'id');
+        await page.click('#lookup-btn');
+        assert.match(await visibleText(page, '#error'), /还需要会员卡ID/);
+        await page.context().close();
+      });
+    }
+
     test('no console or page errors', () => {
       assert.deepEqual(problems, []);
     });
