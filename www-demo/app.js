@@ -405,7 +405,7 @@ function appendRows(entries) {
     td(a?.operator ?? '');
     // Labels for the phone layout, where the table's head is not shown.
     const cells = tr.children;
-    [[3, '备注', 'Remark'], [4, '订单号', 'Order'], [5, '操作员', 'By']].forEach(([i, zh, en]) => Object.assign(cells[i].dataset, { zh, en }));
+    [[4, '备注', 'Remark'], [5, '订单号', 'Order'], [6, '操作员', 'By']].forEach(([i, zh, en]) => Object.assign(cells[i].dataset, { zh, en }));
     frag.append(tr);
   }
   $('ledger-body').append(frag);

@@ -223,6 +223,9 @@ for (const vendor of VENDORS) {
       await page.waitForSelector('#chart-fig .tip:not([hidden])');
       assert.match(await page.textContent('#chart-fig .tip'), /余额/);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, 'the tooltip stays inside the screen');
+      // On a phone each ledger detail says what it is.
+      const op = await page.$eval('#ledger-body tr td:nth-child(7)', (td) => getComputedStyle(td, '::before').content);
+      assert.equal(op, '"操作员："');
       await step(page, 'phone');
       await assertAccessible(page, 'the phone page');
       await page.context().close();
