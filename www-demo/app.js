@@ -42,6 +42,8 @@ function applyVendorForm() {
   $('lookup-card').required = false;
   for (const o of $('lookup-kind').options) o.disabled = f.lookupNeedsCard && !['auto', 'id', 'mobile'].includes(o.value);
   if (f.lookupNeedsCard && $('lookup-kind').value === 'card') $('lookup-kind').value = 'auto';
+  // A vendor without order ids (Kingdee, Qimai): no empty 订单号 column in the ledger.
+  document.body.classList.toggle('no-order', !f.adjustFields.includes('orderId'));
   for (const el of document.querySelectorAll('#adjust-form [data-field]')) {
     const on = f.adjustFields.includes(el.dataset.field);
     el.hidden = !on;
@@ -288,9 +290,11 @@ function renderCard() {
   $('m-level').textContent = c.level || '—';
   $('m-registered').textContent = time(c.registeredAt);
   $('m-id').textContent = c.id ?? '—';
-  const expiring = c.raw?.expiringPoints ?? c.expiringPoints ?? state.balance?.raw?.expirePoints ?? state.balance?.raw?.expiringPoints;
-  $('m-expiring-wrap').hidden = typeof expiring !== 'number';
-  $('m-expiring').textContent = num(expiring);
+  // Points about to expire, where the vendor says (Qimai's getCustomerPoints: soonExpiredPoints by expiredTime).
+  const raw = state.balance?.raw ?? {};
+  const expiring = typeof raw.soonExpiredPoints === 'number' ? raw.soonExpiredPoints : null;
+  $('m-expiring-wrap').hidden = !(expiring > 0);
+  $('m-expiring').textContent = expiring > 0 ? `${num(expiring)}${raw.expiredTime ? ` · ${time(String(raw.expiredTime))}` : ''}` : '';
   const pts = state.balance?.available ?? c.points;
   $('m-points').textContent = num(pts);
 }
@@ -401,7 +405,7 @@ function appendRows(entries) {
     // Why and who: the vendor's remark and order id where it keeps them, else the audit trail's.
     const a = auditFor(e);
     td(e.remark || a?.remark || '');
-    td(e.orderId || a?.orderId || '', 'mono');
+    td(e.orderId || a?.orderId || '', 'mono col-order');
     td(a?.operator ?? '');
     // Labels for the phone layout, where the table's head is not shown.
     const cells = tr.children;

@@ -80,6 +80,9 @@ for (const vendor of VENDORS) {
       assert.equal(await page.isVisible('[data-inspect]'), false, 'no developer tools');
       assert.equal(await page.isVisible('#audit-card'), false);
       assert.equal(await page.isVisible('#b-available'), true);
+      // Points about to expire, where the vendor says (Qimai).
+      if (vendor === 'qimai') assert.match(await visibleText(page, '#m-expiring'), /^100 · 2025-12-31/);
+      else assert.equal(await page.isVisible('#m-expiring'), false);
       const r = await fetch(`${stack.gateway.url}/api/adjust`, {
         method: 'POST',
         headers: { authorization: `Bearer ${VIEWER.token}`, 'content-type': 'application/json', 'idempotency-key': `viewer-${vendor}` },
