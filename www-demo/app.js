@@ -348,8 +348,35 @@ async function resetLedger() {
   L.done = false;
   L.loading = false;
   $('ledger-body').replaceChildren();
+  L.chart = null;
   renderChart();
-  await loadMoreLedger();
+  await Promise.all([loadMoreLedger(), loadChartRange(L.gen)]);
+  renderChart();
+}
+
+/** Pages the chart reads at most (100 rows each): the whole filtered range for any ordinary member. */
+const CHART_PAGES = 20;
+
+/**
+ * The chart plots the whole filtered range, not only the pages the table has loaded: its own
+ * read of the ledger in pages of 100. Cut at CHART_PAGES (the caption says so).
+ */
+async function loadChartRange(gen) {
+  const L = state.ledger;
+  const rows = [];
+  let cursor = null;
+  try {
+    for (let i = 0; i < CHART_PAGES; i++) {
+      const page = await gw.ledgerPage({ ...ledgerArgs(cursor), pageSize: 100 });
+      if (gen !== L.gen) return;
+      rows.push(...(page.entries ?? []));
+      cursor = page.cursor ?? null;
+      if (!cursor) break;
+    }
+    L.chart = { entries: rows.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)), complete: !cursor };
+  } catch {
+    // The table's own read shows any error; the chart then plots what the table has.
+  }
 }
 
 async function loadMoreLedger() {
@@ -418,15 +445,16 @@ function appendRows(entries) {
 function renderChart() {
   $('chart-fig').hidden = false;
   const width = $('chart').clientWidth || $('ledger-h').clientWidth || 600;
-  const c = balanceChart(state.ledger.entries, { width });
+  const c = balanceChart(state.ledger.chart?.entries ?? state.ledger.entries, { width });
   $('chart-fig').hidden = !c;
   $('chart').replaceChildren(...(c ? [c.svg] : []));
   $('chart-fig').querySelector('.tip')?.remove();
   if (c) {
     attachTooltip($('chart-fig'), c, (p) => `${time(p.at)} · ${t('余额', 'balance')} ${num(p.v)}`);
+    const cut = state.ledger.chart && !state.ledger.chart.complete;
     $('chart-cap').replaceChildren(bi(
-      `余额走势：${time(c.first.at)} 为 ${num(c.first.v)}，${time(c.last.at)} 为 ${num(c.last.v)}（最低 ${num(c.min)}，最高 ${num(c.max)}）。`,
-      `Balance over time: ${num(c.first.v)} at ${time(c.first.at)}, ${num(c.last.v)} at ${time(c.last.at)} (low ${num(c.min)}, high ${num(c.max)}).`));
+      `余额走势：${time(c.first.at)} 为 ${num(c.first.v)}，${time(c.last.at)} 为 ${num(c.last.v)}（最低 ${num(c.min)}，最高 ${num(c.max)}）。${cut ? `只画了最近 ${num(c.points)} 条。` : ''}`,
+      `Balance over time: ${num(c.first.v)} at ${time(c.first.at)}, ${num(c.last.v)} at ${time(c.last.at)} (low ${num(c.min)}, high ${num(c.max)}).${cut ? ` Only the latest ${c.points} entries are drawn.` : ''}`));
   }
 }
 

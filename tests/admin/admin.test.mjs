@@ -114,6 +114,9 @@ for (const vendor of VENDORS) {
       await lookup(page);
       const first = await page.$$eval('#ledger-body tr', (trs) => trs.length);
       assert.ok(first >= 10 && first < total, `first page: ${first} of ${total}`);
+      // The chart plots the whole range, not only the page the table has loaded.
+      const dots = await page.$$eval('#chart svg .dot', (d) => d.length);
+      assert.equal(dots, total, `the chart has ${dots} points for ${total} rows`);
       await page.locator('#ledger-sentinel').scrollIntoViewIfNeeded();
       await page.waitForFunction((n) => document.querySelectorAll('#ledger-body tr').length === n, total);
       const cells = await page.$$eval('#ledger-body tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
