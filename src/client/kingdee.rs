@@ -157,6 +157,19 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// [`Client::kingdee_send_once`] as one boxed future: the settlement awaits it
+    /// from several places, and each `await` of the async fn itself would carry
+    /// its own copy of the token flow's state machine into the wasm (+8 KB gzip).
+    pub(super) fn kingdee_send_boxed<'a>(
+        &'a self,
+        k: &'a KingdeeState,
+        prepared: &'a Prepared,
+        cause: Option<&'a RefCell<Option<Error>>>,
+        until: Option<i64>,
+    ) -> crate::core::rsa::LocalFuture<'a, Result<Json>> {
+        Box::pin(self.kingdee_send_once(k, prepared, cause, until))
+    }
+
     /// One signed call with retries by policy; no token logic.
     async fn kingdee_exchange(
         &self,

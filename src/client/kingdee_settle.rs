@@ -388,7 +388,7 @@ impl<T: Transport> Client<T> {
         let prepared = kingdee::prepare(&k.config, INTEGRAL_ADJUST, params)?;
         let cause = std::cell::RefCell::new(None);
         let sent = self
-            .kingdee_send_once(k, &prepared, Some(&cause), Some(t.until))
+            .kingdee_send_boxed(k, &prepared, Some(&cause), Some(t.until))
             .await;
         let (vendor_now, err) = self.vendor_now();
         match sent {
@@ -453,7 +453,7 @@ impl<T: Transport> Client<T> {
                 ("page_size", Some(Json::int(1))),
             ]),
         )?;
-        self.kingdee_send_once(k, &probe, None, None)
+        self.kingdee_send_boxed(k, &probe, None, None)
             .await
             .map(|_| ())
     }
@@ -679,13 +679,13 @@ impl<T: Transport> Client<T> {
             to_ms: window.1,
         };
         let mut rows: Vec<Json> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: Vec<String> = Vec::new();
         let mut complete = false;
         let mut read_at = i64::MIN;
         for page in 1..=MAX_PAGES {
             let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
             let sent_local = self.env.clock.now_ms();
-            let data = self.kingdee_send_once(k, &prepared, None, None).await?;
+            let data = self.kingdee_send_boxed(k, &prepared, None, None).await?;
             if page == 1 {
                 read_at = if self.skew.is_known() {
                     as_ms(self.skew.apply(sent_local)).saturating_sub(self.skew.error_ms())
@@ -701,7 +701,9 @@ impl<T: Transport> Client<T> {
             // come twice (counted once, by id); none is skipped, as rows are only added.
             for row in got_rows {
                 let id = row.text_at("id").unwrap_or_default();
-                if id.is_empty() || seen.insert(id) {
+                // (At most MAX_PAGES × 100 rows: a scan costs less than a hash set's code.)
+                if id.is_empty() || !seen.contains(&id) {
+                    seen.push(id);
                     rows.push(row.clone());
                 }
             }
