@@ -66,7 +66,7 @@ export interface AuditEntry {
 /** An append-only audit trail of points changes, newest first; entries are updated by id, never deleted. */
 export declare function durableObjectAuditLog(namespace: DurableObjectNamespaceLike, name?: string): {
   put(id: string, fields: { create?: Record<string, unknown>; update?: Record<string, unknown> }): Promise<AuditEntry>;
-  list(query: { from?: number; to?: number; member?: string; operator?: string; cursor?: string | null; limit: number }): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
+  list(query: { from?: number; to?: number; member?: string | string[]; operator?: string; cursor?: string | null; limit: number }): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
 };
 
 export interface KvIdempotencyOptions {

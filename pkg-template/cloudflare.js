@@ -188,8 +188,8 @@ const OPS = {
     return next;
   },
   /**
-   * Entries newest first, `at` in [from, to] (ms, inclusive), optionally only one `member`'s or one
-   * `operator`'s: `{ entries, cursor }`, `cursor` (null at the end) continuing after the last
+   * Entries newest first, `at` in [from, to] (ms, inclusive), optionally only one member's (`member`:
+   * a key or a list of keys, matching an entry's `member` or any of its `members`) or one `operator`'s: `{ entries, cursor }`, `cursor` (null at the end) continuing after the last
    * entry read. At most `limit` entries and AUDIT_SCAN keys read per call.
    */
   async 'audit.list'({ from, to, member, operator, cursor, limit }) {
@@ -197,6 +197,7 @@ const OPS = {
     need(to === undefined || to === null || Number.isSafeInteger(to), 'bad to');
     need(cursor === undefined || cursor === null || (isText(cursor, MAX_KEY + 32) && cursor.startsWith(AUDIT)), 'bad cursor');
     need(Number.isSafeInteger(limit) && limit > 0 && limit <= 500, 'bad limit');
+    need(member == null || isText(member, MAX_KEY) || (Array.isArray(member) && member.length <= 3 && member.every((m) => isText(m, MAX_KEY))), 'bad member');
     const pad = (ms) => String(Math.max(0, ms)).padStart(15, '0');
     let end = to === undefined || to === null ? `${AUDIT}~` : `${AUDIT}${pad(to + 1)}`;
     if (cursor && cursor < end) end = cursor;
@@ -204,9 +205,11 @@ const OPS = {
     const rows = await this.storage.list({ start, end, reverse: true, limit: AUDIT_SCAN });
     const entries = [];
     let last = null;
+    const wanted = member == null ? null : [].concat(member);
     for (const [k, e] of rows) {
       last = k;
-      if ((member == null || e.member === member) && (operator == null || (e.operatorId ?? e.operator) === operator)) entries.push(e);
+      const ofMember = wanted === null || wanted.some((w) => e.member === w || (Array.isArray(e.members) && e.members.includes(w)));
+      if (ofMember && (operator == null || (e.operatorId ?? e.operator) === operator)) entries.push(e);
       if (entries.length === limit) break;
     }
     const more = entries.length === limit || rows.size === AUDIT_SCAN;

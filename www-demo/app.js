@@ -307,6 +307,7 @@ function balanceFromLedger() {
   const newest = state.ledger.entries.find((e) => typeof e.balanceAfter === 'number');
   state.balance = newest ? { available: newest.balanceAfter } : null;
   $('b-available').textContent = num(state.balance?.available);
+  for (const part of ['pending', 'used', 'total']) $(`b-${part}`).parentElement.hidden = true;
   renderCard();
 }
 

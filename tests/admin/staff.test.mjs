@@ -342,6 +342,9 @@ for (const vendor of VENDORS) {
         await page.click('#confirm-ok');
         await page.waitForSelector('#adj-result[data-outcome="applied"]');
         assert.equal(Number((await page.textContent('#b-available')).replace(/,/g, '')), shown + 2, 'read again from the ledger');
+        // The changes made earlier with the member id still name their operator when the member is found by mobile.
+        assert.match(await page.locator('#ledger-body tr', { hasText: '+120' }).innerText(), /王芳/);
+        assert.equal(await page.isVisible('#b-total'), false, 'no empty balance parts');
         void newest;
         await step(page, 'kingdee-by-mobile');
         // A member id without its card id: told what else is needed, in words.

@@ -118,6 +118,10 @@ for (const vendor of ['freemud', 'kingdee']) {
       assert.ok(Date.now() - Date.parse(w.at) < 120_000, w.at);
       assert.equal(byKey[`${vendor}-chen-1`].operator, '陈明');
       assert.deepEqual(all.json.entries.map((e) => e.at), all.json.entries.map((e) => e.at).sort().reverse(), 'newest first');
+      // Found by any key the member was named by: the mobile alone finds the changes made by id.
+      const byMobile = await t.call(`/api/audit?member=mobile:${m.mobile}`);
+      assert.deepEqual(byMobile.json.entries.map((e) => e.idempotencyKey).sort(), Object.keys(byKey).sort());
+      assert.ok(all.json.entries.every((e) => !('members' in e)), 'the internal keys list stays inside');
       const own = await t.call('/api/audit', { token: TOKENS.wang });
       assert.equal(own.status, 200);
       assert.deepEqual(own.json.entries.map((e) => e.operator), ['王芳']);

@@ -46,7 +46,7 @@ function memoryLog() {
         const e = all[i];
         if (from != null && e.at < from) continue;
         if (to != null && e.at > to) continue;
-        if (member != null && e.member !== member) continue;
+        if (member != null && ![].concat(member).some((w) => e.member === w || e.members?.includes(w))) continue;
         if (operator != null && (e.operatorId ?? e.operator) !== operator) continue;
         out.push(e);
       }
@@ -68,6 +68,8 @@ export function auditLog(env, vendor) {
 
 /** The member an entry is filed under: the id when known, else the mobile, else the card. */
 export const memberKey = (m) => m.id ?? m.mobile ?? m.cardId ?? '';
+/** Every key a member was named by (a later lookup by any of them finds the entry). */
+export const memberKeys = (m) => [m.id, m.mobile, m.cardId].filter((k) => typeof k === 'string' && k !== '');
 
 /** What the outcome of a change is, from the Client's answer or error. */
 export function outcomeOf(result, error) {
@@ -179,6 +181,7 @@ export async function auditedAdjust({ log, who, args, remark, waitUntil }, adjus
         operator: who.name,
         operatorId: who.id,
         member: memberKey(args.member),
+        members: memberKeys(args.member),
         delta: args.delta,
         reason: args.reason,
         ...(remark !== undefined ? { remark } : {}),

@@ -10,7 +10,7 @@ import { jifen } from './jifen.js';
 import { gatewaySettings, vendorConfig, secretValues } from './config.js';
 import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
 import { authenticate, cachedStaffSettings, permissionFor, requirePermission, requireWithinLimit, staffSecretValues } from './staff.js';
-import { auditLog, auditedAdjust, memberKey, publicEntry, remarkWithOperator, timeParam, toCsv, PAGE, CSV_MAX } from './audit.js';
+import { auditLog, auditedAdjust, memberKeys, publicEntry, remarkWithOperator, timeParam, toCsv, PAGE, CSV_MAX } from './audit.js';
 import * as input from './input.js';
 import { kingdeeAdjustRefusal, sharedStores } from './stores.js';
 
@@ -135,7 +135,8 @@ const ROUTES = [
     if (q.cursor !== undefined && !/^[\x21-\x7e]{1,1200}$/.test(q.cursor)) throw invalid('cursor must be the opaque string a previous page returned');
     const query = {
       from, to,
-      member: q.member !== undefined ? memberKey(input.parseMemberRef(q.member)) : null,
+      // Any of the keys given (id, mobile, card) finds an entry filed under any of the member's keys.
+      member: q.member !== undefined ? memberKeys(input.parseMemberRef(q.member)) : null,
       // An operator reads their own changes only; an admin everyone's.
       operator: ctx.who.role === 'admin' ? null : ctx.who.id,
     };
