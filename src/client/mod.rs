@@ -295,9 +295,11 @@ fn outcome_unknown(cause: Error, what: &str, advice: &str, retryable: bool) -> E
     e
 }
 
-#[cfg(test)]
+// Native only (proptest, base64, crate::testing): `wasm-pack test` builds every test
+// target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod qimai_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod reliability_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

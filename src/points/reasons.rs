@@ -261,7 +261,9 @@ pub fn qimai_source_name(code: &str) -> &'static str {
         .map_or("", |(_, name)| name)
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -86,7 +86,9 @@ pub fn app_signature(app_key: &str, app_secret: &str) -> String {
     hex_base64_hmac(app_secret, app_key)
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
