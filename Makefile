@@ -108,7 +108,7 @@ test-fleet:
 load: build
 	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
 
-# Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
+# Benchmarks (docs/benchmarks.md; not part of `make test`): criterion natively, then the package in
 # Node and in workerd against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
 # also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
 bench: build

@@ -128,7 +128,7 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 }
 
 impl<T: Transport> Client<T> {
-    /// A client for `config` (a vendor config object as in DESIGN.md).
+    /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match vendors::vendor_of(config)? {
             "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(

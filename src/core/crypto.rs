@@ -1,7 +1,7 @@
 //! HMAC, hex and base64: the synchronous primitives every vendor signs with.
 //!
 //! They run in Rust rather than through `crypto.subtle` because an awaited
-//! WebCrypto call costs far more than these few microseconds (DESIGN.md §3).
+//! WebCrypto call costs far more than these few microseconds (docs/architecture.md §2.3).
 
 use sha2::digest::{Digest, Output};
 

@@ -1,4 +1,4 @@
-//! The Qimai Token (qimai.md §2), byte for byte:
+//! The Qimai Token (docs/vendors/qimai.md §2), byte for byte:
 //!
 //! ```text
 //! string_to_sign = grantCode={GrantCode}&nonce={Nonce}&openId={OpenId}&timestamp={Timestamp}
