@@ -1,6 +1,6 @@
 // A tiny static server for the admin page: www-demo/ at /, the built package
 // (pkg/) at /pkg/. No dependencies; 127.0.0.1 only; GET and HEAD only.
-//   node www-demo/serve.mjs            (ADMIN_PORT, default 8789)
+//   node www-demo/serve.mjs            (ADMIN_PORT, default 8702)
 //   import { startAdminServer } from './www-demo/serve.mjs'; const s = await startAdminServer({ port: 0 });
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -35,7 +35,7 @@ export function resolvePath(urlPath, { root = here, pkg = join(here, '..', 'pkg'
   return file;
 }
 
-export async function startAdminServer({ port = Number(process.env.ADMIN_PORT ?? 8789), host = '127.0.0.1', root, pkg } = {}) {
+export async function startAdminServer({ port = Number(process.env.ADMIN_PORT ?? 8702), host = '127.0.0.1', root, pkg } = {}) {
   const server = http.createServer(async (req, res) => {
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
       'content-security-policy': CSP };

@@ -169,7 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`VENDOR must be one of ${VENDORS.join(', ')}`);
     process.exit(2);
   }
-  const gw = await startGateway({ vendor, bindings, port: Number(process.env.PORT ?? 8788), log: true });
+  const gw = await startGateway({ vendor, bindings, port: Number(process.env.PORT ?? 8701), log: true });
   console.log(`jifen gateway (${vendor}) at ${gw.url}, workerd pid ${gw.pid}; Ctrl-C stops it`);
   const stop = async () => { await gw.stop(); process.exit(0); };
   process.on('SIGINT', stop);

@@ -40,7 +40,7 @@ export const VENDOR_BINDINGS = {
 export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
-export const DEFAULT_SIM = 'http://127.0.0.1:8787';
+export const DEFAULT_SIM = 'http://127.0.0.1:8700';
 
 /** Body limit when MAX_BODY_BYTES is not set. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
