@@ -10,7 +10,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -37,7 +37,7 @@ demo:
 	@echo "make demo: starting the simulator, the walkthrough, the gateway and the admin page"
 	@node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:
@@ -69,6 +69,18 @@ test-wasm:
 
 test-node:
 	node --test tests/node/ $(LOG)
+
+# `jifen` (pkg/cli.js) against the simulator: sign = buildRequest with credentials masked, --curl runs,
+# call/points, bad input → one sentence and status 2, no test secret in anything it prints (~16 s).
+test-cli:
+	node --test tests/cli/ $(LOG)
+
+# The package as users get it: `npm pack` pkg/, install the tarball in a scratch project, run every
+# example in examples/ there under `jifen sim` (Node ESM/CJS, TypeScript, Bun, Deno, the browser page
+# in Chromium, the Worker in `wrangler dev`); `wrangler deploy --dry-run` bundles the Worker example and
+# the gateway, and the gateway answers in `wrangler dev` (~25 s warm, ~55 s the first time).
+test-examples:
+	node --test tests/examples/ $(LOG)
 
 # Every cargo-fuzz target for FUZZ_SECONDS (default 12) each from its committed
 # corpus; fails on a crash (scripts/fuzz-smoke.sh).

@@ -69,6 +69,9 @@ const adminOrigin = process.env.DEMO_ADMIN_ORIGIN ?? adminPage.url;
 const demoMember = { kingdee: 'id:1480000000000000001,card:1490000000000000001', freemud: 'id:115589208394311926', qimai: 'id:383933091455959041' }[vendor];
 console.log(`\n3. The edge gateway (workerd pid ${gateway.pid}) fronts ${vendor} at ${gateway.url}`);
 console.log(`   admin token: ${adminToken}   admin origin: ${adminOrigin}`);
+// The store that keeps a points change from being applied twice (Kingdee has no idempotency key of
+// its own; a gateway without a shared, durable store refuses Kingdee adjustments).
+console.log(`   idempotency store: JifenCoordinator Durable Object, on disk in ${gateway.storageDir} (temporary: removed when the demo stops, like the simulator's state)`);
 const balancePath = `/api/balance?member=${demoMember}`;
 const viaGateway = await fetch(gateway.url + balancePath, { headers: { authorization: `Bearer ${adminToken}` } });
 const answer = await viaGateway.json();

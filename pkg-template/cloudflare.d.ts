@@ -69,3 +69,24 @@ export declare function kvIdempotencyStore(
   kv: KVNamespaceLike,
   options?: KvIdempotencyOptions,
 ): Required<IdempotencyStore> & { readonly bestEffort: true };
+
+/** The parts of a service binding (a Fetcher) the coordinator adapter uses. */
+export interface ServiceLike {
+  fetch(input: string | Request, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * The fetch handler of a Worker (or workerd process) that hosts JifenCoordinator for other
+ * processes: `POST /objects/<name>` with `Authorization: Bearer <token>` goes to that object.
+ */
+export declare function serveCoordinator(
+  request: Request,
+  namespace: DurableObjectNamespaceLike,
+  options: { token: string },
+): Promise<Response>;
+
+/**
+ * A namespace look-alike over a service binding to a Worker that runs `serveCoordinator`: pass it to
+ * durableObjectIdempotencyStore and durableObjectTokenCache, so separate processes share one store.
+ */
+export declare function coordinatorServiceNamespace(service: ServiceLike, options: { token: string }): DurableObjectNamespaceLike;

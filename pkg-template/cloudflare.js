@@ -7,7 +7,9 @@
 //   putIfAbsent: the store that really deduplicates), or Workers KV (best-effort only, see
 //   kvIdempotencyStore);
 // - Kingdee's app-token (the token endpoint allows 2 calls a minute per account set): a Durable
-//   Object holding the token and a lock with a time limit, so exactly one refresh runs fleet-wide.
+//   Object holding the token (with the endpoint's call budget and any rate limit jifen keeps in the
+//   same value) and a short lock, so one refresh runs fleet-wide and a dead holder's lock lapses
+//   within seconds.
 //
 //   import { Client } from 'jifen';
 //   import { JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache } from 'jifen/cloudflare';
@@ -29,6 +31,12 @@ const SWEEP_AFTER = 's'; // the last idempotency key the sweep listed, while a w
 const MAX_KEY = 1024;
 const MAX_VALUE = 64 * 1024;
 const MAX_TTL_MS = 366 * 24 * 3600 * 1000;
+/**
+ * The longest a token-refresh lock lasts: a holder that dies (an isolate killed mid-refresh) stalls
+ * the others this long at most. jifen asks for 5 s and renews it while it works; a longer request
+ * (older clients asked for 30 s) is cut to this.
+ */
+const MAX_LOCK_MS = 10_000;
 const SWEEP_MS = 3600 * 1000; // how often the object deletes expired entries
 const SWEEP_BATCH = 1000;
 
@@ -148,6 +156,19 @@ const OPS = {
     await scheduleSweep(this.storage, now);
     return true;
   },
+  // Compare-and-set: Kingdee's settlement records each attempt's window in the claim and serialises
+  // identical changes through a lane key (jifen's kingdee_settle.rs); the read-then-write cannot
+  // interleave with another call (see the note on the class).
+  async 'idem.replace'({ key, expected, value, ttlMs }, now) {
+    need(isText(key, MAX_KEY), 'bad key');
+    need(typeof expected === 'string' && expected.length <= MAX_VALUE, 'bad expected');
+    need(typeof value === 'string' && value.length <= MAX_VALUE, 'bad value');
+    need(isMs(ttlMs, MAX_TTL_MS), 'bad ttlMs');
+    const e = await this.storage.get(IDEM + key);
+    if (!e || e.exp <= now || e.v !== expected) return false;
+    await this.storage.put(IDEM + key, { v: value, exp: now + ttlMs });
+    return true;
+  },
   async 'idem.delete'({ key }) {
     need(isText(key, MAX_KEY), 'bad key');
     await this.storage.delete(IDEM + key);
@@ -168,7 +189,8 @@ const OPS = {
     need(isMs(ttlMs, 600_000), 'bad ttlMs');
     const l = await this.storage.get(LOCK);
     if (l && l.until > now && l.holder !== holder) return false;
-    await this.storage.put(LOCK, { holder, until: now + ttlMs });
+    // Asked again by its holder: renewed.
+    await this.storage.put(LOCK, { holder, until: now + Math.min(ttlMs, MAX_LOCK_MS) });
     return true;
   },
   async 'token.unlock'({ holder }) {
@@ -270,14 +292,17 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
   return {
     get: (key) => call(key, { op: 'idem.get' }),
     putIfAbsent: (key, value) => call(key, { op: 'idem.putIfAbsent', value, ttlMs }),
+    replace: (key, expected, value) => call(key, { op: 'idem.replace', expected, value, ttlMs }),
     delete: (key) => call(key, { op: 'idem.delete' }),
   };
 }
 
 /**
- * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
- * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
+ * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token (with the
+ * token endpoint's budget and any rate limit, which jifen keeps in the value: every client sharing
+ * the object stays within 2 token calls a minute, and a 429 is answered locally until its
+ * Retry-After passes), and a lock of at most 10 s, renewed by its holder, that lets one client in
+ * the fleet refresh while the others wait for its token; a holder that died stalls them 10 s at most. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
  * app's clientId serves many merchants): two account sets must not
  * share a token. The default name suits a namespace used by one account only.
  */
@@ -347,5 +372,90 @@ export function kvIdempotencyStore(kv, { ttlSeconds = DEFAULT_TTL_SECONDS, prefi
     async delete(key) {
       await kv.delete(prefix + key);
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A coordinator in another Worker or another workerd process.
+//
+// A self-hosted fleet of separate workerd processes cannot bind one Durable Object namespace (a
+// namespace lives in one process). One process, the coordinator, hosts JifenCoordinator with its
+// storage on disk and serves `serveCoordinator`; each gateway process reaches it through a service
+// binding (under workerd an `external` service over loopback HTTP; on Cloudflare a service binding
+// to the Worker that hosts the objects) wrapped by `coordinatorServiceNamespace`, which looks like a
+// namespace to durableObjectIdempotencyStore and durableObjectTokenCache. Every call is one HTTP
+// round trip to the one object of that name, so putIfAbsent stays atomic across processes.
+//
+//   // the coordinator Worker
+//   export { JifenCoordinator };
+//   export default { fetch: (req, env) => serveCoordinator(req, env.JIFEN_COORDINATOR, { token: env.JIFEN_COORDINATOR_TOKEN }) };
+//   // each gateway
+//   const ns = coordinatorServiceNamespace(env.JIFEN_COORDINATOR_SERVICE, { token: env.JIFEN_COORDINATOR_TOKEN });
+//   new Client(config, { idempotencyStore: durableObjectIdempotencyStore(ns), tokenCache: durableObjectTokenCache(ns, name) });
+//
+// The objects hold a vendor token and idempotency keys: the coordinator answers only requests that
+// carry its bearer token (at least 16 characters; without one configured it answers nothing).
+
+const OBJECT_PATH = '/objects/';
+const MIN_COORDINATOR_TOKEN = 16;
+
+async function digest(text) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** Compares two strings through their SHA-256 digests, without an early exit. */
+async function sameSecret(a, b) {
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+  return diff === 0;
+}
+
+/**
+ * The coordinator Worker's fetch: `POST /objects/<name>` with `Authorization: Bearer <token>` and
+ * the object's JSON protocol as the body, passed to the object `name` of `namespace`; its answer is
+ * returned as is. 401 without the token, 404 for another path, 500 when no token is configured.
+ */
+export async function serveCoordinator(request, namespace, { token } = {}) {
+  checkNamespace(namespace, 'serveCoordinator');
+  if (typeof token !== 'string' || token.length < MIN_COORDINATOR_TOKEN) {
+    return reply(500, { error: `the coordinator has no token of at least ${MIN_COORDINATOR_TOKEN} characters` });
+  }
+  const presented = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+  if (!(await sameSecret(presented, token))) return reply(401, { error: 'unauthorized' });
+  const path = new URL(request.url).pathname;
+  if (!path.startsWith(OBJECT_PATH)) return reply(404, { error: 'not found' });
+  let name;
+  try {
+    name = decodeURIComponent(path.slice(OBJECT_PATH.length));
+  } catch {
+    return reply(400, { error: 'bad name' });
+  }
+  if (!isText(name, 256)) return reply(400, { error: 'bad name' });
+  if (request.method !== 'POST') return reply(405, { error: 'POST only' });
+  const stub = namespace.get(namespace.idFromName(name));
+  return stub.fetch(ORIGIN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: await request.text() });
+}
+
+/**
+ * A Durable Object namespace look-alike over a service binding to a Worker that runs
+ * `serveCoordinator` (`service` has `fetch`): give it to durableObjectIdempotencyStore and
+ * durableObjectTokenCache. `token` is the coordinator's bearer token.
+ */
+export function coordinatorServiceNamespace(service, { token } = {}) {
+  if (!service || typeof service.fetch !== 'function') {
+    throw new TypeError('coordinatorServiceNamespace: the first argument must be a service binding (env.JIFEN_COORDINATOR_SERVICE)');
+  }
+  if (typeof token !== 'string' || token.length < MIN_COORDINATOR_TOKEN) {
+    throw new TypeError(`coordinatorServiceNamespace: token must be the coordinator's token (at least ${MIN_COORDINATOR_TOKEN} characters)`);
+  }
+  return {
+    idFromName: (name) => ({ name }),
+    get: ({ name }) => ({
+      fetch: (_url, init = {}) => service.fetch(`http://jifen-coordinator${OBJECT_PATH}${encodeURIComponent(name)}`, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${token}` },
+      }),
+    }),
   };
 }

@@ -81,6 +81,49 @@ fn scenario(
             "{name}: same-key retry told applied, ledger has {rows2}"
         ));
     }
+    // Kingdee: once the vendor can no longer accept the request, a same-key call has a
+    // definite answer, and a true one (README: 0 unknown once the window has passed).
+    if vendor == Vendor::Kingdee {
+        // Wait as long as it says (at most 6 min with the vendor's clock known, 12 without
+        // a `Date` to learn it from), at most twice.
+        let mut settled = again.clone();
+        for _ in 0..2 {
+            let wait = match &settled {
+                Err(e) if e.code == ErrorCode::OutcomeUnknown => e.retry_after_ms,
+                _ => None,
+            };
+            let Some(wait) = wait else { break };
+            let most = if dateless > 0 {
+                12 * 60_000
+            } else {
+                6 * 60_000
+            };
+            if wait > most {
+                bad.push(format!("{name}: retryAfterMs {wait} is past the window"));
+            }
+            m.clock.0.set(m.clock.0.get() + wait);
+            settled = jifen::testing::block_on(c.adjust_points(&args(delta, "key-1")));
+        }
+        let rows3 = m.applied();
+        match &settled {
+            _ if rows3 > 1 => bad.push(format!(
+                "{name}: applied {rows3} times once settled ({settled:?})"
+            )),
+            Ok(_) if rows3 != 1 => {
+                bad.push(format!("{name}: settled as applied, ledger has {rows3}"))
+            }
+            Err(e) if matches!(e.code, ErrorCode::OutcomeUnknown | ErrorCode::Conflict) => bad
+                .push(format!(
+                    "{name}: still `{}` after the window: {}",
+                    e.code, e.message
+                )),
+            Err(e) if rows3 != 0 => bad.push(format!(
+                "{name}: settled as `{}` but the ledger has {rows3}",
+                e.code
+            )),
+            _ => {}
+        }
+    }
     // With a vendor key, an error may hide an applied change (a proxy's 404, a reply
     // without a status: the README says so), but the same key must then tell the truth.
     if vendor != Vendor::Kingdee && rows == 1 && first.is_err() && again.is_err() {
@@ -270,15 +313,23 @@ fn freemud_and_qimai_success_with_an_unreadable_result_is_applied() {
 #[test]
 fn kingdee_a_row_that_lands_during_a_slow_ledger_read_is_found() {
     // integral_adjust times out (15 s); the vendor was still processing it and writes the
-    // row 25 s after it arrived. The first ledger read times out too (15 s), the second sees
-    // the row: it must count, though it was written after the window was first computed.
+    // row 25 s after it arrived. The first ledger read times out too (15 s): the change is
+    // unknown until the vendor can no longer accept it, then the ledger shows it: applied,
+    // never sent twice.
     let m = Model::new(Vendor::Kingdee, 0);
     m.land_after_ms.set(25_000);
     m.faults.borrow_mut().insert(1, Fault::TimeoutAfter);
     m.faults.borrow_mut().insert(2, Fault::TimeoutBefore);
-    let r = adjust_once(&m, "k-1");
-    assert_eq!(m.applied(), 1, "sent again ({r:?})");
+    let c = client(&m);
+    let r = jifen::testing::block_on(c.adjust_points(&args(10, "k-1")));
+    let e = r.expect_err("no answer yet");
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    m.clock
+        .0
+        .set(m.clock.0.get() + e.retry_after_ms.expect("when to settle"));
+    let r = jifen::testing::block_on(c.adjust_points(&args(10, "k-1")));
     assert!(r.is_ok(), "{r:?}");
+    assert_eq!(m.applied(), 1, "sent again ({r:?})");
 }
 
 #[test]
@@ -298,20 +349,20 @@ fn kingdee_reconcile_reads_every_page_when_the_vendor_pages_are_smaller_than_ask
 // These pin what happens today, so a change to either is seen and the README updated with it.
 
 #[test]
-fn limitation_kingdee_a_write_still_invisible_when_the_ledger_is_read_is_sent_again() {
+fn kingdee_a_write_still_invisible_when_the_ledger_is_first_read_is_not_sent_again() {
     // integral_adjust reached the vendor but its reply was lost, and the row appears only
-    // 5 s later, after the settle delay and the ledger read: nothing in the ledger says it
-    // was applied, so it is sent once more. No vendor idempotency key: applied twice.
+    // 5 s later, after the first ledger read. It used to be sent once more (two rows, the
+    // limit this test pinned); now it stays unknown until the vendor's window closes.
     let m = Model::new(Vendor::Kingdee, 0);
     m.land_after_ms.set(5_000);
     m.faults.borrow_mut().insert(1, Fault::NetAfter);
-    let r = adjust_once(&m, "k-1");
-    assert!(r.is_ok(), "{r:?}");
-    assert_eq!(
-        m.applied(),
-        2,
-        "the known limit: the lagging write and the repeat"
-    );
+    let c = client(&m);
+    let e = jifen::testing::block_on(c.adjust_points(&args(10, "k-1"))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_eq!(m.applied(), 1);
+    m.clock.0.set(m.clock.0.get() + e.retry_after_ms.unwrap());
+    assert!(jifen::testing::block_on(c.adjust_points(&args(10, "k-1"))).is_ok());
+    assert_eq!(m.applied(), 1, "sent once");
 }
 
 #[test]

@@ -107,9 +107,10 @@ fn kingdee_adjust_by_id_resolves_the_mobile_once() {
         .then("integral_adjust", kd("{}"))
         .then("integral_adjust", kd("{}"));
     let c = client(KINGDEE, t);
-    for key in ["a", "b"] {
+    // Two different amounts: identical changes would wait for each other (the lane).
+    for (key, delta) in [("a", 5), ("b", 6)] {
         block_on(c.adjust_points(&j(&format!(
-            r#"{{"member":{{"id":"1480000000000000001","cardId":"1490000000000000001"}},"delta":5,"reason":"promotion","idempotencyKey":"{key}"}}"#
+            r#"{{"member":{{"id":"1480000000000000001","cardId":"1490000000000000001"}},"delta":{delta},"reason":"promotion","idempotencyKey":"{key}"}}"#
         ))))
         .unwrap();
     }
@@ -845,21 +846,26 @@ fn a_shared_store_dedupes_across_clients() {
         "b replayed a's result"
     );
 
-    // A claim without a result: another caller is in flight (or died mid-way).
-    let claim = r#"{"fp":"|13800138000||7|promotion||"}"#;
+    // A claim without a try: its caller died before sending anything (a try is recorded
+    // in the claim before it is sent). The key is not stuck: the next caller sends it.
+    // (Another amount than fleet-1's: an identical change would wait for fleet-1's lane.)
+    let claim = r#"{"fp":"|13800138000||9|promotion||"}"#;
     assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
-    let e = block_on(b.adjust_points(&j(&args.replace("fleet-1", "fleet-2")))).unwrap_err();
-    assert_eq!(e.code, ErrorCode::Conflict);
-    assert_eq!(e.code.as_str(), "conflict");
-    assert!(
-        e.retryable && e.message.contains("in flight"),
-        "{}",
-        e.message
-    );
-    assert!(
-        b.transport().sent.borrow().is_empty(),
-        "Kingdee never sends a claimed key"
-    );
+    let fleet2 = args
+        .replace("fleet-1", "fleet-2")
+        .replace("\"delta\":7", "\"delta\":9");
+    let c = client(
+        KINGDEE,
+        ScriptedTransport::new()
+            .then("kingdee_auth_token", kd_token())
+            .then("integral_adjust", kd("{}")),
+    )
+    .with_idempotency_store(Box::new(store.clone()));
+    let r = block_on(c.adjust_points(&j(&fleet2.replace("\"delta\":9", "\"delta\":10"))));
+    assert!(r.is_err(), "another change under that key: {r:?}");
+    let sent = block_on(c.adjust_points(&j(&fleet2))).unwrap();
+    assert_eq!(sent.get("applied"), Some(&Json::Bool(true)));
+    assert_eq!(c.transport().count("integral_adjust"), 1);
     // Another change under a claimed key is refused outright.
     let e = block_on(
         b.adjust_points(&j(&args

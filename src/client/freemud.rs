@@ -153,7 +153,7 @@ impl<T: Transport> Client<T> {
         let last: RefCell<Option<Envelope>> = RefCell::new(None);
         let sign = |_now: u64| {
             let tx = uuid_v4(self.env.entropy.as_ref());
-            freemud::sign_request(&f.config, &prepared, &signature, &tx).to_http()
+            Ok(freemud::sign_request(&f.config, &prepared, &signature, &tx).to_http())
         };
         let parse = |resp: &crate::core::request::HttpResponse| {
             let envelope = parse_envelope(resp)?;
@@ -175,6 +175,7 @@ impl<T: Transport> Client<T> {
         };
         let mut result = self
             .exchange(
+                &self.policy,
                 VENDOR,
                 prepared.op.is_idempotent(),
                 &sign,

@@ -6,7 +6,7 @@ mod dry_run;
 mod freemud;
 mod gate;
 mod kingdee;
-mod kingdee_reconcile;
+mod kingdee_settle;
 mod points;
 mod qimai;
 pub mod skew;
@@ -230,18 +230,21 @@ impl<T: Transport> Client<T> {
     /// `delivery` says whether an error proves the vendor did nothing.
     /// Not generic (trait objects and a fn pointer): one copy of the loop in
     /// the wasm instead of one per vendor.
+    /// `policy` is usually the client's; the Kingdee token call makes one
+    /// attempt at a time (each is counted against the endpoint's budget first).
     async fn exchange(
         &self,
+        policy: &RetryPolicy,
         vendor: &'static str,
         idempotent: bool,
-        sign: &dyn Fn(u64) -> HttpRequest,
+        sign: &dyn Fn(u64) -> Result<HttpRequest>,
         parse: &dyn Fn(&HttpResponse) -> Result<Json>,
         delivery: &dyn Fn(&Error) -> Delivery,
     ) -> Result<Json> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let req = sign(self.now_ms());
+            let req = sign(self.now_ms())?;
             check_header_values(&req.headers)?;
             // A vendor's error may echo the request: its credentials stay out of ours.
             let credentials = Sent::of(&req);
@@ -259,14 +262,7 @@ impl<T: Transport> Client<T> {
                 Err(e) => credentials.mask(e),
             };
             let delivered = delivery(&err);
-            match decide(
-                &self.policy,
-                attempt,
-                &err,
-                idempotent,
-                delivered,
-                self.jitter(),
-            ) {
+            match decide(policy, attempt, &err, idempotent, delivered, self.jitter()) {
                 Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(

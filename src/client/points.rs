@@ -5,11 +5,11 @@
 //! `adjustPoints` records its idempotency keys in the client's
 //! [`IdempotencyStore`] (see `store.rs` for the claim/record protocol): a
 //! repeated key with the same change returns the first result without calling
-//! the vendor, a repeated key with a different change is refused, a key
-//! claimed by a caller still in flight is refused on a vendor without
-//! idempotency (Kingdee) and sent on the others (their own key dedupes), and a
-//! key whose write may or may not have applied keeps answering
-//! `outcome_unknown` on Kingdee, so that a retry cannot apply it twice.
+//! the vendor, a repeated key with a different change is refused, and a key
+//! claimed by a caller still in flight is sent again on Freemud and Qimai
+//! (their own key dedupes). Kingdee has no such key: its changes go through
+//! `kingdee_settle.rs`, which settles a lost reply from the ledger once the
+//! vendor can no longer accept the request.
 
 use super::store::{IdempotencyStore, MemoryStore};
 use super::{Client, Transport};
@@ -42,7 +42,7 @@ impl Default for PointsState {
 }
 
 /// A recorded outcome, as stored under `<key>:result`.
-fn record(fingerprint: &str, status: &str, body: (&str, Json)) -> String {
+pub(super) fn record(fingerprint: &str, status: &str, body: (&str, Json)) -> String {
     Json::object([
         ("fp", Some(Json::str(fingerprint))),
         ("status", Some(Json::str(status))),
@@ -52,7 +52,7 @@ fn record(fingerprint: &str, status: &str, body: (&str, Json)) -> String {
 }
 
 /// The first outcome for this key, replayed; or a refusal if the key named another change.
-fn replay(text: &str, fingerprint: &str, vendor: &'static str) -> Result<Json> {
+pub(super) fn replay(text: &str, fingerprint: &str, vendor: &'static str) -> Result<Json> {
     let rec = Json::parse(text).map_err(|_| {
         Error::config("the idempotency store returned a value this library did not write")
     })?;
@@ -69,7 +69,7 @@ fn replay(text: &str, fingerprint: &str, vendor: &'static str) -> Result<Json> {
     }
 }
 
-fn reused() -> Error {
+pub(super) fn reused() -> Error {
     Error::invalid_input(
         "this idempotencyKey was already used for a different change: use a new key per change",
     )
@@ -153,38 +153,52 @@ impl<T: Transport> Client<T> {
             return replay(&rec, &fp, vendor);
         }
         let claim_value = Json::object([("fp", Some(Json::str(&fp)))]).to_json_string();
+        if flavor == Flavor::Kingdee && !store.can_replace() {
+            return Err(Error::config(
+                "Kingdee changes need an idempotencyStore with replace(key, expected, value), an atomic \
+                 compare-and-set (durableObjectIdempotencyStore has it; the default in-memory store too): \
+                 without it a lost reply could not be settled exactly once",
+            )
+            .with_vendor(vendor));
+        }
         let claimed = store.put_if_absent(&claim, &claim_value).await?;
         if !claimed {
             let theirs = store.get(&claim).await?;
-            if theirs.is_some_and(|t| t != claim_value) {
+            if theirs.is_some_and(|t| super::kingdee_settle::claim_fp(&t).as_deref() != Some(&fp)) {
                 return Err(reused());
             }
             if let Some(rec) = store.get(&result_key).await? {
                 return replay(&rec, &fp, vendor);
             }
-            // Freemud and Qimai dedupe on their own key: sending again is safe.
-            if flavor == Flavor::Kingdee {
-                return Err(Error::new(
-                    ErrorCode::Conflict,
-                    "an adjustment with this idempotencyKey is in flight, or was interrupted: try again shortly with the same key; if this persists, check the ledger before using a new key",
-                )
-                .with_vendor(vendor)
-                .retryable(true));
-            }
+            // Freemud and Qimai dedupe on their own key: sending again is safe;
+            // Kingdee's settlement reads the claim's state.
         }
-        let result = self.pipeline(&mut Request::Adjust(a), false).await;
+        if flavor == Flavor::Kingdee {
+            let keys = super::kingdee_settle::Keys {
+                claim: &claim,
+                result: &result_key,
+                fp: &fp,
+            };
+            let result = self.kingdee_adjust_points(a, &keys).await;
+            if let Err(e) = &result {
+                // Refused before anything was sent (a lookup, the input): the key is free.
+                if claimed && e.code != ErrorCode::OutcomeUnknown && e.code != ErrorCode::Conflict {
+                    if let Some(c) = store.get(&claim).await.ok().flatten() {
+                        if c == claim_value {
+                            let _ = store.delete(&claim).await;
+                        }
+                    }
+                }
+            }
+            return result;
+        }
+        let result = self.pipeline(&mut Request::Adjust(a), Mode::Send).await;
         // What the outcome leaves in the store: one write (or none), awaited once.
         let rec;
         let after = match &result {
             // The change is applied: a failure to record it must not hide that.
             Ok(r) => {
                 rec = record(&fp, "done", ("result", r.clone()));
-                Some(store.put_if_absent(&result_key, &rec))
-            }
-            // Without a vendor key, a write that may have applied must never be sent
-            // again under this key.
-            Err(e) if e.code == ErrorCode::OutcomeUnknown && flavor == Flavor::Kingdee => {
-                rec = record(&fp, "unknown", ("message", Json::str(&e.message)));
                 Some(store.put_if_absent(&result_key, &rec))
             }
             Err(e) if e.code == ErrorCode::OutcomeUnknown => None,
@@ -196,6 +210,20 @@ impl<T: Transport> Client<T> {
             let _ = write.await;
         }
         result
+    }
+
+    /// Kingdee `adjustPoints` under `keys` (claimed): the member resolved, then
+    /// the change applied exactly once (`kingdee_settle.rs`).
+    async fn kingdee_adjust_points(
+        &self,
+        a: Adjust,
+        keys: &super::kingdee_settle::Keys<'_>,
+    ) -> Result<Json> {
+        let super::VendorClient::Kingdee(k) = &self.vendor else {
+            return Err(Error::unsupported("not a Kingdee client"));
+        };
+        let params = self.pipeline(&mut Request::Adjust(a), Mode::Plan).await?;
+        self.kingdee_adjust(k, keys, &params).await
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
@@ -272,14 +300,15 @@ impl<T: Transport> Client<T> {
         if method == Method::AdjustPoints && !preview {
             return self.adjust_points(args).await;
         }
-        self.pipeline(&mut Request::parse(method, args)?, preview)
+        let mode = if preview { Mode::Preview } else { Mode::Send };
+        self.pipeline(&mut Request::parse(method, args)?, mode)
             .await
     }
 
     /// Every unified call: resolve the member, plan the vendor call, then
     /// either sign it for a preview or send it and map the reply. One state
     /// machine for all of them; the steps around the awaits are plain functions.
-    async fn pipeline(&self, req: &mut Request, preview: bool) -> Result<Json> {
+    async fn pipeline(&self, req: &mut Request, mode: Mode) -> Result<Json> {
         let flavor = self.flavor();
         req.check(flavor)?;
         let (member, call) = req.member();
@@ -293,9 +322,13 @@ impl<T: Transport> Client<T> {
                 points::lookup(flavor, req.member().0, need)?
             } else {
                 let plan = req.plan(flavor)?;
-                if preview {
-                    let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
-                    return Ok(preview_json(signed, plan));
+                match mode {
+                    Mode::Preview => {
+                        let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
+                        return Ok(preview_json(signed, plan));
+                    }
+                    Mode::Plan => return Ok(plan.params),
+                    Mode::Send => {}
                 }
                 plan
             };
@@ -319,7 +352,7 @@ impl<T: Transport> Client<T> {
 /// came back without an answer (`network`, `timeout`, `http`, `parse`): it
 /// may have been applied, so it is `outcome_unknown`, and retryable, since the
 /// vendor deduplicates the key and answers a repeat with the first result.
-/// Kingdee's unsettled writes are settled from the ledger before they get here.
+/// Kingdee's changes do not come here (`kingdee_settle.rs`).
 fn unsettled(flavor: Flavor, e: Error) -> Error {
     let hides_a_change = matches!(
         e.code,
@@ -334,6 +367,17 @@ fn unsettled(flavor: Flavor, e: Error) -> Error {
         "repeat it with the same idempotencyKey: the vendor deduplicates it and answers with the first result",
         true,
     )
+}
+
+/// What the pipeline does once the member is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Send the call and map its reply.
+    Send,
+    /// Sign it and show it, credentials masked.
+    Preview,
+    /// Return the planned params (Kingdee's adjustment sends them itself).
+    Plan,
 }
 
 /// A unified call's name.
@@ -503,7 +547,7 @@ impl LedgerWalk {
                 return Ok(None);
             };
             q.page = page;
-            client.pipeline(&mut self.request, false).await?;
+            client.pipeline(&mut self.request, Mode::Send).await?;
         }
     }
 }

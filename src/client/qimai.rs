@@ -57,9 +57,10 @@ impl<T: Transport> Client<T> {
                 timestamp_s: now_ms / 1000,
                 nonce: random_in(self.env.entropy.as_ref(), 1, MAX_NONCE),
             };
-            qimai::sign_request(&q.config, prepared, &attempt).to_http()
+            Ok(qimai::sign_request(&q.config, prepared, &attempt).to_http())
         };
         self.exchange(
+            &self.policy,
             VENDOR,
             prepared.op.is_idempotent(),
             &sign,

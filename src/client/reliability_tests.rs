@@ -1,9 +1,9 @@
-//! Lost Kingdee adjustments settled from the ledger, and clocks that are off,
-//! against a scripted transport.
+//! Clocks that are off, and a lost Kingdee adjustment sent through `call`,
+//! against a scripted transport. (`adjustPoints` settles lost Kingdee
+//! adjustments: `tests/kingdee_exactly_once.rs`.)
 
 use super::*;
 use crate::core::clock::{ManualClock, TestEntropy};
-use crate::core::time::format_cst;
 use crate::testing::{block_on, http_date, Reply, ScriptedTransport};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -51,174 +51,12 @@ fn token() -> Reply {
     )
 }
 
-fn ok() -> Reply {
-    Reply::json(200, r#"{"errcode":0,"description":"success","data":{}}"#)
-}
-
-fn row(id: &str, occur: i64, at: u64) -> String {
-    format!(
-        r#"{{"id":"{id}","member_id":"1480000000000000001","member_name":"张三","create_time":"{t}","modify_time":"{t}","last_integral":"500","occur":"{occur}","integral":"{after}","type_id":"x","type_number":"5","type_name":"促销赠送"}}"#,
-        t = format_cst(at as i64),
-        after = 500 + occur
-    )
-}
-
-fn ledger(rows: &[String]) -> Reply {
-    Reply::json(
-        200,
-        &format!(
-            r#"{{"errcode":0,"description":"success","data":{{"count":"{n}","total_page":1,"page":1,"page_size":100,"rows":[{r}]}}}}"#,
-            n = rows.len(),
-            r = rows.join(",")
-        ),
-    )
-}
-
 fn adjust() -> Json {
     Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#).unwrap()
 }
 
 fn dated(status: u16, date_ms: u64, body: &str) -> Reply {
     Reply::with_headers(status, &[("Date", &http_date(date_ms))], body)
-}
-
-#[test]
-fn a_lost_reply_found_in_the_ledger_is_applied_and_not_repeated() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(
-            RECORD,
-            ledger(&[row("41", -10, NOW), row("42", 10, NOW + 300)]),
-        );
-    let c = kingdee(t);
-    let out = block_on(c.call(ADJUST_PATH, &adjust())).unwrap();
-    assert_eq!(
-        out.get("reconciled").and_then(Json::as_str),
-        Some("integral_record")
-    );
-    let record = out.get("record").unwrap();
-    assert_eq!(record.get("id").and_then(Json::as_str), Some("42"));
-    assert_eq!(
-        record.get("integral").and_then(Json::as_i64_lenient),
-        Some(510)
-    );
-    assert_eq!(c.transport().count(ADJUST), 1);
-    // The ledger query asks for this member since just before the first attempt.
-    let sent = c.transport().sent.borrow();
-    let q = &sent.last().unwrap().url;
-    assert!(q.contains("mobile=13800138000"), "{q}");
-    assert!(q.contains("start_date=2023-11-15"), "{q}");
-    // It waited for the write to settle before looking.
-    assert_eq!(c.transport().slept.borrow().len(), 1);
-}
-
-#[test]
-fn a_gateway_timeout_is_settled_the_same_way() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(
-            ADJUST,
-            Reply::json(519, r#"{"errcode":5004,"description":"API timeout"}"#),
-        )
-        .then(RECORD, ledger(&[row("7", 10, NOW)]));
-    let c = kingdee(t);
-    let out = block_on(c.call(ADJUST_PATH, &adjust())).unwrap();
-    assert!(out.get("record").is_some());
-    assert_eq!(c.transport().count(ADJUST), 1);
-}
-
-#[test]
-fn not_in_the_ledger_is_sent_once_more() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::json(200, r#"{"errcode":0,"descr"#))
-        .then(RECORD, ledger(&[row("1", 10, NOW - 3_600_000)]))
-        .then(ADJUST, ok());
-    let c = kingdee(t);
-    let out = block_on(c.call(ADJUST_PATH, &adjust())).unwrap();
-    assert_eq!(out, Json::Object(vec![]));
-    assert_eq!(c.transport().count(ADJUST), 2);
-    assert_eq!(c.transport().remaining(), 0);
-}
-
-#[test]
-fn lost_twice_and_not_applied_is_a_retryable_error_saying_so() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[]))
-        .then(ADJUST, Reply::json(502, "bad gateway"))
-        .then(RECORD, ledger(&[]));
-    let c = kingdee(t);
-    let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
-    assert_eq!(e.code, ErrorCode::Http, "{e}");
-    assert!(e.retryable);
-    assert!(e.message.contains("was not applied"), "{e}");
-    assert!(!e.message.contains("may or may not"), "{e}");
-    assert_eq!(e.http_status, Some(502));
-    assert_eq!(c.transport().count(ADJUST), 2, "never a third time");
-}
-
-#[test]
-fn resent_and_then_found_once_is_applied() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[]))
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[row("9", 10, NOW)]));
-    let c = kingdee(t);
-    let out = block_on(c.call(ADJUST_PATH, &adjust())).unwrap();
-    assert!(out.get("record").is_some());
-    assert_eq!(c.transport().count(ADJUST), 2);
-}
-
-#[test]
-fn resent_and_then_found_twice_is_unknown_and_says_duplicate() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[]))
-        .then(ADJUST, Reply::network())
-        .then(
-            RECORD,
-            ledger(&[row("9", 10, NOW), row("10", 10, NOW + 500)]),
-        );
-    let c = kingdee(t);
-    let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
-    assert_eq!(e.code, ErrorCode::OutcomeUnknown);
-    assert!(e.message.contains("duplicate"), "{e}");
-    assert!(!e.retryable);
-}
-
-#[test]
-fn two_identical_changes_in_the_window_are_unknown_not_a_guess() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[row("1", 10, NOW), row("2", 10, NOW)]));
-    let c = kingdee(t);
-    let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
-    assert_eq!(e.code, ErrorCode::OutcomeUnknown);
-    assert!(e.message.contains("2 identical changes"), "{e}");
-    assert_eq!(c.transport().count(ADJUST), 1);
-}
-
-#[test]
-fn an_unreadable_ledger_leaves_the_outcome_unknown() {
-    let t = ScriptedTransport::new()
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(
-            RECORD,
-            Reply::json(519, r#"{"errcode":4008,"description":"bad sig"}"#),
-        );
-    let c = kingdee(t);
-    let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
-    assert_eq!(e.code, ErrorCode::OutcomeUnknown);
-    assert!(e.message.contains("reading it failed"), "{e}");
-    assert_eq!(c.transport().count(ADJUST), 1);
 }
 
 #[test]
@@ -272,34 +110,6 @@ fn a_client_ten_minutes_fast_still_succeeds() {
 }
 
 #[test]
-fn a_lost_reply_is_found_in_the_vendors_time_when_the_clock_is_fast() {
-    // Our clock is 10 minutes ahead; the ledger row carries the vendor's time.
-    // Judged in our time the row would fall outside the window.
-    let vendor_now = NOW - TEN_MIN;
-    let t = ScriptedTransport::new()
-        .then(
-            TOKEN,
-            dated(
-                519,
-                vendor_now,
-                r#"{"errcode":4006,"description":"expired"}"#,
-            ),
-        )
-        .then(TOKEN, token())
-        .then(ADJUST, Reply::network())
-        .then(RECORD, ledger(&[row("77", 10, vendor_now + 200)]));
-    let (c, _) = kingdee_at(t, NOW);
-    let out = block_on(c.call(ADJUST_PATH, &adjust())).unwrap();
-    assert_eq!(
-        out.get("record")
-            .and_then(|r| r.get("id"))
-            .and_then(Json::as_str),
-        Some("77")
-    );
-    assert_eq!(c.transport().count(ADJUST), 1);
-}
-
-#[test]
 fn qimai_re_signs_a_refused_timestamp_with_the_vendors_time() {
     let vendor_now = NOW - TEN_MIN;
     let cfg = r#"{"vendor":"qimai","openId":"o","grantCode":"g","openKey":"test-open-key","version":"v3","baseUrl":"http://sim/qimai"}"#;
@@ -347,4 +157,23 @@ fn qimai_re_signs_a_refused_timestamp_with_the_vendors_time() {
     };
     assert_eq!(ts(0), (NOW / 1000) as i64);
     assert!((ts(1) - (vendor_now / 1000) as i64).abs() <= 1, "{}", ts(1));
+}
+
+#[test]
+fn call_never_repeats_a_lost_integral_adjust_and_points_to_adjust_points() {
+    // `call` has no idempotency key to settle a lost reply with: it says so and sends
+    // nothing more (adjustPoints settles it; see kingdee_settle.rs).
+    let t = ScriptedTransport::new()
+        .then(TOKEN, token())
+        .then(ADJUST, Reply::network());
+    let c = kingdee(t);
+    let e = block_on(c.call(ADJUST_PATH, &adjust())).unwrap_err();
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert!(!e.retryable, "{e:?}");
+    assert!(!e.message.contains("safe"), "{}", e.message);
+    assert_eq!(
+        c.transport().sent.borrow().len(),
+        2,
+        "token + one adjust, nothing more"
+    );
 }

@@ -43,6 +43,8 @@ pub struct Skew {
     /// How far off `offset_ms` may be (its exchange's error bar).
     error_ms: Cell<i64>,
     known: Cell<bool>,
+    /// Whether any reply came back, with a `Date` or without.
+    replied: Cell<bool>,
 }
 
 impl Skew {
@@ -62,8 +64,15 @@ impl Skew {
         self.error_ms.get()
     }
 
+    /// Whether any reply has been seen (so a vendor whose replies carry no
+    /// `Date` is not asked again just to learn its clock).
+    pub fn has_replied(&self) -> bool {
+        self.replied.get()
+    }
+
     /// Takes in one exchange's timing and the reply's `Date` (if any).
     pub fn observe(&self, sent: u64, received: u64, date: Option<i64>) {
+        self.replied.set(true);
         let Some((skew, error)) = date.and_then(|d| estimate_with_error(sent, received, d)) else {
             return;
         };

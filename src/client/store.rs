@@ -8,6 +8,11 @@
 //! with `putIfAbsent` before the write is sent, so that of two concurrent
 //! callers exactly one sends; and a record (`<key>:result`) of the outcome.
 //! A definite refusal deletes the claim, so the same key may be tried again.
+//!
+//! Kingdee's adjustment has no idempotency field of its own, so its keys also
+//! need `replace`, a compare-and-set: the claim records each attempt's
+//! acceptance window, and a lane per identical change serialises the keys
+//! that the vendor's ledger could not tell apart (`kingdee_settle.rs`).
 
 use crate::core::error::Result;
 use crate::core::rsa::LocalFuture;
@@ -25,6 +30,18 @@ pub trait IdempotencyStore {
     /// Removes `key`; false where the store cannot delete (then a refused
     /// change keeps its key, and a retry needs a new one).
     fn delete<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<bool>>;
+    /// Replaces the value under `key` with `value` if it is exactly `expected`
+    /// (atomically: a compare-and-set); true if it replaced. Only called when
+    /// [`IdempotencyStore::can_replace`] says the store can.
+    fn replace<'a>(
+        &'a self,
+        key: &'a str,
+        expected: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, Result<bool>>;
+    /// Whether [`IdempotencyStore::replace`] is atomic here. Kingdee changes
+    /// are refused with a store that cannot (their settlement needs it).
+    fn can_replace(&self) -> bool;
 }
 
 /// One store shared by several clients on this thread.
@@ -39,6 +56,19 @@ impl<S: IdempotencyStore + ?Sized> IdempotencyStore for Rc<S> {
 
     fn delete<'a>(&'a self, key: &'a str) -> LocalFuture<'a, Result<bool>> {
         (**self).delete(key)
+    }
+
+    fn replace<'a>(
+        &'a self,
+        key: &'a str,
+        expected: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, Result<bool>> {
+        (**self).replace(key, expected, value)
+    }
+
+    fn can_replace(&self) -> bool {
+        (**self).can_replace()
     }
 }
 
@@ -92,5 +122,25 @@ impl IdempotencyStore for MemoryStore {
         self.map.borrow_mut().remove(key);
         self.order.borrow_mut().retain(|k| k != key);
         Box::pin(async { Ok(true) })
+    }
+
+    fn replace<'a>(
+        &'a self,
+        key: &'a str,
+        expected: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, Result<bool>> {
+        let replaced = match self.map.borrow_mut().get_mut(key) {
+            Some(v) if v == expected => {
+                *v = value.to_string();
+                true
+            }
+            _ => false,
+        };
+        Box::pin(async move { Ok(replaced) })
+    }
+
+    fn can_replace(&self) -> bool {
+        true
     }
 }

@@ -85,8 +85,8 @@ export async function jifen_subtle(op, key, a, b) {
   } catch { throw true; }
   try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
 }
-export async function jifen_call(obj, fn, n, a, b, ms) {
-  const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : fn.call(obj, a, b);
+export async function jifen_call(obj, fn, n, a, b, c, ms) {
+  const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : n === 2 ? fn.call(obj, a, b) : fn.call(obj, a, b, c);
   let timer;
   try { return { value: await Promise.race([v, new Promise((_, no) => { timer = setTimeout(no, ms); })]) }; }
   finally { clearTimeout(timer); }
@@ -162,7 +162,7 @@ extern "C" {
     pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
 
     /// Calls a store's method (store.rs): `fn.call(obj, …)` with the first `n`
-    /// of `a`, `b`; what it returns is awaited, a Promise of any realm or a
+    /// of `a`, `b`, `c`; what it returns is awaited, a Promise of any realm or a
     /// thenable (a Workers RPC stub's) alike, for at most `ms`. Resolves to
     /// `{ value }`; rejects if it throws, rejects or has not settled by then.
     pub(super) fn jifen_call(
@@ -171,6 +171,7 @@ extern "C" {
         n: u8,
         a: &JsValue,
         b: &JsValue,
+        c: &JsValue,
         ms: f64,
     ) -> Promise;
 

@@ -1,5 +1,5 @@
 //! JavaScript storage as the client's shared stores: an idempotency store
-//! (`{ get(key), putIfAbsent(key, value), delete?(key) }`) as an
+//! (`{ get(key), putIfAbsent(key, value), delete?(key), replace?(key, expected, value) }`) as an
 //! [`IdempotencyStore`], and a token cache (`{ get(), set(value, expiresAt),
 //! lock?(ttlMs), unlock?() }`) as a [`TokenCache`]. Methods may return values,
 //! Promises (of any realm) or thenables, and each call is given as long as one
@@ -17,12 +17,13 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// A JS object with `get`, `putIfAbsent` and optionally `delete`.
+/// A JS object with `get`, `putIfAbsent` and optionally `delete` and `replace`.
 pub struct JsStore {
     obj: JsValue,
     get: Function,
     put_if_absent: Function,
     delete: Option<Function>,
+    replace: Option<Function>,
     timeout_ms: f64,
 }
 
@@ -40,11 +41,13 @@ impl JsStore {
             ));
         };
         let delete = method(&obj, "delete");
+        let replace = method(&obj, "replace");
         Ok(JsStore {
             obj,
             get,
             put_if_absent,
             delete,
+            replace,
             timeout_ms: f64::from(timeout_ms),
         })
     }
@@ -59,7 +62,7 @@ fn failed(op: &str) -> Error {
     .retryable(true)
 }
 
-/// `f.call(obj, …)` with the first `n` of `a`, `b`, settled within `ms`;
+/// `f.call(obj, …)` with the first `n` of `a`, `b`, `c`, settled within `ms`;
 /// `failed(op)` if it throws, rejects or takes longer.
 /// Called when the method's future is first polled, and boxed: one state
 /// machine for the wait instead of one inlined into every method.
@@ -68,11 +71,10 @@ fn call(
     ms: f64,
     f: &Function,
     n: u8,
-    a: &JsValue,
-    b: &JsValue,
+    [a, b, c]: [&JsValue; 3],
     op: &'static str,
 ) -> LocalFuture<'static, Result<JsValue>> {
-    let pending = JsFuture::from(jifen_call(obj, f, n, a, b, ms));
+    let pending = JsFuture::from(jifen_call(obj, f, n, a, b, c, ms));
     Box::pin(async move {
         match pending.await {
             Ok(settled) => Ok(settled.unchecked_into::<Settled>().value()),
@@ -89,8 +91,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 &self.get,
                 1,
-                &key.into(),
-                &JsValue::UNDEFINED,
+                [&key.into(), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "get",
             )
             .await?;
@@ -110,8 +111,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 &self.put_if_absent,
                 2,
-                &key.into(),
-                &value.into(),
+                [&key.into(), &value.into(), &JsValue::UNDEFINED],
                 "putIfAbsent",
             )
             .await?;
@@ -130,13 +130,39 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 f,
                 1,
-                &key.into(),
-                &JsValue::UNDEFINED,
+                [&key.into(), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "delete",
             )
             .await?;
             Ok(true)
         })
+    }
+
+    fn replace<'a>(
+        &'a self,
+        key: &'a str,
+        expected: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, Result<bool>> {
+        Box::pin(async move {
+            let Some(f) = &self.replace else {
+                return Err(failed("replace: the store has no replace method"));
+            };
+            let v = call(
+                &self.obj,
+                self.timeout_ms,
+                f,
+                3,
+                [&key.into(), &expected.into(), &value.into()],
+                "replace",
+            )
+            .await?;
+            v.as_bool().ok_or_else(|| failed("replace: not a boolean"))
+        })
+    }
+
+    fn can_replace(&self) -> bool {
+        self.replace.is_some()
     }
 }
 
@@ -178,8 +204,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 &self.get,
                 0,
-                &u,
-                &u,
+                [&u, &u, &JsValue::UNDEFINED],
                 "tokenCache.get",
             )
             .await?;
@@ -203,8 +228,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 &self.set,
                 2,
-                &value.into(),
-                &expires,
+                [&value.into(), &expires, &JsValue::UNDEFINED],
                 "tokenCache.set",
             )
             .await
@@ -223,8 +247,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 f,
                 1,
-                &ttl,
-                &JsValue::UNDEFINED,
+                [&ttl, &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "tokenCache.lock",
             )
             .await?;
@@ -241,8 +264,7 @@ impl TokenCache for JsTokenCache {
                     self.timeout_ms,
                     f,
                     0,
-                    &u,
-                    &u,
+                    [&u, &u, &JsValue::UNDEFINED],
                     "tokenCache.unlock",
                 )
                 .await?;

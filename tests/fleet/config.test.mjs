@@ -2,7 +2,7 @@
 // namespace defined by the first and bound by the others, a KV binding to a local service.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderConfig } from '../../www-demo/worker/capnp.mjs';
+import { coordinatorConfig, renderConfig } from '../../www-demo/worker/capnp.mjs';
 
 const base = { configDir: '/tmp/jifen-config-test', names: ['VENDOR', 'ADMIN_TOKEN'] };
 
@@ -27,4 +27,20 @@ test('the default is one service with neither binding; bad inputs are refused', 
   assert.throws(() => renderConfig({ ...base, names: ['JIFEN_COORDINATOR'], address: '127.0.0.1:1' }), /not an environment binding/);
   assert.throws(() => renderConfig({ ...base, address: '127.0.0.1:1', kv: 'http://x' }), /host:port/);
   assert.throws(() => renderConfig({ ...base, addresses: [] }), /no address/);
+});
+
+test('storage on disk, and a gateway bound to a coordinator process', () => {
+  const disk = renderConfig({ ...base, address: '127.0.0.1:9001', coordinator: true, storageDir: '/var/lib/jifen' });
+  assert.match(disk, /durableObjectStorage = \(localDisk = "jifen-do-storage"\)/);
+  assert.match(disk, /\(name = "jifen-do-storage", disk = \(path = "\/var\/lib\/jifen", writable = true\)\)/);
+  assert.throws(() => renderConfig({ ...base, address: '127.0.0.1:1', coordinator: true, storageDir: 'relative' }), /absolute/);
+  const remote = renderConfig({ ...base, addresses: ['127.0.0.1:9001', '127.0.0.1:9002'], coordinatorService: '127.0.0.1:9200' });
+  assert.ok(!remote.includes('durableObjectNamespace'));
+  assert.equal(remote.match(/\(name = "JIFEN_COORDINATOR_SERVICE", service = "jifen-coordinator"\)/g).length, 2);
+  assert.match(remote, /\(name = "jifen-coordinator", external = \(address = "127\.0\.0\.1:9200", http = \(\)\)\)/);
+  assert.throws(() => renderConfig({ ...base, address: '127.0.0.1:1', coordinator: true, coordinatorService: '127.0.0.1:2' }), /exclude/);
+  const co = coordinatorConfig({ configDir: '/tmp/x', address: '127.0.0.1:9200', storageDir: '/var/lib/jifen-co' });
+  assert.match(co, /fromEnvironment = "JIFEN_COORDINATOR_TOKEN"/);
+  assert.match(co, /durableObjectStorage = \(localDisk = "jifen-do-storage"\)/);
+  assert.match(co, /name = "www-demo\/worker\/coordinator\.js"/);
 });

@@ -99,7 +99,7 @@ test('Kingdee: the same adjustment and Idempotency-Key sent to two isolates at o
 });
 
 test('without the coordinator, two isolates apply the same Kingdee key twice (what the shared store prevents)', async () => {
-  const fleet = await startFleet({ vendor: 'kingdee', instances: 2, coordinator: false });
+  const fleet = await startFleet({ vendor: 'kingdee', instances: 2, coordinator: false, bindings: { ALLOW_UNSHARED_KINGDEE_STORE: '1' } });
   try {
     // A token first, so both isolates are warm and the adjustments really race.
     for (const i of [0, 1]) assert.equal((await fleet.call(i, `/api/balance?member=${encodeURIComponent(KINGDEE_MEMBER)}`)).status, 200);

@@ -103,13 +103,13 @@ test('a foreign, "null" or look-alike Origin is 403 on the admin and callback ro
 test('hostile JSON in a preview (deep nesting, lone surrogates, huge numbers, duplicate keys) is a 4xx, never a 500', async () => {
   const before = t.upstreamHits();
   const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
-  // [args, status]: JSON's last duplicate wins (as in JSON.parse); a string is Freemud's exact requestBody.
+  // [args, status]: a key twice is refused (JSON.parse would keep the last); a string is Freemud's exact requestBody.
   for (const [args, status] of [
     [deep, 400],
     ['{"memberId":"\\ud800"}', 400],
     ['{"memberId":"\\udc00\\ud800"}', 400],
     ['{"memberId":1e400,"n":-1e-400,"big":123456789012345678901234567890}', 400],
-    ['{"memberId":"1","memberId":"2"}', 200],
+    ['{"memberId":"1","memberId":"2"}', 400],
     ['"\\u0000"', 200],
     ['[]', 400],
   ]) {

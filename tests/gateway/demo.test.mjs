@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,6 +39,8 @@ test('the demo serves the gateway for DEMO_VENDOR and stops workerd with itself'
     assert.equal(body.available, 1000);
     assert.equal((await fetch(`${m[2]}/api/capabilities`)).status, 401);
     assert.ok(alive(pid));
+    const storage = /idempotency store: JifenCoordinator Durable Object, on disk in (\S+)/.exec(out)?.[1];
+    assert.ok(storage && existsSync(storage), `the demo says where its store is:\n${out}`);
   } finally {
     child.kill('SIGTERM');
   }

@@ -57,6 +57,10 @@ test('settings and the binding table round-trip a vendor config; secrets are lis
   assert.equal(gatewaySettings({}).upstream, 'http://127.0.0.1:8700/kingdee');
   assert.ok(gatewaySettings({ VENDOR: 'other' }).error);
   assert.ok(gatewaySettings({ VENDOR: 'qimai', MAX_BODY_BYTES: '1e9' }).error);
+  assert.match(gatewaySettings({ JIFEN_COORDINATOR_SERVICE: {} }).error, /needs JIFEN_COORDINATOR_TOKEN/);
+  assert.match(gatewaySettings({ JIFEN_COORDINATOR_SERVICE: {}, JIFEN_COORDINATOR_TOKEN: 'short' }).error, /16\+ characters/);
+  assert.equal(gatewaySettings({ JIFEN_COORDINATOR_SERVICE: {}, JIFEN_COORDINATOR_TOKEN: 'x'.repeat(16) }).error, undefined);
+  assert.ok(secretValues({ JIFEN_COORDINATOR_TOKEN: 'coordinator-token-0123' }).includes('coordinator-token-0123'));
   for (const vendor of Object.keys(VENDOR_BINDINGS)) {
     const env = { VENDOR: vendor, ADMIN_TOKEN: 'admin-token-0123456789', ...bindingsFor(vendor, accounts[vendor]) };
     const config = vendorConfig(env, vendor, 'http://u');

@@ -129,7 +129,8 @@ pub struct Row {
 pub struct Model {
     pub vendor: Vendor,
     pub clock: Rc<TestClock>,
-    pub skew_ms: i64,
+    /// The vendor's clock minus ours; tests step it to make the vendor's clock jump.
+    pub skew_ms: Cell<i64>,
     pub rows: RefCell<Vec<Row>>,
     pub balance: Cell<i64>,
     /// Replies stored per idempotency key (Freemud, Qimai).
@@ -146,6 +147,11 @@ pub struct Model {
     pub yield_once: Cell<bool>,
     /// This many first replies carry no `Date` header.
     pub dateless: Cell<usize>,
+    /// Request number `i` is served (the vendor acts) and then never answered:
+    /// the caller's process is taken to have died waiting.
+    pub hang_after: Cell<Option<usize>>,
+    /// How many `integral_adjust` requests reached the vendor.
+    pub adjusts_received: Cell<usize>,
 }
 
 pub struct TestClock(pub Cell<u64>);
@@ -206,7 +212,7 @@ impl Model {
         Rc::new(Model {
             vendor,
             clock: Rc::new(TestClock(Cell::new(NOW))),
-            skew_ms,
+            skew_ms: Cell::new(skew_ms),
             rows: RefCell::new(Vec::new()),
             balance: Cell::new(500),
             dedupe: RefCell::new(HashMap::new()),
@@ -217,11 +223,15 @@ impl Model {
             land_after_ms: Cell::new(0),
             yield_once: Cell::new(false),
             dateless: Cell::new(0),
+            hang_after: Cell::new(None),
+            adjusts_received: Cell::new(0),
         })
     }
 
     pub fn vendor_now(&self) -> u64 {
-        self.clock.now_ms().saturating_add_signed(self.skew_ms)
+        self.clock
+            .now_ms()
+            .saturating_add_signed(self.skew_ms.get())
     }
 
     /// How many times the caller's change was applied (rows by others aside).
@@ -294,6 +304,7 @@ impl Model {
             ));
         }
         if req.url.contains("integral_adjust") {
+            self.adjusts_received.set(self.adjusts_received.get() + 1);
             let b = Json::parse(req.body.as_deref().unwrap()).unwrap();
             assert_eq!(b.get("mobile").and_then(Json::as_str), Some(MOBILE));
             let delta = b.get("integral").and_then(Json::as_i64_lenient).unwrap();
@@ -524,6 +535,10 @@ impl Transport for Net {
         let i = m.requests.get();
         m.requests.set(i + 1);
         m.clock.0.set(m.clock.0.get() + LATENCY_MS);
+        if m.hang_after.get() == Some(i) {
+            let _ = m.serve(&req);
+            std::future::pending::<()>().await;
+        }
         let fault = m.faults.borrow_mut().remove(&i);
         match fault {
             None => Ok(m.serve(&req)),
@@ -538,6 +553,10 @@ impl Transport for Net {
 
     async fn sleep(&self, ms: u64) {
         self.0.clock.0.set(self.0.clock.0.get() + ms);
+        // Let the other calls run, as a real timer does.
+        if self.0.yield_once.get() {
+            YieldOnce(false).await;
+        }
     }
 }
 

@@ -42,7 +42,8 @@ test('jifen/cloudflare is exported with its types and loads', async () => {
   assert.deepEqual(entry, { types: './cloudflare.d.ts', default: './cloudflare.js' });
   for (const f of Object.values(entry)) assert.ok(existsSync(new URL(`../../pkg/${f.slice(2)}`, import.meta.url)), f);
   const cf = await import('../../pkg/cloudflare.js');
-  for (const name of ['JifenCoordinator', 'durableObjectIdempotencyStore', 'durableObjectTokenCache', 'kvIdempotencyStore']) {
+  for (const name of ['JifenCoordinator', 'durableObjectIdempotencyStore', 'durableObjectTokenCache', 'kvIdempotencyStore',
+    'serveCoordinator', 'coordinatorServiceNamespace']) {
     assert.equal(typeof cf[name], 'function', name);
   }
 });

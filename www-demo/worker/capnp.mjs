@@ -6,7 +6,7 @@
 // workerd process's environment.
 
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (two levels above this file). */
@@ -40,6 +40,16 @@ const capnpString = (s) => JSON.stringify(s); // capnp text strings take JSON's 
 /** The Durable Object class the gateway exports (jifen's, from pkg/cloudflare.js). */
 export const COORDINATOR_CLASS = 'JifenCoordinator';
 
+/** The disk service that holds Durable Object storage (`durableObjectStorage.localDisk`). */
+const DISK_SERVICE = 'jifen-do-storage';
+/** The external service a gateway reaches a coordinator process by. */
+const REMOTE_SERVICE = 'jifen-coordinator';
+
+function diskService(storageDir) {
+  if (typeof storageDir !== 'string' || !isAbsolute(storageDir)) throw new Error(`storageDir must be an absolute path, not ${storageDir}`);
+  return `    (name = "${DISK_SERVICE}", disk = (path = ${capnpString(storageDir)}, writable = true)),`;
+}
+
 /** The service name of the `i`-th gateway instance (0-based). */
 export const instanceName = (i) => (i === 0 ? 'gateway' : `gateway${i + 1}`);
 
@@ -52,9 +62,16 @@ export const instanceName = (i) => (i === 0 ? 'gateway' : `gateway${i + 1}`);
  * refuses otherwise.
  *
  * `coordinator`: the first service defines the Durable Object namespace of
- * JifenCoordinator (storage in memory: it lives as long as the process), and
- * every service binds it as JIFEN_COORDINATOR, the others by
- * `(className, serviceName)`: one namespace shared by separate isolates.
+ * JifenCoordinator, and every service binds it as JIFEN_COORDINATOR, the
+ * others by `(className, serviceName)`: one namespace shared by separate
+ * isolates. Its storage is on disk in `storageDir` (an absolute path: the disk
+ * service `jifen-do-storage`, one SQLite file per object under a folder named
+ * by the namespace's uniqueKey), or, without `storageDir`, in memory (lost
+ * when the process ends).
+ * `coordinatorService`: the address (`host:port`) of a coordinator process
+ * (coordinatorConfig below), bound in every service as the service
+ * JIFEN_COORDINATOR_SERVICE (an `external` service over HTTP): separate workerd
+ * processes then share its objects. Not with `coordinator`.
  * `kv`: the address (`host:port`) of an HTTP service implementing workerd's KV
  * protocol (kv-local.mjs), bound as JIFEN_KV in every service.
  * `front`: `{ module, address }`, a Worker (one ES module file) on its own
@@ -63,7 +80,12 @@ export const instanceName = (i) => (i === 0 ? 'gateway' : `gateway${i + 1}`);
  * does on Cloudflare (the request's work is cancelled), which workerd's own
  * HTTP socket does not do.
  */
-export function renderConfig({ configDir, address, addresses = [address], names, entry = ENTRY, coordinator = false, kv = null, front = null }) {
+export function renderConfig({
+  configDir, address, addresses = [address], names, entry = ENTRY, coordinator = false, storageDir = null,
+  coordinatorService = null, kv = null, front = null,
+}) {
+  if (coordinator && coordinatorService) throw new Error('coordinator (in this process) and coordinatorService (another process) exclude each other');
+  if (coordinatorService && !/^[\w.-]+:\d+$/.test(coordinatorService)) throw new Error(`coordinatorService must be host:port, not ${coordinatorService}`);
   if (!addresses.length || addresses.some((a) => typeof a !== 'string')) throw new Error('no address to listen on');
   const modules = moduleGraph(entry).map(({ path, type }) => {
     const name = relative(ROOT, path).split(sep).join('/');
@@ -73,7 +95,7 @@ export function renderConfig({ configDir, address, addresses = [address], names,
   });
   const envBindings = names.map((n) => {
     if (!/^[A-Z][A-Z0-9_]*$/.test(n)) throw new Error(`bad binding name ${n}`);
-    if (n === 'JIFEN_COORDINATOR' || n === 'JIFEN_KV') throw new Error(`${n} is not an environment binding`);
+    if (['JIFEN_COORDINATOR', 'JIFEN_COORDINATOR_SERVICE', 'JIFEN_KV'].includes(n)) throw new Error(`${n} is not an environment binding`);
     return `    (name = "${n}", fromEnvironment = "${n}"),`;
   });
   const services = [];
@@ -91,9 +113,10 @@ export function renderConfig({ configDir, address, addresses = [address], names,
         : `    (name = "JIFEN_COORDINATOR", durableObjectNamespace = (className = "${COORDINATOR_CLASS}", serviceName = "${instanceName(0)}")),`);
       if (i === 0) {
         extra.push(`  durableObjectNamespaces = [ (className = "${COORDINATOR_CLASS}", uniqueKey = "jifen-coordinator-local") ],`);
-        extra.push('  durableObjectStorage = (inMemory = void),');
+        extra.push(storageDir ? `  durableObjectStorage = (localDisk = "${DISK_SERVICE}"),` : '  durableObjectStorage = (inMemory = void),');
       }
     }
+    if (coordinatorService) bindings.push(`    (name = "JIFEN_COORDINATOR_SERVICE", service = "${REMOTE_SERVICE}"),`);
     if (kv) bindings.push('    (name = "JIFEN_KV", kvNamespace = "jifen-kv"),');
     workers.push(`const ${svc} :Workerd.Worker = (
   modules = [
@@ -119,6 +142,10 @@ ${extra.join('\n')}
 );
 `);
   }
+  if (coordinator && storageDir) services.push(diskService(storageDir));
+  if (coordinatorService) {
+    services.push(`    (name = "${REMOTE_SERVICE}", external = (address = ${capnpString(coordinatorService)}, http = ())),`);
+  }
   if (kv) {
     if (!/^[\w.-]+:\d+$/.test(kv)) throw new Error(`kv must be host:port, not ${kv}`);
     services.push(`    (name = "jifen-kv", external = (address = ${capnpString(kv)}, http = ())),`);
@@ -137,4 +164,50 @@ ${sockets.join('\n')}
 );
 
 ${workers.join('\n')}`;
+}
+
+/** The coordinator process's Worker: routes requests to JifenCoordinator objects (coordinator.js). */
+export const COORDINATOR_ENTRY = join(ROOT, 'www-demo', 'worker', 'coordinator.js');
+
+/**
+ * The config of a coordinator process: one Worker (`coordinator.js`) on
+ * `address` that defines the JifenCoordinator namespace with its storage on
+ * disk in `storageDir` and hands each request to the object it names, checking
+ * the bearer token in the environment variable JIFEN_COORDINATOR_TOKEN (its
+ * value is never in the file). Gateways in other workerd processes reach it by
+ * `renderConfig({ coordinatorService })`.
+ */
+export function coordinatorConfig({ configDir, address, storageDir, entry = COORDINATOR_ENTRY }) {
+  if (typeof address !== 'string' || !/^[\w.-]+:\d+$/.test(address)) throw new Error(`address must be host:port, not ${address}`);
+  const modules = moduleGraph(entry).map(({ path, type }) => {
+    const name = relative(ROOT, path).split(sep).join('/');
+    if (name.startsWith('..')) throw new Error(`module outside the repository: ${path}`);
+    return `    (name = ${capnpString(name)}, ${type} = embed ${capnpString(relative(configDir, path).split(sep).join('/'))}),`;
+  });
+  return `# Generated by www-demo/worker/capnp.mjs (coordinatorConfig); the token comes from the environment.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "coordinator", worker = .coordinator),
+${diskService(storageDir)}
+  ],
+  sockets = [
+    (name = "http", address = ${capnpString(address)}, http = (), service = "coordinator"),
+  ],
+);
+
+const coordinator :Workerd.Worker = (
+  modules = [
+${modules.join('\n')}
+  ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  bindings = [
+    (name = "JIFEN_COORDINATOR", durableObjectNamespace = "${COORDINATOR_CLASS}"),
+    (name = "JIFEN_COORDINATOR_TOKEN", fromEnvironment = "JIFEN_COORDINATOR_TOKEN"),
+  ],
+  durableObjectNamespaces = [ (className = "${COORDINATOR_CLASS}", uniqueKey = "jifen-coordinator-local") ],
+  durableObjectStorage = (localDisk = "${DISK_SERVICE}"),
+);
+`;
 }

@@ -31,6 +31,30 @@ pub const SLACK_KNOWN_CLOCK_MS: i64 = 5_000;
 /// clock is within 5 minutes of the vendor's.
 pub const SLACK_UNKNOWN_CLOCK_MS: i64 = 5 * 60_000 + 10_000;
 
+/// How far an `X-Api-TimeStamp` may be from the vendor's clock and still be
+/// accepted (seed page of `integral_adjust`: 有效期为5min; error 4006 beyond).
+/// A write signed at `T` can therefore only be accepted until vendor time
+/// `T + ACCEPT_WINDOW_MS`: the bound that lets a lost write be settled.
+pub const ACCEPT_WINDOW_MS: i64 = 5 * 60_000;
+
+/// How long an accepted request may still be in the vendor's hands before its
+/// row is written or the request is dropped: its gateway gives up on a backend
+/// after about 30 s (errors 5004/5005).
+pub const HOLD_MS: i64 = 30_000;
+
+/// The latest vendor time at which a write whose attempts were all signed
+/// with timestamps up to `signed_until` can create a ledger row.
+pub fn last_row_time(signed_until: i64) -> i64 {
+    signed_until
+        .saturating_add(ACCEPT_WINDOW_MS)
+        .saturating_add(HOLD_MS)
+}
+
+/// `ms` rounded down to the whole second (`create_time` has whole seconds).
+pub fn floor_second(ms: i64) -> i64 {
+    ms - ms.rem_euclid(1000)
+}
+
 /// Pages read at most; a busier window is judged unknown.
 pub const MAX_PAGES: i64 = 5;
 

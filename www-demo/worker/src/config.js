@@ -37,7 +37,11 @@ export const VENDOR_BINDINGS = {
 };
 
 /** The gateway's own bindings (not vendor credentials). */
-export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES'];
+export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES',
+  'ALLOW_UNSHARED_KINGDEE_STORE', 'JIFEN_COORDINATOR_TOKEN', 'JIFEN_COORDINATOR_STORAGE'];
+
+/** Gateway bindings that are secrets (besides ADMIN_TOKEN): redacted like the vendor's. */
+const SECRET_GATEWAY_BINDINGS = ['JIFEN_COORDINATOR_TOKEN'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
 export const DEFAULT_SIM = 'http://127.0.0.1:8700';
@@ -72,6 +76,7 @@ export function bindingsFor(vendor, config) {
 export function secretValues(env) {
   const out = [];
   if (typeof env.ADMIN_TOKEN === 'string' && env.ADMIN_TOKEN) out.push(env.ADMIN_TOKEN);
+  for (const name of SECRET_GATEWAY_BINDINGS) if (typeof env[name] === 'string' && env[name]) out.push(env[name]);
   for (const table of Object.values(VENDOR_BINDINGS)) {
     for (const [name, [, secret]] of Object.entries(table)) {
       if (secret && typeof env[name] === 'string' && env[name]) out.push(env[name]);
@@ -93,6 +98,11 @@ export function gatewaySettings(env) {
   const retries = intSetting(env.RETRIES, undefined, 0, 10);
   if ([maxBodyBytes, timeoutMs, retries].includes(null)) {
     return { error: 'MAX_BODY_BYTES, TIMEOUT_MS and RETRIES must be integers in range' };
+  }
+  // A coordinator in another process answers only with its token: without one every call would fail.
+  if (env.JIFEN_COORDINATOR_SERVICE !== undefined
+    && !(typeof env.JIFEN_COORDINATOR_TOKEN === 'string' && env.JIFEN_COORDINATOR_TOKEN.length >= 16)) {
+    return { error: 'JIFEN_COORDINATOR_SERVICE needs JIFEN_COORDINATOR_TOKEN, the coordinator\'s token (16+ characters)' };
   }
   const origin = typeof env.ADMIN_ORIGIN === 'string' ? env.ADMIN_ORIGIN.trim().replace(/\/+$/, '') : '';
   return { vendor, upstream, maxBodyBytes, timeoutMs, retries, adminOrigin: origin || null };

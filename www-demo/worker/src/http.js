@@ -1,6 +1,8 @@
 // HTTP plumbing: JSON responses, the error code → status table, the body
 // reader with its size limit, and the last-line redaction of secrets.
 
+import { duplicateKeyMessage, findDuplicateKey } from './json.js';
+
 /** HTTP status per error code: jifen's JifenError codes and the gateway's own. */
 export const STATUS_BY_CODE = {
   invalid_input: 400,
@@ -16,7 +18,7 @@ export const STATUS_BY_CODE = {
   rate_limited: 429,
   config: 500, // the gateway's own configuration is wrong
   internal: 500, // a bug; details only in the log
-  unsupported: 501, // this vendor (or this build) cannot do that
+  unsupported: 422, // a well-formed request this vendor (or this build) cannot carry out: the caller's to change
   network: 502,
   http: 502,
   auth: 502, // the vendor refused the gateway's credentials: not the admin's fault
@@ -101,7 +103,14 @@ export async function readBody(request, limit) {
   const chunks = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step;
+    try {
+      step = await reader.read();
+    } catch {
+      // The client went away mid-body (workerd: "Network connection lost"), or sent a broken chunk.
+      throw shortBody(declared);
+    }
+    const { done, value } = step;
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
@@ -110,6 +119,7 @@ export async function readBody(request, limit) {
     }
     chunks.push(value);
   }
+  if (declared !== null && total < Number(declared)) throw shortBody(declared);
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -119,11 +129,18 @@ export async function readBody(request, limit) {
   return out;
 }
 
+/** A body that ended before all of it arrived: the client's fault (400), not the gateway's. */
+function shortBody(declared) {
+  return invalid(declared === null
+    ? 'the body ended before it was complete'
+    : `the body ended before its Content-Length (${Number(declared)} bytes)`);
+}
+
 function tooLarge(message) {
   return new GatewayError('payload_too_large', message, { headers: { connection: 'close' } });
 }
 
-/** A POST body that must be a JSON object. */
+/** A POST body that must be a JSON object, each key at most once in every object (json.js). */
 export async function readJsonObject(request, limit) {
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
@@ -142,6 +159,8 @@ export async function readJsonObject(request, limit) {
   } catch {
     throw invalid('the body is not valid JSON');
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) throw invalid(duplicateKeyMessage(duplicate));
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('the body must be a JSON object');
   return value;
 }

@@ -11,7 +11,7 @@ import { gatewaySettings, vendorConfig, secretValues } from './config.js';
 import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
 import { requireAdmin } from './auth.js';
 import * as input from './input.js';
-import { sharedStores } from './stores.js';
+import { kingdeeAdjustRefusal, sharedStores } from './stores.js';
 
 // The Durable Object class behind JIFEN_COORDINATOR (see stores.js): exported
 // so that a namespace of it can be configured on this Worker.
@@ -92,6 +92,9 @@ const ROUTES = [
   }],
   ['POST', /^\/api\/adjust$/, async (ctx) => {
     input.queryParams(ctx.url, []);
+    // Kingdee: without a shared, durable idempotency store a retry can double the change.
+    const refusal = kingdeeAdjustRefusal(ctx.env, ctx.settings.vendor);
+    if (refusal) throw new GatewayError('config', refusal);
     const key = ctx.request.headers.get('idempotency-key');
     const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
     const args = input.adjustArgs(body, key);
