@@ -1,6 +1,6 @@
 //! The Kingdee side of the client: the app-token flow and its cache.
 //!
-//! Token rules (kingdee.md §4): pull the authorisation with `outerInstanceId`
+//! Token rules (docs/vendors/kingdee.md §4): pull the authorisation with `outerInstanceId`
 //! (or use appKey/appSecret/domain from the config), exchange it for an
 //! app-token, reuse it until 5 minutes before `expires` (a short-lived one:
 //! until the last quarter of its life), refresh once on 4009–4011, re-pull
@@ -163,7 +163,7 @@ pub(super) fn needs_token(op: &str) -> bool {
 }
 
 /// Whether a Kingdee error proves the vendor did nothing: the documented
-/// gateway refusals (kingdee.md §7.1; not the backend timeouts/failures
+/// gateway refusals (docs/vendors/kingdee.md §7.1; not the backend timeouts/failures
 /// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
 /// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
