@@ -159,6 +159,30 @@ test('a store that cannot record an applied change: the caller is told applied; 
   assert.equal(k.rows.length, 1);
 });
 
+test('two calls of one key at once with a store that cannot record the result: sent once, never sent afresh by the other', async () => {
+  // Before the fix in kingdee_settle.rs (Lane::held_by compared the try's number only): the caller
+  // that lost the claim gave the lane back as "done, not applied" under try number 0, the other
+  // caller's try read that as its own settled "not applied" and sent the change again: two rows,
+  // both callers told applied.
+  const k = kingdee();
+  const store = asyncStore({ failResultWrite: true });
+  const c1 = new Client(config, { fetch: k.fetch, idempotencyStore: store });
+  const c2 = new Client(config, { fetch: k.fetch, idempotencyStore: store });
+  const results = await settle([c1.adjustPoints(args('k-7')), c2.adjustPoints(args('k-7'))]);
+  assert.equal(k.adjusts(), 1, JSON.stringify(results));
+  const applied = results.filter((r) => r.status === 'fulfilled');
+  assert.ok(applied.length >= 1, JSON.stringify(results));
+  for (const r of results) replayedOrBusy(r, applied[0].value);
+  // After the window the key settles from the ledger: the one row, nothing sent.
+  const e = await c1.adjustPoints(args('k-7')).then((x) => assert.fail(JSON.stringify(x)), (err) => err);
+  await later(assertUnknownUntil(e, 'result not recorded'));
+  const settled = await c2.adjustPoints(args('k-7'));
+  assert.equal(settled.applied, true);
+  assert.equal(settled.vendorRef, k.rows[0].id);
+  assert.equal(k.adjusts(), 1, 'never sent afresh');
+  assert.equal(k.rows.length, 1);
+});
+
 test('a key reused for another change is refused, not replayed', async () => {
   const k = kingdee();
   const client = new Client(config, { fetch: k.fetch });
