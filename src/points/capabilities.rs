@@ -55,7 +55,7 @@ const fn c(
 
 static KINGDEE: [Capability; 4] = [
             c(Call::Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
-              "No idempotency field at the vendor: the client deduplicates idempotencyKey for its own lifetime only; a lost reply is settled from the ledger (integral_record): applied, or not applied and sent once more, or outcome_unknown, never retried blindly. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
+              "No idempotency field at the vendor: a lost reply is never resent blindly; it is outcome_unknown with retryAfterMs until Kingdee's 5-minute window has passed, then settled from the ledger (integral_record) under the same key. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
             c(Call::Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
               "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
             c(Call::Ledger, &["/jdy/v2/ls/integral_record"], true,
