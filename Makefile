@@ -13,7 +13,7 @@ LOGS := test-output/logs
 LOG = 2>&1 | { mkdir -p $(LOGS) && tee -a $(LOGS)/$@.log; }
 export JIFEN_LOG_DIR := $(CURDIR)/$(LOGS)
 
-.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-runtimes test-gateway test-admin test-fleet size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
+.PHONY: all setup build demo sim test lint test-native test-sim test-vectors test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet test-chaos chaos size-floor load fuzz-smoke check-secrets clean-logs bench bench-smoke clean
 
 all: build
 
@@ -33,7 +33,7 @@ sim:
 demo: build
 	node examples/demo.mjs
 
-test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-runtimes test-gateway test-admin test-fleet fuzz-smoke bench-smoke check-secrets
+test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet test-chaos fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
 
 clean-logs:
@@ -63,6 +63,18 @@ test-wasm:
 
 test-node:
 	node --test tests/node/ $(LOG)
+
+# `jifen` (pkg/cli.js) against the simulator: sign = buildRequest with credentials masked, --curl runs,
+# call/points, bad input → one sentence and status 2, no test secret in anything it prints (~16 s).
+test-cli:
+	node --test tests/cli/ $(LOG)
+
+# The package as users get it: `npm pack` pkg/, install the tarball in a scratch project, run every
+# example in examples/ there under `jifen sim` (Node ESM/CJS, TypeScript, Bun, Deno, the browser page
+# in Chromium, the Worker in `wrangler dev`); `wrangler deploy --dry-run` bundles the Worker example and
+# the gateway, and the gateway answers in `wrangler dev` (~25 s warm, ~55 s the first time).
+test-examples:
+	node --test tests/examples/ $(LOG)
 
 # Every cargo-fuzz target for FUZZ_SECONDS (default 12) each from its committed
 # corpus; fails on a crash (scripts/fuzz-smoke.sh).
@@ -96,6 +108,20 @@ test-gateway:
 # (200 adjustments per vendor; writes test-output/load-ci.json).
 test-fleet:
 	node --test tests/fleet/ $(LOG)
+
+# The chaos suite's short form (tests/chaos/): its checker's unit test, then the three vendors
+# at once through the gateway on workerd with faults, SIGKILL and restart, late writes, clock
+# jumps, identical changes from two keys, token storms, two gateways; the end phase moves the
+# sim clock past Kingdee's window and retries every unsettled key. Prints the per-scenario
+# table; fails unless 0 doubled, lost, false answers and unknown on every vendor.
+# 158 s wall on the shared 2-core machine (most of it the end phase's real-time margin).
+test-chaos:
+	node --test tests/chaos/ $(LOG)
+
+# The long chaos run (280 changes per vendor, 12 callers, 3 kills); writes
+# test-output/chaos-long.json. 233 s wall on the shared 2-core machine, after the build.
+chaos: build
+	node tests/chaos/run.mjs --profile long --log --out test-output/chaos-long.json $(LOG)
 
 # The full load test: 1,000 adjustments from 50 concurrent callers per vendor,
 # faults on; prints throughput and p50/p99, writes test-output/load.json.

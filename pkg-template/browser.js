@@ -56,4 +56,9 @@ export class Client extends glue.Client {
 }
 
 export { JifenError };
+/** Node and Bun only (the token is kept in a file); see index.d.ts. Here it explains what to use instead. */
+export function fileTokenCache() {
+  throw new JifenError('unsupported', 'fileTokenCache keeps the token in a file, so it needs Node or Bun ("jifen/node"); '
+    + 'in a Worker use durableObjectTokenCache from "jifen/cloudflare", elsewhere pass a tokenCache of your own ({ get, set, lock?, unlock? })');
+}
 export default init;

@@ -7,7 +7,9 @@
 //   putIfAbsent: the store that really deduplicates), or Workers KV (best-effort only, see
 //   kvIdempotencyStore);
 // - Kingdee's app-token (the token endpoint allows 2 calls a minute per account set): a Durable
-//   Object holding the token and a lock with a time limit, so exactly one refresh runs fleet-wide.
+//   Object holding the token (with the endpoint's call budget and any rate limit jifen keeps in the
+//   same value) and a short lock, so one refresh runs fleet-wide and a dead holder's lock lapses
+//   within seconds.
 //
 //   import { Client } from 'jifen';
 //   import { JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache } from 'jifen/cloudflare';
@@ -29,6 +31,12 @@ const SWEEP_AFTER = 's'; // the last idempotency key the sweep listed, while a w
 const MAX_KEY = 1024;
 const MAX_VALUE = 64 * 1024;
 const MAX_TTL_MS = 366 * 24 * 3600 * 1000;
+/**
+ * The longest a token-refresh lock lasts: a holder that dies (an isolate killed mid-refresh) stalls
+ * the others this long at most. jifen asks for 5 s and renews it while it works; a longer request
+ * (older clients asked for 30 s) is cut to this.
+ */
+const MAX_LOCK_MS = 10_000;
 const SWEEP_MS = 3600 * 1000; // how often the object deletes expired entries
 const SWEEP_BATCH = 1000;
 
@@ -181,7 +189,8 @@ const OPS = {
     need(isMs(ttlMs, 600_000), 'bad ttlMs');
     const l = await this.storage.get(LOCK);
     if (l && l.until > now && l.holder !== holder) return false;
-    await this.storage.put(LOCK, { holder, until: now + ttlMs });
+    // Asked again by its holder: renewed.
+    await this.storage.put(LOCK, { holder, until: now + Math.min(ttlMs, MAX_LOCK_MS) });
     return true;
   },
   async 'token.unlock'({ holder }) {
@@ -289,9 +298,11 @@ export function durableObjectIdempotencyStore(namespace, options = {}) {
 }
 
 /**
- * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token, and a
- * lock with a time limit that lets exactly one client in the fleet refresh while the others wait
- * for its token. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
+ * A token cache (`options.tokenCache`) in one Durable Object of `namespace`: the token (with the
+ * token endpoint's budget and any rate limit, which jifen keeps in the value: every client sharing
+ * the object stays within 2 token calls a minute, and a 429 is answered locally until its
+ * Retry-After passes), and a lock of at most 10 s, renewed by its holder, that lets one client in
+ * the fleet refresh while the others wait for its token; a holder that died stalls them 10 s at most. Name the object per account set (`kingdee:<clientId>:<outerInstanceId or appKey>`: one
  * app's clientId serves many merchants): two account sets must not
  * share a token. The default name suits a namespace used by one account only.
  */

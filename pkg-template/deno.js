@@ -12,4 +12,9 @@ glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
 export async function init() {}
 export const { buildRequest, Client, verifyCallback, capabilities } = glue;
 export { JifenError };
+/** Node and Bun only (the token is kept in a file); see index.d.ts. Here it explains what to use instead. */
+export function fileTokenCache() {
+  throw new JifenError('unsupported', 'fileTokenCache keeps the token in a file, so it needs Node or Bun ("jifen/node"); '
+    + 'in a Worker use durableObjectTokenCache from "jifen/cloudflare", elsewhere pass a tokenCache of your own ({ get, set, lock?, unlock? })');
+}
 export default init;

@@ -220,14 +220,38 @@ export interface IdempotencyStore {
   replace?(key: string, expected: string, value: string): Promise<boolean> | boolean;
 }
 
-/** Where the Kingdee app-token is kept, shared between clients. The value is a credential: keep it private. */
+/**
+ * Where the Kingdee app-token is kept, shared between clients. The value (opaque JSON written by
+ * jifen) holds the token and the token endpoint's budget: the times of recent token calls and any
+ * rate limit (a 429 / 5007 and its Retry-After), read and written under the lock, so all clients
+ * sharing it make at most 2 token calls in any rolling minute and answer a rate limit locally
+ * (`rate_limited`, vendorCode "5007", `retryAfterMs`) until it passes. The value is a credential:
+ * keep it private.
+ */
 export interface TokenCache {
   get(): Promise<{ value: string; expiresAt: number } | null> | { value: string; expiresAt: number } | null;
+  /** Keep `value` until `expiresAt` (epoch ms): the token's expiry, or later while the budget counts a call. */
   set(value: string, expiresAt: number): Promise<unknown> | unknown;
-  /** Asks to be the one refresher for `ttlMs`; true if granted (the others wait for its token). */
+  /**
+   * Asks to be the one refresher for `ttlMs` (jifen asks for 5 s); true if granted (the others wait
+   * for its token, and take over once it lapses). Asked again by its holder, it should extend the
+   * lock: jifen renews it before each step of a refresh.
+   */
   lock?(ttlMs: number): Promise<boolean> | boolean;
   unlock?(): Promise<unknown> | unknown;
 }
+
+/**
+ * A {@link TokenCache} in a file, for Node and Bun scripts: the Kingdee app-token survives the
+ * process, so a script run again within a minute reuses it instead of fetching another (the token
+ * endpoint allows 2 calls a minute per account set). The file is created with mode 0600, written
+ * atomically (temporary file + rename), and `<path>.lock` lets one process refresh while others
+ * wait for its token. One file per account set. Other entries (browser, workerd, Deno) export a
+ * function that throws `unsupported`: use `durableObjectTokenCache` from `jifen/cloudflare` in Workers.
+ *
+ * @example new Client(config, { tokenCache: fileTokenCache(".jifen/kingdee-token.json") })
+ */
+export declare function fileTokenCache(path: string): Required<TokenCache>;
 
 export interface ClientOptions {
   /** Default: the global `fetch`, looked up at call time. */
@@ -240,7 +264,7 @@ export interface ClientOptions {
   onResponse?: (event: ResponseEvent) => void;
   /** Shared idempotency keys for `adjustPoints` (default: this client's memory); Kingdee needs one with `replace`. */
   idempotencyStore?: IdempotencyStore;
-  /** Shared Kingdee app-token (default: this client's memory). */
+  /** Shared Kingdee app-token (default: this client's memory): `fileTokenCache(path)` in Node scripts, `durableObjectTokenCache` in Workers. */
   tokenCache?: TokenCache;
 }
 
@@ -485,9 +509,9 @@ export interface KingdeeIntegralRecord {
 
 export interface KingdeeOperations {
   /**
-   * Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: through `call` a lost reply
-   * is `outcome_unknown` (not retryable) and never resent; use `adjustPoints` with an idempotencyKey to have
-   * it settled from the ledger (`integral_record`).
+   * Adds (`integral` > 0) or removes points. **Not idempotent at the vendor**: through `call`, a lost reply is
+   * `outcome_unknown` and never sent again; `adjustPoints` with an `idempotencyKey` settles it from the ledger
+   * (`integral_record`) once Kingdee's 5-minute timestamp window has closed.
    */
   "/jdy/v2/ls/integral_adjust": {
     params: { mobile: string; integral: Int; /** 1–11: 1 积分消费, 3 积分兑换, 4 充值赠送, 5 促销赠送, 9 购买积分, 11 签到赠送 … */ operation: Int };

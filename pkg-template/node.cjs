@@ -5,6 +5,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const glue = require('./jifen_wasm.cjs');
 const { JifenError } = require('./jifen_error.cjs');
+const { fileTokenCache } = require('./file_token_cache.cjs');
 
 glue.initSync({ module: readFileSync(join(__dirname, 'jifen_wasm_bg.wasm')) });
 // `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
@@ -19,6 +20,7 @@ module.exports = {
   verifyCallback: glue.verifyCallback,
   capabilities: glue.capabilities,
   JifenError,
+  fileTokenCache,
   init,
   default: init,
 };

@@ -19,4 +19,14 @@ minify_glue "$out"
 node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "Client", "verifyCallback", "JifenError"]) if (typeof a[n] !== "function") { console.error("minified glue: no " + n); process.exit(1); }' "$PWD/$out/node.cjs"
 node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.buildRequest !== "function" || typeof a.Client !== "function") { console.error("minified glue (ESM): no API"); process.exit(1); }' "$PWD/$out/node.js"
 
+# The `jifen` command (cli.js, from pkg-template/) and what `jifen sim` and `jifen/sim` run: the
+# simulator's server modules, accounts and made-up keys (not its foreground script, tests or README),
+# copied from sim/ so the repository holds them once. Not counted in the size below (Node only).
+chmod +x "$out/cli.js"
+mkdir -p "$out/sim/keys"
+cp sim/index.mjs sim/server.mjs sim/faults.mjs sim/kingdee.mjs sim/freemud.mjs sim/qimai.mjs sim/util.mjs \
+  sim/accounts.json sim/seed.json "$out/sim/"
+cp sim/keys/merchant_public.pem sim/keys/platform_private.pem "$out/sim/keys/"
+
 node scripts/size.mjs "$out"
+

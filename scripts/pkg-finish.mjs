@@ -1,5 +1,6 @@
 // Usage: node scripts/pkg-finish.mjs OUT
 // The packaging steps after wasm-bindgen (--target web) and wasm-opt, once pkg-template/ is copied in:
+//  0. snippets/jifen-<hash>/ becomes snippets/jifen/ (a name that does not change between builds);
 //  1. jifen_error.js / jifen_error.cjs: re-export the JifenError class from the wasm-bindgen snippet
 //     (its folder name carries a hash), so every entry can hand it out before the wasm is loaded;
 //  2. CommonJS twins of the ESM glue (jifen_wasm.cjs, snippets/**/*.cjs): node.cjs loads those, and
@@ -8,13 +9,31 @@
 //     index.d.cts: a copy of index.d.ts for TypeScript's "require" resolution;
 //  3. checks: nothing of ESM is left in the .cjs files, and node.cjs loads and exports the API.
 // Any shape of glue this does not recognise fails the build loudly instead of shipping a broken file.
-import { copyFileSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: pkg-finish.mjs OUT');
 const fail = (msg) => { console.error(`pkg-finish: ${msg}`); process.exit(1); };
+
+// 0. One stable snippets folder: wasm-bindgen names it `jifen-<hash>`, and the hash changes with each
+// build, while a plain workerd config lists every module by its name. The package ships it as
+// snippets/jifen/, and the glue's imports say so.
+{
+  const dirs = readdirSync(join(out, 'snippets'));
+  if (dirs.length !== 1 || !/^jifen-[0-9a-f]+$/.test(dirs[0])) fail(`expected one snippets/jifen-<hash>/ folder, found ${JSON.stringify(dirs)}`);
+  renameSync(join(out, 'snippets', dirs[0]), join(out, 'snippets', 'jifen'));
+  const gluePath = join(out, 'jifen_wasm.js');
+  const glue = readFileSync(gluePath, 'utf8');
+  // Only the import statements: the keys of the imports object stay, they are the module names the
+  // .wasm's import section was compiled with.
+  const statement = new RegExp(`(\\bfrom\\s*(['"]))\\./snippets/${dirs[0]}/`, 'g');
+  const renamed = glue.replace(statement, '$1./snippets/jifen/');
+  if (renamed === glue) fail(`the glue has no import from ./snippets/${dirs[0]}/`);
+  if (statement.test(renamed)) fail('an import of the old snippets folder is left');
+  writeFileSync(gluePath, renamed);
+}
 
 const files = [];
 const walk = (d) => { for (const n of readdirSync(d)) { const p = join(d, n); statSync(p).isDirectory() ? walk(p) : files.push(p); } };

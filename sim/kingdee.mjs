@@ -146,6 +146,9 @@ export function createKingdee({ account, seed, now }) {
       tokens: new Map(),
       tokenCalls: new Map(),
       tokenHits: 0,
+      tokenStormHits: 0,
+      stormUntil: 0,
+      stormRetryAfter: null,
     };
     config.tokenTtlMs = 24 * 3600 * 1000;
     config.tokenRatePerMin = 2;
@@ -214,8 +217,14 @@ export function createKingdee({ account, seed, now }) {
     const q = query(req);
     const appKey = q.app_key || '';
     st.tokenHits += 1;
-    // token endpoint rate limit: N accepted calls per rolling minute per app_key
     const t = now();
+    // A 429 storm (POST /_sim/kingdee/token-storm): every token call refused until stormUntil.
+    if (st.stormUntil > t) {
+      const retry = st.stormRetryAfter ?? Math.max(1, Math.ceil((st.stormUntil - t) / 1000));
+      st.tokenStormHits += 1;
+      return gw(5007, 'Too Many Requests: token endpoint overloaded[GW] (sim token storm)', '请求过于频繁', 429, { 'Retry-After': String(retry) });
+    }
+    // token endpoint rate limit: N accepted calls per rolling minute per app_key
     const calls = (st.tokenCalls.get(appKey) || []).filter((x) => x > t - 60000);
     if (config.tokenRatePerMin > 0 && calls.length >= config.tokenRatePerMin) {
       const retry = Math.max(1, Math.ceil((calls[0] + 60000 - t) / 1000));
@@ -315,6 +324,25 @@ export function createKingdee({ account, seed, now }) {
     });
   }
 
+  /**
+   * The vendor gateway's checks at the moment a request arrives (route, signature, timestamp
+   * window, token): a refusal, or null when the request is let in. A write let in here that
+   * lands later (fault apply_late) goes through `handle` then, checks included: a request
+   * still in transit when its X-Api-TimeStamp leaves the 5-minute window is refused (4006).
+   */
+  function admit(req) {
+    const route = ROUTES[req.path];
+    if (!route) return withRequestId(gw(5001, 'API not found[GW]', 'API不存在', 519));
+    if (req.method !== route.method) return withRequestId(gw(5002, 'Method not allowed[GW]', '请求方法不允许', 519));
+    const denied = gatewayAuth(req);
+    if (denied) return withRequestId(denied);
+    if (route.kind === 'business') {
+      const tokenDenied = tokenCheck(req);
+      if (tokenDenied) return withRequestId(tokenDenied);
+    }
+    return null;
+  }
+
   function handle(req) {
     const route = ROUTES[req.path];
     if (!route) return withRequestId(gw(5001, 'API not found[GW]', 'API不存在', 519));
@@ -347,6 +375,16 @@ export function createKingdee({ account, seed, now }) {
       for (const rec of st.tokens.values()) rec.expires = Math.min(rec.expires, t);
       return { expired: st.tokens.size };
     }
+    if (name === 'token-storm') {
+      // {ms, retryAfter?}: the token endpoint answers 429 (Retry-After: retryAfter s, default the
+      // storm's remaining seconds) for the next `ms` of sim time; {ms: 0} ends a storm.
+      const ms = body.ms ?? 60000;
+      if (!Number.isSafeInteger(ms) || ms < 0 || ms > 3600000) throw new Error('ms must be an integer 0..3600000');
+      if (body.retryAfter !== undefined && (!Number.isSafeInteger(body.retryAfter) || body.retryAfter < 0)) throw new Error('retryAfter must be a non-negative integer (seconds)');
+      st.stormUntil = now() + ms;
+      st.stormRetryAfter = body.retryAfter ?? null;
+      return { until: st.stormUntil, retryAfter: st.stormRetryAfter };
+    }
     if (name === 'rotate-secret') { st.appSecret = `sim-app-secret-${randomHex(6)}-not-real`; return { rotated: true }; }
     if (name === 'config') {
       if (body.tokenTtlMs !== undefined) {
@@ -369,9 +407,9 @@ export function createKingdee({ account, seed, now }) {
       members: st.members.map((m) => ({ ...m })),
       ledger: st.rows.slice().sort((a, b) => (b.time - a.time) || (BigInt(b.id) > BigInt(a.id) ? 1 : -1)).map(rowOut),
       tokens: [...st.tokens.entries()].map(([token, r]) => ({ token, ...r, expired: r.expires <= now() })),
-      counters: { tokenEndpointHits: st.tokenHits },
+      counters: { tokenEndpointHits: st.tokenHits, tokenStormHits: st.tokenStormHits },
     };
   }
 
-  return { name: 'kingdee', reset, handle, faultReply, control, state, requestIdHeader: true };
+  return { name: 'kingdee', reset, admit, handle, faultReply, control, state, requestIdHeader: true };
 }

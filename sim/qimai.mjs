@@ -230,7 +230,17 @@ export function createQimai({ account, seed, now }) {
     }
   }
 
-  function handle(req) {
+  /**
+   * Checks at arrival for a write that lands later (fault apply_late): a refusal, or null. The
+   * nonce is recorded now; when the write lands, `handle(req, { admitted: true })` checks it all
+   * again (the timestamp window too) except the nonce.
+   */
+  function admit(req) {
+    const r = handle(req, { checkOnly: true });
+    return r === null ? null : r;
+  }
+
+  function handle(req, { admitted = false, checkOnly = false } = {}) {
     const v2 = req.path === '/api/v2';
     const version = v2 ? 'v2' : 'v3';
     if (req.method !== 'POST' || !(v2 || V3_ROUTES.has(req.path))) return err(version, 40005, `接口不存在: ${req.method} ${req.path}`, 404);
@@ -249,8 +259,11 @@ export function createQimai({ account, seed, now }) {
     if (!/^\d{1,19}$/.test(nonce) || !/[1-9]/.test(nonce)) return err(version, 40004, 'Nonce须为正整数');
     const t = now();
     for (const [k, exp] of st.nonces) if (exp <= t) st.nonces.delete(k);
-    if (st.nonces.has(nonce)) return err(version, 40004, 'Nonce重复: 请求已处理过');
-    st.nonces.set(nonce, t + 2 * WINDOW_S * 1000);
+    if (!admitted) {
+      // (a late write's nonce was recorded when it was admitted)
+      if (st.nonces.has(nonce)) return err(version, 40004, 'Nonce重复: 请求已处理过');
+      st.nonces.set(nonce, t + 2 * WINDOW_S * 1000);
+    }
     const params = v2 ? env.Params : env.params;
     if (params !== undefined && params !== null && (typeof params !== 'object' || Array.isArray(params))) return err(version, 40006, '参数错误: Params须为对象');
     const p = params || {};
@@ -260,6 +273,7 @@ export function createQimai({ account, seed, now }) {
       if (!op) return err(version, 40001, '缺少公共参数: Action');
       if (!V2_ACTIONS.has(op)) return err(version, 40005, `接口不存在: ${op}`);
     }
+    if (checkOnly) return null;
     try {
       return operate(version, op, p);
     } catch (e) {
@@ -288,5 +302,5 @@ export function createQimai({ account, seed, now }) {
     };
   }
 
-  return { name: 'qimai', reset, handle, faultReply, control: () => undefined, state };
+  return { name: 'qimai', reset, admit, handle, faultReply, control: () => undefined, state };
 }

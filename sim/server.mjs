@@ -74,8 +74,10 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
   const acc = accounts || loadAccounts();
   const seedData = seed || loadSeed();
   const baseNow = typeof now === 'function' ? now : Date.now;
-  const clock = { offsetMs: 0 };
-  const simNow = () => baseNow() + clock.offsetMs;
+  // The sim clock: the base clock plus a settable offset (clock jumps). `pinnedMs` holds it still
+  // while a late write is applied, so the write is stamped with the time it was due.
+  const clock = { offsetMs: 0, pinnedMs: null };
+  const simNow = () => clock.pinnedMs ?? baseNow() + clock.offsetMs;
   const logLine = log === true ? (l) => console.log(l) : typeof log === 'function' ? log : () => {};
 
   const faults = new Faults();
@@ -85,8 +87,115 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
   vendors.freemud = createFreemud({ account: acc.freemud, seed: seedData.freemud, now: simNow, log: logLine });
   vendors.qimai = createQimai({ account: acc.qimai, seed: seedData.qimai, now: simNow });
 
+  // Writes that land later (fault apply_late): { id, vendor, req, dueMs (sim time) }, applied in
+  // due order when the sim clock passes dueMs: on a timer, after every clock change, and before
+  // any vendor request is handled (so a request never sees the world without a write already due).
+  const late = { list: [], nextId: 1, applied: [] };
+  function flushLate() {
+    const t = simNow();
+    const due = late.list.filter((w) => w.dueMs <= t).sort((a, b) => a.dueMs - b.dueMs || a.id - b.id);
+    if (!due.length) return;
+    late.list = late.list.filter((w) => w.dueMs > t);
+    for (const w of due) {
+      let reply;
+      clock.pinnedMs = w.dueMs;
+      try {
+        reply = vendors[w.vendor].handle(w.req, { admitted: true });
+      } catch (e) {
+        reply = { status: 500, note: `internal error: ${e && e.message}` };
+      } finally {
+        clock.pinnedMs = null;
+      }
+      const done = (r) => {
+        late.applied.push({ id: w.id, vendor: w.vendor, path: w.req.path, dueMs: w.dueMs, status: r.status });
+        logLine(`${new Date().toISOString()} late write #${w.id} ${w.req.method} /${w.vendor}${w.req.path} -> ${w.vendor} ${r.status} ${r.note || ''} [fault apply_late, due ${new Date(w.dueMs).toISOString()}]`);
+      };
+      if (reply && typeof reply.then === 'function') reply.then(done, () => {}); else done(reply);
+    }
+  }
+  const lateTimer = setInterval(flushLate, 25);
+  lateTimer.unref?.();
+
+  // Clock jumps: now, after `afterMs` real ms, or just before the next request that matches.
+  const jumps = { onRequest: [], timers: new Set() };
+  function jump(ms) {
+    clock.offsetMs += ms;
+    flushLate();
+  }
+  function takeRequestJumps(vendorName, req, text) {
+    const hit = jumps.onRequest.filter((j) => (j.vendor === undefined || j.vendor === vendorName)
+      && (j.path === undefined || req.path.startsWith(j.path) || req.fullPath.startsWith(j.path))
+      && (j.method === undefined || j.method === req.method)
+      && (j.member === undefined || text.includes(j.member))
+      && ++j.seen >= j.nth);
+    if (!hit.length) return [];
+    jumps.onRequest = jumps.onRequest.filter((j) => !hit.includes(j));
+    for (const j of hit) jump(j.jumpMs);
+    return hit;
+  }
+  function clearJumps() {
+    jumps.onRequest = [];
+    for (const t of jumps.timers) clearTimeout(t);
+    jumps.timers.clear();
+  }
+  function clockControl(b) {
+    if (b.offsetMs !== undefined) {
+      if (!Number.isFinite(b.offsetMs)) throw new Error('offsetMs must be a number');
+      clock.offsetMs = b.offsetMs;
+      flushLate();
+    }
+    if (b.jumpMs !== undefined) {
+      if (!Number.isFinite(b.jumpMs)) throw new Error('jumpMs must be a number (ms, may be negative)');
+      const { afterMs, onRequest } = b;
+      if (afterMs !== undefined && onRequest !== undefined) throw new Error('give afterMs or onRequest, not both');
+      if (afterMs !== undefined) {
+        if (!Number.isFinite(afterMs) || afterMs < 0 || afterMs > 3600000) throw new Error('afterMs must be 0..3600000');
+        const t = setTimeout(() => { jumps.timers.delete(t); jump(b.jumpMs); }, afterMs);
+        t.unref?.();
+        jumps.timers.add(t);
+      } else if (onRequest !== undefined) {
+        const o = onRequest === true ? {} : onRequest;
+        if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('onRequest must be true or {vendor?, path?, method?}');
+        if (o.vendor !== undefined && !(o.vendor in vendors)) throw new Error('onRequest.vendor must be kingdee, freemud or qimai');
+        if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) throw new Error('onRequest.path must start with /');
+        if (o.member !== undefined && (typeof o.member !== 'string' || !o.member)) throw new Error('onRequest.member must be a member id or mobile');
+        const nth = o.nth ?? 1;
+        if (!Number.isSafeInteger(nth) || nth < 1) throw new Error('onRequest.nth must be a positive integer');
+        jumps.onRequest.push({ jumpMs: b.jumpMs, vendor: o.vendor, path: o.path, method: typeof o.method === 'string' ? o.method.toUpperCase() : undefined, member: o.member, nth, seen: 0 });
+      } else {
+        jump(b.jumpMs);
+      }
+    }
+    return { offsetMs: clock.offsetMs, now: simNow(), pendingJumps: jumps.onRequest.length + jumps.timers.size };
+  }
+
+  /** One vendor's ledger and balances in one shape for checkers: rows oldest first. */
+  function ledgerOf(name, member) {
+    const s = vendors[name].state();
+    let rows; let balances;
+    if (name === 'kingdee') {
+      const mobileOf = new Map(s.members.map((m) => [m.id, m.mobile]));
+      rows = s.ledger.map((r) => ({ id: r.id, member: r.member_id, mobile: mobileOf.get(r.member_id), delta: Number(r.occur), type: r.type_number, key: null, createTime: r.create_time }));
+      balances = Object.fromEntries(s.members.map((m) => [m.id, m.balance]));
+    } else if (name === 'qimai') {
+      const mobileOf = new Map(s.customers.map((c) => [c.customerId, c.mobile]));
+      rows = s.ledger.map((r) => ({ id: r.id, member: r.customerId, mobile: mobileOf.get(r.customerId), delta: r.changePoints, type: String(r.sourceType), key: r.bizId, createTime: r.createdAt }));
+      balances = Object.fromEntries(s.customers.map((c) => [c.customerId, c.points]));
+    } else {
+      const members = Array.isArray(s.members) ? s.members : Object.values(s.members);
+      const mobileOf = new Map(members.map((m) => [m.memberId, m.mobile]));
+      rows = s.ledger.map((r) => ({ id: r.transNo, member: r.memberId, mobile: mobileOf.get(r.memberId), delta: r.changeType === 2 ? -r.changeScore : r.changeScore, type: String(r.operationType), key: r.idempotencyBussinessId, createTime: r.createTime }));
+      balances = Object.fromEntries(members.map((m) => [m.memberId, m.currentScore]));
+    }
+    if (member) {
+      rows = rows.filter((r) => r.member === member || r.mobile === member);
+      balances = Object.fromEntries(Object.entries(balances).filter(([id]) => id === member || rows.some((r) => r.member === id)));
+    }
+    return { vendor: name, now: simNow(), rows: rows.reverse(), balances, lateWritesPending: late.list.filter((w) => w.vendor === name).length };
+  }
+
   function fullState() {
-    const out = { now: simNow(), clockOffsetMs: clock.offsetMs, faults: faults.toJSON() };
+    const out = { now: simNow(), clockOffsetMs: clock.offsetMs, faults: faults.toJSON(), lateWrites: { pending: late.list.map(({ req, ...w }) => ({ ...w, path: req.path })), applied: late.applied.slice() } };
     for (const [name, v] of Object.entries(vendors)) {
       const s = v.state();
       s.counters = { ...counters[name].toJSON(), ...(s.counters || {}) };
@@ -102,6 +211,9 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     for (const c of Object.values(counters)) c.reset();
     faults.clear();
     clock.offsetMs = 0;
+    late.list = [];
+    late.applied = [];
+    clearJumps();
   }
 
   const send = (res, reply, extra) => {
@@ -111,7 +223,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
   };
   const simJson = (status, obj) => ({ status, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: JSON.stringify(obj) });
 
-  async function handleSim(req, res, path, body) {
+  async function handleSim(req, res, path, body, rawQuery = '') {
     const parse = () => {
       if (!body) return {};
       return JSON.parse(body);
@@ -126,13 +238,13 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
         if (req.method === 'DELETE') { faults.clear(); return simJson(200, { pending: [] }); }
         if (req.method === 'POST') { const added = faults.add(parse()); return simJson(200, { added, pending: faults.toJSON() }); }
       }
-      if (path === '/_sim/clock' && req.method === 'POST') {
-        const b = parse();
-        if (b.offsetMs !== undefined) {
-          if (!Number.isFinite(b.offsetMs)) return simJson(400, { error: 'offsetMs must be a number' });
-          clock.offsetMs = b.offsetMs;
-        }
-        return simJson(200, { offsetMs: clock.offsetMs, now: simNow() });
+      if (path === '/_sim/clock' && req.method === 'POST') return simJson(200, clockControl(parse()));
+      if (path === '/_sim/clock' && req.method === 'GET') return simJson(200, clockControl({}));
+      if (path === '/_sim/ledger' && req.method === 'GET') {
+        const q = new URLSearchParams(rawQuery);
+        const v = q.get('vendor');
+        if (!(v in vendors)) return simJson(400, { error: 'vendor must be kingdee, freemud or qimai' });
+        return simJson(200, ledgerOf(v, q.get('member') || null));
       }
       const m = /^\/_sim\/(kingdee|freemud|qimai)\/([a-z-]+)$/.exec(path);
       if (m && req.method === 'POST') {
@@ -163,7 +275,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     const { body, tooLarge } = await readBody(req);
 
     if (fullPath === '/_sim' || fullPath.startsWith('/_sim/')) {
-      const reply = tooLarge ? simJson(413, { error: 'body over 1 MiB' }) : await handleSim(req, res, fullPath, body);
+      const reply = tooLarge ? simJson(413, { error: 'body over 1 MiB' }) : await handleSim(req, res, fullPath, body, rawQuery);
       send(res, reply, cors); finish(String(reply.status)); return;
     }
 
@@ -181,14 +293,40 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     let reply;
     let dropAfter = false;
     try {
-      const { delayMs, action } = faults.take(vendorName, vendorPath, fullPath);
+      let text = body;
+      try { text += `\n${decodeURIComponent(rawQuery.replace(/\+/g, ' '))}`; } catch { text += `\n${rawQuery}`; }
+      const jumped = takeRequestJumps(vendorName, reqInfo, text);
+      if (jumped.length) note += `[clock ${jumped.map((j) => `${j.jumpMs > 0 ? '+' : ''}${j.jumpMs}ms`).join(' ')}] `;
+      flushLate();
+      const { delayMs, action } = faults.take(vendorName, vendorPath, fullPath, { method: req.method, text });
       if (delayMs > 0) { await sleep(delayMs); note += `[latency ${delayMs}ms] `; }
       if (action && action.kind === 'drop') {
         req.socket.destroy(); finish('dropped [fault drop]'); return;
       }
+      if (action && action.kind === 'apply_late' && !tooLarge) {
+        const denied = vendor.admit ? vendor.admit(reqInfo) : null;
+        if (denied) {
+          reply = denied;
+          note += '[fault apply_late: refused at admission]';
+        } else {
+          // The client waits in vain: no answer until it hangs up (or holdMs), then the write is due
+          // `ms` of sim time later.
+          await new Promise((resolve) => {
+            const timer = setTimeout(resolve, action.holdMs);
+            res.once('close', () => { clearTimeout(timer); resolve(); });
+          });
+          req.socket.destroy();
+          const w = { id: late.nextId++, vendor: vendorName, req: reqInfo, dueMs: simNow() + action.ms };
+          late.list.push(w);
+          finish(`held, no reply [fault apply_late #${w.id}: lands ${action.ms}ms of sim time later]`);
+          return;
+        }
+      }
       if (tooLarge) {
         reply = vendor.faultReply('status', { status: 413 }, reqInfo);
         note += 'body over 1 MiB';
+      } else if (reply) {
+        // refused at admission (apply_late)
       } else if (action && action.kind !== 'apply_no_reply') {
         reply = vendor.faultReply(action.kind, action, reqInfo);
         note += `[fault ${action.kind}]`;
@@ -221,11 +359,17 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     port: actualPort,
     state: fullState,
     reset: resetAll,
+    /** One vendor's ledger rows (oldest first) and balances, as GET /_sim/ledger serves them. */
+    ledger: ledgerOf,
+    /** Clock control, as POST /_sim/clock takes it: {offsetMs} | {jumpMs, afterMs? | onRequest?}. */
+    setClock: clockControl,
     faults,
     vendors,
     clock,
     accounts: acc,
     close() {
+      clearInterval(lateTimer);
+      clearJumps();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();

@@ -54,7 +54,7 @@ export const freshNonce = () => String(++nonceSeq + Math.floor(Math.random() * 1
  *  token, domain: app-token and X-GW-Router-Addr (business calls); headers: extra/override headers
  *  tamper(headers): last-minute header changes
  */
-export async function kingdeeCall(sim, { method = 'GET', path, query = [], body, token, domain = accounts.kingdee.domain, ts, nonce, signPath, signQuery, signTs, signNonce, headers: extra = {}, tamper, secret = accounts.kingdee.clientSecret }) {
+export async function kingdeeCall(sim, { method = 'GET', path, query = [], body, token, domain = accounts.kingdee.domain, ts, nonce, signPath, signQuery, signTs, signNonce, headers: extra = {}, tamper, secret = accounts.kingdee.clientSecret, signal }) {
   const timestamp = ts ?? String(Date.now());
   const n = nonce ?? freshNonce();
   const { signature } = kingdeeSign({ secret, method, path: signPath ?? path, query: signQuery ?? query, nonce: signNonce ?? n, timestamp: signTs ?? timestamp });
@@ -71,7 +71,7 @@ export async function kingdeeCall(sim, { method = 'GET', path, query = [], body,
     ...extra,
   };
   if (tamper) tamper(headers);
-  const res = await fetch(`${sim.url}/kingdee${path}${wire ? '?' + wire : ''}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${sim.url}/kingdee${path}${wire ? '?' + wire : ''}`, { method, headers, signal, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { /* left null */ }

@@ -175,6 +175,7 @@ impl<T: Transport> Client<T> {
         };
         let mut result = self
             .exchange(
+                &self.policy,
                 VENDOR,
                 prepared.op.is_idempotent(),
                 &sign,

@@ -2,24 +2,37 @@
 //!
 //! Token rules (kingdee.md §4): pull the authorisation with `outerInstanceId`
 //! (or use appKey/appSecret/domain from the config), exchange it for an
-//! app-token, reuse it until 5 minutes before `expires`, refresh once on
-//! 4009–4011, re-pull once on 1030002006. The token endpoint allows 2 calls a
-//! minute, so concurrent callers share one refresh.
+//! app-token, reuse it until 5 minutes before `expires` (a short-lived one:
+//! until the last quarter of its life), refresh once on 4009–4011, re-pull
+//! once on 1030002006. The token endpoint allows 2 calls a minute per account
+//! set: concurrent callers share one refresh, and every token call is first
+//! recorded in the token cache (shared, or the client's own), which also
+//! remembers a 429 until its `Retry-After` passes; beyond either, callers are
+//! answered `rate_limited` locally (`token_cache.rs`).
 
-use super::token_cache::{TokenCache, LOCK_TTL_MS, POLLS, POLL_MS};
+use super::token_cache::{
+    CachedToken, MemoryTokenCache, Record, TokenCache, DEFAULT_BLOCK_MS, LOCK_TTL_MS, POLLS,
+    POLL_MS,
+};
 use super::{Client, SingleFlight, Transport};
 use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
-use crate::retry::Delivery;
+use crate::core::rsa::LocalFuture;
+use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 use crate::vendors::kingdee::response::{
     is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
 };
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
 use std::cell::{Cell, RefCell};
 
-/// Refresh this long before the vendor's `expires`.
+/// Refresh this long before the vendor's `expires`; a token that lives less
+/// than 4 times this is refreshed in the last quarter of its life instead.
 pub const TOKEN_MARGIN_MS: u64 = 5 * 60 * 1000;
+/// How long a recorded token call of another client may still be under way
+/// (its timeout): while it may, a client finding the budget spent waits for
+/// its token instead of answering `rate_limited`.
+const IN_FLIGHT_MS: u64 = 15_000;
 
 const VENDOR: &str = "kingdee";
 /// How often a request waiting for this client's own token refresh looks again.
@@ -30,6 +43,40 @@ const WAIT_POLL_MS: u64 = 20;
 struct Session {
     token: AppToken,
     domain: String,
+    /// When it was issued, if known: a short-lived token's margin is a share of its life.
+    issued_ms: Option<u64>,
+}
+
+impl Session {
+    fn from_cached(t: &CachedToken) -> Session {
+        Session {
+            token: AppToken {
+                token: t.token.clone(),
+                expires_ms: t.expires_ms,
+                uid: None,
+            },
+            domain: t.domain.clone(),
+            issued_ms: t.issued_ms,
+        }
+    }
+
+    fn to_cached(&self) -> CachedToken {
+        CachedToken {
+            token: self.token.token.clone(),
+            domain: self.domain.clone(),
+            expires_ms: self.token.expires_ms,
+            issued_ms: self.issued_ms,
+        }
+    }
+
+    /// How long before expiry it is refreshed: 5 minutes, or a quarter of
+    /// its life if that is shorter (else a token living under 5 minutes would
+    /// be refreshed on every call).
+    fn margin_ms(&self) -> u64 {
+        self.issued_ms.map_or(TOKEN_MARGIN_MS, |issued| {
+            TOKEN_MARGIN_MS.min(self.token.expires_ms.saturating_sub(issued) / 4)
+        })
+    }
 }
 
 /// Per-client Kingdee state.
@@ -42,6 +89,8 @@ pub(super) struct KingdeeState {
     token_calls: Cell<u32>,
     /// A cache shared with other clients (other isolates), if configured.
     pub(super) shared: Option<Box<dyn TokenCache>>,
+    /// The cache when none is shared: the same budget, for this client alone.
+    own: MemoryTokenCache,
     /// The last token the vendor refused: never taken from the shared cache again.
     rejected: RefCell<Option<String>>,
 }
@@ -56,6 +105,7 @@ impl KingdeeState {
             refresh: SingleFlight::default(),
             token_calls: Cell::new(0),
             shared: None,
+            own: MemoryTokenCache::default(),
             rejected: RefCell::new(None),
         }
     }
@@ -64,9 +114,47 @@ impl KingdeeState {
         self.session
             .borrow()
             .as_ref()
-            .filter(|s| now.saturating_add(TOKEN_MARGIN_MS) < s.token.expires_ms)
+            .filter(|s| now.saturating_add(s.margin_ms()) < s.token.expires_ms)
             .cloned()
     }
+
+    /// The session, even inside its refresh margin, while it has not expired:
+    /// what a call uses when a refresh is not allowed or failed.
+    fn still_good(&self, now: u64) -> Option<Session> {
+        self.session
+            .borrow()
+            .as_ref()
+            .filter(|s| now < s.token.expires_ms)
+            .cloned()
+    }
+
+    fn cache(&self) -> &dyn TokenCache {
+        self.shared.as_deref().unwrap_or(&self.own)
+    }
+}
+
+/// Whether the token endpoint refused us for its rate limit (HTTP 429, or
+/// the gateway's 5007 whatever the status).
+fn is_rate_limit(e: &Error) -> bool {
+    e.http_status == Some(429) || e.vendor_code.as_deref() == Some("5007")
+}
+
+/// The answer, given locally, while the token endpoint's budget is spent or
+/// the vendor's rate limit holds: no token call is made until `wait_ms` passes.
+fn token_rate_limited(wait_ms: u64) -> Error {
+    Error::new(
+        ErrorCode::RateLimited,
+        format!(
+            "Kingdee's token endpoint allows 2 calls a minute per account set and is rate limited for {} s more; \
+             answered locally, no token call made. Clients that share one tokenCache share one token and this \
+             limit (without one, every client or isolate calls the endpoint on its own)",
+            wait_ms.div_ceil(1000)
+        ),
+    )
+    .with_vendor(VENDOR)
+    .with_vendor_code("5007")
+    .with_retry_after(Some(wait_ms))
+    .retryable(true)
 }
 
 /// Whether operation `op` carries an app-token.
@@ -105,7 +193,11 @@ impl<T: Transport> Client<T> {
         if prepared.op == kingdee::ops::Operation::KingdeeAuthToken {
             if let (Ok(token), Some(domain)) = (AppToken::from_data(&data), k.config.domain.clone())
             {
-                *k.session.borrow_mut() = Some(Session { token, domain });
+                *k.session.borrow_mut() = Some(Session {
+                    token,
+                    domain,
+                    issued_ms: Some(self.now_ms()),
+                });
             }
         }
         Ok(result)
@@ -125,13 +217,15 @@ impl<T: Transport> Client<T> {
         until: Option<i64>,
     ) -> Result<Json> {
         if !prepared.op.needs_app_token() {
-            return self.kingdee_exchange(k, prepared, None, cause, until).await;
+            return self
+                .kingdee_exchange(k, prepared, None, cause, until, false)
+                .await;
         }
         let mut refreshed = false;
         loop {
             let session = self.kingdee_session(k).await?;
             match self
-                .kingdee_exchange(k, prepared, Some(&session), cause, until)
+                .kingdee_exchange(k, prepared, Some(&session), cause, until, false)
                 .await
             {
                 Err(e) if is_token_error(&e) && !refreshed => {
@@ -157,20 +251,7 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// [`Client::kingdee_send_once`] as one boxed future: the settlement awaits it
-    /// from several places, and each `await` of the async fn itself would carry
-    /// its own copy of the token flow's state machine into the wasm (+8 KB gzip).
-    pub(super) fn kingdee_send_boxed<'a>(
-        &'a self,
-        k: &'a KingdeeState,
-        prepared: &'a Prepared,
-        cause: Option<&'a RefCell<Option<Error>>>,
-        until: Option<i64>,
-    ) -> crate::core::rsa::LocalFuture<'a, Result<Json>> {
-        Box::pin(self.kingdee_send_once(k, prepared, cause, until))
-    }
-
-    /// One signed call with retries by policy; no token logic.
+    /// One signed call with retries by policy (`once`: a single attempt); no token logic.
     async fn kingdee_exchange(
         &self,
         k: &KingdeeState,
@@ -178,6 +259,7 @@ impl<T: Transport> Client<T> {
         session: Option<&Session>,
         cause: Option<&RefCell<Option<Error>>>,
         until: Option<i64>,
+        once: bool,
     ) -> Result<Json> {
         let sign = |now: u64| {
             if until.is_some_and(|u| i64::try_from(now).unwrap_or(i64::MAX) > u) {
@@ -204,7 +286,12 @@ impl<T: Transport> Client<T> {
             }
             delivery(e)
         };
+        let single = RetryPolicy {
+            max_attempts: 1,
+            ..self.policy
+        };
         self.exchange(
+            if once { &single } else { &self.policy },
             VENDOR,
             prepared.op.is_idempotent(),
             &sign,
@@ -223,10 +310,8 @@ impl<T: Transport> Client<T> {
             let seen = k.refresh.generation();
             match k.refresh.try_begin() {
                 Some(_flight) => {
-                    let result = match &k.shared {
-                        Some(cache) => self.kingdee_fleet_refresh(k, cache.as_ref()).await,
-                        None => self.kingdee_refresh(k).await,
-                    };
+                    // Boxed: one copy of its state machine in the wasm.
+                    let result = Box::pin(self.kingdee_fleet_refresh(k)).await;
                     *k.last_refresh_error.borrow_mut() = result.as_ref().err().cloned();
                     return result;
                 }
@@ -250,91 +335,129 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// A session from the shared cache, if it holds one that is still good.
-    async fn kingdee_shared_session(
-        &self,
-        k: &KingdeeState,
-        cache: &dyn TokenCache,
-    ) -> Result<Option<Session>> {
-        let Some((text, expires_ms)) = cache.get().await? else {
-            return Ok(None);
-        };
-        let j = Json::parse(&text).ok();
-        let field = |name: &str| j.as_ref().and_then(|j| j.get(name)).and_then(Json::as_text);
-        let (Some(token), Some(domain)) = (field("appToken"), field("domain")) else {
-            return Ok(None);
-        };
-        if k.rejected.borrow().as_deref() == Some(token.as_str()) {
-            return Ok(None);
-        }
-        let session = Session {
-            token: AppToken {
-                token,
-                expires_ms,
-                uid: None,
-            },
-            domain,
-        };
-        *k.session.borrow_mut() = Some(session);
-        Ok(k.valid_session(self.now_ms()))
+    /// Reads the cache's record; its token, unless the vendor refused it,
+    /// becomes this client's session. Boxed: one copy for its two callers.
+    fn kingdee_read<'a>(
+        &'a self,
+        k: &'a KingdeeState,
+        cache: &'a dyn TokenCache,
+    ) -> LocalFuture<'a, Result<Record>> {
+        Box::pin(async move {
+            let record = match cache.get().await? {
+                Some((text, expires_ms)) => Record::parse(&text, expires_ms),
+                None => Record::default(),
+            };
+            if let Some(t) = &record.token {
+                if k.rejected.borrow().as_deref() != Some(t.token.as_str()) {
+                    *k.session.borrow_mut() = Some(Session::from_cached(t));
+                }
+            }
+            Ok(record)
+        })
     }
 
-    /// Refresh with a shared cache: use its token if another client already
-    /// refreshed; else refresh under its lock and publish; else wait for the
-    /// lock holder's token.
-    async fn kingdee_fleet_refresh(
-        &self,
-        k: &KingdeeState,
-        cache: &dyn TokenCache,
-    ) -> Result<Session> {
+    /// Refresh through the cache (shared, or this client's own): use its token
+    /// if another client already refreshed; answer a rate limit it remembers
+    /// locally; else refresh under its lock; else wait for the holder's token.
+    async fn kingdee_fleet_refresh(&self, k: &KingdeeState) -> Result<Session> {
+        let cache = k.cache();
         for _ in 0..POLLS {
-            if let Some(s) = self.kingdee_shared_session(k, cache).await? {
+            let record = self.kingdee_read(k, cache).await?;
+            let now = self.now_ms();
+            if let Some(s) = k.valid_session(now) {
                 return Ok(s);
             }
+            if record.blocked_until > now {
+                return k
+                    .still_good(now)
+                    .ok_or_else(|| token_rate_limited(record.wait_ms(now)));
+            }
             if cache.lock(LOCK_TTL_MS).await? {
-                let result = self.kingdee_refresh(k).await;
-                if let Ok(s) = &result {
-                    let value = Json::object([
-                        ("appToken", Some(Json::str(&s.token.token))),
-                        ("domain", Some(Json::str(&s.domain))),
-                    ])
-                    .to_json_string();
-                    // Others wait for this value: a failed publish costs them a refresh, not a token.
-                    let _ = cache.set(&value, s.token.expires_ms).await;
-                }
+                // Boxed: its state machine stays one function in the wasm.
+                let result = Box::pin(self.kingdee_locked_refresh(k, cache)).await;
+                // Others wait for the value: a failed unlock costs them LOCK_TTL_MS at most.
                 let _ = cache.unlock().await;
-                return result;
+                if let Some(result) = result {
+                    return result;
+                }
             }
             self.transport.sleep(POLL_MS).await;
         }
         Err(Error::new(
             ErrorCode::Timeout,
-            "waited too long for another client's Kingdee token refresh (shared token cache)",
+            "waited too long for another client's Kingdee token refresh (shared tokenCache)",
         )
         .with_vendor(VENDOR)
         .retryable(true))
     }
 
-    async fn kingdee_refresh(&self, k: &KingdeeState) -> Result<Session> {
+    /// The refresh, under the cache's lock: each token call is first recorded
+    /// in the cache, and made only while the endpoint's budget (2 a rolling
+    /// minute) allows; a rate limit is recorded for every client to answer.
+    /// `None`: another client's call may still be under way; wait for its token.
+    async fn kingdee_locked_refresh(
+        &self,
+        k: &KingdeeState,
+        cache: &dyn TokenCache,
+    ) -> Option<Result<Session>> {
+        let mut attempt = 0u32;
         let mut repulled = false;
         loop {
-            let auth = self.kingdee_authorization(k).await?;
-            k.token_calls.set(k.token_calls.get() + 1);
-            let prepared = Prepared::auth_token(&auth, k.config.uid.as_deref());
-            match self.kingdee_exchange(k, &prepared, None, None, None).await {
-                Ok(data) => {
-                    let token = AppToken::from_data(&data)?;
-                    let domain = if auth.domain.is_empty() {
-                        k.config.domain.clone().ok_or_else(|| {
-                            Error::config("`domain` (X-GW-Router-Addr) is required when appKey/appSecret are given directly")
-                                .with_vendor(VENDOR)
-                        })?
-                    } else {
-                        auth.domain.clone()
-                    };
-                    let session = Session { token, domain };
+            attempt += 1;
+            let mut record = match self.kingdee_read(k, cache).await {
+                Ok(r) => r,
+                Err(e) => return Some(Err(e)),
+            };
+            let now = self.now_ms();
+            if let Some(s) = k.valid_session(now) {
+                return Some(Ok(s));
+            }
+            record.prune(now);
+            let wait = record.wait_ms(now);
+            if wait > 0 {
+                if let Some(s) = k.still_good(now) {
+                    return Some(Ok(s));
+                }
+                let newest = record.calls.iter().max().copied().unwrap_or(0);
+                if k.shared.is_some()
+                    && attempt == 1
+                    && record.blocked_until <= now
+                    && newest.saturating_add(IN_FLIGHT_MS) > now
+                {
+                    return None;
+                }
+                return Some(Err(token_rate_limited(wait)));
+            }
+            // The authorisation first: the call is recorded just before it is sent.
+            let auth = match self.kingdee_authorization(k).await {
+                Ok(a) => a,
+                Err(e) => return Some(Err(e)),
+            };
+            let _ = cache.lock(LOCK_TTL_MS).await;
+            let now = self.now_ms();
+            // Recorded before it is made: a client that takes over a lapsed lock
+            // counts it. A cache that cannot store it still gets the call (as
+            // before the budget): its failure stops no points change, and this
+            // client's single flight still holds.
+            record.calls.push(now);
+            let _ = cache.set(&record.to_json(), record.keep_until(now)).await;
+            let result = self.kingdee_token_call(k, &auth, now).await;
+            let now = self.now_ms();
+            // Keep what another writer recorded meanwhile (a lapsed lock).
+            if let Ok(Some((text, expires_ms))) = cache.get().await {
+                record.merge_budget(&Record::parse(&text, expires_ms));
+            }
+            record.prune(now);
+            let outcome = match result {
+                Ok(session) => {
+                    record.token = Some(session.to_cached());
                     *k.session.borrow_mut() = Some(session.clone());
-                    return Ok(session);
+                    Some(Ok(session))
+                }
+                Err(e) if is_rate_limit(&e) => {
+                    let block = e.retry_after_ms.unwrap_or(DEFAULT_BLOCK_MS).max(1_000);
+                    record.blocked_until = record.blocked_until.max(now.saturating_add(block));
+                    Some(Err(token_rate_limited(record.wait_ms(now))))
                 }
                 Err(e)
                     if is_authorization_error(&e)
@@ -344,10 +467,65 @@ impl<T: Transport> Client<T> {
                     // appSecret rotated: pull the authorisation again, once.
                     repulled = true;
                     *k.authorization.borrow_mut() = None;
+                    None
                 }
-                Err(e) => return Err(e),
+                Err(e) => match decide(
+                    &self.policy,
+                    attempt,
+                    &e,
+                    true,
+                    Delivery::Refused,
+                    self.jitter(),
+                ) {
+                    Decision::RetryAfter(ms) => {
+                        self.transport.sleep(ms).await;
+                        None
+                    }
+                    Decision::Stop => Some(Err(mark(e))),
+                },
+            };
+            // Others wait for this value: a failed publish costs them a refresh, not a token.
+            let _ = cache.set(&record.to_json(), record.keep_until(now)).await;
+            match outcome {
+                Some(Err(e)) => return Some(k.still_good(self.now_ms()).ok_or(e)),
+                Some(ok) => return Some(ok),
+                // Another attempt: still the refresher.
+                None => {
+                    let _ = cache.lock(LOCK_TTL_MS).await;
+                }
             }
         }
+    }
+
+    /// One call to the token endpoint, one attempt: each is counted against
+    /// the endpoint's budget.
+    async fn kingdee_token_call(
+        &self,
+        k: &KingdeeState,
+        auth: &Authorization,
+        now: u64,
+    ) -> Result<Session> {
+        k.token_calls.set(k.token_calls.get() + 1);
+        let prepared = Prepared::auth_token(auth, k.config.uid.as_deref());
+        let data = self
+            .kingdee_exchange(k, &prepared, None, None, None, true)
+            .await?;
+        let token = AppToken::from_data(&data)?;
+        let domain = if auth.domain.is_empty() {
+            k.config.domain.clone().ok_or_else(|| {
+                Error::config(
+                    "`domain` (X-GW-Router-Addr) is required when appKey/appSecret are given directly",
+                )
+                .with_vendor(VENDOR)
+            })?
+        } else {
+            auth.domain.clone()
+        };
+        Ok(Session {
+            token,
+            domain,
+            issued_ms: Some(now),
+        })
     }
 
     async fn kingdee_authorization(&self, k: &KingdeeState) -> Result<Authorization> {
@@ -357,7 +535,14 @@ impl<T: Transport> Client<T> {
         let auth = match &k.config.outer_instance_id {
             Some(id) => {
                 let data = self
-                    .kingdee_exchange(k, &Prepared::push_app_authorize(id), None, None, None)
+                    .kingdee_exchange(
+                        k,
+                        &Prepared::push_app_authorize(id),
+                        None,
+                        None,
+                        None,
+                        false,
+                    )
                     .await?;
                 Authorization::from_data(&data)?
             }

@@ -390,7 +390,7 @@ impl<T: Transport> Client<T> {
         let prepared = kingdee::prepare(&k.config, INTEGRAL_ADJUST, params)?;
         let cause = std::cell::RefCell::new(None);
         let sent = self
-            .kingdee_send_boxed(k, &prepared, Some(&cause), Some(t.until))
+            .kingdee_send_once(k, &prepared, Some(&cause), Some(t.until))
             .await;
         let (vendor_now, err) = self.vendor_now();
         match sent {
@@ -455,7 +455,7 @@ impl<T: Transport> Client<T> {
                 ("page_size", Some(Json::int(1))),
             ]),
         )?;
-        self.kingdee_send_boxed(k, &probe, None, None)
+        self.kingdee_send_once(k, &probe, None, None)
             .await
             .map(|_| ())
     }
@@ -687,7 +687,7 @@ impl<T: Transport> Client<T> {
         for page in 1..=MAX_PAGES {
             let prepared = kingdee::prepare(&k.config, INTEGRAL_RECORD, &query(&expected, page))?;
             let sent_local = self.env.clock.now_ms();
-            let data = self.kingdee_send_boxed(k, &prepared, None, None).await?;
+            let data = self.kingdee_send_once(k, &prepared, None, None).await?;
             if page == 1 {
                 read_at = if self.skew.is_known() {
                     as_ms(self.skew.apply(sent_local)).saturating_sub(self.skew.error_ms())

@@ -230,8 +230,11 @@ impl<T: Transport> Client<T> {
     /// `delivery` says whether an error proves the vendor did nothing.
     /// Not generic (trait objects and a fn pointer): one copy of the loop in
     /// the wasm instead of one per vendor.
+    /// `policy` is usually the client's; the Kingdee token call makes one
+    /// attempt at a time (each is counted against the endpoint's budget first).
     async fn exchange(
         &self,
+        policy: &RetryPolicy,
         vendor: &'static str,
         idempotent: bool,
         sign: &dyn Fn(u64) -> Result<HttpRequest>,
@@ -259,14 +262,7 @@ impl<T: Transport> Client<T> {
                 Err(e) => credentials.mask(e),
             };
             let delivered = delivery(&err);
-            match decide(
-                &self.policy,
-                attempt,
-                &err,
-                idempotent,
-                delivered,
-                self.jitter(),
-            ) {
+            match decide(policy, attempt, &err, idempotent, delivered, self.jitter()) {
                 Decision::RetryAfter(ms) => self.transport.sleep(ms).await,
                 Decision::Stop if !idempotent && delivered == Delivery::Unknown => {
                     return Err(outcome_unknown(

@@ -60,6 +60,7 @@ impl<T: Transport> Client<T> {
             Ok(qimai::sign_request(&q.config, prepared, &attempt).to_http())
         };
         self.exchange(
+            &self.policy,
             VENDOR,
             prepared.op.is_idempotent(),
             &sign,

@@ -94,15 +94,20 @@ fn token_refreshes_before_expiry() {
     let t = ScriptedTransport::new()
         .then(TOKEN, token("tok-1", NOW + 10 * 60_000))
         .then(ADJUST, ok())
+        .then(ADJUST, ok())
         .then(TOKEN, token("tok-2", NOW + 86_400_000))
         .then(ADJUST, ok());
     let (c, clock) = kingdee(t, false);
     block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap();
-    clock.advance(6 * 60_000); // now inside the 5-minute margin
+    // A 10-minute token is refreshed in the last quarter of its life (2.5 min).
+    clock.advance(7 * 60_000);
+    block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap();
+    assert_eq!(c.kingdee_token_calls(), 1, "3 minutes left: kept");
+    clock.advance(60_000); // 2 minutes left: inside the margin
     block_on(c.call(ADJUST_PATH, &adjust_params())).unwrap();
     assert_eq!(c.kingdee_token_calls(), 2);
     assert_eq!(
-        c.transport().sent.borrow()[3].header("app-token"),
+        c.transport().sent.borrow()[4].header("app-token"),
         Some("tok-2")
     );
 }

@@ -55,7 +55,7 @@ const fn c(
 
 static KINGDEE: [Capability; 4] = [
             c(Call::Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
-              "No idempotency field at the vendor: a lost reply is never resent blindly; it is outcome_unknown with retryAfterMs until Kingdee's 5-minute window has passed, then settled from the ledger (integral_record) under the same key. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
+              "No idempotency field at the vendor: idempotencyKey is kept in the client's store (shared and atomic: compare-and-set); a lost reply is outcome_unknown with retryAfterMs until Kingdee's 5-minute timestamp window has closed, then settled from the ledger (integral_record) by the same key: applied, or not applied and sent afresh under that key; never repeated before. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
             c(Call::Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
               "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
             c(Call::Ledger, &["/jdy/v2/ls/integral_record"], true,

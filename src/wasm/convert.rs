@@ -19,7 +19,72 @@ pub fn from_js(value: &JsValue, what: &str) -> Result<Json> {
                 "{what} cannot be serialised as JSON (BigInt or a cycle?)"
             ))
         })?;
-    Json::parse(&text).map_err(|_| Error::invalid_input(format!("{what} is not valid JSON data")))
+    let json = Json::parse(&text)
+        .map_err(|_| Error::invalid_input(format!("{what} is not valid JSON data")))?;
+    let mut path = what.to_string();
+    check_safe_integers(&json, &mut path)?;
+    Ok(json)
+}
+
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: &str = "9007199254740991";
+
+/// Whether `text`, a number as `JSON.stringify` writes it, is an integer beyond
+/// [`MAX_SAFE_INTEGER`]. Read from the digits, not parsed as a float (float
+/// parsing would add ~15 KB to the wasm): JS writes integers below 1e21 as
+/// plain digits and every number from 1e21 up with `e+`, all of them integers.
+fn beyond_safe(text: &str) -> bool {
+    // Bytes, not `str` searching and slicing: those bring their panic paths and a
+    // substring searcher into the wasm (+5.8 KB gzip, measured).
+    let mut digits: &[u8] = text.as_bytes();
+    if let [b'-', rest @ ..] = digits {
+        digits = rest;
+    }
+    if digits.windows(2).any(|w| matches!(w, [b'e' | b'E', b'+'])) {
+        return true;
+    }
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    while let [b'0', rest @ ..] = digits {
+        digits = rest;
+    }
+    let max = MAX_SAFE_INTEGER.as_bytes();
+    digits.len() > max.len() || (digits.len() == max.len() && digits > max)
+}
+
+/// Refuses an integer beyond `Number.MAX_SAFE_INTEGER` anywhere in `json`:
+/// it lost digits before it reached us (`383933091455959041` arrives as
+/// `…040`, which may be another real member's id), so sending it would act
+/// on a number the caller never wrote. `path` names where, for the message.
+fn check_safe_integers(json: &Json, path: &mut String) -> Result<()> {
+    match json {
+        Json::Number(text) if beyond_safe(text) => {
+            return Err(Error::invalid_input(format!(
+                "{path} is {text}, beyond Number.MAX_SAFE_INTEGER: JavaScript has already rounded it \
+                 (it may now be another id); pass it as a string"
+            )));
+        }
+        Json::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_safe_integers(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Json::Object(pairs) => {
+            for (key, value) in pairs {
+                let len = path.len();
+                path.push('.');
+                path.push_str(&crate::core::error::scrub(key, 40));
+                check_safe_integers(value, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// A JS value from JSON.

@@ -71,9 +71,7 @@ fn call(
     ms: f64,
     f: &Function,
     n: u8,
-    a: &JsValue,
-    b: &JsValue,
-    c: &JsValue,
+    [a, b, c]: [&JsValue; 3],
     op: &'static str,
 ) -> LocalFuture<'static, Result<JsValue>> {
     let pending = JsFuture::from(jifen_call(obj, f, n, a, b, c, ms));
@@ -93,9 +91,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 &self.get,
                 1,
-                &key.into(),
-                &JsValue::UNDEFINED,
-                &JsValue::UNDEFINED,
+                [&key.into(), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "get",
             )
             .await?;
@@ -115,9 +111,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 &self.put_if_absent,
                 2,
-                &key.into(),
-                &value.into(),
-                &JsValue::UNDEFINED,
+                [&key.into(), &value.into(), &JsValue::UNDEFINED],
                 "putIfAbsent",
             )
             .await?;
@@ -136,9 +130,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 f,
                 1,
-                &key.into(),
-                &JsValue::UNDEFINED,
-                &JsValue::UNDEFINED,
+                [&key.into(), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "delete",
             )
             .await?;
@@ -161,9 +153,7 @@ impl IdempotencyStore for JsStore {
                 self.timeout_ms,
                 f,
                 3,
-                &key.into(),
-                &expected.into(),
-                &value.into(),
+                [&key.into(), &expected.into(), &value.into()],
                 "replace",
             )
             .await?;
@@ -214,9 +204,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 &self.get,
                 0,
-                &u,
-                &u,
-                &JsValue::UNDEFINED,
+                [&u, &u, &JsValue::UNDEFINED],
                 "tokenCache.get",
             )
             .await?;
@@ -240,9 +228,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 &self.set,
                 2,
-                &value.into(),
-                &expires,
-                &JsValue::UNDEFINED,
+                [&value.into(), &expires, &JsValue::UNDEFINED],
                 "tokenCache.set",
             )
             .await
@@ -261,9 +247,7 @@ impl TokenCache for JsTokenCache {
                 self.timeout_ms,
                 f,
                 1,
-                &ttl,
-                &JsValue::UNDEFINED,
-                &JsValue::UNDEFINED,
+                [&ttl, &JsValue::UNDEFINED, &JsValue::UNDEFINED],
                 "tokenCache.lock",
             )
             .await?;
@@ -280,9 +264,7 @@ impl TokenCache for JsTokenCache {
                     self.timeout_ms,
                     f,
                     0,
-                    &u,
-                    &u,
-                    &JsValue::UNDEFINED,
+                    [&u, &u, &JsValue::UNDEFINED],
                     "tokenCache.unlock",
                 )
                 .await?;

@@ -4,6 +4,7 @@
 // real concurrency is tested in workerd (fleet.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Client } from '../../pkg/node.js';
 import {
   JifenCoordinator, durableObjectIdempotencyStore, durableObjectTokenCache, kvIdempotencyStore, DEFAULT_TTL_SECONDS,
   serveCoordinator, coordinatorServiceNamespace,
@@ -109,18 +110,72 @@ test('token cache: get/set with expiry; the lock has one holder, a time limit, a
     advance(5000);
     assert.equal(await b.get(), null, 'an expired token is not served');
 
-    assert.equal(await a.lock(30_000), true);
-    assert.equal(await b.lock(30_000), false, 'held by a');
+    assert.equal(await a.lock(5_000), true);
+    assert.equal(await b.lock(5_000), false, 'held by a');
     await b.unlock(); // not b's: no effect
-    assert.equal(await b.lock(30_000), false);
+    assert.equal(await b.lock(5_000), false);
     await a.unlock();
-    assert.equal(await b.lock(30_000), true);
-    advance(30_001);
-    assert.equal(await a.lock(30_000), true, "b's lock ran out");
+    assert.equal(await b.lock(5_000), true);
+    advance(5_001);
+    assert.equal(await a.lock(5_000), true, "b's lock ran out");
     await b.unlock(); // b's expired lock is a's now: b cannot release it
     assert.equal(await b.lock(1000), false);
   });
   assert.deepEqual([...ns.objects.keys()], ['kingdee-token:300721']);
+});
+
+test('token cache: a lock lasts 10 s at most, whatever its holder asked; its holder renews it', async () => {
+  const ns = fakeNamespace();
+  const dead = durableObjectTokenCache(ns, 'kingdee:1:k');
+  const alive = durableObjectTokenCache(ns, 'kingdee:1:k');
+  await withClock(20_000_000, async (advance) => {
+    // A holder that asked for 30 s (as older clients did) and was killed.
+    assert.equal(await dead.lock(30_000), true);
+    advance(9_000);
+    assert.equal(await alive.lock(5_000), false, 'still within 10 s');
+    advance(1_001);
+    assert.equal(await alive.lock(5_000), true, 'the dead holder stalled the others 10 s, not 30 s');
+    // Renewed by its holder, the lock outlives its first term; the others wait.
+    advance(4_000);
+    assert.equal(await alive.lock(5_000), true, 'renewed');
+    advance(4_000);
+    assert.equal(await dead.lock(5_000), false, '8 s after it was taken, renewed at 4 s: still held');
+  });
+});
+
+test('a Client whose refresher died mid-call through the Durable Object refreshes within seconds', async () => {
+  const ns = fakeNamespace();
+  const config = {
+    vendor: 'kingdee', clientId: '1', clientSecret: 'test-client-secret', appKey: 'k', appSecret: 'test-app-secret',
+    domain: 'https://tf.jdy.com', baseUrl: 'http://kingdee.invalid',
+  };
+  const tokenReply = () => new Response(JSON.stringify({
+    errcode: 0, description: '成功', data: { 'app-token': 'made-up-token-b', expires: Date.now() + 86_400_000 },
+  }), { headers: { 'content-type': 'application/json' } });
+  const adjusted = () => new Response('{"errcode":0,"description":"success","data":{}}', { headers: { 'content-type': 'application/json' } });
+  let release;
+  const hung = new Promise((_, reject) => { release = () => reject(new TypeError('connection reset')); });
+  let tokenCalls = 0;
+  // A's token call never comes back (its isolate was killed there); B's is answered.
+  const a = new Client(config, {
+    tokenCache: durableObjectTokenCache(ns, 'kingdee:1:k'),
+    fetch: (url) => { if (String(url).includes('kingdee_auth_token')) { tokenCalls++; return hung; } return adjusted(); },
+    retries: 0,
+  });
+  const b = new Client(config, {
+    tokenCache: durableObjectTokenCache(ns, 'kingdee:1:k'),
+    fetch: (url) => { if (String(url).includes('kingdee_auth_token')) { tokenCalls++; return tokenReply(); } return adjusted(); },
+  });
+  const params = { mobile: '13800138000', integral: 1, operation: 5 };
+  const dying = a.call('/jdy/v2/ls/integral_adjust', params).catch((e) => e);
+  while (tokenCalls === 0) await new Promise((r) => setTimeout(r, 10));
+  const t0 = Date.now();
+  await b.call('/jdy/v2/ls/integral_adjust', params);
+  const stalled = Date.now() - t0;
+  assert.ok(stalled <= 7_000, `B waited ${stalled} ms for A's lock`);
+  assert.equal(tokenCalls, 2);
+  release();
+  await dying;
 });
 
 test('bad requests get fixed messages that echo nothing sent', async () => {
