@@ -24,6 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { startGateway, WORKERD } from '../www-demo/worker/gateway.mjs';
 import { ROOT, renderConfig, ENTRY } from '../www-demo/worker/capnp.mjs';
 import { bindingNames, bindingsFor } from '../www-demo/worker/src/config.js';
+import { staffBinding } from '../www-demo/worker/staff-tool.mjs';
 import { summarise, machine } from './stats.mjs';
 
 const { values: args } = parseArgs({ options: {
@@ -81,7 +82,7 @@ export async function startWorkerdGateway(upstream, { plain = true, inspector } 
   const path = join(dir, 'plain.capnp');
   writeFileSync(path, config);
   if (process.env.E2E_DEBUG) console.error(config);
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', VENDOR: 'kingdee', UPSTREAM: upstream, ADMIN_TOKEN: adminToken, ...bindingsFor('kingdee', credentials) };
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', VENDOR: 'kingdee', UPSTREAM: upstream, STAFF: staffBinding([{ id: 'admin', name: 'admin', role: 'admin', token: adminToken }]), ...bindingsFor('kingdee', credentials) };
   const child = spawn(WORKERD, ['serve', path, ...(inspector ? [`--inspector-addr=127.0.0.1:${inspector}`] : [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });

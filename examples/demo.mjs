@@ -2,11 +2,11 @@
 // a dry run, then runs real calls through the jifen package against the
 // simulator, starts the edge gateway (www-demo/worker/) under workerd in front
 // of the simulator, and keeps both serving (Ctrl-C stops them).
-// SIM_PORT picks the simulator's port (default 8787; 0 = any free port), GATEWAY_PORT the
-// gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
+// SIM_PORT picks the simulator's port (default 8700, not 8787, which is `wrangler dev`'s; 0 = any
+// free port), GATEWAY_PORT the gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
 // (kingdee, freemud or qimai; default kingdee), DEMO_ADMIN_TOKEN its admin token and
 // DEMO_ADMIN_ORIGIN the admin page's origin (default: the page served here). ADMIN_PORT picks the
-// admin page's port (default SIM_PORT + 2, i.e. 8789; 0 if SIM_PORT is 0).
+// admin page's port (default SIM_PORT + 2, i.e. 8702; 0 if SIM_PORT is 0).
 // DEMO_EXIT=1 exits after the walkthrough.
 import { readFileSync } from 'node:fs';
 import { startSim } from '../sim/server.mjs';
@@ -14,7 +14,7 @@ import { startGateway } from '../www-demo/worker/gateway.mjs';
 import { startAdminServer } from '../www-demo/serve.mjs';
 import { buildRequest, Client, JifenError } from '../pkg/node.js';
 
-const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8787;
+const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8700;
 const accounts = JSON.parse(readFileSync(new URL('../sim/accounts.json', import.meta.url)));
 const sim = await startSim({ port, log: true });
 const kingdee = { ...accounts.kingdee, baseUrl: `${sim.url}/kingdee` };
@@ -52,6 +52,11 @@ try {
 const vendor = process.env.DEMO_VENDOR ?? 'kingdee';
 // A demo token for a gateway on 127.0.0.1 in front of the simulator: guards nothing real.
 const adminToken = process.env.DEMO_ADMIN_TOKEN ?? 'demo-admin-token-not-a-secret';
+// Two more people, each with their own made-up token: an operator (at most 500 points a change) and a viewer.
+const DEMO_STAFF = [
+  { id: 'wang', name: '王芳', role: 'operator', limit: 500, token: 'demo-operator-token-not-a-secret' },
+  { id: 'li', name: '李雷', role: 'viewer', token: 'demo-viewer-token-not-a-secret' },
+];
 const gatewayPort = process.env.GATEWAY_PORT ? Number(process.env.GATEWAY_PORT) : port === 0 ? 0 : sim.port + 1;
 const adminPort = process.env.ADMIN_PORT ? Number(process.env.ADMIN_PORT) : port === 0 ? 0 : sim.port + 2;
 let gateway, adminPage;
@@ -59,7 +64,8 @@ try {
   // The admin page (www-demo/) first: its origin is the one the gateway lets in.
   adminPage = await startAdminServer({ port: adminPort });
   const adminOrigin = process.env.DEMO_ADMIN_ORIGIN ?? adminPage.url;
-  gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`, adminToken, adminOrigin, port: gatewayPort });
+  gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`, adminToken, adminOrigin, port: gatewayPort,
+    staff: DEMO_STAFF, bindings: { STORE_NAME: '演示店', MAX_CHANGE: '100000', CONFIRM_ABOVE: '1000' } });
 } catch (e) {
   await adminPage?.close();
   await sim.close();
@@ -82,6 +88,9 @@ console.log(`   try: curl -H 'Authorization: Bearer ${adminToken}' '${gateway.ur
 const adminUrl = `${adminPage.url}/#gateway=${gateway.url}&token=${encodeURIComponent(adminToken)}&sim=${sim.url}`;
 const lookupHint = { kingdee: 'member id 1480000000000000001 with card id 1490000000000000001', freemud: 'mobile 18616703980', qimai: 'mobile 13700137000' }[vendor];
 console.log(`\n4. The admin page 积分管理: open ${adminUrl}`);
+for (const p of DEMO_STAFF) {
+  console.log(`   as ${p.name} (${p.role}${p.limit ? `, at most ${p.limit} points a change` : ''}): ${adminPage.url}/#gateway=${gateway.url}&token=${encodeURIComponent(p.token)}`);
+}
 console.log(`   look up ${lookupHint}`);
 
 if (process.env.DEMO_EXIT === '1') {

@@ -53,6 +53,22 @@ export declare function durableObjectIdempotencyStore(
 /** Token cache with a fleet-wide refresh lock; name it per account set (`kingdee:<appKey>` or `kingdee:<outerInstanceId>`; not per clientId, which several account sets share). */
 export declare function durableObjectTokenCache(namespace: DurableObjectNamespaceLike, name?: string): Required<TokenCache>;
 
+/** One points change as an audit trail keeps it (the gateway's fields; any JSON fields are kept). */
+export interface AuditEntry {
+  id: string;
+  /** When it was first recorded, ms since the epoch (the object's clock). */
+  at: number;
+  member?: string;
+  operator?: string;
+  [field: string]: unknown;
+}
+
+/** An append-only audit trail of points changes, newest first; entries are updated by id, never deleted. */
+export declare function durableObjectAuditLog(namespace: DurableObjectNamespaceLike, name?: string): {
+  put(id: string, fields: { create?: Record<string, unknown>; update?: Record<string, unknown> }): Promise<AuditEntry>;
+  list(query: { from?: number; to?: number; member?: string | string[]; operator?: string; cursor?: string | null; limit: number }): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
+};
+
 export interface KvIdempotencyOptions {
   /** How long an entry lives, seconds (default 7 days; at least 1 day, MIN_TTL_SECONDS). */
   ttlSeconds?: number;

@@ -27,6 +27,10 @@ const ORIGIN = 'https://jifen.coordinator/';
 const IDEM = 'i:'; // storage prefix of idempotency entries: { v, exp }
 const TOKEN = 't'; // { value, expiresAt }
 const LOCK = 'l'; // { holder, until }
+const AUDIT = 'a:'; // audit entries, by time: a:<ms, 15 digits>:<id> → entry
+const AUDIT_ID = 'ai:'; // the audit entry key of an id: ai:<id> → a:…
+const MAX_AUDIT_ENTRY = 8 * 1024; // bytes of one entry's JSON
+const AUDIT_SCAN = 1000; // keys one audit.list reads at most (filters may skip many)
 const SWEEP_AFTER = 's'; // the last idempotency key the sweep listed, while a walk is under way
 const MAX_KEY = 1024;
 const MAX_VALUE = 64 * 1024;
@@ -174,6 +178,51 @@ const OPS = {
     await this.storage.delete(IDEM + key);
     return true;
   },
+  /**
+   * Records a points change, or updates the one recorded under `id` (its outcome, once known):
+   * `create` is stored only if `id` is new (with `at`, the object's clock), `update` always
+   * replaces the fields it names. Returns the stored entry.
+   */
+  async 'audit.put'({ id, create, update }, now) {
+    need(isText(id, MAX_KEY), 'bad id');
+    const isObject = (o) => o === undefined || (o && typeof o === 'object' && !Array.isArray(o));
+    need(isObject(create) && isObject(update), 'bad entry');
+    const key = await this.storage.get(AUDIT_ID + id);
+    const old = key ? await this.storage.get(key) : null;
+    const next = old ? { ...old, ...update, id, at: old.at } : { ...create, ...update, id, at: now };
+    need(JSON.stringify(next).length <= MAX_AUDIT_ENTRY, 'entry too large');
+    const at = key ?? `${AUDIT}${String(next.at).padStart(15, '0')}:${id}`;
+    await this.storage.put({ [at]: next, [AUDIT_ID + id]: at });
+    return next;
+  },
+  /**
+   * Entries newest first, `at` in [from, to] (ms, inclusive), optionally only one member's (`member`:
+   * a key or a list of keys, matching an entry's `member` or any of its `members`) or one `operator`'s: `{ entries, cursor }`, `cursor` (null at the end) continuing after the last
+   * entry read. At most `limit` entries and AUDIT_SCAN keys read per call.
+   */
+  async 'audit.list'({ from, to, member, operator, cursor, limit }) {
+    need(from === undefined || from === null || Number.isSafeInteger(from), 'bad from');
+    need(to === undefined || to === null || Number.isSafeInteger(to), 'bad to');
+    need(cursor === undefined || cursor === null || (isText(cursor, MAX_KEY + 32) && cursor.startsWith(AUDIT)), 'bad cursor');
+    need(Number.isSafeInteger(limit) && limit > 0 && limit <= 500, 'bad limit');
+    need(member == null || isText(member, MAX_KEY) || (Array.isArray(member) && member.length <= 3 && member.every((m) => isText(m, MAX_KEY))), 'bad member');
+    const pad = (ms) => String(Math.max(0, ms)).padStart(15, '0');
+    let end = to === undefined || to === null ? `${AUDIT}~` : `${AUDIT}${pad(to + 1)}`;
+    if (cursor && cursor < end) end = cursor;
+    const start = from === undefined || from === null ? AUDIT : `${AUDIT}${pad(from)}`;
+    const rows = await this.storage.list({ start, end, reverse: true, limit: AUDIT_SCAN });
+    const entries = [];
+    let last = null;
+    const wanted = member == null ? null : [].concat(member);
+    for (const [k, e] of rows) {
+      last = k;
+      const ofMember = wanted === null || wanted.some((w) => e.member === w || (Array.isArray(e.members) && e.members.includes(w)));
+      if (ofMember && (operator == null || (e.operatorId ?? e.operator) === operator)) entries.push(e);
+      if (entries.length === limit) break;
+    }
+    const more = entries.length === limit || rows.size === AUDIT_SCAN;
+    return { entries, cursor: more && last !== null ? last : null };
+  },
   async 'token.get'(_msg, now) {
     const t = await this.storage.get(TOKEN);
     return t && t.expiresAt > now ? { value: t.value, expiresAt: t.expiresAt } : null;
@@ -241,6 +290,21 @@ function caller(namespace, name) {
       throw new Error(`jifen coordinator: ${msg.op} failed (HTTP ${r.status})`);
     }
     return (await r.json()).result;
+  };
+}
+
+/**
+ * An audit trail of points changes in one object of `namespace` (named `name`): `put(id, {
+ * create, update })` records the entry of one change (by its idempotency key) or updates it,
+ * `list({ from?, to?, member?, operator?, cursor?, limit })` reads them newest first (`operator`
+ * matches an entry's `operatorId`, else its `operator`). Entries are never deleted.
+ */
+export function durableObjectAuditLog(namespace, name = 'audit') {
+  checkNamespace(namespace, 'durableObjectAuditLog');
+  const call = caller(namespace, name);
+  return {
+    put: (id, { create, update } = {}) => call({ op: 'audit.put', id, create, update }),
+    list: (query) => call({ op: 'audit.list', ...query }),
   };
 }
 

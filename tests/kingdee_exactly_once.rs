@@ -335,3 +335,86 @@ fn two_account_sets_of_one_client_id_do_not_share_a_lane() {
     .with_idempotency_store(Box::new(store.clone()));
     assert_applied(&adjust(&other, 10, "k-9"), "another account set");
 }
+
+#[test]
+fn a_vendor_clock_stepping_back_as_the_write_arrives_neither_doubles_nor_loses() {
+    // Found by the chaos suite: the row was stamped before the window the client had
+    // computed from its estimate of the vendor's clock, so the ledger missed it and the
+    // change was sent again. The window now opens where the vendor could first stamp it:
+    // the first timestamp − 5 min (the vendor accepts no timestamp further ahead of it).
+    for jump in [-6_000i64, -30_000, -240_000, 30_000] {
+        for fault in [Fault::NetAfter, Fault::TimeoutAfter, Fault::NetBefore] {
+            let name = format!("jump {jump} at the write, {fault:?}");
+            let m = Model::new(Vendor::Kingdee, 0);
+            m.jump_at_write_ms.set(jump);
+            m.land_after_ms.set(3_000);
+            m.faults.borrow_mut().insert(1, fault);
+            let c = client(&m);
+            let mut r = adjust(&c, 10, "k-1");
+            for _ in 0..4 {
+                match &r {
+                    Err(e) if e.code == ErrorCode::OutcomeUnknown => {
+                        later(&m, e.retry_after_ms.expect("retryAfterMs"));
+                        r = adjust(&c, 10, "k-1");
+                    }
+                    _ => break,
+                }
+            }
+            assert_applied(&r, &name);
+            assert_eq!(m.applied(), 1, "{name}: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn an_identical_change_after_a_settled_one_does_not_take_its_row() {
+    // Key 1's reply is lost and its row is found in the ledger (its id is then known);
+    // key 2 makes the identical change seconds later, and its reply is lost too: its window
+    // opens 5 min before its timestamp and so holds key 1's row, which it must not take.
+    for second in [Fault::NetAfter, Fault::NetBefore] {
+        let m = Model::new(Vendor::Kingdee, 0);
+        let store = Rc::new(MemoryStore::new(1_000));
+        let a = shared_client(&m, &store);
+        let b = &a; // one client: key 2's first request is its adjustment
+                    // Key 1's reply is lost; the ledger read right after shows its row.
+        m.faults.borrow_mut().insert(1, Fault::NetAfter);
+        assert_applied(&adjust(&a, 10, "k-1"), "key 1 found in the ledger");
+        later(&m, 2_000);
+        let i = m.requests.get();
+        // Key 2: its first request is the adjustment (token and clock known).
+        assert!(m.adjusts_received.get() == 1);
+        m.faults.borrow_mut().insert(i, second);
+        m.land_after_ms.set(5_000);
+        let mut r = adjust(b, 10, "k-2");
+        for _ in 0..4 {
+            match &r {
+                Err(e) if e.code == ErrorCode::OutcomeUnknown => {
+                    later(&m, e.retry_after_ms.expect("retryAfterMs"));
+                    r = adjust(b, 10, "k-2");
+                }
+                _ => break,
+            }
+        }
+        assert_applied(&r, &format!("key 2 {second:?}"));
+        assert_eq!(m.applied(), 2, "{second:?}: one row per key");
+    }
+}
+
+#[test]
+fn a_vendor_clock_that_moved_while_the_client_was_idle_is_read_from_the_ledger_reply() {
+    // Found by the chaos suite: a restarted gateway kept its stale estimate of the vendor's
+    // clock (no exchange since) and answered "not yet" without asking, round after round.
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.land_after_ms.set(3_000);
+    m.faults.borrow_mut().insert(1, Fault::NetAfter);
+    let c = client(&m);
+    assert_unknown_until(&adjust(&c, 10, "k-1"), "lost");
+    // The vendor's clock moves 6 minutes on; ours only one.
+    m.skew_ms.set(m.skew_ms.get() + 6 * 60_000);
+    later(&m, 60_000);
+    assert_applied(
+        &adjust(&c, 10, "k-1"),
+        "settled from the ledger reply's Date",
+    );
+    assert_eq!(m.applied(), 1);
+}

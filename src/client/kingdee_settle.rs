@@ -49,8 +49,8 @@ use crate::retry::backoff;
 use crate::vendors::kingdee;
 use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_ADJUST, INTEGRAL_RECORD};
 use crate::vendors::kingdee::reconcile::{
-    floor_second, judge, last_row_time, query, Expected, Verdict, HOLD_MS, MAX_PAGES,
-    SLACK_UNKNOWN_CLOCK_MS,
+    floor_second, judge, last_row_time, query, Expected, Verdict, ACCEPT_WINDOW_MS, HOLD_MS,
+    MAX_PAGES, SLACK_UNKNOWN_CLOCK_MS,
 };
 use crate::vendors::kingdee::response::record_page_json;
 
@@ -84,7 +84,7 @@ pub(super) struct Keys<'a> {
 }
 
 /// One try of a change: what the claim records before it is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Try {
     /// 0 for the first try of a key, then 1, 2, … after each settled "not applied".
     n: i64,
@@ -94,15 +94,37 @@ struct Try {
     until: i64,
     /// Our clock (ms) when the try started.
     at: i64,
+    /// Ledger rows in the window known to be earlier identical changes' (by `id`).
+    skip: Vec<String>,
+}
+
+/// Reads an array of strings.
+fn texts(j: Option<&Json>) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in j.and_then(Json::as_array).unwrap_or_default() {
+        if let Some(t) = v.as_text() {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn text_array(items: &[String]) -> Json {
+    let mut out = Vec::new();
+    for t in items {
+        out.push(Json::str(t));
+    }
+    Json::Array(out)
 }
 
 impl Try {
-    fn to_json(self) -> Json {
+    fn to_json(&self) -> Json {
         Json::object([
             ("n", Some(Json::int(self.n))),
             ("from", Some(Json::int(self.from))),
             ("until", Some(Json::int(self.until))),
             ("at", Some(Json::int(self.at))),
+            ("skip", Some(text_array(&self.skip))),
         ])
     }
 
@@ -113,16 +135,17 @@ impl Try {
             from: f("from")?,
             until: f("until")?,
             at: f("at")?,
+            skip: texts(j.get("skip")),
         })
     }
 
     /// The last vendor time a row of this try can carry.
-    fn last_row(self) -> i64 {
+    fn last_row(&self) -> i64 {
         last_row_time(self.until)
     }
 
     /// Our clock after which no attempt of this try can still be in the vendor's hands.
-    fn quiet_after(self) -> i64 {
+    fn quiet_after(&self) -> i64 {
         self.at
             .saturating_add(SIGN_WINDOW_MS)
             .saturating_add(HOLD_MS)
@@ -130,7 +153,7 @@ impl Try {
 }
 
 /// A claim: the change's fingerprint and its current try, if one was started.
-fn claim_text(fp: &str, t: Option<Try>) -> String {
+fn claim_text(fp: &str, t: Option<&Try>) -> String {
     Json::object([("fp", Some(Json::str(fp))), ("try", t.map(Try::to_json))]).to_json_string()
 }
 
@@ -143,28 +166,48 @@ pub(super) fn claim_fp(text: &str) -> Option<String> {
     Json::parse(text).ok()?.get("fp").and_then(Json::as_text)
 }
 
-/// The lane of one identical change: who holds it, and when it is free.
+/// How a lane's holder ended: the last vendor time its row can carry, whether
+/// it applied, and its row's `id` when the ledger showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Done {
+    bound: i64,
+    applied: bool,
+    row: Option<String>,
+}
+
+/// The lane of one identical change: who holds it, when it is free, and the
+/// earlier holders whose rows may still fall in a new try's window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Lane {
     key: String,
     t: Try,
-    /// Set when the holder's outcome is definite: the last vendor time its rows
-    /// can carry, and whether it applied.
-    done: Option<(i64, bool)>,
+    done: Option<Done>,
+    /// Earlier holders that applied (or may have), recent enough to matter:
+    /// their row's `id` if known, else the last vendor time it can carry.
+    before: Vec<(Option<String>, i64)>,
 }
 
 impl Lane {
     fn to_text(&self) -> String {
-        let done = self.done.map(|(bound, applied)| {
+        let done = self.done.as_ref().map(|d| {
             Json::object([
-                ("bound", Some(Json::int(bound))),
-                ("applied", Some(Json::Bool(applied))),
+                ("bound", Some(Json::int(d.bound))),
+                ("applied", Some(Json::Bool(d.applied))),
+                ("row", d.row.as_deref().map(Json::str)),
             ])
         });
+        let mut before = Vec::new();
+        for (row, bound) in &self.before {
+            before.push(Json::object([
+                ("row", row.as_deref().map(Json::str)),
+                ("bound", Some(Json::int(*bound))),
+            ]));
+        }
         Json::object([
             ("key", Some(Json::str(&self.key))),
             ("try", Some(self.t.to_json())),
             ("done", done),
+            ("before", Some(Json::Array(before))),
         ])
         .to_json_string()
     }
@@ -172,29 +215,42 @@ impl Lane {
     fn parse(text: &str) -> Option<Lane> {
         let j = Json::parse(text).ok()?;
         let done = match j.get("done") {
-            Some(d) if !d.is_null() => Some((
-                d.get("bound")?.as_i64_lenient()?,
-                d.get("applied")?.as_bool_lenient()?,
-            )),
+            Some(d) if !d.is_null() => Some(Done {
+                bound: d.get("bound")?.as_i64_lenient()?,
+                applied: d.get("applied")?.as_bool_lenient()?,
+                row: d.get("row").and_then(Json::as_text),
+            }),
             _ => None,
         };
+        let mut before = Vec::new();
+        for b in j.get("before").and_then(Json::as_array).unwrap_or_default() {
+            before.push((
+                b.get("row").and_then(Json::as_text),
+                b.get("bound")?.as_i64_lenient()?,
+            ));
+        }
         Some(Lane {
             key: j.get("key")?.as_text()?,
             t: Try::from_json(j.get("try")?)?,
             done,
+            before,
         })
     }
 
     /// Whether the lane records try `t` of `key` itself: the whole try, not its number, as a
     /// same-key caller that lost the claim to `t` gives the lane back under its own, unsent try.
-    fn held_by(&self, key: &str, t: Try) -> bool {
-        self.key == key && self.t == t
+    fn held_by(&self, key: &str, t: &Try) -> bool {
+        self.key == key && self.t == *t
     }
 
     /// The same lane, finished: no row of its holder after `bound`.
-    fn finished(&self, bound: i64, applied: bool) -> Lane {
+    fn finished(&self, bound: i64, applied: bool, row: Option<String>) -> Lane {
         Lane {
-            done: Some((bound, applied)),
+            done: Some(Done {
+                bound,
+                applied,
+                row,
+            }),
             ..self.clone()
         }
     }
@@ -330,7 +386,7 @@ impl<T: Transport> Client<T> {
             let next = match claim_try(&claim) {
                 None => 0,
                 Some(t) => match self
-                    .kingdee_settle(k, store, keys, &lane, t, &adjust)
+                    .kingdee_settle(k, store, keys, &lane, &t, &adjust)
                     .await?
                 {
                     Settled::Applied(result) => return Ok(result),
@@ -370,19 +426,18 @@ impl<T: Transport> Client<T> {
     ) -> Result<Option<Json>> {
         // The window's start must be known on the vendor's clock.
         self.kingdee_learn_clock(k, adjust).await?;
-        let (held, inherited) = self
+        let held = self
             .kingdee_take_lane(store, lane_key, keys.claim, n)
             .await?;
-        let t = held.t;
+        let t = &held.t;
         let tried = claim_text(keys.fp, Some(t));
         if !store.replace(keys.claim, claim, &tried).await? {
-            // Nothing sent: free the lane as it was given to us.
-            let bound = inherited.unwrap_or(t.from - 1);
+            // Nothing sent: free the lane (its earlier holders stay recorded in it).
             let _ = store
                 .replace(
                     lane_key,
                     &held.to_text(),
-                    &held.finished(bound, false).to_text(),
+                    &held.finished(t.from, false, None).to_text(),
                 )
                 .await;
             return Ok(None);
@@ -399,18 +454,17 @@ impl<T: Transport> Client<T> {
                 let result = points::adjust_result(Flavor::Kingdee, raw);
                 // Its row was written before the reply left the vendor.
                 let bound = vendor_now.saturating_add(err).saturating_add(1_000);
-                self.kingdee_finish(store, keys, lane_key, &held, Some(&result), bound)
+                self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, None))
                     .await;
                 Ok(Some(result))
             }
             Err(e) if e.code != ErrorCode::OutcomeUnknown => {
                 // Refused, every attempt: nothing was applied; the key is free again.
-                let bound = inherited.unwrap_or(t.from - 1);
                 let _ = store
                     .replace(
                         lane_key,
                         &held.to_text(),
-                        &held.finished(bound, false).to_text(),
+                        &held.finished(t.from, false, None).to_text(),
                     )
                     .await;
                 let _ = store.delete(keys.claim).await;
@@ -423,12 +477,14 @@ impl<T: Transport> Client<T> {
                     .await;
                 let (vendor_now, err) = self.vendor_now();
                 let window = (t.from, vendor_now.saturating_add(err));
-                if let Ok((Verdict::Applied(row), _)) = self.kingdee_ledger(k, adjust, window).await
+                if let Ok((Verdict::Applied(row), _)) =
+                    self.kingdee_ledger(k, adjust, window, &t.skip).await
                 {
+                    let id = row.text_at("id").filter(|id| !id.is_empty());
                     let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
                     let (vendor_now, err) = self.vendor_now();
                     let bound = vendor_now.saturating_add(err).saturating_add(1_000);
-                    self.kingdee_finish(store, keys, lane_key, &held, Some(&result), bound)
+                    self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, id))
                         .await;
                     return Ok(Some(result));
                 }
@@ -461,7 +517,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// `outcome_unknown` for try `t`, with the time it can be settled.
-    fn not_yet(&self, cause: Option<&Error>, t: Try) -> Error {
+    fn not_yet(&self, cause: Option<&Error>, t: &Try) -> Error {
         let (vendor_now, err) = self.vendor_now();
         let by_vendor = ms_until(vendor_now.saturating_sub(err), t.last_row());
         let by_ours = ms_until(self.local_ms(), t.quiet_after());
@@ -482,7 +538,7 @@ impl<T: Transport> Client<T> {
         lane_key: &str,
         held: &Lane,
         result: Option<&Json>,
-        bound: i64,
+        (bound, row): (i64, Option<String>),
     ) {
         if let Some(r) = result {
             let rec = record(keys.fp, "done", ("result", r.clone()));
@@ -492,22 +548,28 @@ impl<T: Transport> Client<T> {
             .replace(
                 lane_key,
                 &held.to_text(),
-                &held.finished(bound, result.is_some()).to_text(),
+                &held.finished(bound, result.is_some(), row).to_text(),
             )
             .await;
     }
 
     /// Takes the lane for try `n` of `claim_key`: free, finished, or its holder
     /// past the point where it can still write. Waits a little for a holder in
-    /// flight; then `conflict`. Returns the lane as stored (its try included)
-    /// and the previous holder's bound, to give the lane back with if unsent.
+    /// flight; then `conflict`. Returns the lane as stored, its try included.
+    ///
+    /// The try's window opens where the vendor could first stamp its row: the
+    /// vendor accepts a timestamp at most 5 minutes ahead of its clock, so no
+    /// row of ours is older than our first timestamp − 5 min, whatever its
+    /// clock does meanwhile. Earlier identical changes in that span are told
+    /// apart by their row `id` when the ledger showed it, else by time: the
+    /// window then opens after their last possible row.
     async fn kingdee_take_lane(
         &self,
         store: &dyn IdempotencyStore,
         lane_key: &str,
         claim_key: &str,
         n: i64,
-    ) -> Result<(Lane, Option<i64>)> {
+    ) -> Result<Lane> {
         let mut polls = 0;
         loop {
             let current = store.get(lane_key).await?;
@@ -519,13 +581,16 @@ impl<T: Transport> Client<T> {
             }
             let (vendor_now, err) = self.vendor_now();
             let earliest = vendor_now.saturating_sub(err);
-            // The last vendor time the previous holder's rows can carry.
-            let bound = match &prev {
-                None => None,
-                Some(l) => match l.done {
-                    Some((bound, _)) => Some(bound),
+            let opens = floor_second(vendor_now.saturating_sub(ACCEPT_WINDOW_MS));
+            // The earlier holders whose rows may fall in our window.
+            let mut before: Vec<(Option<String>, i64)> = Vec::new();
+            if let Some(l) = &prev {
+                match &l.done {
+                    Some(d) if d.applied => before.push((d.row.clone(), d.bound)),
+                    Some(_) => {}
+                    // Past its last row: it may have applied, we cannot know its row.
                     None if earliest > l.t.last_row() && self.local_ms() > l.t.quiet_after() => {
-                        Some(l.t.last_row())
+                        before.push((None, l.t.last_row()))
                     }
                     None => {
                         let wait = ms_until(earliest, l.t.last_row())
@@ -537,39 +602,55 @@ impl<T: Transport> Client<T> {
                         self.transport.sleep(LANE_POLL_MS).await;
                         continue;
                     }
-                },
-            };
-            // Our window opens on a whole second after the previous holder's last row.
-            if let Some(b) = bound {
-                let opens = floor_second(b).saturating_add(1_000);
-                if earliest < opens {
-                    if polls >= LANE_POLLS {
-                        return Err(lane_busy(b, ms_until(earliest, opens)));
-                    }
-                    polls += 1;
-                    self.transport
-                        .sleep(ms_until(earliest, opens).min(1_000))
-                        .await;
-                    continue;
+                }
+                for b in &l.before {
+                    before.push(b.clone());
                 }
             }
-            let t = Try {
-                n,
-                from: floor_second(earliest),
-                until: vendor_now.saturating_add(SIGN_WINDOW_MS),
-                at: self.local_ms(),
-            };
+            before.retain(|(_, bound)| *bound >= opens);
+            // A row we know by time only: our window opens on the second after it.
+            let mut after_known = i64::MIN;
+            for (row, bound) in &before {
+                if row.is_none() {
+                    after_known = after_known.max(floor_second(*bound).saturating_add(1_000));
+                }
+            }
+            let from = opens.max(after_known);
+            // Our first attempt must not be stamped before that second.
+            if earliest < after_known {
+                if polls >= LANE_POLLS {
+                    return Err(lane_busy(after_known, ms_until(earliest, after_known)));
+                }
+                polls += 1;
+                self.transport
+                    .sleep(ms_until(earliest, after_known).min(1_000))
+                    .await;
+                continue;
+            }
+            let mut skip = Vec::new();
+            for (row, _) in &before {
+                if let Some(id) = row {
+                    skip.push(id.clone());
+                }
+            }
             let mine = Lane {
                 key: claim_key.to_string(),
-                t,
+                t: Try {
+                    n,
+                    from,
+                    until: vendor_now.saturating_add(SIGN_WINDOW_MS),
+                    at: self.local_ms(),
+                    skip,
+                },
                 done: None,
+                before,
             };
             let won = match &current {
                 None => store.put_if_absent(lane_key, &mine.to_text()).await?,
                 Some(text) => store.replace(lane_key, text, &mine.to_text()).await?,
             };
             if won {
-                return Ok((mine, bound));
+                return Ok(mine);
             }
         }
     }
@@ -582,7 +663,7 @@ impl<T: Transport> Client<T> {
         store: &dyn IdempotencyStore,
         keys: &Keys<'_>,
         lane_key: &str,
-        t: Try,
+        t: &Try,
         adjust: &IntegralAdjust,
     ) -> Result<Settled> {
         // A try still in flight elsewhere (another caller of this key) usually ends
@@ -595,7 +676,7 @@ impl<T: Transport> Client<T> {
             }
             match lane.as_ref().filter(|l| l.held_by(keys.claim, t)) {
                 Some(Lane {
-                    done: Some((_, false)),
+                    done: Some(Done { applied: false, .. }),
                     ..
                 }) => return Ok(Settled::NotApplied),
                 Some(Lane { done: None, .. })
@@ -610,12 +691,14 @@ impl<T: Transport> Client<T> {
         if let Err(e) = self.kingdee_learn_clock(k, adjust).await {
             return Err(self.not_yet(Some(&e), t));
         }
-        let (vendor_now, err) = self.vendor_now();
-        if vendor_now.saturating_sub(err) <= t.last_row() || self.local_ms() <= t.quiet_after() {
+        // Our own clock first: until it says the try is quiet, nothing can settle it.
+        // After that the ledger read's own `Date` judges the vendor's clock: the
+        // estimate from earlier replies may be stale (a vendor clock that stepped).
+        if self.local_ms() <= t.quiet_after() {
             return Err(self.not_yet(None, t));
         }
-        let (verdict, read_at) = match self.kingdee_ledger(k, adjust, (t.from, t.last_row())).await
-        {
+        let window = (t.from, t.last_row());
+        let (verdict, read_at) = match self.kingdee_ledger(k, adjust, window, &t.skip).await {
             Ok(v) => v,
             // A refused or failed read (rate limit, network) settles nothing: later.
             Err(e) => {
@@ -631,10 +714,12 @@ impl<T: Transport> Client<T> {
         let mine = lane.filter(|l| l.held_by(keys.claim, t) && l.done.is_none());
         match verdict {
             Verdict::Applied(row) => {
+                let id = row.text_at("id").filter(|id| !id.is_empty());
                 let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
                 match &mine {
                     Some(l) => {
-                        self.kingdee_finish(store, keys, lane_key, l, Some(&result), t.last_row())
+                        let last = t.last_row();
+                        self.kingdee_finish(store, keys, lane_key, l, Some(&result), (last, id))
                             .await
                     }
                     None => {
@@ -646,7 +731,7 @@ impl<T: Transport> Client<T> {
             }
             Verdict::NotApplied => {
                 if let Some(l) = &mine {
-                    self.kingdee_finish(store, keys, lane_key, l, None, t.last_row())
+                    self.kingdee_finish(store, keys, lane_key, l, None, (t.last_row(), None))
                         .await;
                 }
                 Ok(Settled::NotApplied)
@@ -674,11 +759,13 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         adjust: &IntegralAdjust,
         window: (i64, i64),
+        skip: &[String],
     ) -> Result<(Verdict, i64)> {
         let expected = Expected {
             adjust: adjust.clone(),
             from_ms: window.0,
             to_ms: window.1,
+            skip_ids: skip.to_vec(),
         };
         let mut rows: Vec<Json> = Vec::new();
         let mut seen: Vec<String> = Vec::new();

@@ -70,7 +70,10 @@ for (const vendor of VENDORS) {
     const retrySameKey = async (page, key) => {
       await page.click('#adj-review');
       await page.waitForSelector('#confirm[open]');
-      assert.match(await page.textContent('#c-note'), new RegExp(`同一个幂等键 ${key}`));
+      // The dialog says it is the same change, without showing the key (it is kept: #adj-key, developer tools).
+      assert.match(await page.textContent('#c-note'), /系统能识别这是同一笔，不会重复入账/);
+      assert.doesNotMatch(await page.locator('#confirm').innerText(), new RegExp(key));
+      assert.equal(await page.textContent('#adj-key'), key);
       await page.click('#confirm-ok');
       assert.equal(await outcome(page), 'applied');
     };
@@ -78,7 +81,10 @@ for (const vendor of VENDORS) {
     test('the fragment settings connect, and leave the address bar', async () => {
       const page = await open();
       assert.equal(new URL(page.url()).hash, '', 'the token is not left in the URL');
-      assert.match(await page.textContent('#conn'), new RegExp(vendor));
+      // The header names the vendor's system (no store name is configured here) and who is signed in.
+      const names = { kingdee: '金蝶精斗云', freemud: '非码', qimai: '企迈' };
+      assert.match(await page.textContent('#store-name'), new RegExp(names[vendor]));
+      assert.match(await page.textContent('#conn'), /admin · 店长（管理员）/);
       const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('jifen-admin-settings')));
       assert.equal(stored.token, ADMIN_TOKEN);
       await page.context().close();
@@ -108,6 +114,9 @@ for (const vendor of VENDORS) {
       await lookup(page);
       const first = await page.$$eval('#ledger-body tr', (trs) => trs.length);
       assert.ok(first >= 10 && first < total, `first page: ${first} of ${total}`);
+      // The chart plots the whole range, not only the page the table has loaded.
+      const dots = await page.$$eval('#chart svg .dot', (d) => d.length);
+      assert.equal(dots, total, `the chart has ${dots} points for ${total} rows`);
       await page.locator('#ledger-sentinel').scrollIntoViewIfNeeded();
       await page.waitForFunction((n) => document.querySelectorAll('#ledger-body tr').length === n, total);
       const cells = await page.$$eval('#ledger-body tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
@@ -244,7 +253,7 @@ for (const vendor of VENDORS) {
       assert.match(await page.textContent('#adj-result .what'), /正在处理中/);
       assert.equal(await page.textContent('#adj-key'), key, 'the key is kept after a conflict');
       assert.equal(await page.isVisible('#adj-review'), true, 'retrying a held key is safe on every vendor');
-      assert.match(await page.textContent('#adj-result .next'), /同一个幂等键/);
+      assert.match(await page.textContent('#adj-result .next'), /系统能识别这是同一笔/);
       assert.equal((await rows()).length, before, 'nothing reached the vendor');
       await resetOutcome(page);
       await retrySameKey(page, key);
@@ -301,10 +310,19 @@ for (const vendor of VENDORS) {
     test('a vendor error is shown in words, with the vendor code and request id below', async () => {
       const page = await open();
       await lookup(page);
+      // The page refuses a deduction above the balance it shows; the points were spent elsewhere
+      // meanwhile (another till), so the page's figure is stale and the vendor refuses.
+      const shown = Number((await page.textContent('#b-available')).replace(/,/g, ''));
+      const spent = await stack.api('POST', '/api/adjust', { member: `id:${fx.id},mobile:${fx.mobile}`, delta: -(shown - 1), reason: spendReason() },
+        { 'idempotency-key': `spent-elsewhere-${vendor}` });
+      assert.equal(spent.status, 200, JSON.stringify(spent.body));
       const before = (await rows()).length;
-      await review(page, -1_000_000, spendReason());
+      await review(page, -2, spendReason());
       await page.click('#confirm-ok');
       assert.equal(await outcome(page), 'refused');
+      const back = await stack.api('POST', '/api/adjust', { member: `id:${fx.id},mobile:${fx.mobile}`, delta: shown - 1, reason: earnReason() },
+        { 'idempotency-key': `spent-elsewhere-back-${vendor}` });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
       const text = await page.textContent('#adj-result .what');
       assert.match(text, /积分不足/);
       assert.match(text, /Not enough points/);
@@ -316,7 +334,7 @@ for (const vendor of VENDORS) {
         { 'idempotency-key': `direct-refusal-${vendor}` });
       assert.equal(direct.body.error?.code, 'vendor');
       if (direct.body.error.requestId) assert.match(ids, /请求号 Request id: \S+/);
-      assert.equal((await rows()).length, before, 'nothing applied');
+      assert.equal((await rows()).length, before + 1, 'nothing applied but the points given back');
       await shot(page, `${vendor}-6-vendor-error`);
       // A rate limit on a read, in words.
       await stack.fault({ vendor, kind: 'rate_limit', retryAfter: 3, times: 10 });
@@ -333,7 +351,7 @@ for (const vendor of VENDORS) {
       const page = await ctx.newPage();
       await page.goto(stack.pageUrl({ token: 'not-the-admin-token' }));
       await page.waitForSelector('#conn.bad');
-      assert.match(await page.textContent('#error .what'), /管理口令不正确/);
+      assert.match(await page.textContent('#error .what'), /员工口令不正确/);
       assert.equal(await page.getAttribute('#settings', 'open'), '');
       await shot(page, `${vendor}-8-bad-token`);
       // Fixed in the settings panel, kept in this tab's sessionStorage.
@@ -350,6 +368,7 @@ for (const vendor of VENDORS) {
       test(`the inspector shows the signed request (${mode === 'local' ? 'signed in the page by wasm' : 'gateway preview'}), secrets masked, copy as curl`, async () => {
         const page = await open();
         await lookup(page);
+        await page.check('#dev-switch'); // the developer tools: an admin's, behind a switch
         await page.selectOption('#insp-mode', mode);
         await page.fill('#adj-delta', '5');
         await page.selectOption('#adj-reason', earnReason());
@@ -394,6 +413,11 @@ for (const vendor of VENDORS) {
       // Into the adjust form and through the confirmation with keys alone.
       await page.focus('#adj-delta');
       await page.keyboard.type('3');
+      // The type of change is chosen deliberately (nothing preselected): with the arrow keys.
+      await page.keyboard.press('Tab');
+      for (let i = 0; i < 20 && (await page.inputValue('#adj-reason')) !== earnReason(); i++) await page.keyboard.press('ArrowDown');
+      assert.equal(await page.inputValue('#adj-reason'), earnReason());
+      await page.focus('#adj-delta');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#confirm[open]');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-cancel', 'the safe choice has focus');

@@ -22,7 +22,8 @@ test('the demo prints the admin page URL, and the page looks a member up through
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForSelector('#conn.ok');
-    assert.match(await page.textContent('#conn'), /qimai/);
+    assert.match(await page.textContent('#store-name'), /演示店/); // the demo's STORE_NAME
+    assert.match(await page.textContent('#conn'), /admin · 店长（管理员）/);
     await page.fill('#lookup-q', '13700137000');
     await page.press('#lookup-q', 'Enter');
     await page.waitForSelector('#member-area[data-loaded]:not([hidden])');

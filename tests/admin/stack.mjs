@@ -31,8 +31,11 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Starts sim + page server + the real gateway (www-demo/worker/gateway.mjs, workerd) for `vendor`. */
-export async function startStack(vendor) {
+/**
+ * Starts sim + page server + the real gateway (www-demo/worker/gateway.mjs, workerd) for `vendor`,
+ * with one admin account (ADMIN_TOKEN) and the `staff` accounts given ({ id, name, role, limit?, token }).
+ */
+export async function startStack(vendor, { staff = null, bindings = {} } = {}) {
   const stops = [];
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => {}); };
   try {
@@ -42,7 +45,7 @@ export async function startStack(vendor) {
     stops.push(() => page.close());
     const { startGateway } = await import('../../www-demo/worker/gateway.mjs');
     const gateway = await startGateway({ vendor, credentials: accounts[vendor], upstream: `${sim.url}/${vendor}`,
-      adminToken: ADMIN_TOKEN, adminOrigin: page.url, port: 0 });
+      adminToken: ADMIN_TOKEN, staff, bindings, adminOrigin: page.url, port: 0 });
     stops.push(() => gateway.stop());
     const api = async (method, path, body, headers = {}) => {
       const r = await fetch(gateway.url + path, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`,

@@ -111,3 +111,40 @@ test('a reply whose body is lost after the status line is an uncertain outcome (
   assert.equal(isDefinite(e), false, 'the key is kept');
   assert.equal(e.retryable, true);
 });
+
+test('serve.mjs: the page names content-hashed assets (cached for a year), all compressed, revalidated by ETag', async () => {
+  const s = await startAdminServer({ port: 0 });
+  try {
+    const http = await import('node:http');
+    const { brotliDecompressSync } = await import('node:zlib');
+    // Raw requests: fetch would decompress and hide the encoding.
+    const get = (path, headers = {}) => new Promise((res, rej) => {
+      http.get(`${s.url}${path}`, { headers }, (r) => {
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks) }));
+      }).on('error', rej);
+    });
+    const page = await get('/', { 'accept-encoding': 'gzip, br' });
+    assert.equal(page.headers['content-encoding'], 'br');
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    const html = brotliDecompressSync(page.body).toString();
+    const app = /src="(app\.[0-9a-f]{10}\.js)"/.exec(html)?.[1];
+    assert.ok(app, 'index.html names the hashed app script');
+    assert.match(html, /href="style\.[0-9a-f]{10}\.css"/);
+    const js = await get(`/${app}`, { 'accept-encoding': 'gzip' });
+    assert.equal(js.status, 200);
+    assert.equal(js.headers['content-encoding'], 'gzip');
+    assert.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable');
+    const { gunzipSync } = await import('node:zlib');
+    const text = gunzipSync(js.body).toString();
+    assert.match(text, /from '\.\/js\/gateway\.[0-9a-f]{10}\.js'/, 'its imports are hashed too');
+    assert.ok(js.body.length < text.length / 2, `compressed: ${js.body.length} of ${text.length} bytes`);
+    const again = await get(`/${app}`, { 'if-none-match': js.headers.etag });
+    assert.equal(again.status, 304);
+    const plain = await get('/', {});
+    assert.equal(plain.headers['content-encoding'], undefined, 'no encoding the browser did not ask for');
+  } finally {
+    await s.close();
+  }
+});

@@ -215,7 +215,10 @@ test('wrangler dev: the gateway (www-demo/worker/wrangler.toml) answers a balanc
   const sim = await startSimulator();
   const admin = 'gateway-admin-token-not-a-secret';
   const q = sim.accounts.qimai;
-  const vars = { VENDOR: 'qimai', UPSTREAM: q.baseUrl, ADMIN_TOKEN: admin, QIMAI_OPEN_ID: q.openId, QIMAI_GRANT_CODE: q.grantCode, QIMAI_OPEN_KEY: q.openKey };
+  // One staff account (STAFF holds the token's digest; www-demo/worker/README.md, "Staff accounts").
+  const { staffBinding } = await import(join(root, 'www-demo', 'worker', 'staff-tool.mjs'));
+  const STAFF = staffBinding([{ id: 'admin', name: 'admin', role: 'admin', token: admin }]);
+  const vars = { VENDOR: 'qimai', UPSTREAM: q.baseUrl, STAFF, QIMAI_OPEN_ID: q.openId, QIMAI_GRANT_CODE: q.grantCode, QIMAI_OPEN_KEY: q.openKey };
   // State (the Durable Object's storage) in the scratch folder, not in the repository.
   const child = spawn(join(bin, 'wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', join(work, 'gateway-state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],

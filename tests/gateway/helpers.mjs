@@ -32,8 +32,9 @@ function staticSecrets() {
 /**
  * Starts the sim and a gateway for `vendor`. Returns { sim, gw, call, upstreamHits, assertNoSecrets, stop }.
  * `call(path, { method, body, headers, token, origin, raw })` sends with the admin token unless `token: null`.
+ * `secrets`: more strings that must never appear (e.g. staff tokens given in gatewayOptions.staff).
  */
-export async function setup(vendor, { gatewayOptions = {} } = {}) {
+export async function setup(vendor, { gatewayOptions = {}, secrets = [] } = {}) {
   const sim = await startSim({ port: 0 });
   let gw;
   try {
@@ -79,11 +80,11 @@ export async function setup(vendor, { gatewayOptions = {} } = {}) {
   /** No secret (fixed or issued by the sim during the test) in any response or in workerd's output. */
   function assertNoSecrets() {
     const st = sim.state();
-    const secrets = [...staticSecrets(), st.kingdee.appSecret, ...st.kingdee.tokens.map((t) => t.token)];
+    const all = [...staticSecrets(), ...secrets, st.kingdee.appSecret, ...st.kingdee.tokens.map((t) => t.token)];
     const texts = [...seen, { what: 'workerd output', text: gw.output() }];
     assert.ok(seen.length > 0, 'no responses were recorded');
     for (const { what, text } of texts) {
-      for (const s of secrets) assert.ok(!text.includes(s), `a secret (${s.slice(0, 4)}…) appears in ${what}`);
+      for (const s of all) assert.ok(!text.includes(s), `a secret (${s.slice(0, 4)}…) appears in ${what}`);
     }
     return seen.length;
   }

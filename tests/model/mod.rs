@@ -152,6 +152,8 @@ pub struct Model {
     pub hang_after: Cell<Option<usize>>,
     /// How many `integral_adjust` requests reached the vendor.
     pub adjusts_received: Cell<usize>,
+    /// The vendor's clock steps by this much (once) as the next `integral_adjust` arrives.
+    pub jump_at_write_ms: Cell<i64>,
 }
 
 pub struct TestClock(pub Cell<u64>);
@@ -225,6 +227,7 @@ impl Model {
             dateless: Cell::new(0),
             hang_after: Cell::new(None),
             adjusts_received: Cell::new(0),
+            jump_at_write_ms: Cell::new(0),
         })
     }
 
@@ -305,6 +308,8 @@ impl Model {
         }
         if req.url.contains("integral_adjust") {
             self.adjusts_received.set(self.adjusts_received.get() + 1);
+            self.skew_ms
+                .set(self.skew_ms.get() + self.jump_at_write_ms.replace(0));
             let b = Json::parse(req.body.as_deref().unwrap()).unwrap();
             assert_eq!(b.get("mobile").and_then(Json::as_str), Some(MOBILE));
             let delta = b.get("integral").and_then(Json::as_i64_lenient).unwrap();

@@ -43,7 +43,7 @@ test('jifen/cloudflare is exported with its types and loads', async () => {
   for (const f of Object.values(entry)) assert.ok(existsSync(new URL(`../../pkg/${f.slice(2)}`, import.meta.url)), f);
   const cf = await import('../../pkg/cloudflare.js');
   for (const name of ['JifenCoordinator', 'durableObjectIdempotencyStore', 'durableObjectTokenCache', 'kvIdempotencyStore',
-    'serveCoordinator', 'coordinatorServiceNamespace']) {
+    'serveCoordinator', 'coordinatorServiceNamespace', 'durableObjectAuditLog']) {
     assert.equal(typeof cf[name], 'function', name);
   }
 });

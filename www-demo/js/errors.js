@@ -20,8 +20,10 @@ const CODES = {
   conflict: ['同一笔调整正在处理中（或上次处理被中断），本次未发送。请稍后用同一个幂等键重试；不要换新键，以免重复入账。',
     'The same adjustment is already being processed (or was interrupted). Nothing was sent this time. Retry shortly with the same key; a new key could apply it twice.'],
   // The gateway's own failures.
-  unauthorized: ['管理口令不正确或已失效，请在“设置”中检查。', 'The admin token is wrong or expired. Check it in Settings.'],
-  forbidden: ['本页面无权访问该网关。', 'This page is not allowed to use that gateway.'],
+  unauthorized: ['员工口令不正确或已停用，请向店长（管理员）要一个新的登录链接。', 'Your staff token is wrong or has been revoked. Ask the store admin for a new sign-in link.'],
+  forbidden: ['你的账号没有权限做这件事。', 'Your account is not allowed to do that.'],
+  over_limit: ['超出了你的单笔调整上限，请让店长（管理员）来做。', 'This is above your limit for one change. Ask the store admin to make it.'],
+  unavailable: ['操作记录暂时无法保存，所以这次调整没有发送。请稍后再试。', 'The audit trail could not be saved, so the change was not sent. Try again shortly.'],
   gateway_unreachable: ['连不上网关，请检查网关地址和网络。', 'The gateway could not be reached. Check the gateway URL and the network.'],
   gateway_http: ['网关返回了意外的错误。', 'The gateway returned an unexpected error.'],
   gateway_bad_reply: ['网关的回复无法识别。', 'The gateway sent a reply we could not read.'],
@@ -49,7 +51,7 @@ const VENDOR_CODES = {
  * thrown that is not an error from the gateway keep the idempotency key: the change may have
  * been applied, and only a retry with the same key cannot apply it twice.
  */
-const DEFINITE = new Set(['invalid_input', 'unsupported', 'vendor', 'auth', 'callback_invalid', 'unauthorized', 'forbidden',
+const DEFINITE = new Set(['invalid_input', 'unsupported', 'vendor', 'auth', 'callback_invalid', 'unauthorized', 'forbidden', 'over_limit', 'unavailable',
   'not_found', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type', 'not_configured']);
 /**
  * Definite only where the vendor has no idempotency key (Kingdee: jifen never repeats its write
@@ -75,6 +77,13 @@ export function describe(err) {
   const special = err?.vendor && err?.vendorCode != null ? VENDOR_CODES[err.vendor]?.[err.vendorCode] : null;
   if (special) [zh, en] = special;
   else if (code === 'vendor' && /不存在|not exist|not found/i.test(err?.message ?? '')) [zh, en] = NO_MEMBER;
+  if (code === 'over_limit' && Number.isInteger(err?.limit)) {
+    zh = `超出了你的单笔调整上限（${err.limit} 积分），请让店长（管理员）来做。`;
+    en = `This is above your limit of ${err.limit} points for one change. Ask the store admin to make it.`;
+  }
+  if (code === 'forbidden' && /origin/i.test(err?.message ?? '')) {
+    [zh, en] = ['本页面无权访问该网关。', 'This page is not allowed to use that gateway.'];
+  }
   if (code === 'rate_limited' && err?.retryAfterMs) {
     const s = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
     zh = `操作太频繁，请 ${s} 秒后再试。`;
@@ -90,22 +99,38 @@ export function describe(err) {
   return { zh, en, code, details };
 }
 
-/** Renders `describe(err)` into `el` (text only, never HTML from a server). */
-export function renderError(el, err, prefix) {
+/**
+ * Renders `describe(err)` into `el` (text only, never HTML from a server): one sentence (both
+ * languages in the DOM, the page shows the current one), the codes folded away under 详情.
+ */
+export function renderError(el, err) {
   const d = describe(err);
   el.replaceChildren();
   const what = document.createElement('p');
   what.className = 'what';
   what.dataset.code = d.code;
-  what.append(prefix ? `${prefix}：${d.zh} ` : `${d.zh} `);
+  const zh = document.createElement('span');
+  zh.lang = 'zh-CN';
+  zh.textContent = d.zh;
   const en = document.createElement('span');
   en.lang = 'en';
   en.textContent = d.en;
-  what.append(en);
+  what.append(zh, en);
+  const more = document.createElement('details');
+  more.className = 'more';
+  const summary = document.createElement('summary');
+  const sz = document.createElement('span');
+  sz.lang = 'zh-CN';
+  sz.textContent = '详情（给技术支持）';
+  const se = document.createElement('span');
+  se.lang = 'en';
+  se.textContent = 'Details for support';
+  summary.append(sz, se);
   const ids = document.createElement('p');
   ids.className = 'ids';
   ids.textContent = d.details.map(([k, v]) => `${k}: ${v}`).join(' · ');
-  el.append(what, ids);
+  more.append(summary, ids);
+  el.append(what, more);
   el.hidden = false;
   return d;
 }

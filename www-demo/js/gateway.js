@@ -1,5 +1,5 @@
-// The gateway's HTTP contract (issue 7), from the page's side. The page holds an
-// admin token for the gateway and never a vendor secret.
+// The gateway's HTTP contract (issue 7), from the page's side. The page holds one
+// person's staff token for the gateway and never a vendor secret.
 
 /** An error from the gateway (or from reaching it), shaped like JifenError. */
 export class GatewayError extends Error {
@@ -70,6 +70,17 @@ export class Gateway {
   }
 
   capabilities() { return this.request('GET', '/api/capabilities'); }
+  /** `{ name, role, limit, maxChange, confirmAbove, store, vendor }` of the presented token. */
+  me() { return this.request('GET', '/api/me'); }
+  audit({ member, from, to, cursor } = {}) {
+    return this.request('GET', '/api/audit', { query: { member: member ? memberRef(member) : undefined, from, to, cursor } });
+  }
+  /** The CSV export (admins) as a Blob. */
+  async auditCsv() {
+    const r = await this.fetch(new URL(`${this.base}/api/audit?format=csv`), { headers: { authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+    if (!r.ok) throw new GatewayError(r.status === 403 ? 'forbidden' : 'gateway_http', `HTTP ${r.status}`, { status: r.status });
+    return r.blob();
+  }
   getMember(member) { return this.request('GET', `/api/members/${encodeURIComponent(memberRef(member))}`); }
   getBalance(member) { return this.request('GET', '/api/balance', { query: { member: memberRef(member) } }); }
   ledgerPage({ member, cursor, from, to, pageSize }) {

@@ -2,7 +2,7 @@
 // directly so its PID is the one to stop), and the coordinator process that
 // several gateway processes share. Used by the tests, the demo and by hand:
 //
-//   node www-demo/worker/gateway.mjs              # a gateway; env: VENDOR, UPSTREAM, ADMIN_TOKEN, ADMIN_ORIGIN, PORT,
+//   node www-demo/worker/gateway.mjs              # a gateway; env: VENDOR, UPSTREAM, STAFF, ADMIN_ORIGIN, PORT,
 //                                                 #   vendor bindings, JIFEN_STORAGE_DIR (default .state/gateway-<vendor>),
 //                                                 #   JIFEN_COORDINATOR_URL + JIFEN_COORDINATOR_TOKEN (use a coordinator process)
 //   node www-demo/worker/gateway.mjs coordinator  # a coordinator; env: PORT (default 8790), JIFEN_COORDINATOR_TOKEN
@@ -11,7 +11,10 @@
 // From code (every handle: url, pid, storageDir, output(), stop(), kill(), restart()):
 //
 //   const gw = await startGateway({ vendor: 'kingdee', credentials: accounts.kingdee,
-//     upstream: `${sim.url}/kingdee`, adminToken, adminOrigin, port: 0 });
+//     upstream: `${sim.url}/kingdee`, staff: [{ id: 'wang', name: '王芳', role: 'operator',
+//     limit: 500, token }], adminOrigin, port: 0 });
+//
+// `adminToken` (tests, tools) is short for one account, `admin` (role admin), with that token.
 //   gw.url; gw.pid; gw.output(); await gw.stop();
 //
 // Durable Object storage (the JifenCoordinator namespace: idempotency keys and
@@ -52,6 +55,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ROOT, coordinatorConfig, renderConfig } from './capnp.mjs';
 import { VENDORS, VENDOR_BINDINGS, bindingNames, bindingsFor } from './src/config.js';
+import { staffBinding } from './staff-tool.mjs';
 
 /** The workerd binary from the npm package (pinned in the root package.json). */
 export const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
@@ -225,7 +229,7 @@ function processHandle(fields, started, start, cleanup) {
  * `storageDir`, `storage`, `coordinatorUrl`/`coordinatorToken` and the handle.
  */
 export async function startGateway({
-  vendor = 'kingdee', credentials = {}, upstream, adminToken, adminOrigin, port = 0, host = '127.0.0.1',
+  vendor = 'kingdee', credentials = {}, upstream, adminToken, staff = null, adminOrigin, port = 0, host = '127.0.0.1',
   bindings = {}, maxBodyBytes, log = false, readyTimeoutMs = 30_000,
   instances = 1, coordinator = true, kv = null, front = null,
   storageDir, storage = 'disk', coordinatorUrl = null, coordinatorToken = null,
@@ -248,7 +252,9 @@ export async function startGateway({
   const values = {
     VENDOR: vendor,
     ...(upstream ? { UPSTREAM: upstream } : {}),
-    ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+    ...(adminToken || staff ? {
+      STAFF: staffBinding([...(adminToken ? [{ id: 'admin', name: 'admin', role: 'admin', token: adminToken }] : []), ...(staff ?? [])]),
+    } : {}),
     ...(adminOrigin ? { ADMIN_ORIGIN: adminOrigin } : {}),
     ...(maxBodyBytes ? { MAX_BODY_BYTES: String(maxBodyBytes) } : {}),
     ...(localCoordinator && storage === 'memory' ? { JIFEN_COORDINATOR_STORAGE: 'memory' } : {}),
@@ -354,7 +360,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const coordinatorUrl = process.env.JIFEN_COORDINATOR_URL || null;
     handle = await startGateway({
-      vendor, bindings, port: Number(process.env.PORT ?? 8788), log: true,
+      vendor, bindings, port: Number(process.env.PORT ?? 8701), log: true,
       ...(coordinatorUrl
         ? { coordinatorUrl, coordinatorToken: process.env.JIFEN_COORDINATOR_TOKEN }
         : { storageDir: storageDir(`gateway-${vendor}`) }),

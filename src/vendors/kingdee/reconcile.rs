@@ -65,6 +65,8 @@ pub struct Expected {
     pub adjust: IntegralAdjust,
     /// Window start (first attempt − slack).
     pub from_ms: i64,
+    /// Ledger rows known to be other changes' (by `id`): never ours.
+    pub skip_ids: Vec<String>,
     /// Window end (ledger read + slack).
     pub to_ms: i64,
 }
@@ -121,6 +123,9 @@ pub fn judge(expected: &Expected, rows: &[Json], complete: bool) -> Verdict {
         if row.get("occur").and_then(Json::as_i64_lenient) != Some(expected.adjust.integral) {
             continue;
         }
+        if expected.skip_ids.iter().any(|id| id == text(row, "id")) {
+            continue;
+        }
         let in_window = parse_cst(text(row, "create_time"))
             .map(|t| (expected.from_ms..=expected.to_ms).contains(&t));
         match (in_window, same_type(row, expected.adjust.operation)) {
@@ -163,6 +168,7 @@ mod tests {
                 operation: AdjustOperation::PromotionGrant,
             },
             from_ms: T0 - SLACK_KNOWN_CLOCK_MS,
+            skip_ids: Vec::new(),
             to_ms: T0 + 2_000 + SLACK_KNOWN_CLOCK_MS,
         }
     }
@@ -247,6 +253,33 @@ mod tests {
         ));
         // Rows left unread: even none seen is unknown.
         assert!(matches!(judge(&e, &[], false), Verdict::Unknown(_)));
+    }
+
+    #[test]
+    fn a_row_known_to_be_another_changes_is_never_ours() {
+        let theirs = row("7", 10, T0 + 1_000, "5", "促销赠送");
+        let ours = row("8", 10, T0 + 2_000, "5", "促销赠送");
+        let e = Expected {
+            skip_ids: vec!["7".into()],
+            ..expected()
+        };
+        assert_eq!(
+            judge(&e, std::slice::from_ref(&theirs), true),
+            Verdict::NotApplied
+        );
+        assert_eq!(
+            judge(&e, &[theirs.clone(), ours.clone()], true),
+            Verdict::Applied(ours)
+        );
+        // Without the id, two identical rows cannot be told apart.
+        assert!(matches!(
+            judge(
+                &expected(),
+                &[theirs, row("8", 10, T0 + 2_000, "5", "促销赠送")],
+                true
+            ),
+            Verdict::Unknown(_)
+        ));
     }
 
     #[test]

@@ -36,21 +36,22 @@ export const VENDOR_BINDINGS = {
   },
 };
 
-/** The gateway's own bindings (not vendor credentials). */
-export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'ADMIN_TOKEN', 'ADMIN_ORIGIN', 'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES',
-  'ALLOW_UNSHARED_KINGDEE_STORE', 'JIFEN_COORDINATOR_TOKEN', 'JIFEN_COORDINATOR_STORAGE'];
+/**
+ * The gateway's own bindings (not vendor credentials). STAFF, MAX_CHANGE, CONFIRM_ABOVE and
+ * STORE_NAME are read by staff.js; ADMIN_TOKEN only to refuse to start with it (it is replaced
+ * by STAFF: README.md, "Migrating from ADMIN_TOKEN").
+ */
+export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'STAFF', 'STORE_NAME', 'MAX_CHANGE', 'CONFIRM_ABOVE', 'ADMIN_TOKEN', 'ADMIN_ORIGIN',
+  'MAX_BODY_BYTES', 'TIMEOUT_MS', 'RETRIES', 'ALLOW_UNSHARED_KINGDEE_STORE', 'JIFEN_COORDINATOR_TOKEN', 'JIFEN_COORDINATOR_STORAGE'];
 
 /** Gateway bindings that are secrets (besides ADMIN_TOKEN): redacted like the vendor's. */
 const SECRET_GATEWAY_BINDINGS = ['JIFEN_COORDINATOR_TOKEN'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
-export const DEFAULT_SIM = 'http://127.0.0.1:8787';
+export const DEFAULT_SIM = 'http://127.0.0.1:8700';
 
 /** Body limit when MAX_BODY_BYTES is not set. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-
-/** An admin token shorter than this is treated as unset. */
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /** The env binding names (gateway + this vendor's) that are set, in table order. */
 export function bindingNames(vendor) {

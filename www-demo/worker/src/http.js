@@ -7,8 +7,9 @@ import { duplicateKeyMessage, findDuplicateKey } from './json.js';
 export const STATUS_BY_CODE = {
   invalid_input: 400,
   callback_invalid: 400,
-  unauthorized: 401, // gateway: admin token missing or wrong
-  forbidden: 403, // gateway: Origin not the admin origin
+  unauthorized: 401, // gateway: staff token missing, unknown or revoked
+  forbidden: 403, // gateway: Origin not the admin origin, or the staff member's role may not do this
+  over_limit: 403, // gateway: a change above the staff member's per-change limit
   not_found: 404, // gateway: no such route
   method_not_allowed: 405, // gateway
   conflict: 409, // another request holds this Idempotency-Key (in flight, or interrupted)
@@ -25,6 +26,7 @@ export const STATUS_BY_CODE = {
   signature: 502,
   parse: 502,
   outcome_unknown: 502, // the change may or may not have been applied
+  unavailable: 503, // gateway: the audit trail could not be written (nothing was sent)
   timeout: 504,
 };
 
@@ -84,6 +86,7 @@ export function errorBody(e) {
   if (typeof e.retryAfterMs === 'number') error.retryAfterMs = e.retryAfterMs;
   const headers = {};
   if (typeof e.retryAfterMs === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));
+  if (Number.isSafeInteger(e.extra?.limit)) error.limit = e.extra.limit; // over_limit: the caller's limit
   Object.assign(headers, e.extra?.headers);
   return { status: STATUS_BY_CODE[e.code], body: { error }, headers };
 }

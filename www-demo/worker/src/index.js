@@ -9,7 +9,8 @@
 import { jifen } from './jifen.js';
 import { gatewaySettings, vendorConfig, secretValues } from './config.js';
 import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
-import { requireAdmin } from './auth.js';
+import { authenticate, cachedStaffSettings, permissionFor, requirePermission, requireWithinLimit, staffSecretValues } from './staff.js';
+import { auditLog, auditedAdjust, memberKeys, publicEntry, remarkWithOperator, timeParam, toCsv, PAGE, CSV_MAX } from './audit.js';
 import * as input from './input.js';
 import { kingdeeAdjustRefusal, sharedStores } from './stores.js';
 
@@ -98,15 +99,70 @@ const ROUTES = [
     const key = ctx.request.headers.get('idempotency-key');
     const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
     const args = input.adjustArgs(body, key);
+    requireWithinLimit(ctx.who, args.delta);
     const adjust = method(ctx.client(), 'adjustPoints');
     ctx.note = `store=${cached?.stores}`;
+    // The operator's name goes into the vendor's remark where it has one; the trail keeps the
+    // remark as typed.
+    const remark = args.remark;
+    const accepts = jifen.capabilities?.(ctx.settings.vendor)?.operations?.adjustPoints?.accepts ?? [];
+    // Where the vendor has no remark field (Kingdee), the remark lives in the trail only.
+    if (accepts.includes('remark')) args.remark = remarkWithOperator(ctx.who.name, remark);
+    else delete args.remark;
     // Once started, a change runs to its end even if the caller hangs up: Cloudflare cancels a
     // request's work when its client disconnects, except what is passed to waitUntil (30 s more).
     // Cut short, the change could be applied at the vendor with its outcome never recorded, and
-    // every retry with this key would get 409 until the key expires.
-    const pending = adjust(args);
-    ctx.waitUntil?.(pending.catch(() => {}));
-    return ok(await pending, ctx);
+    // every retry with this key would get 409 until the key expires. auditedAdjust passes the
+    // change and its audit record to waitUntil.
+    const log = auditLog(ctx.env, ctx.settings.vendor);
+    return ok(await auditedAdjust({ log, who: ctx.who, args, remark, waitUntil: ctx.waitUntil }, adjust), ctx);
+  }],
+  ['GET', /^\/api\/me$/, async (ctx) => {
+    input.queryParams(ctx.url, []);
+    const { name, role, limit } = ctx.who;
+    const { confirmAbove, store, maxChange } = ctx.staff;
+    return ok({ name, role, limit, maxChange, confirmAbove, store: store || null, vendor: ctx.settings.vendor }, ctx);
+  }],
+  ['GET', /^\/api\/audit$/, async (ctx) => {
+    const q = input.queryParams(ctx.url, ['member', 'from', 'to', 'cursor', 'format']);
+    if (ctx.who.role === 'viewer') requirePermission(ctx.who, 'audit:own', 'read the audit trail');
+    const csv = q.format === 'csv';
+    if (q.format !== undefined && !csv) throw invalid('format must be csv (or absent for JSON)');
+    if (csv) requirePermission(ctx.who, 'audit:all', 'export the audit trail');
+    const from = timeParam(q.from, 'start', 'from');
+    const to = timeParam(q.to, 'end', 'to');
+    if (from !== null && to !== null && from > to) throw invalid('from is after to');
+    if (q.cursor !== undefined && !/^[\x21-\x7e]{1,1200}$/.test(q.cursor)) throw invalid('cursor must be the opaque string a previous page returned');
+    const query = {
+      from, to,
+      // Any of the keys given (id, mobile, card) finds an entry filed under any of the member's keys.
+      member: q.member !== undefined ? memberKeys(input.parseMemberRef(q.member)) : null,
+      // An operator reads their own changes only; an admin everyone's.
+      operator: ctx.who.role === 'admin' ? null : ctx.who.id,
+    };
+    const log = auditLog(ctx.env, ctx.settings.vendor);
+    if (csv) {
+      const all = [];
+      let cursor = null;
+      do {
+        const page = await log.list({ ...query, cursor, limit: 500 });
+        all.push(...page.entries.map(publicEntry));
+        cursor = page.cursor;
+      } while (cursor && all.length < CSV_MAX);
+      const day = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+      return new Response(toCsv(all.slice(0, CSV_MAX)), {
+        status: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="jifen-audit-${ctx.settings.vendor}-${day}.csv"`,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          ...ctx.cors,
+        },
+      });
+    }
+    const page = await log.list({ ...query, cursor: q.cursor ?? null, limit: PAGE });
+    return ok({ entries: page.entries.map(publicEntry), cursor: page.cursor, durable: log.durable }, ctx);
   }],
   ['POST', /^\/api\/preview$/, async (ctx) => {
     input.queryParams(ctx.url, []);
@@ -174,7 +230,10 @@ async function route(ctx) {
     return freemudCallback(ctx);
   }
   if (!url.pathname.startsWith('/api/')) throw new GatewayError('not_found', 'no such route');
-  await requireAdmin(request, ctx.env.ADMIN_TOKEN);
+  if (ctx.staff.error) throw new GatewayError('config', ctx.staff.error);
+  ctx.who = await authenticate(request, ctx.staff);
+  const [permission, doing] = permissionFor(request.method, url.pathname);
+  requirePermission(ctx.who, permission, doing);
   const allowed = [];
   for (const [verb, pattern, handler] of ROUTES) {
     const m = pattern.exec(url.pathname);
@@ -195,11 +254,13 @@ export default {
   async fetch(request, env, execution) {
     const started = Date.now();
     const settings = gatewaySettings(env);
+    const staff = cachedStaffSettings(env);
     const ctx = {
+      staff, who: null,
       request, env, settings, cors: {}, note: '',
       waitUntil: typeof execution?.waitUntil === 'function' ? (p) => execution.waitUntil(p) : null,
       url: new URL(request.url),
-      secrets: secretValues(env),
+      secrets: [...secretValues(env), ...staffSecretValues(staff, request)],
       client: () => clientFor(env, settings),
     };
     let response;
