@@ -44,7 +44,7 @@ export interface DurableObjectIdempotencyOptions {
   ttlSeconds?: number;
 }
 
-/** Strongly consistent idempotency store with an atomic putIfAbsent: the one that really deduplicates. */
+/** Strongly consistent idempotency store with an atomic putIfAbsent and replace: the one that really deduplicates (and the one Kingdee needs). */
 export declare function durableObjectIdempotencyStore(
   namespace: DurableObjectNamespaceLike,
   options?: string | DurableObjectIdempotencyOptions,
@@ -78,13 +78,14 @@ export interface KvIdempotencyOptions {
 
 /**
  * BEST-EFFORT idempotency store in Workers KV (no atomic put-if-absent; eventually consistent).
- * Fine for Freemud and Qimai, which deduplicate on the key themselves; for Kingdee, which has no
- * vendor idempotency key, a duplicate can apply twice: use durableObjectIdempotencyStore.
+ * Fine for Freemud and Qimai, which deduplicate on the key themselves. It has no `replace`
+ * (compare-and-set), so a Kingdee client given it refuses `adjustPoints` with `config`: use
+ * durableObjectIdempotencyStore.
  */
 export declare function kvIdempotencyStore(
   kv: KVNamespaceLike,
   options?: KvIdempotencyOptions,
-): Required<IdempotencyStore> & { readonly bestEffort: true };
+): Required<Omit<IdempotencyStore, "replace">> & { readonly bestEffort: true };
 
 /** The parts of a service binding (a Fetcher) the coordinator adapter uses. */
 export interface ServiceLike {

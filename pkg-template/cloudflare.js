@@ -49,9 +49,9 @@ export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 /**
  * The shortest lifetime an idempotency store accepts: 1 day. A claim must outlive the change it
  * guards, or a second caller with the same key claims it again and sends the change twice; a
- * Client keeps one Kingdee adjustment in flight for minutes with the default options (a timed-out
- * attempt, then the ledger reads and the one repeat of reconciliation, each with its retries) and
- * for hours at the limits (timeoutMs 600 s, retries 10).
+ * Kingdee adjustment whose reply was lost stays unsettled until the vendor's 5-minute acceptance
+ * window has passed, and its key must still hold the try when the caller comes back to settle it
+ * (hours later, after an outage).
  */
 export const MIN_TTL_SECONDS = 24 * 3600;
 
@@ -397,8 +397,10 @@ export function durableObjectTokenCache(namespace, name = 'jifen-token') {
  *
  * What that means per vendor: Freemud and Qimai deduplicate on the key jifen sends them
  * (idempotencyBussinessId / bizId), so with KV a duplicate costs one extra vendor call and no
- * extra points. Kingdee has NO vendor idempotency key: the store is the only guard, and with KV a
- * duplicate can credit or debit the member twice. For Kingdee use durableObjectIdempotencyStore.
+ * extra points. Kingdee has NO vendor idempotency key: the store is the only guard, and its
+ * settlement needs an atomic compare-and-set (`replace`), which KV cannot give: this store has
+ * none, so a Kingdee client given it refuses adjustPoints with `config`. For Kingdee use
+ * durableObjectIdempotencyStore.
  *
  * `ttlSeconds` (default 7 days, at least 1 day: MIN_TTL_SECONDS) is how long entries live.
  */

@@ -25,12 +25,19 @@ export type ErrorCode =
   | "rate_limited" | "unsupported" | "callback_invalid" | "parse"
   /**
    * A points change may or may not have been applied. Never repeat it under a new idempotencyKey.
-   * `retryable: true` (Freemud, Qimai: no answer came back; the vendor dedupes the key, so a same-key
-   * repeat is safe and answers with the first result); `retryable: false` (Kingdee: the ledger could
-   * not settle it; check the ledger).
+   * `retryable: true`: repeat it with the same key (Freemud, Qimai: the vendor dedupes the key and
+   * answers with the first result; Kingdee `adjustPoints`: after `retryAfterMs`, once the vendor can
+   * no longer accept the lost request, jifen reads the ledger and answers applied, or sends the change
+   * afresh under the same key). `retryable: false`: repeating will not tell more (Kingdee `call` of
+   * `integral_adjust`, which has no key to settle by; or a ledger with an identical change by another
+   * writer): check the member's ledger.
    */
   | "outcome_unknown"
-  /** Another call holds this idempotencyKey (in flight or interrupted); nothing was sent: retry with the same key. */
+  /**
+   * Nothing was sent: another call holds this idempotencyKey (in flight, or interrupted before its
+   * result was recorded), or (Kingdee) an identical change (same member, amount and type) under
+   * another key is not settled yet. Retry with the same key, after `retryAfterMs` when given.
+   */
   | "conflict";
 
 /** The vendors jifen speaks to. */
@@ -204,6 +211,13 @@ export interface IdempotencyStore {
   /** Stores `value` unless `key` exists; true if it stored. Must be atomic for real deduplication. */
   putIfAbsent(key: string, value: string): Promise<boolean> | boolean;
   delete?(key: string): Promise<unknown> | unknown;
+  /**
+   * Compare-and-set: stores `value` only if `key` holds exactly `expected`; true if it stored. Must be
+   * atomic. **Required for Kingdee** (`adjustPoints` records each try and serialises identical changes
+   * with it; without it a Kingdee change is refused with `config` before anything is sent); unused by
+   * Freemud and Qimai.
+   */
+  replace?(key: string, expected: string, value: string): Promise<boolean> | boolean;
 }
 
 /**
@@ -248,7 +262,7 @@ export interface ClientOptions {
   retries?: number;
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
-  /** Shared idempotency keys for `adjustPoints` (default: this client's memory). */
+  /** Shared idempotency keys for `adjustPoints` (default: this client's memory); Kingdee needs one with `replace`. */
   idempotencyStore?: IdempotencyStore;
   /** Shared Kingdee app-token (default: this client's memory): `fileTokenCache(path)` in Node scripts, `durableObjectTokenCache` in Workers. */
   tokenCache?: TokenCache;

@@ -237,8 +237,10 @@ impl Lane {
         })
     }
 
-    fn held_by(&self, key: &str, n: i64) -> bool {
-        self.key == key && self.t.n == n
+    /// Whether the lane records try `t` of `key` itself: the whole try, not its number, as a
+    /// same-key caller that lost the claim to `t` gives the lane back under its own, unsent try.
+    fn held_by(&self, key: &str, t: &Try) -> bool {
+        self.key == key && self.t == *t
     }
 
     /// The same lane, finished: no row of its holder after `bound`.
@@ -672,7 +674,7 @@ impl<T: Transport> Client<T> {
             if let Some(rec) = store.get(keys.result).await? {
                 return super::points::replay(&rec, keys.fp, VENDOR).map(Settled::Applied);
             }
-            match lane.as_ref().filter(|l| l.held_by(keys.claim, t.n)) {
+            match lane.as_ref().filter(|l| l.held_by(keys.claim, t)) {
                 Some(Lane {
                     done: Some(Done { applied: false, .. }),
                     ..
@@ -709,7 +711,7 @@ impl<T: Transport> Client<T> {
             // The read's own `Date` says the vendor's clock had not passed it yet.
             return Err(self.not_yet(None, t));
         }
-        let mine = lane.filter(|l| l.held_by(keys.claim, t.n) && l.done.is_none());
+        let mine = lane.filter(|l| l.held_by(keys.claim, t) && l.done.is_none());
         match verdict {
             Verdict::Applied(row) => {
                 let id = row.text_at("id").filter(|id| !id.is_empty());

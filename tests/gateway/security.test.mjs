@@ -199,21 +199,33 @@ test('a vendor error comes back with its code, vendor code and a fitting status'
   assertError(limited, 429, 'rate_limited');
   assert.equal(limited.json.error.retryable, true);
   assert.equal(limited.headers.get('retry-after'), '3');
-  // The reply to a write was lost: the client settles it from the ledger, so it is applied exactly once.
+  // The reply to a write the vendor applied was lost: the client finds it in the ledger, so it is
+  // applied exactly once. (The reset above dropped the sim's tokens: a read first, so that the
+  // write carries a valid token — a lost reply to a refused write stays unknown, see below.)
+  await fetch(`${t.sim.url}/_sim/faults`, { method: 'DELETE' });
+  assert.equal((await t.call(`/api/balance?member=${member.ref}`)).status, 200);
   const rowsBefore = t.sim.state().kingdee.ledger.length;
   await fetch(`${t.sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_no_reply' }) });
   const settled = await t.call('/api/adjust', { method: 'POST', body: adjust, idempotencyKey: 'k-lost-1' });
   assert.equal(settled.status, 200, settled.text);
   assert.equal(settled.json.applied, true);
   assert.equal(t.sim.state().kingdee.ledger.length, rowsBefore + 1, 'applied exactly once');
-  // …and when the ledger cannot be read either: outcome_unknown, 502, not retryable blindly.
+  assert.equal(t.sim.state().kingdee.counters.byRoute['POST /jdy/v2/ls/integral_adjust'], 1, 'not resent');
+  // …and when the ledger cannot be read either: outcome_unknown, 502, retryable with the same key
+  // once Kingdee's acceptance window has passed (retryAfterMs, Retry-After), never resent before.
   await fetch(`${t.sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify([
     { vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_no_reply' },
     { vendor: 'kingdee', path: '/jdy/v2/ls/integral_record', kind: 'status', status: 503, times: 10 },
   ]) });
   const lost = await t.call('/api/adjust', { method: 'POST', body: adjust, idempotencyKey: 'k-lost-2' });
   assertError(lost, 502, 'outcome_unknown');
-  assert.equal(lost.json.error.retryable, false);
+  assert.equal(lost.json.error.retryable, true);
+  const wait = lost.json.error.retryAfterMs;
+  assert.ok(wait > 0 && wait <= 7 * 60_000, lost.text);
+  assert.equal(lost.headers.get('retry-after'), String(Math.ceil(wait / 1000)));
+  assert.doesNotMatch(lost.json.error.message, /safe/);
+  assert.equal(t.sim.state().kingdee.ledger.length, rowsBefore + 2, 'the lost write applied once');
+  assert.equal(t.sim.state().kingdee.counters.byRoute['POST /jdy/v2/ls/integral_adjust'], 2, 'never resent');
   await fetch(`${t.sim.url}/_sim/faults`, { method: 'DELETE' });
 });
 

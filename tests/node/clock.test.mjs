@@ -47,8 +47,12 @@ test('kingdee: with the clock fast, a lost reply is still found in the ledger (v
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ vendor: 'kingdee', path: '/jdy/v2/ls/integral_adjust', kind: 'apply_no_reply' }),
   });
-  const out = await client.call('/jdy/v2/ls/integral_adjust', { mobile: '13800138000', integral: 6, operation: 5 });
-  assert.equal(out.reconciled, 'integral_record');
+  // The try's ledger window opens on the vendor's clock: on ours (10 minutes ahead) the row
+  // would fall before it and the change be unknown.
+  const out = await client.adjustPoints({ member: { mobile: '13800138000' }, delta: 6, reason: 'promotion', idempotencyKey: 'clock-lost-1' });
+  assert.equal(out.applied, true);
+  assert.equal(out.raw.reconciled, 'integral_record');
+  assert.equal(out.raw.record.occur, 6);
   assert.equal(sim.state().kingdee.counters.byRoute['POST /jdy/v2/ls/integral_adjust'], 1);
 });
 

@@ -146,6 +146,8 @@ test('kingdee: two clients sharing an idempotency store apply a change once, eve
     get: async (k) => map.get(k) ?? null,
     putIfAbsent: async (k, v) => (map.has(k) ? false : (map.set(k, v), true)),
     delete: async (k) => { map.delete(k); },
+    // Compare-and-set: Kingdee changes need it (a store without it is a config error, below).
+    replace: async (k, expected, v) => ((map.get(k) ?? null) === expected ? (map.set(k, v), true) : false),
   };
   const a = new Client(cfg('kingdee'), { idempotencyStore: store });
   await a.getBalance({ member: cases.kingdee.member }); // one token for a, before b asks
@@ -157,10 +159,18 @@ test('kingdee: two clients sharing an idempotency store apply a change once, eve
   assert.ok(ok.length >= 1);
   for (const r of results.filter((r) => r.status === 'rejected')) {
     assert.ok(r.reason instanceof JifenError && r.reason.retryable, String(r.reason));
+    assert.ok(['conflict', 'outcome_unknown'].includes(r.reason.code), String(r.reason));
   }
+  for (const r of ok) assert.deepEqual(r.value, ok[0].value, 'every applied answer is the one change');
   assert.deepEqual(await b.adjustPoints(args), ok[0].value, 'a later repeat replays the result');
   const after = (await a.getBalance({ member: cases.kingdee.member })).available;
   assert.equal(after, before + 9, 'applied exactly once');
   assert.throws(() => new Client(cfg('kingdee'), { idempotencyStore: { get() {} } }),
     (e) => e instanceof JifenError && e.code === 'invalid_input');
+  // Without replace, a Kingdee change is refused before anything is sent.
+  const { replace, ...noCas } = store;
+  const c = new Client(cfg('kingdee'), { idempotencyStore: noCas });
+  await assert.rejects(c.adjustPoints({ ...args, idempotencyKey: 'shared-2' }),
+    (e) => e instanceof JifenError && e.code === 'config' && /replace/.test(e.message));
+  assert.equal((await a.getBalance({ member: cases.kingdee.member })).available, after, 'nothing applied');
 });
