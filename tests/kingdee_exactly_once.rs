@@ -418,3 +418,62 @@ fn a_vendor_clock_that_moved_while_the_client_was_idle_is_read_from_the_ledger_r
     );
     assert_eq!(m.applied(), 1);
 }
+
+/// A memory store whose first compare-and-set of a claim fails (the store is down for it).
+struct ClaimReplaceFails(MemoryStore, std::cell::Cell<bool>);
+
+impl IdempotencyStore for ClaimReplaceFails {
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> LocalFuture<'a, jifen::core::error::Result<Option<String>>> {
+        self.0.get(key)
+    }
+    fn put_if_absent<'a>(
+        &'a self,
+        key: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, jifen::core::error::Result<bool>> {
+        self.0.put_if_absent(key, value)
+    }
+    fn delete<'a>(&'a self, key: &'a str) -> LocalFuture<'a, jifen::core::error::Result<bool>> {
+        self.0.delete(key)
+    }
+    fn replace<'a>(
+        &'a self,
+        key: &'a str,
+        expected: &'a str,
+        value: &'a str,
+    ) -> LocalFuture<'a, jifen::core::error::Result<bool>> {
+        if !key.contains("kingdee-lane") && self.1.replace(false) {
+            return Box::pin(async {
+                Err(Error::new(ErrorCode::Network, "the shared store failed"))
+            });
+        }
+        self.0.replace(key, expected, value)
+    }
+    fn can_replace(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_store_failing_to_record_the_try_gives_the_lane_back_and_sends_nothing() {
+    // Reported by the JS suites' migration: the failed compare-and-set returned before the
+    // lane was given back, so identical changes got `conflict` for the whole window.
+    let m = Model::new(Vendor::Kingdee, 0);
+    let store = Rc::new(ClaimReplaceFails(
+        MemoryStore::new(1_000),
+        std::cell::Cell::new(true),
+    ));
+    let c = client(&m).with_idempotency_store(Box::new(store.clone()));
+    let e = adjust(&c, 10, "k-1").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Network, "{e:?}");
+    assert_eq!(m.adjusts_received.get(), 0, "nothing sent");
+    // The lane is free: an identical change under another key goes through at once,
+    // and the first key, repeated, too.
+    assert_applied(&adjust(&c, 10, "k-2"), "another key");
+    later(&m, 2_000);
+    assert_applied(&adjust(&c, 10, "k-1"), "the same key again");
+    assert_eq!(m.applied(), 2);
+}

@@ -302,13 +302,18 @@ fn unknown_until(cause: Option<&Error>, why: &str, last_row: i64, retry_after_ms
 }
 
 /// An identical change by another key holds the lane: nothing was sent.
-fn lane_busy(holder_last_row: i64, retry_after_ms: u64) -> Error {
+fn lane_busy(holder_last_row: i64, retry_after_ms: u64, same_key: bool) -> Error {
+    let whose = if same_key {
+        "an earlier try of this idempotencyKey"
+    } else {
+        "an identical change (same member, amount and type) under another idempotencyKey"
+    };
     let mut e = Error::new(
         ErrorCode::Conflict,
         format!(
-            "not sent: an identical change (same member, amount and type) under another idempotencyKey is not \
-             settled yet, and Kingdee's ledger cannot tell two such changes apart; it is settled by {} \
-             (China time) at the latest: repeat this call with the same idempotencyKey after retryAfterMs",
+            "not sent: {whose} is not settled yet, and Kingdee's ledger cannot tell two such changes apart; \
+             it is settled by {} (China time) at the latest: repeat this call with the same idempotencyKey \
+             after retryAfterMs",
             format_cst(holder_last_row)
         ),
     )
@@ -402,12 +407,14 @@ impl<T: Transport> Client<T> {
                 None => continue,
             }
         }
-        Err(Error::new(
+        let mut e = Error::new(
             ErrorCode::Conflict,
-            "another caller is sending the change with this idempotencyKey right now: repeat the call with the same key shortly",
+            "another caller is sending the change with this idempotencyKey right now: repeat the call with the same key after retryAfterMs",
         )
         .with_vendor(VENDOR)
-        .retryable(true))
+        .retryable(true);
+        e.retry_after_ms = Some(1_000);
+        Err(e)
     }
 
     /// Starts try `n`: takes the lane, records the try in the claim (compare-and-set
@@ -426,12 +433,16 @@ impl<T: Transport> Client<T> {
     ) -> Result<Option<Json>> {
         // The window's start must be known on the vendor's clock.
         self.kingdee_learn_clock(k, adjust).await?;
-        let held = self
-            .kingdee_take_lane(store, lane_key, keys.claim, n)
-            .await?;
+        let Some(held) = self
+            .kingdee_take_lane(store, lane_key, (keys.claim, claim), n)
+            .await?
+        else {
+            return Ok(None);
+        };
         let t = &held.t;
         let tried = claim_text(keys.fp, Some(t));
-        if !store.replace(keys.claim, claim, &tried).await? {
+        let recorded = store.replace(keys.claim, claim, &tried).await;
+        if !matches!(recorded, Ok(true)) {
             // Nothing sent: free the lane (its earlier holders stay recorded in it).
             let _ = store
                 .replace(
@@ -440,7 +451,8 @@ impl<T: Transport> Client<T> {
                     &held.finished(t.from, false, None).to_text(),
                 )
                 .await;
-            return Ok(None);
+            // A store that failed: its error; one that said no: another caller of the key won.
+            return recorded.map(|_| None);
         }
         let prepared = kingdee::prepare(&k.config, INTEGRAL_ADJUST, params)?;
         let cause = std::cell::RefCell::new(None);
@@ -567,9 +579,9 @@ impl<T: Transport> Client<T> {
         &self,
         store: &dyn IdempotencyStore,
         lane_key: &str,
-        claim_key: &str,
+        (claim_key, claim): (&str, &str),
         n: i64,
-    ) -> Result<Lane> {
+    ) -> Result<Option<Lane>> {
         let mut polls = 0;
         loop {
             let current = store.get(lane_key).await?;
@@ -592,11 +604,22 @@ impl<T: Transport> Client<T> {
                     None if earliest > l.t.last_row() && self.local_ms() > l.t.quiet_after() => {
                         before.push((None, l.t.last_row()))
                     }
+                    // Another caller of this very key holds it: once it has recorded its
+                    // try, our claim text is stale; the caller then settles from that.
+                    None if l.key == claim_key
+                        && store.get(claim_key).await?.as_deref() != Some(claim) =>
+                    {
+                        return Ok(None)
+                    }
                     None => {
                         let wait = ms_until(earliest, l.t.last_row())
                             .max(ms_until(self.local_ms(), l.t.quiet_after()));
                         if polls >= LANE_POLLS {
-                            return Err(lane_busy(l.t.last_row(), wait.saturating_add(1_000)));
+                            return Err(lane_busy(
+                                l.t.last_row(),
+                                wait.saturating_add(1_000),
+                                l.key == claim_key,
+                            ));
                         }
                         polls += 1;
                         self.transport.sleep(LANE_POLL_MS).await;
@@ -619,7 +642,11 @@ impl<T: Transport> Client<T> {
             // Our first attempt must not be stamped before that second.
             if earliest < after_known {
                 if polls >= LANE_POLLS {
-                    return Err(lane_busy(after_known, ms_until(earliest, after_known)));
+                    return Err(lane_busy(
+                        after_known,
+                        ms_until(earliest, after_known),
+                        false,
+                    ));
                 }
                 polls += 1;
                 self.transport
@@ -650,7 +677,7 @@ impl<T: Transport> Client<T> {
                 Some(text) => store.replace(lane_key, text, &mine.to_text()).await?,
             };
             if won {
-                return Ok(mine);
+                return Ok(Some(mine));
             }
         }
     }
