@@ -6,9 +6,9 @@ import { invalid } from './http.js';
 
 /** The unified reasons (DESIGN.md / the brief's contract). */
 export const REASONS = [
-  'purchase', 'sign_in', 'manual_grant', 'promotion', 'registration', 'birthday',
+  'purchase', 'sign_in', 'check_in', 'manual_grant', 'promotion', 'registration', 'birthday',
   'profile_completion', 'top_up_bonus', 'migration', 'upgrade',
-  'redemption', 'points_payment', 'manual_deduction',
+  'redemption', 'points_payment', 'consumption', 'manual_deduction',
   'earn_reversal', 'payment_refund', 'expiry',
 ];
 
