@@ -17,12 +17,6 @@ const MEMBER_KINDS = { id: 'id', mobile: 'mobile', card: 'cardId' };
 const MEMBER_VALUE = /^[A-Za-z0-9_.@+-]{1,64}$/;
 const MAX_DELTA = 1_000_000_000;
 
-function checkMemberValue(key, value) {
-  if (typeof value !== 'string' || !MEMBER_VALUE.test(value)) {
-    throw invalid(`member.${key} must be 1–64 characters of letters, digits and _ . @ + -`);
-  }
-}
-
 /**
  * `mobile:13800000001`, `id:M001,card:C001`, or a bare id → `{ id?, mobile?, cardId? }`.
  */
@@ -38,8 +32,7 @@ export function parseMemberRef(text) {
     const key = Object.hasOwn(MEMBER_KINDS, kind) ? MEMBER_KINDS[kind] : null;
     if (!key) throw invalid('member kind must be id, mobile or card');
     if (key in member) throw invalid(`member names ${kind} twice`);
-    checkMemberValue(key, value);
-    member[key] = value;
+    member[key] = parse(memberText(key), value);
   }
   return member;
 }
@@ -68,10 +61,12 @@ const onlyKeys = (allowed, message) => v.rawCheck(({ dataset, addIssue }) => {
 const takesOnly = (what, allowed) => onlyKeys(allowed, (k) => `${what} does not take "${shown(k)}"; allowed: ${allowed.join(', ')}`);
 const required = (key) => v.check((o) => o[key] !== undefined, `${key} is required`);
 
-const memberValue = (key) => {
+/** One of a member's identifiers (`key`: id, mobile or cardId). */
+const memberText = (key) => {
   const message = `member.${key} must be 1–64 characters of letters, digits and _ . @ + -`;
-  return v.optional(v.pipe(v.string(message), v.regex(MEMBER_VALUE, message)));
+  return v.pipe(v.string(message), v.regex(MEMBER_VALUE, message));
 };
+const memberValue = (key) => v.optional(memberText(key));
 
 /** `{ id?, mobile?, cardId? }`, at least one. */
 const MemberObject = v.pipe(
@@ -147,16 +142,18 @@ export function memberArgs(obj) {
 
 const LEDGER_KEYS = ['member', 'cursor', 'from', 'to', 'pageSize'];
 const LedgerHead = v.pipe(plainObject('args must be an object'), takesOnly('ledger', LEDGER_KEYS), required('member'));
-const LedgerRest = v.pipe(
-  v.object({ member: v.any(), from: isoDate('from'), to: isoDate('to'), pageSize: PageSize, cursor: Cursor }),
+const LedgerDates = v.pipe(
+  v.object({ from: isoDate('from'), to: isoDate('to') }),
   v.check(({ from, to }) => !(from && to && Date.parse(from) > Date.parse(to)), 'from is after to'),
 );
+const LedgerPage = v.object({ pageSize: PageSize, cursor: Cursor });
 
 /** Arguments of `ledgerPage` from an object whose values may be strings (a query) or JSON. */
 export function ledgerArgs(obj) {
   parse(LedgerHead, obj);
   const member = memberFromJson(obj.member);
-  const { from, to, pageSize, cursor } = parse(LedgerRest, obj);
+  const { from, to } = parse(LedgerDates, obj);
+  const { pageSize, cursor } = parse(LedgerPage, obj);
   return { member, ...present({ from, to, pageSize, cursor }) };
 }
 
