@@ -95,11 +95,11 @@ out.push('| --- | --- | ---: | ---: | ---: |');
 for (const r of rows) out.push(`| ${r.group} | ${r.impl} | ${fmtUs(r.median)} | ${fmtUs(r.p99)} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} |`);
 console.log(out.join('\n'));
 
-// 4. DESIGN.md's budget: Kingdee signing through the JS API ≤ 10 µs median, ≥ 5× crypto.subtle.
+// 4. The budget (docs/architecture.md §6 at the time): Kingdee signing through the JS API ≤ 10 µs median, ≥ 5× crypto.subtle.
 const kdJ = jifenOf.get(cases[0].group);
 const kdS = rows.find((r) => r.group === cases[0].group && r.impl.startsWith('JS crypto.subtle'));
 const budget = { median_us: kdJ.median, median_ok: kdJ.median <= 10, vs_subtle: kdS.ratio, vs_subtle_ok: kdS.ratio >= 5 };
-console.log(`\nbudget (DESIGN.md): Kingdee buildRequest median ${fmtUs(budget.median_us)} (≤ 10 µs: ${budget.median_ok ? 'met' : 'MISSED'}), ` +
+console.log(`\nbudget (docs/architecture.md §6, at the time): Kingdee buildRequest median ${fmtUs(budget.median_us)} (≤ 10 µs: ${budget.median_ok ? 'met' : 'MISSED'}), ` +
   `${budget.vs_subtle.toFixed(2)}× faster than crypto.subtle (≥ 5×: ${budget.vs_subtle_ok ? 'met' : 'MISSED'})`);
 
 if (args.out) {
