@@ -303,9 +303,10 @@ export interface Member {
 }
 
 export type EarnReason =
-  | "purchase" | "sign_in" | "manual_grant" | "promotion" | "registration" | "birthday"
+  | "purchase" | "sign_in" | "check_in" | "manual_grant" | "promotion" | "registration" | "birthday"
   | "profile_completion" | "top_up_bonus" | "migration" | "upgrade";
-export type SpendReason = "redemption" | "points_payment" | "manual_deduction";
+/** `points_payment`: points as cash (Kingdee 2 积分抵现); `consumption`: points spent on a purchase (Kingdee 1 积分消费). */
+export type SpendReason = "redemption" | "points_payment" | "consumption" | "manual_deduction";
 export type CorrectionReason = "earn_reversal" | "payment_refund" | "expiry";
 /** Why points change: earning reasons go with delta > 0, spending with delta < 0. */
 export type Reason = EarnReason | SpendReason | CorrectionReason;

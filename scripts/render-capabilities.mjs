@@ -23,7 +23,7 @@ export function render() {
   }
   out.push('**Reasons** (the vendor code sent; — = refused with `unsupported`)', '');
   out.push(`| reason | sign | ${flavors.join(' | ')} |`, `| --- | --- |${flavors.map(() => ' --- |').join('')}`);
-  const spend = new Set(['redemption', 'points_payment', 'manual_deduction', 'earn_reversal', 'expiry']);
+  const spend = new Set(['redemption', 'points_payment', 'consumption', 'manual_deduction', 'earn_reversal', 'expiry']);
   for (const reason of Object.keys(caps.kingdee.reasons)) {
     const cols = flavors.map((f) => {
       const r = caps[f].reasons[reason];

@@ -100,6 +100,41 @@ fn kingdee_adjust_by_mobile_sends_signed_delta_and_operation() {
 }
 
 #[test]
+fn kingdee_consumption_and_check_in_send_operations_1_and_6() {
+    // The two 调整类型 with no reason before: 1 积分消费 (a spend that is not a
+    // redemption) and 6 打卡赠送 (check-in, beside 11 会员签到赠送).
+    let t = ScriptedTransport::new()
+        .then("kingdee_auth_token", kd_token())
+        .then("integral_adjust", kd("{}"))
+        .then("integral_adjust", kd("{}"));
+    let c = client(KINGDEE, t);
+    for (delta, reason) in [(-12, "consumption"), (3, "check_in")] {
+        let r = block_on(c.adjust_points(&j(&format!(
+            r#"{{"member":{{"mobile":"13800138000"}},"delta":{delta},"reason":"{reason}","idempotencyKey":"k-{reason}"}}"#
+        ))))
+        .unwrap();
+        assert_eq!(r.get("applied"), Some(&Json::Bool(true)), "{reason}");
+    }
+    assert_eq!(
+        body(&c, 1).to_json_string(),
+        r#"{"mobile":"13800138000","integral":-12,"operation":1}"#
+    );
+    assert_eq!(
+        body(&c, 2).to_json_string(),
+        r#"{"mobile":"13800138000","integral":3,"operation":6}"#
+    );
+    // Their signs hold: a consumption cannot add, a check-in cannot take.
+    for (delta, reason) in [(12, "consumption"), (-3, "check_in")] {
+        let e = block_on(c.adjust_points(&j(&format!(
+            r#"{{"member":{{"mobile":"13800138000"}},"delta":{delta},"reason":"{reason}","idempotencyKey":"k-bad-{reason}"}}"#
+        ))))
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{reason}");
+    }
+    assert_eq!(c.transport().count("integral_adjust"), 2);
+}
+
+#[test]
 fn kingdee_adjust_by_id_resolves_the_mobile_once() {
     let t = ScriptedTransport::new()
         .then("kingdee_auth_token", kd_token())

@@ -270,6 +270,8 @@ fn common_cases(m: &str) -> Vec<(&'static str, String)> {
         ("promotion", 5),
         ("redemption", -5),
         ("manual_deduction", -5),
+        ("consumption", -5),
+        ("check_in", 5),
         ("expiry", -5),
         ("birthday", 5),
         ("redemption", 5),

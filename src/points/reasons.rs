@@ -18,8 +18,11 @@ pub enum Sign {
 pub enum Reason {
     /// Earned on a purchase.
     Purchase,
-    /// Earned by signing in / checking in.
+    /// Earned by signing in (Kingdee 11 会员签到赠送).
     SignIn,
+    /// Earned by checking in (打卡, Kingdee 6 打卡赠送: a type of its own there,
+    /// beside sign-in).
+    CheckIn,
     /// Granted by staff.
     ManualGrant,
     /// Granted by a promotion.
@@ -38,8 +41,11 @@ pub enum Reason {
     Upgrade,
     /// Spent on a redemption.
     Redemption,
-    /// Spent as payment.
+    /// Spent as payment (points offset cash, Kingdee 2 积分抵现).
     PointsPayment,
+    /// Spent on a purchase (Kingdee 1 积分消费): a deduction that is neither a
+    /// redemption for goods nor a cash offset.
+    Consumption,
     /// Taken by staff.
     ManualDeduction,
     /// An earn taken back (e.g. the order was refunded).
@@ -51,9 +57,10 @@ pub enum Reason {
 }
 
 /// Every reason, in the order the docs list them.
-pub const ALL: [Reason; 16] = [
+pub const ALL: [Reason; 18] = [
     Reason::Purchase,
     Reason::SignIn,
+    Reason::CheckIn,
     Reason::ManualGrant,
     Reason::Promotion,
     Reason::Registration,
@@ -64,6 +71,7 @@ pub const ALL: [Reason; 16] = [
     Reason::Upgrade,
     Reason::Redemption,
     Reason::PointsPayment,
+    Reason::Consumption,
     Reason::ManualDeduction,
     Reason::EarnReversal,
     Reason::PaymentRefund,
@@ -71,9 +79,10 @@ pub const ALL: [Reason; 16] = [
 ];
 
 /// The wire names, in [`ALL`]'s order (which is the enum's).
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 18] = [
     "purchase",
     "sign_in",
+    "check_in",
     "manual_grant",
     "promotion",
     "registration",
@@ -84,6 +93,7 @@ pub const NAMES: [&str; 16] = [
     "upgrade",
     "redemption",
     "points_payment",
+    "consumption",
     "manual_deduction",
     "earn_reversal",
     "payment_refund",
@@ -121,6 +131,7 @@ impl Reason {
         match self {
             Reason::Redemption
             | Reason::PointsPayment
+            | Reason::Consumption
             | Reason::ManualDeduction
             | Reason::EarnReversal
             | Reason::Expiry => Sign::Spend,
@@ -133,6 +144,7 @@ impl Reason {
         match self {
             Reason::Purchase => "消费送积分",
             Reason::SignIn => "签到送积分",
+            Reason::CheckIn => "打卡送积分",
             Reason::ManualGrant => "手动赠送",
             Reason::Promotion => "促销赠送",
             Reason::Registration => "注册送积分",
@@ -143,6 +155,7 @@ impl Reason {
             Reason::Upgrade => "升级送积分",
             Reason::Redemption => "积分兑换",
             Reason::PointsPayment => "积分支付",
+            Reason::Consumption => "积分消费",
             Reason::ManualDeduction => "手动扣减",
             Reason::EarnReversal => "消费送积分扣回",
             Reason::PaymentRefund => "积分支付退回",
@@ -171,13 +184,14 @@ impl Reason {
 }
 
 /// Each vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
-/// Kingdee `operation`: 9 购买积分 and 10 积分购买退款 are the purchase earn and
-/// its reversal; no operation says "manual", "registration", "birthday",
-/// "profile", "migration" or "upgrade" (1 积分消费 and 6 打卡赠送 are left to
-/// `call` rather than guessed).
-static KINGDEE: [(&str, &str); 16] = [
+/// Kingdee `operation`: all eleven 调整类型 have a reason (9 购买积分 and 10
+/// 积分购买退款 are the purchase earn and its reversal, 1 积分消费 is
+/// `consumption`, 6 打卡赠送 `check_in`); no operation says "manual",
+/// "registration", "birthday", "profile", "migration" or "upgrade".
+static KINGDEE: [(&str, &str); 18] = [
     ("9", "购买积分"),
     ("11", "会员签到赠送"),
+    ("6", "打卡赠送"),
     ("", ""),
     ("5", "促销赠送"),
     ("", ""),
@@ -188,16 +202,21 @@ static KINGDEE: [(&str, &str); 16] = [
     ("", ""),
     ("3", "积分兑换"),
     ("2", "积分抵现"),
+    ("1", "积分消费"),
     ("", ""),
     ("10", "积分购买退款"),
     ("8", "退款"),
     ("7", "到期清零"),
 ];
 
-/// Freemud `operationType` (no top-up bonus).
-static FREEMUD: [(&str, &str); 16] = [
+/// Freemud `operationType` (no top-up bonus). Points spent on a purchase are
+/// 14 积分支付 whether Kingdee would call them 积分抵现 or 积分消费; 3 积分签到 is
+/// sign-in, and no type says check-in (打卡), so `check_in` is refused rather
+/// than recorded as a sign-in.
+static FREEMUD: [(&str, &str); 18] = [
     ("1", "消费送积分"),
     ("3", "积分签到"),
+    ("", ""),
     ("4", "手动赠送"),
     ("10", "消费满赠"),
     ("8", "注册送"),
@@ -208,18 +227,21 @@ static FREEMUD: [(&str, &str); 16] = [
     ("5", "等级升级送积分"),
     ("12", "积分兑换"),
     ("14", "积分支付"),
+    ("14", "积分支付"),
     ("11", "手动扣减"),
     ("15", "消费送积分扣回"),
     ("2", "积分支付退回"),
     ("13", "积分清理"),
 ];
 
-/// Qimai `sourceType` for additions, `reduce` for v3 `reducePoints`. Reversals
-/// need the original `bizId` (`reversePoints`), which a delta does not carry;
-/// expiry is the vendor's own job.
-static QIMAI: [(&str, &str); 16] = [
+/// Qimai `sourceType` for additions, `reduce` for v3 `reducePoints` (which
+/// takes no type: every deduction is 积分扣减). Reversals need the original
+/// `bizId` (`reversePoints`), which a delta does not carry; expiry is the
+/// vendor's own job; 5 积分签到 is sign-in, and no type says check-in (打卡).
+static QIMAI: [(&str, &str); 18] = [
     ("1", "消费增加"),
     ("5", "积分签到"),
+    ("", ""),
     ("4", "商家手动补发"),
     ("6", "满赠活动"),
     ("", ""),
@@ -228,6 +250,7 @@ static QIMAI: [(&str, &str); 16] = [
     ("8", "储值赠送"),
     ("9", "资产迁入"),
     ("", ""),
+    ("reduce", "积分扣减"),
     ("reduce", "积分扣减"),
     ("reduce", "积分扣减"),
     ("reduce", "积分扣减"),
@@ -296,6 +319,8 @@ mod tests {
                 Reason::Purchase => vc("9", "购买积分"),
                 Reason::EarnReversal => vc("10", "积分购买退款"),
                 Reason::SignIn => vc("11", "会员签到赠送"),
+                Reason::CheckIn => vc("6", "打卡赠送"),
+                Reason::Consumption => vc("1", "积分消费"),
                 Reason::Promotion => vc("5", "促销赠送"),
                 Reason::TopUpBonus => vc("4", "充值赠送"),
                 Reason::Redemption => vc("3", "积分兑换"),
@@ -303,8 +328,7 @@ mod tests {
                 Reason::PaymentRefund => vc("8", "退款"),
                 Reason::Expiry => vc("7", "到期清零"),
                 // No Kingdee operation says "manual", "registration", "birthday",
-                // "profile", "migration" or "upgrade"; 1 积分消费 and 6 打卡赠送 are
-                // left to `call` rather than guessed.
+                // "profile", "migration" or "upgrade".
                 _ => None,
             }
         }
@@ -324,9 +348,9 @@ mod tests {
                 Reason::ManualDeduction => vc("11", "手动扣减"),
                 Reason::Redemption => vc("12", "积分兑换"),
                 Reason::Expiry => vc("13", "积分清理"),
-                Reason::PointsPayment => vc("14", "积分支付"),
+                Reason::PointsPayment | Reason::Consumption => vc("14", "积分支付"),
                 Reason::EarnReversal => vc("15", "消费送积分扣回"),
-                Reason::TopUpBonus => None,
+                Reason::TopUpBonus | Reason::CheckIn => None,
             }
         }
 
@@ -340,7 +364,12 @@ mod tests {
                 Reason::Migration => vc("9", "资产迁入"),
                 Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
                 // v3 `reducePoints`; the v2 gateway documents no deduction Action.
-                Reason::Redemption | Reason::PointsPayment | Reason::ManualDeduction if v3 => {
+                Reason::Redemption
+                | Reason::PointsPayment
+                | Reason::Consumption
+                | Reason::ManualDeduction
+                    if v3 =>
+                {
                     vc("reduce", "积分扣减")
                 }
                 // Reversals need the original `bizId` (`reversePoints`), which a
@@ -401,6 +430,7 @@ mod tests {
         for (r, want) in [
             (Purchase, "purchase"),
             (SignIn, "sign_in"),
+            (CheckIn, "check_in"),
             (ManualGrant, "manual_grant"),
             (Promotion, "promotion"),
             (Registration, "registration"),
@@ -411,6 +441,7 @@ mod tests {
             (Upgrade, "upgrade"),
             (Redemption, "redemption"),
             (PointsPayment, "points_payment"),
+            (Consumption, "consumption"),
             (ManualDeduction, "manual_deduction"),
             (EarnReversal, "earn_reversal"),
             (PaymentRefund, "payment_refund"),
@@ -434,10 +465,51 @@ mod tests {
         // The table is total: each (reason, vendor) is a code or an explicit None,
         // and the documented counts keep it honest when the table changes.
         let supported = |f: Flavor| ALL.iter().filter(|r| r.vendor_code(f).is_some()).count();
-        assert_eq!(supported(Flavor::Kingdee), 9);
-        assert_eq!(supported(Flavor::Freemud), 15);
-        assert_eq!(supported(Flavor::QimaiV3), 10);
+        assert_eq!(supported(Flavor::Kingdee), 11);
+        assert_eq!(supported(Flavor::Freemud), 16);
+        assert_eq!(supported(Flavor::QimaiV3), 11);
         assert_eq!(supported(Flavor::QimaiV2), 7);
+    }
+
+    #[test]
+    fn every_kingdee_adjust_type_is_a_reason_in_the_vendor_s_words() {
+        use crate::vendors::kingdee::ops::AdjustOperation;
+        // All eleven 调整类型 of integral_adjust, each offered by exactly one reason.
+        for op in AdjustOperation::ALL {
+            let code = op.code().to_string();
+            let named: Vec<_> = ALL
+                .iter()
+                .filter_map(|r| r.vendor_code(Flavor::Kingdee).map(|c| (r, c)))
+                .filter(|(_, c)| c.code == code)
+                .collect();
+            assert_eq!(named.len(), 1, "operation {code}: {named:?}");
+            assert_eq!(named[0].1.name, op.name_zh(), "operation {code}");
+        }
+        assert_eq!(
+            Reason::Consumption.vendor_code(Flavor::Kingdee),
+            vc("1", "积分消费")
+        );
+        assert_eq!(
+            Reason::CheckIn.vendor_code(Flavor::Kingdee),
+            vc("6", "打卡赠送")
+        );
+    }
+
+    #[test]
+    fn check_in_is_refused_where_only_sign_in_exists() {
+        for f in [Flavor::Freemud, Flavor::QimaiV3, Flavor::QimaiV2] {
+            assert_eq!(Reason::CheckIn.vendor_code(f), None, "{f:?}");
+            assert!(Reason::SignIn.vendor_code(f).is_some(), "{f:?}");
+        }
+        assert_eq!(
+            Reason::Consumption.vendor_code(Flavor::Freemud),
+            vc("14", "积分支付")
+        );
+        assert_eq!(
+            Reason::Consumption.vendor_code(Flavor::QimaiV3),
+            vc("reduce", "积分扣减")
+        );
+        assert_eq!(Reason::Consumption.vendor_code(Flavor::QimaiV2), None);
     }
 
     #[test]
@@ -446,6 +518,7 @@ mod tests {
         for r in [
             Redemption,
             PointsPayment,
+            Consumption,
             ManualDeduction,
             EarnReversal,
             Expiry,
@@ -454,6 +527,7 @@ mod tests {
         }
         assert_eq!(PaymentRefund.sign(), Sign::Earn);
         assert_eq!(Purchase.sign(), Sign::Earn);
+        assert_eq!(CheckIn.sign(), Sign::Earn);
     }
 
     #[test]
@@ -474,7 +548,7 @@ mod tests {
     proptest! {
         /// No two reasons share a vendor code while moving points in opposite directions.
         #[test]
-        fn no_code_carries_both_signs(a in 0usize..16, b in 0usize..16, f in 0usize..4) {
+        fn no_code_carries_both_signs(a in 0usize..18, b in 0usize..18, f in 0usize..4) {
             let (ra, rb, flavor) = (ALL[a], ALL[b], FLAVORS[f]);
             if let (Some(ca), Some(cb)) = (ra.vendor_code(flavor), rb.vendor_code(flavor)) {
                 if ca.code == cb.code {

@@ -128,6 +128,13 @@ for (const vendor of VENDORS) {
       const labels = await page.$$eval('#adj-reason option', (os) => os.filter((o) => o.value).map((o) => [o.value, o.textContent]));
       for (const [id, label] of labels) assert.ok(label.startsWith(caps.reasons[id].name), `${id}: ${label}`);
       assert.ok(labels.length > 0);
+      if (vendor === 'kingdee') {
+        // Every one of integral_adjust's eleven 调整类型 (the open.jdy.com list), once each, in Kingdee's words.
+        const KINGDEE_TYPES = ['积分消费', '积分抵现', '积分兑换', '充值赠送', '促销赠送', '打卡赠送', '到期清零', '退款', '购买积分', '积分购买退款', '会员签到赠送'];
+        assert.equal(labels.length, 11, labels.join());
+        assert.deepEqual(labels.map(([id]) => Number(caps.reasons[id].code)).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        for (const [id, label] of labels) assert.equal(label, KINGDEE_TYPES[caps.reasons[id].code - 1], id);
+      }
       await page.fill('#adj-delta', '5');
       await page.click('#adj-review');
       assert.match(await visibleText(page, '#adj-result'), /请选择调整类型/);

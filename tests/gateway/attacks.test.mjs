@@ -56,6 +56,25 @@ test('path tricks around the callback exemption reach no admin route and nothing
   assert.equal(t.upstreamHits(), before, 'a trick reached the vendor');
 });
 
+test('a route name sent percent-encoded is no route: the path routed is the path the gate checked', async () => {
+  // A router that decodes before matching (Hono's default) would take /api/%61djust for
+  // /api/adjust, while the role's permission was looked up for the encoded path ('read').
+  const before = t.upstreamHits();
+  const change = JSON.stringify({ member: 'id:115589208394311926', delta: 1, reason: 'manual_grant' });
+  for (const [line, body] of [
+    ['POST /api/%61djust', change],
+    ['POST /api/adjus%74', change],
+    ['GET /api/%63apabilities', ''],
+    ['GET /api/balanc%65?member=id:115589208394311926', ''],
+    ['POST /api/callbacks/%66reemud', '{}'],
+  ]) {
+    const r = await raw(`${line} HTTP/1.1\r\n${auth}\r\nContent-Type: application/json\r\nIdempotency-Key: encoded-${line.length}`, body);
+    assert.equal(r.status, 404, `${line}: ${r.text}`);
+    assert.match(r.text, /"code":"not_found"/, line);
+  }
+  assert.equal(t.upstreamHits(), before, 'an encoded route reached the vendor');
+});
+
 test('two Authorization headers, a wrong or non-ASCII token are 401; "bearer" in any case with blanks is fine', async () => {
   for (const headers of [
     `Authorization: Bearer wrong-token-0123456789\r\n${auth}`,

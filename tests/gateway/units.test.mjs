@@ -73,14 +73,19 @@ test('settings and the binding table round-trip a vendor config; secrets are lis
 });
 
 test('the workerd config lists the import graph and holds no binding value', () => {
-  const names = moduleGraph().map((m) => m.path.slice(ROOT.length + 1));
+  const graph = moduleGraph();
+  const names = graph.filter((m) => !m.npm).map((m) => m.path.slice(ROOT.length + 1));
   assert.ok(names.includes('www-demo/worker/src/index.js'));
+  // The router and the schemas, npm packages, are modules named as imported, bundled inline.
+  assert.deepEqual(graph.filter((m) => m.npm).map((m) => m.name), ['www-demo/worker/src/hono', 'www-demo/worker/src/valibot']);
   assert.ok(names.includes('pkg/workerd.js'), names.join(' ')); // the package's own workerd entry
   assert.ok(names.some((n) => n.startsWith('pkg/') && n.endsWith('.wasm')));
   const text = renderConfig({ configDir: '/tmp/x', address: '127.0.0.1:1', names: ['VENDOR', 'ADMIN_TOKEN'] });
   assert.match(text, /name = "internet", network = \(allow = \["public", "private", "local"\]/);
   assert.match(text, /\(name = "ADMIN_TOKEN", fromEnvironment = "ADMIN_TOKEN"\)/);
   assert.match(text, /wasm = embed "[^"]*pkg\/[^"]+\.wasm"/);
+  assert.match(text, /\(name = "www-demo\/worker\/src\/hono", esModule = "/);
+  assert.match(text, /\(name = "www-demo\/worker\/src\/valibot", esModule = "/);
 });
 
 test('two Kingdee account sets of one app (clientId) never share a token cache', async () => {

@@ -102,7 +102,7 @@ for (const [vendor, c] of Object.entries(cases)) {
     const refused = Object.entries(caps.reasons).find(([, v]) => v === null);
     if (refused) {
       const [reason] = refused;
-      const sign = ['redemption', 'points_payment', 'manual_deduction', 'earn_reversal', 'expiry'].includes(reason) ? -1 : 1;
+      const sign = ['redemption', 'points_payment', 'consumption', 'manual_deduction', 'earn_reversal', 'expiry'].includes(reason) ? -1 : 1;
       await assert.rejects(client.adjustPoints({ member: c.member, delta: sign, reason, idempotencyKey: 'refused-1' }),
         (e) => e instanceof JifenError && e.code === 'unsupported');
     }
@@ -133,7 +133,7 @@ test('capabilities are data for every vendor, and for a config', () => {
   for (const v of ['kingdee', 'freemud', 'qimai', 'qimai-v2']) {
     const caps = capabilities(v);
     assert.deepEqual(Object.keys(caps.operations), ['adjustPoints', 'getBalance', 'ledger', 'getMember']);
-    assert.equal(Object.keys(caps.reasons).length, 16);
+    assert.equal(Object.keys(caps.reasons).length, 18);
   }
   assert.equal(capabilities({ vendor: 'qimai', version: 'v2' }).version, 'v2');
   assert.equal(capabilities('kingdee').operations.adjustPoints.idempotent, false);

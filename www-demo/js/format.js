@@ -23,7 +23,7 @@ export const REASONS = {
   earn: {
     label: '增加 Earning',
     items: {
-      purchase: ['消费赠送', 'Purchase'], sign_in: ['签到赠送', 'Sign-in'], manual_grant: ['手动赠送', 'Manual grant'],
+      purchase: ['消费赠送', 'Purchase'], sign_in: ['签到赠送', 'Sign-in'], check_in: ['打卡赠送', 'Check-in'], manual_grant: ['手动赠送', 'Manual grant'],
       promotion: ['促销赠送', 'Promotion'], registration: ['注册赠送', 'Registration'], birthday: ['生日赠送', 'Birthday'],
       profile_completion: ['完善资料', 'Profile completion'], top_up_bonus: ['充值赠送', 'Top-up bonus'],
       migration: ['积分迁移', 'Migration'], upgrade: ['升级赠送', 'Upgrade'],
@@ -31,7 +31,7 @@ export const REASONS = {
   },
   spend: {
     label: '扣减 Spending',
-    items: { redemption: ['积分兑换', 'Redemption'], points_payment: ['积分抵现', 'Points payment'], manual_deduction: ['手动扣减', 'Manual deduction'] },
+    items: { redemption: ['积分兑换', 'Redemption'], points_payment: ['积分抵现', 'Points payment'], consumption: ['积分消费', 'Consumption'], manual_deduction: ['手动扣减', 'Manual deduction'] },
   },
   fix: {
     label: '更正 Corrections',

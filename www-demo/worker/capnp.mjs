@@ -1,11 +1,16 @@
 // Writes the workerd config for the gateway. The module list is the Worker's
 // static import graph (relative imports followed from src/index.js), each
 // module named by its path from the repository root, so imports resolve in
-// workerd exactly as on disk. Binding values never go into the file: every
-// binding is `fromEnvironment`, and the start script passes values in the
-// workerd process's environment.
+// workerd exactly as on disk. An npm package the Worker imports by name
+// (`hono`, `valibot`: NPM_MODULES) is one module per importing folder, named
+// as workerd resolves the specifier (like a relative one: `<folder>/hono`; it
+// has no node_modules lookup), whose text is esbuild's bundle of the package's
+// ESM build, inline in the config. wrangler bundles the same imports itself. Binding values never go
+// into the file: every binding is `fromEnvironment`, and the start script
+// passes values in the workerd process's environment.
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,10 +24,18 @@ export const ENTRY = join(ROOT, 'www-demo', 'worker', 'src', 'index.js');
 export const COMPATIBILITY_DATE = '2025-09-01';
 
 const IMPORT = /(?:^|[;\s])(?:import|export)\s*(?:[\w*${}\s,]+?\s*from\s*)?['"](\.{1,2}\/[^'"]+)['"]/g;
+const BARE_IMPORT = /(?:^|[;\s])(?:import|export)\s*(?:[\w*${}\s,]+?\s*from\s*)?['"]([a-z@][^'":]*)['"]/g;
 
-/** Every module reachable from `entry` by relative static imports: [{ path, type }]. */
+/** The npm packages the Worker may import by name (devDependencies, pinned in package.json). */
+export const NPM_MODULES = ['hono', 'valibot'];
+
+/**
+ * Every module reachable from `entry` by relative static imports: [{ path, type }],
+ * then each npm package imported by name, once per importing folder: [{ name, pkg, type: 'esModule', npm: true }].
+ */
 export function moduleGraph(entry = ENTRY) {
   const seen = new Map();
+  const npm = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     const type = file.endsWith('.wasm') ? 'wasm' : 'esModule';
@@ -30,9 +43,47 @@ export function moduleGraph(entry = ENTRY) {
     if (type !== 'esModule') return;
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(IMPORT)) visit(resolve(dirname(file), m[1]));
+    // Only the listed packages (a usage example in a comment names others); any other bare
+    // import is left out, and workerd refuses to load the Worker, naming it.
+    for (const m of text.matchAll(BARE_IMPORT)) {
+      if (NPM_MODULES.includes(m[1])) npm.add(JSON.stringify([m[1], relative(ROOT, dirname(file)).split(sep).join('/')]));
+    }
   };
   visit(resolve(entry));
-  return [...seen].map(([path, type]) => ({ path, type }));
+  return [
+    ...[...seen].map(([path, type]) => ({ path, type })),
+    // workerd resolves a bare specifier against the importing module's name, as a relative one:
+    // `hono` imported by www-demo/worker/src/index.js is the module www-demo/worker/src/hono.
+    ...[...npm].sort().map((k) => {
+      const [pkg, dir] = JSON.parse(k);
+      return { name: dir ? `${dir}/${pkg}` : pkg, pkg, type: 'esModule', npm: true };
+    }),
+  ];
+}
+
+const bundles = new Map();
+
+/** esbuild's single-file ESM bundle of npm package `name` (its ESM build, resolved from the repository root). */
+export function npmBundle(name) {
+  if (!bundles.has(name)) {
+    const esbuild = createRequire(join(ROOT, 'package.json'))('esbuild');
+    const out = esbuild.buildSync({
+      stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: ROOT, loader: 'js' },
+      bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'import'],
+      target: 'es2022', write: false, legalComments: 'inline', logLevel: 'silent',
+    });
+    bundles.set(name, out.outputFiles[0].text);
+  }
+  return bundles.get(name);
+}
+
+/** One entry of a Worker's `modules` list: a file embedded by its path, or an npm bundle inline. */
+function moduleEntry({ path, type, name, pkg, npm }, configDir) {
+  if (npm) return `    (name = ${capnpString(name)}, esModule = ${capnpString(npmBundle(pkg))}),`;
+  const named = relative(ROOT, path).split(sep).join('/');
+  if (named.startsWith('..')) throw new Error(`module outside the repository: ${path}`);
+  const embed = relative(configDir, path).split(sep).join('/');
+  return `    (name = ${capnpString(named)}, ${type} = embed ${capnpString(embed)}),`;
 }
 
 const capnpString = (s) => JSON.stringify(s); // capnp text strings take JSON's escapes
@@ -87,12 +138,7 @@ export function renderConfig({
   if (coordinator && coordinatorService) throw new Error('coordinator (in this process) and coordinatorService (another process) exclude each other');
   if (coordinatorService && !/^[\w.-]+:\d+$/.test(coordinatorService)) throw new Error(`coordinatorService must be host:port, not ${coordinatorService}`);
   if (!addresses.length || addresses.some((a) => typeof a !== 'string')) throw new Error('no address to listen on');
-  const modules = moduleGraph(entry).map(({ path, type }) => {
-    const name = relative(ROOT, path).split(sep).join('/');
-    if (name.startsWith('..')) throw new Error(`module outside the repository: ${path}`);
-    const embed = relative(configDir, path).split(sep).join('/');
-    return `    (name = ${capnpString(name)}, ${type} = embed ${capnpString(embed)}),`;
-  });
+  const modules = moduleGraph(entry).map((m) => moduleEntry(m, configDir));
   const envBindings = names.map((n) => {
     if (!/^[A-Z][A-Z0-9_]*$/.test(n)) throw new Error(`bad binding name ${n}`);
     if (['JIFEN_COORDINATOR', 'JIFEN_COORDINATOR_SERVICE', 'JIFEN_KV'].includes(n)) throw new Error(`${n} is not an environment binding`);
@@ -179,11 +225,7 @@ export const COORDINATOR_ENTRY = join(ROOT, 'www-demo', 'worker', 'coordinator.j
  */
 export function coordinatorConfig({ configDir, address, storageDir, entry = COORDINATOR_ENTRY }) {
   if (typeof address !== 'string' || !/^[\w.-]+:\d+$/.test(address)) throw new Error(`address must be host:port, not ${address}`);
-  const modules = moduleGraph(entry).map(({ path, type }) => {
-    const name = relative(ROOT, path).split(sep).join('/');
-    if (name.startsWith('..')) throw new Error(`module outside the repository: ${path}`);
-    return `    (name = ${capnpString(name)}, ${type} = embed ${capnpString(relative(configDir, path).split(sep).join('/'))}),`;
-  });
+  const modules = moduleGraph(entry).map((m) => moduleEntry(m, configDir));
   return `# Generated by www-demo/worker/capnp.mjs (coordinatorConfig); the token comes from the environment.
 using Workerd = import "/workerd/workerd.capnp";
 

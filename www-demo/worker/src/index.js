@@ -3,9 +3,11 @@
 //
 // Order of checks on every request: configuration → Origin (only ADMIN_ORIGIN
 // may call cross-origin) → preflight → the Freemud callback (signed by the
-// vendor, no admin token) → admin token → route → input validation → vendor.
+// vendor, no admin token) → staff token and role → route (Hono) → input
+// validation (valibot schemas, input.js) → vendor.
 // Nothing reaches the vendor before all of these pass.
 
+import { Hono } from 'hono';
 import { jifen } from './jifen.js';
 import { gatewaySettings, vendorConfig, secretValues } from './config.js';
 import { GatewayError, errorBody, json, readBody, readJsonObject, redact, invalid } from './http.js';
@@ -64,115 +66,189 @@ function maskRequest(req) {
 
 const ok = (value, ctx) => json(200, value, ctx.secrets, ctx.cors);
 
-/** The admin routes: [method, path pattern, handler(ctx, match)]. */
-const ROUTES = [
-  ['GET', /^\/api\/capabilities$/, async (ctx) => {
-    input.queryParams(ctx.url, []);
-    if (typeof jifen.capabilities !== 'function') throw new GatewayError('unsupported', 'this build of jifen has no capabilities');
-    return ok({ vendor: ctx.settings.vendor, ...jifen.capabilities(ctx.settings.vendor) }, ctx);
-  }],
-  ['GET', /^\/api\/members\/([^/]+)$/, async (ctx, m) => {
-    input.queryParams(ctx.url, []);
-    let ref;
-    try {
-      ref = decodeURIComponent(m[1]);
-    } catch {
-      throw invalid('the member reference is not valid percent-encoding');
+/**
+ * The router. Routes match `URL.pathname` as the URL parser leaves it (percent-escapes kept,
+ * dot segments resolved): the path the gate checks (the callback exemption, permissionFor) is
+ * the path routed, so an encoded path (`/api/%61djust`, `…%2f..%2f…`) matches no route rather
+ * than a different one than was checked (Hono's default decodes it first). Handlers get the
+ * gateway's per-request context as `c.env`; errors go to `fetch` below (onError rethrows).
+ */
+const app = new Hono({ getPath: (request) => new URL(request.url).pathname });
+
+app.onError((e) => { throw e; });
+
+/** The verbs served at `path` (for 405's Allow), from the router itself. */
+function methodsAt(path) {
+  return ['GET', 'POST'].filter((verb) => app.router.match(verb, path)[0].some(([[, route]]) => route.method === verb));
+}
+
+/** No route for this method: 405 naming the verbs the path has, or 404. */
+function notFound(c) {
+  const allowed = methodsAt(c.env.url.pathname);
+  if (allowed.length) {
+    throw new GatewayError('method_not_allowed', `use ${allowed.join(' or ')}`, { headers: { allow: allowed.join(', ') } });
+  }
+  throw new GatewayError('not_found', 'no such route');
+}
+
+app.notFound(notFound);
+
+// Every request passes the gate first (the order at the top of this file).
+app.use('*', async (c, next) => {
+  const ctx = c.env;
+  const { request, url, settings } = ctx;
+  if (settings.error) throw new GatewayError('config', settings.error);
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (!settings.adminOrigin || origin !== settings.adminOrigin) {
+      throw new GatewayError('forbidden', 'cross-origin calls are allowed only from the admin origin');
     }
-    const args = input.memberArgs({ member: ref });
-    return ok(await method(ctx.client(), 'getMember')(args), ctx);
-  }],
-  ['GET', /^\/api\/balance$/, async (ctx) => {
-    const args = input.memberArgs(input.queryParams(ctx.url, ['member']));
-    return ok(await method(ctx.client(), 'getBalance')(args), ctx);
-  }],
-  ['GET', /^\/api\/ledger$/, async (ctx) => {
-    const args = input.ledgerArgs(input.queryParams(ctx.url, ['member', 'cursor', 'from', 'to', 'pageSize']));
-    const page = await method(ctx.client(), 'ledgerPage')(args);
-    return ok({ entries: page.entries, cursor: page.cursor ?? null }, ctx);
-  }],
-  ['POST', /^\/api\/adjust$/, async (ctx) => {
-    input.queryParams(ctx.url, []);
-    // Kingdee: without a shared, durable idempotency store a retry can double the change.
-    const refusal = kingdeeAdjustRefusal(ctx.env, ctx.settings.vendor);
-    if (refusal) throw new GatewayError('config', refusal);
-    const key = ctx.request.headers.get('idempotency-key');
-    const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
-    const args = input.adjustArgs(body, key);
-    requireWithinLimit(ctx.who, args.delta);
-    const adjust = method(ctx.client(), 'adjustPoints');
-    ctx.note = `store=${cached?.stores}`;
-    // The operator's name goes into the vendor's remark where it has one; the trail keeps the
-    // remark as typed.
-    const remark = args.remark;
-    const accepts = jifen.capabilities?.(ctx.settings.vendor)?.operations?.adjustPoints?.accepts ?? [];
-    // Where the vendor has no remark field (Kingdee), the remark lives in the trail only.
-    if (accepts.includes('remark')) args.remark = remarkWithOperator(ctx.who.name, remark);
-    else delete args.remark;
-    // Once started, a change runs to its end even if the caller hangs up: Cloudflare cancels a
-    // request's work when its client disconnects, except what is passed to waitUntil (30 s more).
-    // Cut short, the change could be applied at the vendor with its outcome never recorded, and
-    // every retry with this key would get 409 until the key expires. auditedAdjust passes the
-    // change and its audit record to waitUntil.
-    const log = auditLog(ctx.env, ctx.settings.vendor);
-    return ok(await auditedAdjust({ log, who: ctx.who, args, remark, waitUntil: ctx.waitUntil }, adjust), ctx);
-  }],
-  ['GET', /^\/api\/me$/, async (ctx) => {
-    input.queryParams(ctx.url, []);
-    const { name, role, limit } = ctx.who;
-    const { confirmAbove, store, maxChange } = ctx.staff;
-    return ok({ name, role, limit, maxChange, confirmAbove, store: store || null, vendor: ctx.settings.vendor }, ctx);
-  }],
-  ['GET', /^\/api\/audit$/, async (ctx) => {
-    const q = input.queryParams(ctx.url, ['member', 'from', 'to', 'cursor', 'format']);
-    if (ctx.who.role === 'viewer') requirePermission(ctx.who, 'audit:own', 'read the audit trail');
-    const csv = q.format === 'csv';
-    if (q.format !== undefined && !csv) throw invalid('format must be csv (or absent for JSON)');
-    if (csv) requirePermission(ctx.who, 'audit:all', 'export the audit trail');
-    const from = timeParam(q.from, 'start', 'from');
-    const to = timeParam(q.to, 'end', 'to');
-    if (from !== null && to !== null && from > to) throw invalid('from is after to');
-    if (q.cursor !== undefined && !/^[\x21-\x7e]{1,1200}$/.test(q.cursor)) throw invalid('cursor must be the opaque string a previous page returned');
-    const query = {
-      from, to,
-      // Any of the keys given (id, mobile, card) finds an entry filed under any of the member's keys.
-      member: q.member !== undefined ? memberKeys(input.parseMemberRef(q.member)) : null,
-      // An operator reads their own changes only; an admin everyone's.
-      operator: ctx.who.role === 'admin' ? null : ctx.who.id,
-    };
-    const log = auditLog(ctx.env, ctx.settings.vendor);
-    if (csv) {
-      const all = [];
-      let cursor = null;
-      do {
-        const page = await log.list({ ...query, cursor, limit: 500 });
-        all.push(...page.entries.map(publicEntry));
-        cursor = page.cursor;
-      } while (cursor && all.length < CSV_MAX);
-      const day = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-      return new Response(toCsv(all.slice(0, CSV_MAX)), {
-        status: 200,
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="jifen-audit-${ctx.settings.vendor}-${day}.csv"`,
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-          ...ctx.cors,
-        },
-      });
-    }
-    const page = await log.list({ ...query, cursor: q.cursor ?? null, limit: PAGE });
-    return ok({ entries: page.entries.map(publicEntry), cursor: page.cursor, durable: log.durable }, ctx);
-  }],
-  ['POST', /^\/api\/preview$/, async (ctx) => {
-    input.queryParams(ctx.url, []);
-    const p = input.previewArgs(await readJsonObject(ctx.request, ctx.settings.maxBodyBytes));
-    const req = p.unified
-      ? await method(ctx.client(), 'preview')(p.method, p.args)
-      : await jifen.buildRequest(vendorConfig(ctx.env, ctx.settings.vendor, ctx.settings.upstream), p.operation, p.params);
-    return ok(maskRequest(req), ctx);
-  }],
-];
+    Object.assign(ctx.cors, {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      'access-control-expose-headers': 'Retry-After, WWW-Authenticate',
+    });
+  }
+  if (request.method === 'OPTIONS') return preflight(ctx);
+  if (url.pathname === '/api/callbacks/freemud') {
+    // Signed by the vendor, not by staff: the one route without a staff token.
+    if (request.method !== 'POST') throw new GatewayError('method_not_allowed', 'POST only', { headers: { allow: 'POST' } });
+    return next();
+  }
+  if (!url.pathname.startsWith('/api/')) throw new GatewayError('not_found', 'no such route');
+  if (ctx.staff.error) throw new GatewayError('config', ctx.staff.error);
+  ctx.who = await authenticate(request, ctx.staff);
+  const [permission, doing] = permissionFor(request.method, url.pathname);
+  requirePermission(ctx.who, permission, doing);
+  // Hono serves HEAD through the GET route; the gateway serves GET and POST only.
+  if (request.method === 'HEAD') return notFound(c);
+  return next();
+});
+
+app.post('/api/callbacks/freemud', (c) => freemudCallback(c.env));
+
+app.get('/api/capabilities', async (c) => {
+  const ctx = c.env;
+  input.queryParams(ctx.url, []);
+  if (typeof jifen.capabilities !== 'function') throw new GatewayError('unsupported', 'this build of jifen has no capabilities');
+  return ok({ vendor: ctx.settings.vendor, ...jifen.capabilities(ctx.settings.vendor) }, ctx);
+});
+
+app.get('/api/members/:member', async (c) => {
+  const ctx = c.env;
+  input.queryParams(ctx.url, []);
+  // The reference as sent (Hono's param would be decoded leniently): decoded strictly here.
+  const raw = ctx.url.pathname.slice('/api/members/'.length);
+  let ref;
+  try {
+    ref = decodeURIComponent(raw);
+  } catch {
+    throw invalid('the member reference is not valid percent-encoding');
+  }
+  const args = input.memberArgs({ member: ref });
+  return ok(await method(ctx.client(), 'getMember')(args), ctx);
+});
+
+app.get('/api/balance', async (c) => {
+  const ctx = c.env;
+  const args = input.memberArgs(input.queryParams(ctx.url, ['member']));
+  return ok(await method(ctx.client(), 'getBalance')(args), ctx);
+});
+
+app.get('/api/ledger', async (c) => {
+  const ctx = c.env;
+  const args = input.ledgerArgs(input.queryParams(ctx.url, ['member', 'cursor', 'from', 'to', 'pageSize']));
+  const page = await method(ctx.client(), 'ledgerPage')(args);
+  return ok({ entries: page.entries, cursor: page.cursor ?? null }, ctx);
+});
+
+app.post('/api/adjust', async (c) => {
+  const ctx = c.env;
+  input.queryParams(ctx.url, []);
+  // Kingdee: without a shared, durable idempotency store a retry can double the change.
+  const refusal = kingdeeAdjustRefusal(ctx.env, ctx.settings.vendor);
+  if (refusal) throw new GatewayError('config', refusal);
+  const key = ctx.request.headers.get('idempotency-key');
+  const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
+  const args = input.adjustArgs(body, key);
+  requireWithinLimit(ctx.who, args.delta);
+  const adjust = method(ctx.client(), 'adjustPoints');
+  ctx.note = `store=${cached?.stores}`;
+  // The operator's name goes into the vendor's remark where it has one; the trail keeps the
+  // remark as typed.
+  const remark = args.remark;
+  const accepts = jifen.capabilities?.(ctx.settings.vendor)?.operations?.adjustPoints?.accepts ?? [];
+  // Where the vendor has no remark field (Kingdee), the remark lives in the trail only.
+  if (accepts.includes('remark')) args.remark = remarkWithOperator(ctx.who.name, remark);
+  else delete args.remark;
+  // Once started, a change runs to its end even if the caller hangs up: Cloudflare cancels a
+  // request's work when its client disconnects, except what is passed to waitUntil (30 s more).
+  // Cut short, the change could be applied at the vendor with its outcome never recorded, and
+  // every retry with this key would get 409 until the key expires. auditedAdjust passes the
+  // change and its audit record to waitUntil.
+  const log = auditLog(ctx.env, ctx.settings.vendor);
+  return ok(await auditedAdjust({ log, who: ctx.who, args, remark, waitUntil: ctx.waitUntil }, adjust), ctx);
+});
+
+app.get('/api/me', async (c) => {
+  const ctx = c.env;
+  input.queryParams(ctx.url, []);
+  const { name, role, limit } = ctx.who;
+  const { confirmAbove, store, maxChange } = ctx.staff;
+  return ok({ name, role, limit, maxChange, confirmAbove, store: store || null, vendor: ctx.settings.vendor }, ctx);
+});
+
+app.get('/api/audit', async (c) => {
+  const ctx = c.env;
+  const q = input.queryParams(ctx.url, ['member', 'from', 'to', 'cursor', 'format']);
+  if (ctx.who.role === 'viewer') requirePermission(ctx.who, 'audit:own', 'read the audit trail');
+  const csv = input.auditFormat(q.format) === 'csv';
+  if (csv) requirePermission(ctx.who, 'audit:all', 'export the audit trail');
+  const from = timeParam(q.from, 'start', 'from');
+  const to = timeParam(q.to, 'end', 'to');
+  if (from !== null && to !== null && from > to) throw invalid('from is after to');
+  input.auditCursor(q.cursor);
+  const query = {
+    from, to,
+    // Any of the keys given (id, mobile, card) finds an entry filed under any of the member's keys.
+    member: q.member !== undefined ? memberKeys(input.parseMemberRef(q.member)) : null,
+    // An operator reads their own changes only; an admin everyone's.
+    operator: ctx.who.role === 'admin' ? null : ctx.who.id,
+  };
+  const log = auditLog(ctx.env, ctx.settings.vendor);
+  if (csv) {
+    const all = [];
+    let cursor = null;
+    do {
+      const page = await log.list({ ...query, cursor, limit: 500 });
+      all.push(...page.entries.map(publicEntry));
+      cursor = page.cursor;
+    } while (cursor && all.length < CSV_MAX);
+    const day = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    return new Response(toCsv(all.slice(0, CSV_MAX)), {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="jifen-audit-${ctx.settings.vendor}-${day}.csv"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...ctx.cors,
+      },
+    });
+  }
+  const page = await log.list({ ...query, cursor: q.cursor ?? null, limit: PAGE });
+  return ok({ entries: page.entries.map(publicEntry), cursor: page.cursor, durable: log.durable }, ctx);
+});
+
+app.post('/api/preview', async (c) => {
+  const ctx = c.env;
+  input.queryParams(ctx.url, []);
+  const p = input.previewArgs(await readJsonObject(ctx.request, ctx.settings.maxBodyBytes));
+  const req = p.unified
+    ? await method(ctx.client(), 'preview')(p.method, p.args)
+    : await jifen.buildRequest(vendorConfig(ctx.env, ctx.settings.vendor, ctx.settings.upstream), p.operation, p.params);
+  return ok(maskRequest(req), ctx);
+});
 
 async function freemudCallback(ctx) {
   const { settings, env, request } = ctx;
@@ -210,43 +286,6 @@ function preflight(ctx) {
   return new Response(null, { status: 204, headers });
 }
 
-async function route(ctx) {
-  const { request, url, settings } = ctx;
-  if (settings.error) throw new GatewayError('config', settings.error);
-  const origin = request.headers.get('origin');
-  if (origin !== null) {
-    if (!settings.adminOrigin || origin !== settings.adminOrigin) {
-      throw new GatewayError('forbidden', 'cross-origin calls are allowed only from the admin origin');
-    }
-    Object.assign(ctx.cors, {
-      'access-control-allow-origin': origin,
-      vary: 'Origin',
-      'access-control-expose-headers': 'Retry-After, WWW-Authenticate',
-    });
-  }
-  if (request.method === 'OPTIONS') return preflight(ctx);
-  if (url.pathname === '/api/callbacks/freemud') {
-    if (request.method !== 'POST') throw new GatewayError('method_not_allowed', 'POST only', { headers: { allow: 'POST' } });
-    return freemudCallback(ctx);
-  }
-  if (!url.pathname.startsWith('/api/')) throw new GatewayError('not_found', 'no such route');
-  if (ctx.staff.error) throw new GatewayError('config', ctx.staff.error);
-  ctx.who = await authenticate(request, ctx.staff);
-  const [permission, doing] = permissionFor(request.method, url.pathname);
-  requirePermission(ctx.who, permission, doing);
-  const allowed = [];
-  for (const [verb, pattern, handler] of ROUTES) {
-    const m = pattern.exec(url.pathname);
-    if (!m) continue;
-    if (verb === request.method) return handler(ctx, m);
-    allowed.push(verb);
-  }
-  if (allowed.length) {
-    throw new GatewayError('method_not_allowed', `use ${allowed.join(' or ')}`, { headers: { allow: allowed.join(', ') } });
-  }
-  throw new GatewayError('not_found', 'no such route');
-}
-
 /** The logged path: member references (personal data) left out. */
 const logPath = (p) => p.replace(/^\/api\/members\/.*/, '/api/members/:member');
 
@@ -266,7 +305,7 @@ export default {
     let response;
     let code = '';
     try {
-      response = await route(ctx);
+      response = await app.fetch(request, ctx, execution);
     } catch (e) {
       const { status, body, headers } = errorBody(e);
       code = body.error.code;

@@ -2,25 +2,20 @@
 // Each function returns the arguments of one jifen Client method or throws
 // `invalid_input`. Messages name the field, never echo a value.
 
+import * as v from 'valibot';
 import { invalid } from './http.js';
 
 /** The unified reasons (docs/architecture.md §4, the JS API contract). */
 export const REASONS = [
-  'purchase', 'sign_in', 'manual_grant', 'promotion', 'registration', 'birthday',
+  'purchase', 'sign_in', 'check_in', 'manual_grant', 'promotion', 'registration', 'birthday',
   'profile_completion', 'top_up_bonus', 'migration', 'upgrade',
-  'redemption', 'points_payment', 'manual_deduction',
+  'redemption', 'points_payment', 'consumption', 'manual_deduction',
   'earn_reversal', 'payment_refund', 'expiry',
 ];
 
 const MEMBER_KINDS = { id: 'id', mobile: 'mobile', card: 'cardId' };
 const MEMBER_VALUE = /^[A-Za-z0-9_.@+-]{1,64}$/;
 const MAX_DELTA = 1_000_000_000;
-
-function checkMemberValue(key, value) {
-  if (typeof value !== 'string' || !MEMBER_VALUE.test(value)) {
-    throw invalid(`member.${key} must be 1–64 characters of letters, digits and _ . @ + -`);
-  }
-}
 
 /**
  * `mobile:13800000001`, `id:M001,card:C001`, or a bare id → `{ id?, mobile?, cardId? }`.
@@ -37,133 +32,158 @@ export function parseMemberRef(text) {
     const key = Object.hasOwn(MEMBER_KINDS, kind) ? MEMBER_KINDS[kind] : null;
     if (!key) throw invalid('member kind must be id, mobile or card');
     if (key in member) throw invalid(`member names ${kind} twice`);
-    checkMemberValue(key, value);
-    member[key] = value;
+    member[key] = parse(memberText(key), value);
   }
   return member;
 }
+
+/** Runs `schema` on `value`: its output, or `invalid_input` with the first issue's message. */
+function parse(schema, value) {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (!result.success) throw invalid(result.issues[0].message);
+  return result.output;
+}
+
+/** A JSON object (not null, not an array). */
+const plainObject = (message) => v.custom((x) => x !== null && typeof x === 'object' && !Array.isArray(x), message);
+
+/** A key shown in a message: at most 32 characters, nothing but word characters, `.` and `-`. */
+const shown = (k) => k.slice(0, 32).replace(/[^\w.-]/g, '?');
+
+/**
+ * Refuses any own key not in `allowed` (`__proto__` included: valibot's object schemas pass
+ * over that one and `constructor` silently, and the gateway refuses every key it does not take).
+ */
+const onlyKeys = (allowed, message) => v.rawCheck(({ dataset, addIssue }) => {
+  const extra = Object.keys(dataset.value).find((k) => !allowed.includes(k));
+  if (extra !== undefined) addIssue({ message: message(extra) });
+});
+const takesOnly = (what, allowed) => onlyKeys(allowed, (k) => `${what} does not take "${shown(k)}"; allowed: ${allowed.join(', ')}`);
+const required = (key) => v.check((o) => o[key] !== undefined, `${key} is required`);
+
+/** One of a member's identifiers (`key`: id, mobile or cardId). */
+const memberText = (key) => {
+  const message = `member.${key} must be 1–64 characters of letters, digits and _ . @ + -`;
+  return v.pipe(v.string(message), v.regex(MEMBER_VALUE, message));
+};
+const memberValue = (key) => v.optional(memberText(key));
+
+/** `{ id?, mobile?, cardId? }`, at least one. */
+const MemberObject = v.pipe(
+  plainObject('member must be a reference string or an object { id?, mobile?, cardId? }'),
+  v.check((m) => Object.keys(m).length > 0, 'member needs at least one of id, mobile, cardId'),
+  onlyKeys(['id', 'mobile', 'cardId'], () => 'member accepts only id, mobile and cardId'),
+  v.strictObject({ id: memberValue('id'), mobile: memberValue('mobile'), cardId: memberValue('cardId') }),
+);
 
 /** A member as a JSON body gives it: a reference string or `{ id?, mobile?, cardId? }`. */
 export function memberFromJson(value) {
   if (typeof value === 'string') return parseMemberRef(value);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid('member must be a reference string or an object { id?, mobile?, cardId? }');
-  }
-  const keys = Object.keys(value);
-  if (keys.length === 0) throw invalid('member needs at least one of id, mobile, cardId');
-  const member = {};
-  for (const k of keys) {
-    if (!['id', 'mobile', 'cardId'].includes(k)) throw invalid('member accepts only id, mobile and cardId');
-    checkMemberValue(k, value[k]);
-    member[k] = value[k];
-  }
-  return member;
-}
-
-function onlyKeys(obj, allowed, what) {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw invalid(`${what} does not take "${k.slice(0, 32).replace(/[^\w.-]/g, '?')}"; allowed: ${allowed.join(', ')}`);
-  }
+  return parse(MemberObject, value);
 }
 
 /** The query parameters, each at most once and all known. */
 export function queryParams(url, allowed) {
   const out = {};
-  for (const [k, v] of url.searchParams) {
+  for (const [k, val] of url.searchParams) {
     if (!allowed.includes(k)) throw invalid(`unknown query parameter; allowed: ${allowed.join(', ')}`);
     if (k in out) throw invalid(`query parameter ${k} given twice`);
-    out[k] = v;
+    out[k] = val;
   }
   return out;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
-function optionalDate(value, name) {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid(`${name} must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T08:00:00+08:00`);
-  }
-  return value;
-}
+const isoDate = (name) => {
+  const message = `${name} must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T08:00:00+08:00`;
+  return v.optional(v.pipe(v.string(message), v.regex(ISO_DATE, message), v.check((s) => !Number.isNaN(Date.parse(s)), message)));
+};
 
-function optionalPageSize(value) {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : /^\d{1,3}$/.test(String(value)) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw invalid('pageSize must be an integer from 1 to 100');
-  return n;
-}
+const PAGE_SIZE_MESSAGE = 'pageSize must be an integer from 1 to 100';
+/** 1–100, as a JSON number or a query's digits. */
+const PageSize = v.optional(v.pipe(
+  v.union([v.number(PAGE_SIZE_MESSAGE), v.pipe(v.string(PAGE_SIZE_MESSAGE), v.regex(/^\d{1,3}$/, PAGE_SIZE_MESSAGE), v.transform(Number))], PAGE_SIZE_MESSAGE),
+  v.integer(PAGE_SIZE_MESSAGE), v.minValue(1, PAGE_SIZE_MESSAGE), v.maxValue(100, PAGE_SIZE_MESSAGE),
+));
 
-function optionalCursor(value) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048 || !/^[\x21-\x7e]+$/.test(value)) {
-    throw invalid('cursor must be the opaque string a previous page returned');
-  }
-  return value;
-}
+const CURSOR_MESSAGE = 'cursor must be the opaque string a previous page returned';
+const Cursor = v.nullish(v.pipe(v.string(CURSOR_MESSAGE), v.regex(/^[\x21-\x7e]{1,2048}$/, CURSOR_MESSAGE)));
 
-function optionalText(value, name, max, pattern) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || (pattern && !pattern.test(value))
-    || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw invalid(`${name} must be a string of 1–${max} characters${pattern ? ' (letters, digits, _ . : -)' : ''} without control characters`);
-  }
-  return value;
-}
+/** Free text of 1–`max` characters, no control characters (and `pattern` where given). */
+const optionalText = (name, max, pattern) => {
+  const message = `${name} must be a string of 1–${max} characters${pattern ? ' (letters, digits, _ . : -)' : ''} without control characters`;
+  return v.nullish(v.pipe(
+    v.string(message), v.minLength(1, message), v.maxLength(max, message),
+    ...(pattern ? [v.regex(pattern, message)] : []),
+    v.check((s) => !/[\u0000-\u001f\u007f]/.test(s), message),
+  ));
+};
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /** An Idempotency-Key: 1–128 visible ASCII characters. */
 export function idempotencyKey(value, where = 'the Idempotency-Key header') {
   if (value === null || value === undefined || value === '') throw invalid(`${where} is required on a points change`);
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
-    throw invalid(`${where} must be 1–128 visible ASCII characters`);
-  }
-  return value;
+  const message = `${where} must be 1–128 visible ASCII characters`;
+  return parse(v.pipe(v.string(message), v.regex(IDEMPOTENCY_KEY, message)), value);
 }
+
+/** Drops the keys whose value is undefined or null (an absent optional). */
+const present = (o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined && x !== null));
+
+const MemberArgs = v.pipe(plainObject('args must be an object'), takesOnly('this call', ['member']), required('member'));
 
 /** Arguments of `getMember` / `getBalance`. */
 export function memberArgs(obj) {
-  onlyKeys(obj, ['member'], 'this call');
-  if (obj.member === undefined) throw invalid('member is required');
+  parse(MemberArgs, obj);
   return { member: memberFromJson(obj.member) };
 }
 
+const LEDGER_KEYS = ['member', 'cursor', 'from', 'to', 'pageSize'];
+const LedgerHead = v.pipe(plainObject('args must be an object'), takesOnly('ledger', LEDGER_KEYS), required('member'));
+const LedgerDates = v.pipe(
+  v.object({ from: isoDate('from'), to: isoDate('to') }),
+  v.check(({ from, to }) => !(from && to && Date.parse(from) > Date.parse(to)), 'from is after to'),
+);
+const LedgerPage = v.object({ pageSize: PageSize, cursor: Cursor });
+
 /** Arguments of `ledgerPage` from an object whose values may be strings (a query) or JSON. */
 export function ledgerArgs(obj) {
-  onlyKeys(obj, ['member', 'cursor', 'from', 'to', 'pageSize'], 'ledger');
-  if (obj.member === undefined) throw invalid('member is required');
-  const args = { member: memberFromJson(obj.member) };
-  const from = optionalDate(obj.from, 'from');
-  const to = optionalDate(obj.to, 'to');
-  if (from && to && Date.parse(from) > Date.parse(to)) throw invalid('from is after to');
-  const pageSize = optionalPageSize(obj.pageSize);
-  const cursor = optionalCursor(obj.cursor);
-  if (from !== undefined) args.from = from;
-  if (to !== undefined) args.to = to;
-  if (pageSize !== undefined) args.pageSize = pageSize;
-  if (cursor !== undefined) args.cursor = cursor;
-  return args;
+  parse(LedgerHead, obj);
+  const member = memberFromJson(obj.member);
+  const { from, to } = parse(LedgerDates, obj);
+  const { pageSize, cursor } = parse(LedgerPage, obj);
+  return { member, ...present({ from, to, pageSize, cursor }) };
 }
+
+const DELTA_MESSAGE = `delta must be a non-zero integer between -${MAX_DELTA} and ${MAX_DELTA}`;
+const ADJUST_KEYS = ['member', 'delta', 'reason', 'orderId', 'remark'];
+const AdjustHead = v.pipe(plainObject('the body must be a JSON object'), takesOnly('adjust', ADJUST_KEYS), required('member'));
+const AdjustChange = v.object({
+  delta: v.pipe(v.number(DELTA_MESSAGE), v.safeInteger(DELTA_MESSAGE), v.check((d) => d !== 0 && Math.abs(d) <= MAX_DELTA, DELTA_MESSAGE)),
+  reason: v.picklist(REASONS, `reason must be one of ${REASONS.join(', ')}`),
+});
+const AdjustExtras = v.object({
+  orderId: optionalText('orderId', 64, /^[A-Za-z0-9_.:-]+$/),
+  remark: optionalText('remark', 200),
+});
 
 /** Arguments of `adjustPoints`: the body fields plus the idempotency key. */
 export function adjustArgs(body, key) {
-  onlyKeys(body, ['member', 'delta', 'reason', 'orderId', 'remark'], 'adjust');
-  if (body.member === undefined) throw invalid('member is required');
-  const args = { member: memberFromJson(body.member) };
-  if (!Number.isSafeInteger(body.delta) || body.delta === 0 || Math.abs(body.delta) > MAX_DELTA) {
-    throw invalid(`delta must be a non-zero integer between -${MAX_DELTA} and ${MAX_DELTA}`);
-  }
-  args.delta = body.delta;
-  if (typeof body.reason !== 'string' || !REASONS.includes(body.reason)) {
-    throw invalid(`reason must be one of ${REASONS.join(', ')}`);
-  }
-  args.reason = body.reason;
-  args.idempotencyKey = idempotencyKey(key);
-  const orderId = optionalText(body.orderId, 'orderId', 64, /^[A-Za-z0-9_.:-]+$/);
-  const remark = optionalText(body.remark, 'remark', 200);
-  if (orderId !== undefined) args.orderId = orderId;
-  if (remark !== undefined) args.remark = remark;
-  return args;
+  parse(AdjustHead, body);
+  const member = memberFromJson(body.member);
+  const { delta, reason } = parse(AdjustChange, body);
+  const args = { member, delta, reason, idempotencyKey: idempotencyKey(key) };
+  const { orderId, remark } = parse(AdjustExtras, body);
+  return { ...args, ...present({ orderId, remark }) };
 }
+
+/** `format` of GET /api/audit: csv, or absent for JSON. */
+export const auditFormat = (format) => parse(v.optional(v.literal('csv', 'format must be csv (or absent for JSON)')), format);
+
+/** `cursor` of GET /api/audit: the opaque string a previous page returned. */
+export const auditCursor = (cursor) => parse(v.optional(v.pipe(v.string(CURSOR_MESSAGE), v.regex(/^[\x21-\x7e]{1,1200}$/, CURSOR_MESSAGE))), cursor);
 
 /** The unified methods `POST /api/preview` can show. */
 export const PREVIEW_METHODS = ['adjustPoints', 'getBalance', 'ledgerPage', 'getMember'];
@@ -176,7 +196,7 @@ const VENDOR_OPERATION = /^(\/[A-Za-z0-9_.\/-]{1,200}|[a-z][a-z0-9_-]*(\.[a-z0-9
  * ("/jdy/v2/ls/integral_adjust", "user.points-add"), shown with buildRequest.
  */
 export function previewArgs(body) {
-  onlyKeys(body, ['method', 'args'], 'preview');
+  parse(v.pipe(plainObject('the body must be a JSON object'), takesOnly('preview', ['method', 'args'])), body);
   const { method } = body;
   const args = body.args ?? {};
   if (typeof method !== 'string') throw invalid(`method must be one of ${PREVIEW_METHODS.join(', ')} or a vendor operation id`);

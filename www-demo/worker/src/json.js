@@ -5,8 +5,8 @@
 //
 // Why a scan of our own and not a parser from npm: it is one linear pass over
 // text JSON.parse has already accepted (so it only tracks strings, brackets
-// and commas), the Worker's module graph takes relative imports only (an npm
-// parser would have to be vendored into it), and the cost is about that of
+// and commas), a second full parser would be one more npm bundle in the
+// Worker (capnp.mjs bundles each), and the cost is about that of
 // JSON.parse itself: `node bench/json-duplicate-keys.mjs` (load average 10 on
 // the shared 2-core machine, three runs) gave 0.8–1.1 ms for JSON.parse and
 // 1.15–1.3 ms for the scan of a 64 KB body (MAX_BODY_BYTES' default), and
