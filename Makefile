@@ -3,9 +3,6 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
-# Fixed port for the simulator the wasm tests talk to (baked in at compile time).
-WASM_SIM_PORT ?= 18787
-WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner JIFEN_SIM_URL=http://127.0.0.1:$(WASM_SIM_PORT)
 # Every suite's output is kept under $(LOGS) (tee; pipefail keeps the suite's
 # exit status) and `check-secrets` greps it all for the test credentials.
 LOGS := test-output/logs
@@ -30,8 +27,15 @@ size-floor: setup
 sim:
 	node sim/main.mjs
 
-demo: build
-	node examples/demo.mjs
+# Prints each step: the tools (installed only where missing), the package build (scripts/build-pkg.sh,
+# one line per step with the seconds so far), then the walkthrough and the servers.
+demo:
+	@echo "make demo: checking the tools (scripts/setup.sh installs only what is missing)"
+	@./scripts/setup.sh
+	@echo "make demo: building the package into pkg/"
+	@./scripts/build-pkg.sh pkg
+	@echo "make demo: starting the simulator, the walkthrough, the gateway and the admin page"
+	@node examples/demo.mjs
 
 test: setup clean-logs lint test-native test-vectors test-sim build size-floor test-wasm test-node test-cli test-runtimes test-examples test-gateway test-admin test-fleet test-chaos fuzz-smoke bench-smoke check-secrets
 	@echo "make test: all suites passed"
@@ -56,10 +60,12 @@ test-vectors:
 test-sim:
 	node --test sim/test/ $(LOG)
 
-# The wasm tests in Node, headless Chromium and a dedicated worker, each run
-# checked for "N passed" with N > 0 (a runner that skips everything exits 0).
+# The wasm tests through `wasm-pack test --node` and `wasm-pack test --headless --chrome`, and in a
+# dedicated worker, each run checked for "N passed" with N > 0 (a runner that skips everything
+# exits 0), against a simulator on a port the system picks (its URL is baked into the tests at
+# compile time, so they relink each run: a few seconds).
 test-wasm:
-	@./scripts/with-sim.sh $(WASM_SIM_PORT) ./scripts/test-wasm.sh $(LOG)
+	@./scripts/with-sim.sh ./scripts/test-wasm.sh $(LOG)
 
 test-node:
 	node --test tests/node/ $(LOG)
@@ -128,7 +134,7 @@ chaos: build
 load: build
 	node tests/fleet/load.mjs --adjustments 1000 --callers 50 --vendors qimai,kingdee --out test-output/load.json
 
-# Benchmarks (BENCHMARKS.md; not part of `make test`): criterion natively, then the package in
+# Benchmarks (docs/benchmarks.md; not part of `make test`): criterion natively, then the package in
 # Node and in workerd against JS signers, cold start and size, and the gateway end to end on workerd. Numbers
 # also land in bench/out/*.json. Run on a quiet machine; each script prints the load it ran under.
 bench: build

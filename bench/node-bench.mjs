@@ -117,7 +117,7 @@ out.push('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) out.push(`| ${r.group} | ${r.impl} | ${fmtUs(r.median)} | ${fmtUs(r.p99)} | ${ratio(r.ratio)} | ${ratio(r.ratioSigner)} |`);
 console.log(out.join('\n'));
 
-// 4. Issue 18's budgets (DESIGN.md), reported, not enforced: this is a benchmark, not a timed test.
+// 4. Issue 18's budgets (docs/architecture.md §6), reported, not enforced: this is a benchmark, not a timed test.
 const g = cases[0].group;
 const row = (prefix) => rows.find((r) => r.group === g && r.impl.startsWith(prefix));
 const kdSync = row('jifen signer.buildSync');
@@ -132,7 +132,7 @@ const budget = {
   freemud_kept_vs_subtle_kept: fmKept.median / fmSubtleKept.median, freemud_kept_ok: fmKept.median <= 1.1 * fmSubtleKept.median,
 };
 const met = (ok) => (ok ? 'met' : 'MISSED');
-console.log(`\nbudgets (DESIGN.md, issue 18), Kingdee integral_adjust: signer.buildSync median ${fmtUs(budget.signer_median_us)} (≤ 5 µs: ${met(budget.signer_median_ok)}), `
+console.log(`\nbudgets (docs/architecture.md §6), Kingdee integral_adjust: signer.buildSync median ${fmtUs(budget.signer_median_us)} (≤ 5 µs: ${met(budget.signer_median_ok)}), `
   + `node:crypto ÷ signer.buildSync ${budget.signer_vs_node.toFixed(2)}× (≥ 1.2×: ${met(budget.signer_vs_node_ok)}), `
   + `node:crypto ÷ buildRequest ${budget.build_request_vs_node.toFixed(2)}× (≥ 0.5×: ${met(budget.build_request_vs_node_ok)}); `
   + `Freemud signer.build ÷ JS crypto.subtle with a kept key ${budget.freemud_kept_vs_subtle_kept.toFixed(2)}× (≤ 1.10×: ${met(budget.freemud_kept_ok)})`);

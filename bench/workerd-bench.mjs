@@ -78,7 +78,7 @@ try {
     const x = m[impl];
     console.log(`| ${LABEL[impl]} | ${x.toFixed(2)} µs | ${impl === 'jifen' ? '—' : `${(x / j).toFixed(2)}×`} | ${impl === 'signer' ? '—' : `${(x / m.signer).toFixed(2)}×`} |`);
   }
-  console.log(`\nbudgets (DESIGN.md, issue 18), reported, not enforced: signer.buildSync ${m.signer.toFixed(2)} µs (≤ 5 µs: ${m.signer <= 5 ? 'met' : 'MISSED'}), `
+  console.log(`\nbudgets (docs/architecture.md §6), reported, not enforced: signer.buildSync ${m.signer.toFixed(2)} µs (≤ 5 µs: ${m.signer <= 5 ? 'met' : 'MISSED'}), `
     + `crypto.subtle per-call key ÷ signer ${(m.subtle / m.signer).toFixed(2)}× (≥ 3×: ${m.subtle / m.signer >= 3 ? 'met' : 'MISSED'}), `
     + `crypto.subtle kept key ÷ signer ${(m.subtleKept / m.signer).toFixed(2)}× (≥ 1.5×: ${m.subtleKept / m.signer >= 1.5 ? 'met' : 'MISSED'})`);
   // A few calls (--quick) can come out below the noise; a full run cannot.

@@ -1,6 +1,6 @@
 //! A loop to profile, not a benchmark: runs one case of the Rust side of
 //! `buildRequest` N times with no statistics around it, so an instruction
-//! profiler sees only jifen. Used for BENCHMARKS.md's breakdown:
+//! profiler sees only jifen. Used for docs/benchmarks.md's breakdown:
 //!
 //! ```sh
 //! cargo bench --bench profile --no-run

@@ -2,11 +2,11 @@
 // a dry run, then runs real calls through the jifen package against the
 // simulator, starts the edge gateway (www-demo/worker/) under workerd in front
 // of the simulator, and keeps both serving (Ctrl-C stops them).
-// SIM_PORT picks the simulator's port (default 8787; 0 = any free port), GATEWAY_PORT the
-// gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
+// SIM_PORT picks the simulator's port (default 8700, not 8787, which is `wrangler dev`'s; 0 = any
+// free port), GATEWAY_PORT the gateway's (default SIM_PORT + 1; 0 if SIM_PORT is 0), DEMO_VENDOR the gateway's vendor
 // (kingdee, freemud or qimai; default kingdee), DEMO_ADMIN_TOKEN its admin token and
 // DEMO_ADMIN_ORIGIN the admin page's origin (default: the page served here). ADMIN_PORT picks the
-// admin page's port (default SIM_PORT + 2, i.e. 8789; 0 if SIM_PORT is 0).
+// admin page's port (default SIM_PORT + 2, i.e. 8702; 0 if SIM_PORT is 0).
 // DEMO_EXIT=1 exits after the walkthrough.
 import { readFileSync } from 'node:fs';
 import { startSim } from '../sim/server.mjs';
@@ -14,7 +14,7 @@ import { startGateway } from '../www-demo/worker/gateway.mjs';
 import { startAdminServer } from '../www-demo/serve.mjs';
 import { buildRequest, Client, JifenError } from '../pkg/node.js';
 
-const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8787;
+const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 8700;
 const accounts = JSON.parse(readFileSync(new URL('../sim/accounts.json', import.meta.url)));
 const sim = await startSim({ port, log: true });
 const kingdee = { ...accounts.kingdee, baseUrl: `${sim.url}/kingdee` };

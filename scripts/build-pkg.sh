@@ -8,13 +8,25 @@ cd "$(dirname "$0")/.."
 . scripts/wasm-steps.sh
 out=${1:-pkg}
 
+# One line per step, with the seconds since the start: a cold build is about 90 s of cargo,
+# and a silent minute looks like a hang.
+start=$SECONDS
+step() { echo "build [$((SECONDS - start)) s] $*"; }
+
+step "1/5 cargo build --release --target wasm32-unknown-unknown (about 90 s from cold, seconds when nothing changed)"
 cargo build --quiet --release --target wasm32-unknown-unknown --lib
+step "2/5 wasm-bindgen and wasm-opt -Oz into $out/"
 rm -rf "$out" && mkdir -p "$out"
 bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
+step "3/5 entry points, types, README, licences and changelog"
 cp -r pkg-template/. "$out/"
+# The licence texts and the changelog live once, at the repository root.
+cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md "$out/"
 node scripts/pkg-finish.mjs "$out"
+step "4/5 minifying the JS glue"
 # Minified after pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
 minify_glue "$out"
+step "5/5 checking that the package loads (CommonJS and ESM), and its size"
 # The minified glue must still load and export the API (CommonJS and ESM entries).
 node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "Client", "verifyCallback", "JifenError"]) if (typeof a[n] !== "function") { console.error("minified glue: no " + n); process.exit(1); }' "$PWD/$out/node.cjs"
 node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.buildRequest !== "function" || typeof a.Client !== "function") { console.error("minified glue (ESM): no API"); process.exit(1); }' "$PWD/$out/node.js"

@@ -19,6 +19,16 @@ if [ "$want" != "$have" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# wasm-pack for `wasm-pack test --node` / `--headless --chrome` (make test-wasm), from crates.io:
+# npm's wasm-pack downloads binaries from GitHub. About 10 minutes cold on 2 cores, seconds once
+# installed. scripts/test-wasm.sh runs it with `--mode no-install`, so it uses the wasm-bindgen
+# installed above and downloads nothing.
+wasm_pack=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)" != "$wasm_pack" ]; then
+  echo "setup: installing wasm-pack $wasm_pack from crates.io (about 10 minutes cold)"
+  cargo install wasm-pack --version "$wasm_pack"
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   echo "setup: installing Debian's chromium and chromium-driver"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

@@ -28,7 +28,7 @@ for (const f of [...wasm, ...glue]) {
 console.log(`package size (wasm + glue): ${raw} B raw, ${zipped} B gzip -9 (budget 60000, aim 45000)`);
 
 // The ratchet: the package may not grow past the last accepted size (scripts/size-ceiling,
-// gzip bytes) while it is over DESIGN.md's budget. A change that must grow it raises the
+// gzip bytes) while it is over the first budget (docs/architecture.md §6). A change that must grow it raises the
 // number in the same commit and says why; one that shrinks it lowers the number.
 if (reportOnly) process.exit(0);
 const ceilingFile = new URL('./size-ceiling', import.meta.url);

@@ -1,6 +1,6 @@
 // Freemud 非码 (开个店 open platform), as the simulator plays it.
-// Rules: /work/shared/vendors/freemud.md (§2 envelope, §3 signing, §5 responses/callbacks, §8 codes);
-// endpoints: /work/shared/seeds/002. Assumed schemas are documented in sim/README.md.
+// Rules: `docs/vendors/freemud.md` (§2 envelope, §3 signing, §5 responses/callbacks, §8 codes);
+// endpoints: docs/vendors/freemud.md §12. Assumed schemas are documented in sim/README.md.
 import { createSign, createVerify, createPublicKey, createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';

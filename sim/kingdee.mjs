@@ -1,5 +1,5 @@
 // Kingdee 精斗云 (JDY) open API v2, as the simulator plays it.
-// Signing rules: /work/shared/vendors/kingdee.md (§1, §3, §7, §8). Written from the notes, not from the Rust signer.
+// Signing rules: `docs/vendors/kingdee.md` (§1, §3, §7, §8). Written from the notes, not from the Rust signer.
 import { createHmac } from 'node:crypto';
 import {
   safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, formDecode, clone, jsonReply,
@@ -75,7 +75,7 @@ export const appSignature = (appKey, appSecret) => hexB64Hmac(appSecret, appKey)
 /**
  * Verify X-Api-Signature for a request as received. Two readings of the query are accepted:
  *  - "decoded":  decode each wire pair, re-apply the SDK's encoders (GwEnc(FormEnc(v)));
- *  - "wire":     GwEnc the raw wire k=v strings once more (kingdee.md §8.1: what the server probably does).
+ *  - "wire":     GwEnc the raw wire k=v strings once more (docs/vendors/kingdee.md §8.1: what the server probably does).
  * Both sort the pairs, so the wire order does not matter. Returns { ok, variant, candidates }.
  */
 export function verifyKingdeeSignature({ method, path, rawQuery, nonce, timestamp, signature, clientSecret }) {
@@ -296,7 +296,7 @@ export function createKingdee({ account, seed, now }) {
     if (start !== null) rows = rows.filter((r) => r.time >= start);
     if (end !== null) rows = rows.filter((r) => r.time <= end);
     rows.sort((a, b) => (b.time - a.time) || (BigInt(b.id) > BigInt(a.id) ? 1 : -1)); // newest first
-    const effective = Math.min(pageSize, 100); // silently truncated (kingdee.md §7.3)
+    const effective = Math.min(pageSize, 100); // silently truncated (docs/vendors/kingdee.md §7.3)
     const totalPage = Math.ceil(rows.length / pageSize); // …but computed from the requested size
     const pageRows = rows.slice((page - 1) * effective, page * effective).map(rowOut);
     return biz(0, 'success', {

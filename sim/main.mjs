@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// CLI: node sim/main.mjs  (SIM_PORT, default 8787; loopback only)
+// CLI: node sim/main.mjs  (SIM_PORT, default 8700, clear of `wrangler dev`'s 8787; 0 = any free port; loopback only)
 import { startSim } from './server.mjs';
 
-const port = process.env.SIM_PORT === undefined || process.env.SIM_PORT === '' ? 8787 : Number(process.env.SIM_PORT);
+const port = process.env.SIM_PORT === undefined || process.env.SIM_PORT === '' ? 8700 : Number(process.env.SIM_PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`SIM_PORT must be a port number, got ${JSON.stringify(process.env.SIM_PORT)}`);
   process.exit(2);

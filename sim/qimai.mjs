@@ -1,6 +1,6 @@
 // Qimai 企迈 open platform (API v2 gateway and v3), as the simulator plays it.
-// Rules: /work/shared/vendors/qimai.md (§2 Token, §5 timestamp/nonce, §6 endpoints, §7 responses);
-// v2 points-add: /work/shared/seeds/003. Every assumed schema and code is documented in sim/README.md.
+// Rules: `docs/vendors/qimai.md` (§2 Token, §5 timestamp/nonce, §6 endpoints, §7 responses);
+// v2 points-add: docs/vendors/qimai.md §11. Every assumed schema and code is documented in sim/README.md.
 import { createHmac } from 'node:crypto';
 import { safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, clone } from './util.mjs';
 

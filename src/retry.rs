@@ -22,12 +22,12 @@
 //!
 //! | vendor | code | class | source |
 //! | --- | --- | --- | --- |
-//! | Kingdee (HTTP 519) | 4006 timestamp expired | stale | kingdee.md §7.1 "retry with a fresh ts" |
-//! | Kingdee (HTTP 519) | 5000, 5003, 5004, 5005 | transient | kingdee.md §7.1 "retryable" |
-//! | Kingdee (HTTP 519) | 5006 circuit breaker, 5007 overload | throttled | kingdee.md §7.1 "back off" |
+//! | Kingdee (HTTP 519) | 4006 timestamp expired | stale | docs/vendors/kingdee.md §7.1 "re-sign at once" |
+//! | Kingdee (HTTP 519) | 5000, 5003, 5004, 5005 | transient | docs/vendors/kingdee.md §7.1 "retryable" |
+//! | Kingdee (HTTP 519) | 5006 circuit breaker, 5007 overload | throttled | docs/vendors/kingdee.md §7.1 "back off" |
 //! | Kingdee (HTTP 519) | 4009–4011 token | permanent here | the client refreshes the token and retries once (client/kingdee.rs) |
-//! | Freemud | statusCode `500` 内部服务异常 | transient | freemud.md §8 |
-//! | Qimai | 40003 timestamp expired, 40004 nonce reused | stale | qimai.md §5 "retry with a fresh nonce/timestamp"; codes per sim/README.md |
+//! | Freemud | statusCode `500` 内部服务异常 | transient | docs/vendors/freemud.md §8 |
+//! | Qimai | 40003 timestamp expired, 40004 nonce reused | stale | docs/vendors/qimai.md §5 "signs again with a fresh nonce"; codes per sim/README.md |
 //! | Qimai | 42900 too many requests | throttled | sim/README.md (Qimai publishes no code table) |
 //! | Qimai | 99999 system error | transient | sim/README.md |
 

@@ -399,3 +399,22 @@ fn an_identical_change_after_a_settled_one_does_not_take_its_row() {
         assert_eq!(m.applied(), 2, "{second:?}: one row per key");
     }
 }
+
+#[test]
+fn a_vendor_clock_that_moved_while_the_client_was_idle_is_read_from_the_ledger_reply() {
+    // Found by the chaos suite: a restarted gateway kept its stale estimate of the vendor's
+    // clock (no exchange since) and answered "not yet" without asking, round after round.
+    let m = Model::new(Vendor::Kingdee, 0);
+    m.land_after_ms.set(3_000);
+    m.faults.borrow_mut().insert(1, Fault::NetAfter);
+    let c = client(&m);
+    assert_unknown_until(&adjust(&c, 10, "k-1"), "lost");
+    // The vendor's clock moves 6 minutes on; ours only one.
+    m.skew_ms.set(m.skew_ms.get() + 6 * 60_000);
+    later(&m, 60_000);
+    assert_applied(
+        &adjust(&c, 10, "k-1"),
+        "settled from the ledger reply's Date",
+    );
+    assert_eq!(m.applied(), 1);
+}

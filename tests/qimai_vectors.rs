@@ -1,4 +1,4 @@
-//! The Qimai vectors of `tests/vectors/qimai/` (B1–B3 from qimai.md §8, B4–B8
+//! The Qimai vectors of `tests/vectors/qimai/` (B1–B3 from docs/vendors/qimai.md §8, B4–B8
 //! project vectors, P2/P3 exact request bodies), reproduced byte for byte:
 //! through the signing functions and through the public request builder.
 

@@ -2,6 +2,8 @@
 //! type, with the simulator's made-up credentials (sim/accounts.json). Everything
 //! formatted here is also appended to `test-output/logs/native-debug.log`, which
 //! `scripts/check-secrets.mjs` greps with every other suite's output.
+// Native only: `jifen::testing` is not in the wasm build, and `wasm-pack test` builds every test target.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -234,6 +234,8 @@ struct World {
     refused_tokens: Cell<u32>,
     /// When the clients now waiting wake up (registered by each pending `Sleep`).
     wakes: RefCell<Vec<u64>>,
+    /// The vendor's clock minus the world's, as its `Date` headers say (tests step it).
+    vendor_offset_ms: Cell<i64>,
 }
 
 impl World {
@@ -265,11 +267,14 @@ impl World {
 
     fn serve(&self, req: &HttpRequest) -> Option<HttpResponse> {
         let now = self.now.get();
+        let date =
+            jifen::testing::http_date(now.saturating_add_signed(self.vendor_offset_ms.get()));
         let json = |status: u16, headers: &[(&str, &str)], body: &str| HttpResponse {
             status,
             headers: headers
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
+                .chain([("Date".to_string(), date.clone())])
                 .collect(),
             body: body.as_bytes().to_vec(),
         };
@@ -683,4 +688,29 @@ fn a_dead_refreshers_lock_stalls_the_others_for_seconds_only() {
     let stalled = w.now.get() - start;
     assert!(stalled <= 6_000, "B stalled {stalled} ms");
     assert_eq!(b.kingdee_token_calls(), 1);
+}
+
+#[test]
+fn a_vendor_clock_that_steps_does_not_age_token_calls_out_of_the_budget() {
+    // Found by the chaos suite: the budget was kept on the client's estimate of the vendor's
+    // clock, so a vendor clock stepping 5 minutes ahead made a call 10 s old look 5 minutes
+    // old, and a third token call went out within the minute.
+    let w = World::new(3 * 60_000);
+    let store = Rc::new(FleetStore::default());
+    let c = world_client(&w, Some((&store, 0)));
+    run1(&w, &c).unwrap();
+    w.advance(10_000);
+    w.revoke_all();
+    run1(&w, &c).unwrap();
+    w.advance(10_000);
+    w.revoke_all();
+    w.vendor_offset_ms.set(5 * 60_000);
+    let e = run1(&w, &c).unwrap_err();
+    assert_eq!(e.code, ErrorCode::RateLimited, "{e:?}");
+    assert_eq!(
+        w.token_calls.borrow().len(),
+        2,
+        "no third token call within the minute"
+    );
+    assert!(w.max_calls_per_minute() <= 2);
 }

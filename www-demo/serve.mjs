@@ -6,7 +6,7 @@
 // names too) with `cache-control: immutable`, and index.html names those, with
 // `no-cache`; everything else revalidates by ETag. Text is sent brotli- or
 // gzip-compressed when the browser accepts it.
-//   node www-demo/serve.mjs            (ADMIN_PORT, default 8789)
+//   node www-demo/serve.mjs            (ADMIN_PORT, default 8702)
 //   import { startAdminServer } from './www-demo/serve.mjs'; const s = await startAdminServer({ port: 0 });
 import http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -104,7 +104,7 @@ function encode(req, data, type, etag) {
   return [compressed.get(key), enc];
 }
 
-export async function startAdminServer({ port = Number(process.env.ADMIN_PORT ?? 8789), host = '127.0.0.1', root, pkg } = {}) {
+export async function startAdminServer({ port = Number(process.env.ADMIN_PORT ?? 8702), host = '127.0.0.1', root, pkg } = {}) {
   let assets = null; // built on first use, again when a file under root changes (development)
   let builtAt = 0;
   const server = http.createServer(async (req, res) => {

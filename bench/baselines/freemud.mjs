@@ -1,5 +1,5 @@
 // Freemud request signing in plain JavaScript, written for the benchmark
-// (vendors/freemud.md §3): SHA256withRSA (PKCS#1 v1.5) over
+// (docs/vendors/freemud.md §3): SHA256withRSA (PKCS#1 v1.5) over
 // "appId=…&partnerId=…&requestBody=…&ver=1", base64, in the JSON envelope.
 // RSA back ends: node:crypto (the key parsed from PEM per call, like
 // buildRequest, or a KeyObject made once) and crypto.subtle from JS (importKey

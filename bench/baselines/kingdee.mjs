@@ -1,5 +1,5 @@
 // Kingdee JDY X-Api-Signature in plain JavaScript, written for the benchmark
-// (vendors/kingdee.md §3): the signer a team would write by hand instead of
+// (docs/vendors/kingdee.md §3): the signer a team would write by hand instead of
 // using jifen. Two HMAC back ends share the canonicalisation:
 //   * `subtle`: crypto.subtle, the aws4fetch approach (importKey + sign per call,
 //     hex and base64 in JS);

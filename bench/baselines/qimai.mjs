@@ -1,5 +1,5 @@
 // Qimai v3 Token signing in plain JavaScript, written for the benchmark
-// (vendors/qimai.md §2): Token = pct(Base64(HMAC-SHA1(openKey,
+// (docs/vendors/qimai.md §2): Token = pct(Base64(HMAC-SHA1(openKey,
 // "grantCode=…&nonce=…&openId=…&timestamp=…"))). Two HMAC back ends:
 // `subtle` (crypto.subtle, importKey + sign per call, as aws4fetch does) and
 // `node` (node:crypto createHmac). It handles the operation the benchmark times

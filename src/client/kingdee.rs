@@ -1,6 +1,6 @@
 //! The Kingdee side of the client: the app-token flow and its cache.
 //!
-//! Token rules (kingdee.md §4): pull the authorisation with `outerInstanceId`
+//! Token rules (docs/vendors/kingdee.md §4): pull the authorisation with `outerInstanceId`
 //! (or use appKey/appSecret/domain from the config), exchange it for an
 //! app-token, reuse it until 5 minutes before `expires` (a short-lived one:
 //! until the last quarter of its life), refresh once on 4009–4011, re-pull
@@ -163,7 +163,7 @@ pub(super) fn needs_token(op: &str) -> bool {
 }
 
 /// Whether a Kingdee error proves the vendor did nothing: the documented
-/// gateway refusals (kingdee.md §7.1; not the backend timeouts/failures
+/// gateway refusals (docs/vendors/kingdee.md §7.1; not the backend timeouts/failures
 /// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
 /// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
@@ -367,10 +367,13 @@ impl<T: Transport> Client<T> {
             if let Some(s) = k.valid_session(now) {
                 return Ok(s);
             }
-            if record.blocked_until > now {
+            // The endpoint's budget is kept on our clock, not the vendor's estimated one:
+            // an estimate that moves (the vendor's clock stepped) must not age a call out.
+            let local = self.env.clock.now_ms();
+            if record.blocked_until > local {
                 return k
                     .still_good(now)
-                    .ok_or_else(|| token_rate_limited(record.wait_ms(now)));
+                    .ok_or_else(|| token_rate_limited(record.wait_ms(local)));
             }
             if cache.lock(LOCK_TTL_MS).await? {
                 // Boxed: its state machine stays one function in the wasm.
@@ -412,8 +415,9 @@ impl<T: Transport> Client<T> {
             if let Some(s) = k.valid_session(now) {
                 return Some(Ok(s));
             }
-            record.prune(now);
-            let wait = record.wait_ms(now);
+            let local = self.env.clock.now_ms();
+            record.prune(local);
+            let wait = record.wait_ms(local);
             if wait > 0 {
                 if let Some(s) = k.still_good(now) {
                     return Some(Ok(s));
@@ -421,8 +425,8 @@ impl<T: Transport> Client<T> {
                 let newest = record.calls.iter().max().copied().unwrap_or(0);
                 if k.shared.is_some()
                     && attempt == 1
-                    && record.blocked_until <= now
-                    && newest.saturating_add(IN_FLIGHT_MS) > now
+                    && record.blocked_until <= local
+                    && newest.saturating_add(IN_FLIGHT_MS) > local
                 {
                     return None;
                 }
@@ -439,15 +443,16 @@ impl<T: Transport> Client<T> {
             // counts it. A cache that cannot store it still gets the call (as
             // before the budget): its failure stops no points change, and this
             // client's single flight still holds.
-            record.calls.push(now);
-            let _ = cache.set(&record.to_json(), record.keep_until(now)).await;
+            let local = self.env.clock.now_ms();
+            record.calls.push(local);
+            let _ = cache.set(&record.to_json(), record.keep_until(local)).await;
             let result = self.kingdee_token_call(k, &auth, now).await;
-            let now = self.now_ms();
+            let local = self.env.clock.now_ms();
             // Keep what another writer recorded meanwhile (a lapsed lock).
             if let Ok(Some((text, expires_ms))) = cache.get().await {
                 record.merge_budget(&Record::parse(&text, expires_ms));
             }
-            record.prune(now);
+            record.prune(local);
             let outcome = match result {
                 Ok(session) => {
                     record.token = Some(session.to_cached());
@@ -456,8 +461,8 @@ impl<T: Transport> Client<T> {
                 }
                 Err(e) if is_rate_limit(&e) => {
                     let block = e.retry_after_ms.unwrap_or(DEFAULT_BLOCK_MS).max(1_000);
-                    record.blocked_until = record.blocked_until.max(now.saturating_add(block));
-                    Some(Err(token_rate_limited(record.wait_ms(now))))
+                    record.blocked_until = record.blocked_until.max(local.saturating_add(block));
+                    Some(Err(token_rate_limited(record.wait_ms(local))))
                 }
                 Err(e)
                     if is_authorization_error(&e)
@@ -485,7 +490,7 @@ impl<T: Transport> Client<T> {
                 },
             };
             // Others wait for this value: a failed publish costs them a refresh, not a token.
-            let _ = cache.set(&record.to_json(), record.keep_until(now)).await;
+            let _ = cache.set(&record.to_json(), record.keep_until(local)).await;
             match outcome {
                 Some(Err(e)) => return Some(k.still_good(self.now_ms()).ok_or(e)),
                 Some(ok) => return Some(ok),

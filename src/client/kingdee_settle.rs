@@ -689,8 +689,10 @@ impl<T: Transport> Client<T> {
         if let Err(e) = self.kingdee_learn_clock(k, adjust).await {
             return Err(self.not_yet(Some(&e), t));
         }
-        let (vendor_now, err) = self.vendor_now();
-        if vendor_now.saturating_sub(err) <= t.last_row() || self.local_ms() <= t.quiet_after() {
+        // Our own clock first: until it says the try is quiet, nothing can settle it.
+        // After that the ledger read's own `Date` judges the vendor's clock: the
+        // estimate from earlier replies may be stale (a vendor clock that stepped).
+        if self.local_ms() <= t.quiet_after() {
             return Err(self.not_yet(None, t));
         }
         let window = (t.from, t.last_row());

@@ -125,7 +125,7 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 }
 
 impl<T: Transport> Client<T> {
-    /// A client for `config` (a vendor config object as in DESIGN.md).
+    /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
         let vendor = match SignerConfig::from_json(config)? {
             SignerConfig::Kingdee(c) => VendorClient::Kingdee(kingdee::KingdeeState::new(c)),
@@ -285,9 +285,11 @@ fn outcome_unknown(cause: Error, what: &str, advice: &str, retryable: bool) -> E
     e
 }
 
-#[cfg(test)]
+// Native only (proptest, base64, crate::testing): `wasm-pack test` builds every test
+// target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod qimai_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod reliability_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

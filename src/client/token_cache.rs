@@ -42,7 +42,7 @@ pub const POLL_MS: u64 = 200;
 /// How many times it looks before giving up (15 s: a live holder's token call
 /// and its timeout; a dead holder's lock is taken over after [`LOCK_TTL_MS`]).
 pub const POLLS: u32 = 75;
-/// Token endpoint calls allowed per rolling [`WINDOW_MS`] (kingdee.md §4).
+/// Token endpoint calls allowed per rolling [`WINDOW_MS`] (docs/vendors/kingdee.md §4).
 pub const CALLS_PER_WINDOW: usize = 2;
 /// The token endpoint's rate-limit window (60 s), and 2 s for the call's way
 /// to the vendor and the error of our estimate of its clock.

@@ -1,7 +1,7 @@
 //! HMAC, hex and base64: the synchronous primitives every vendor signs with.
 //!
 //! They run in Rust rather than through `crypto.subtle` because an awaited
-//! WebCrypto call costs far more than these few microseconds (DESIGN.md §3).
+//! WebCrypto call costs far more than these few microseconds (docs/architecture.md §2.3).
 
 use sha2::digest::{Digest, Output};
 
@@ -145,7 +145,9 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -233,7 +233,7 @@ fn parse_integer_text(text: &str) -> Option<i64> {
 ///
 /// Plain runs are copied with one `push_str` each: escapes are ASCII, so every
 /// split falls on a char boundary (this is most of `buildRequest`'s output
-/// cost in wasm, where a per-char `push` is not inlined; see BENCHMARKS.md).
+/// cost in wasm, where a per-char `push` is not inlined; see docs/benchmarks.md).
 pub fn write_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
@@ -289,7 +289,7 @@ impl Parser<'_> {
     }
 
     // Forced inline: called once per input byte, and the size-optimised
-    // build otherwise keeps it a call (measured in BENCHMARKS.md).
+    // build otherwise keeps it a call (measured in docs/benchmarks.md).
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -508,7 +508,9 @@ impl Parser<'_> {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -18,7 +18,9 @@ pub fn sort_small<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -173,7 +173,9 @@ pub fn parse_cst(s: &str) -> Option<i64> {
     epoch_ms(i64::from(year), month, day, h, m, sec).map(|ms| ms - CST_OFFSET_MS)
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

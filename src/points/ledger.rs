@@ -242,7 +242,9 @@ pub fn total(raw: &Json, key: &str, vendor: &'static str) -> Result<i64> {
         .ok_or_else(|| Error::parse(format!("ledger reply lacks `{key}`")).with_vendor(vendor))
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -574,5 +574,7 @@ pub fn cst_from_epoch_ms(ms: i64) -> String {
     cst_iso(&local).unwrap_or(local)
 }
 
-#[cfg(test)]
+// Native only (proptest, base64, crate::testing): `wasm-pack test` builds every test
+// target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

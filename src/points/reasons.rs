@@ -152,8 +152,8 @@ impl Reason {
 
     /// The vendor's code for this reason, or `None` where it has none.
     ///
-    /// Sources: Kingdee `operation` 1–11 (seeds/000), Freemud `operationType`
-    /// 1–17 (seeds/002), Qimai `sourceType` 1–12 (seeds/003) for additions;
+    /// Sources: Kingdee `operation` 1–11 (docs/vendors/kingdee.md §12.1), Freemud `operationType`
+    /// 1–17 (docs/vendors/freemud.md §12.3), Qimai `sourceType` 1–12 (docs/vendors/qimai.md §11) for additions;
     /// Qimai reductions (`reducePoints`) take no type, only free text.
     pub fn vendor_code(self, flavor: Flavor) -> Option<VendorCode> {
         let table = match flavor {
@@ -261,7 +261,9 @@ pub fn qimai_source_name(code: &str) -> &'static str {
         .map_or("", |(_, name)| name)
 }
 
-#[cfg(test)]
+// Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -28,7 +28,7 @@ impl Clock for JsClock {
 ///
 /// Small requests (nonces, UUIDs) are served from a pool refilled
 /// [`POOL_SIZE`] bytes at a time: each `getRandomValues` is a JS crossing, and
-/// in Node one per call was ~5 % of a Kingdee call (BENCHMARKS.md). Served bytes
+/// in Node one per call was ~5 % of a Kingdee call (docs/benchmarks.md). Served bytes
 /// are zeroed in the pool. Nothing jifen draws is a secret (nonces and ids are
 /// sent in clear), and the pool is CSPRNG output all the same.
 pub struct JsEntropy;

@@ -20,7 +20,7 @@ pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> P
 /// A future that is ready on its first poll (Kingdee and Qimai signing do no
 /// I/O) comes back as an already settled promise, skipping the task queue, its
 /// closures and a microtask (a tenth of `buildRequest`'s cost; see
-/// BENCHMARKS.md). A future still pending is handed to `future_to_promise`,
+/// docs/benchmarks.md). A future still pending is handed to `future_to_promise`,
 /// which polls it again with its own waker: the Future contract only wakes the
 /// latest poll's waker.
 fn spawn(mut task: JsTask) -> Promise {

@@ -54,7 +54,7 @@ test('every code has a status; unknown errors are internal with no detail', () =
 });
 
 test('settings and the binding table round-trip a vendor config; secrets are listed', () => {
-  assert.equal(gatewaySettings({}).upstream, 'http://127.0.0.1:8787/kingdee');
+  assert.equal(gatewaySettings({}).upstream, 'http://127.0.0.1:8700/kingdee');
   assert.ok(gatewaySettings({ VENDOR: 'other' }).error);
   assert.ok(gatewaySettings({ VENDOR: 'qimai', MAX_BODY_BYTES: '1e9' }).error);
   assert.match(gatewaySettings({ JIFEN_COORDINATOR_SERVICE: {} }).error, /needs JIFEN_COORDINATOR_TOKEN/);

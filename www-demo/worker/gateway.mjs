@@ -360,7 +360,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const coordinatorUrl = process.env.JIFEN_COORDINATOR_URL || null;
     handle = await startGateway({
-      vendor, bindings, port: Number(process.env.PORT ?? 8788), log: true,
+      vendor, bindings, port: Number(process.env.PORT ?? 8701), log: true,
       ...(coordinatorUrl
         ? { coordinatorUrl, coordinatorToken: process.env.JIFEN_COORDINATOR_TOKEN }
         : { storageDir: storageDir(`gateway-${vendor}`) }),

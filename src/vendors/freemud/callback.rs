@@ -2,7 +2,7 @@
 //! envelope `{ver, partnerId, appId, requestBody, sign}` and its
 //! `requestBody`, the typed event, and the acknowledgement body.
 //!
-//! How the vendor signs pushes is undocumented (freemud.md §5); jifen's default
+//! How the vendor signs pushes is undocumented (docs/vendors/freemud.md §5); jifen's default
 //! is the request rule over the push envelope (`appId=…&partnerId=…&requestBody=…&ver=…`),
 //! verified with `platformPublicKey` under `config.verify` (see the module docs of
 //! [`super`]). This module is pure: the RSA check itself happens in the client.

@@ -1,4 +1,4 @@
-//! Freemud operations (seeds/002, sim/README "Assumed schemas") and the
+//! Freemud operations (docs/vendors/freemud.md §12, sim/README "Assumed schemas") and the
 //! validation of their parameters. Operation ids are the vendor paths;
 //! `/member/score/opt/{type}` is called as `/member/score/opt/1` (add) or
 //! `/member/score/opt/15` (subtract).
@@ -29,7 +29,7 @@ pub const SEND_SCORE: &str = "/member/score/sendScore";
 pub const RETURN_SCORE: &str = "/member/score/returnScore";
 /// Balance statistics.
 pub const STATISTICAL_SCORE: &str = "/member/score/statisticalScore";
-/// Points ledger, paged (freemud.md §1; not in seeds/002).
+/// Points ledger, paged (docs/vendors/freemud.md §12.11: not on the member pages).
 pub const GET_SCORE_RECORDS: &str = "/member/score/getScoreRecords";
 
 /// Every Freemud operation jifen knows.

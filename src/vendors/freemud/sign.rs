@@ -1,4 +1,4 @@
-//! The Freemud canonical string (freemud.md §3): every envelope field except
+//! The Freemud canonical string (docs/vendors/freemud.md §3): every envelope field except
 //! `sign`, dropping `null` and empty values, sorted by key in ASCII order,
 //! joined as raw `key=value` pairs with `&` — no URL-encoding, no JSON
 //! re-escaping. A number renders as its decimal text (`"ver":1` and

@@ -65,7 +65,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         return Err(fail(Error::parse("Kingdee reply is not a JSON object")));
     }
     // Business envelope {errcode, description, data}; push_app_authorize may
-    // answer {code: 200, msg, data} instead (kingdee.md §4).
+    // answer {code: 200, msg, data} instead (docs/vendors/kingdee.md §4).
     let (code, text) = if let Some(c) = body.get("errcode") {
         (c.as_i64_lenient(), body.text_at("description"))
     } else if let Some(c) = body.get("code") {
@@ -94,7 +94,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     }
 }
 
-/// The HTTP 519 gateway errcodes (kingdee.md §7.1): code, error code, retryable, meaning.
+/// The HTTP 519 gateway errcodes (docs/vendors/kingdee.md §7.1): code, error code, retryable, meaning.
 static GATEWAY: [(u16, ErrorCode, bool, &str); 20] = [
     (
         4001,
@@ -158,7 +158,7 @@ static GATEWAY: [(u16, ErrorCode, bool, &str); 20] = [
     (5007, ErrorCode::RateLimited, true, "gateway overloaded"),
 ];
 
-/// Maps an HTTP 519 gateway errcode (kingdee.md §7.1).
+/// Maps an HTTP 519 gateway errcode (docs/vendors/kingdee.md §7.1).
 fn gateway_error(code: Option<i64>, text: &str) -> Error {
     let text = scrub(text, 200);
     let Some(c) = code else {

@@ -62,7 +62,7 @@ pub const DEFAULT_V3_BASE_URL: &str = "https://openapi.qmai.cn";
 /// The v2 gateway used when `baseUrl` is absent (the doc gives plain HTTP).
 pub const DEFAULT_V2_BASE_URL: &str = "http://openapi.zvcms.com";
 
-/// Largest nonce the client draws (2^31 − 1, qimai.md §5).
+/// Largest nonce the client draws (2^31 − 1, docs/vendors/qimai.md §5).
 pub const MAX_NONCE: u64 = 2_147_483_647;
 
 /// Timestamps at or above this are refused as milliseconds (it is the year 5138 in seconds).

@@ -9,11 +9,11 @@
 //!
 //! | operation | schema |
 //! | --- | --- |
-//! | v2 `user.points-add`, v3 `addCustomerPoints` | vendor doc (doc2 id=484, seeds/003); v3 takes the same params (qimai.md §6). Typed: [`POINTS_ADD_PARAMS`] |
+//! | v2 `user.points-add`, v3 `addCustomerPoints` | vendor doc (doc2 id=484, docs/vendors/qimai.md §11); v3 takes the same params (docs/vendors/qimai.md §6). Typed: [`POINTS_ADD_PARAMS`] |
 //! | v2 `user.user-points-records` | vendor doc (doc2 id=228): `user_id`, `page_size`, `page`. Typed: [`USER_POINTS_RECORDS_PARAMS`] |
 //! | v2 `communal.user.identity` | vendor doc (id=316). Typed: [`USER_IDENTITY_PARAMS`] |
 //! | v2 `communal.user.gether-customer-info`, v3 `gatherCustomerInfo` | vendor doc (id=726). Typed: [`GATHER_CUSTOMER_INFO_PARAMS`] |
-//! | v3 `getCustomerPoints` | `customerId`, `orderTime` from client code (qimai.md §6); free-form otherwise |
+//! | v3 `getCustomerPoints` | `customerId`, `orderTime` from client code (docs/vendors/qimai.md §6); free-form otherwise |
 //! | v3 `reducePoints`, `reversePoints`, `getCrmPointsFlow`, `allCustomerInfo`, `getCustomerIdByPhone` | **not in the vendor record**: free-form |
 //!
 //! Typed operations refuse unknown fields and send their params in the

@@ -1,13 +1,13 @@
 //! Parsing Qimai replies: the `{status, code, message, data}` envelope (plus
 //! `traceId` in v3) and the typed results of each operation.
 //!
-//! The envelope is read tolerantly (qimai.md §7): `status` as a boolean or
+//! The envelope is read tolerantly (docs/vendors/qimai.md §7): `status` as a boolean or
 //! `"true"`/`"false"`, `code` as an integer or a numeric string. Success is
 //! `status` true **and** `code` 0; the doc's "异常示例" answers `status: true`
 //! with a non-zero code, which is an error. Anything but success is a `vendor`
 //! error carrying the vendor's code, message and `traceId` (as `request_id`).
 //!
-//! Result shapes other than `getCustomerPoints` (qimai.md §6) are the
+//! Result shapes other than `getCustomerPoints` (docs/vendors/qimai.md §6) are the
 //! simulator's assumptions (`sim/README.md`); results keep every field the
 //! vendor sent, under its own name, with the known integer fields turned into
 //! JSON numbers and the known id fields into strings (an 18-digit id must not
@@ -169,7 +169,7 @@ pub fn normalise(value: &Json) -> Result<Json> {
     result_schema::normalise(&DIALECT, value)
 }
 
-/// `getCustomerPoints` data (qimai.md §6), also the `points` of
+/// `getCustomerPoints` data (docs/vendors/qimai.md §6), also the `points` of
 /// `allCustomerInfo`: 总积分 (the balance, required), 永久积分, 即将过期积分,
 /// and when those expire (`yyyy-MM-dd HH:mm:ss`, or empty).
 static CUSTOMER_POINTS: Schema = Schema {

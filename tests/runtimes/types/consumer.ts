@@ -7,7 +7,7 @@ import type {
 } from "jifen";
 
 const kingdee: KingdeeConfig = { vendor: "kingdee", clientId: "300721", clientSecret: "test-only", outerInstanceId: "1" };
-const freemud: FreemudConfig = { vendor: "freemud", partnerId: "9001", appId: "app", privateKey: "-----BEGIN PRIVATE KEY-----…", baseUrl: "http://127.0.0.1:8787/freemud", verify: "log" };
+const freemud: FreemudConfig = { vendor: "freemud", partnerId: "9001", appId: "app", privateKey: "-----BEGIN PRIVATE KEY-----…", baseUrl: "http://127.0.0.1:8700/freemud", verify: "log" };
 const qimai: QimaiConfig = { vendor: "qimai", openId: "o", grantCode: "g", openKey: "test-only", version: "v3" };
 
 export async function main(): Promise<number> {

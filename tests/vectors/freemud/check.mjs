@@ -16,7 +16,7 @@ function check(name, ok, detail = "") {
   }
 }
 
-// freemud.md §3: drop `sign` and null/empty values, ASCII-sort keys, raw `k=v` joined with `&`.
+// docs/vendors/freemud.md §3: drop `sign` and null/empty values, ASCII-sort keys, raw `k=v` joined with `&`.
 function canonical(fields) {
   return Object.keys(fields)
     .filter((k) => k !== "sign" && fields[k] !== null && fields[k] !== undefined && fields[k] !== "")

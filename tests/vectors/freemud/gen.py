@@ -22,7 +22,7 @@ PLATFORM_PUB = "keys/platform-pub-spki.pem"
 
 
 def canonical(fields):
-    """freemud.md §3: drop `sign` and null/empty values, ASCII-sort keys, raw k=v joined by &."""
+    """docs/vendors/freemud.md §3: drop `sign` and null/empty values, ASCII-sort keys, raw k=v joined by &."""
     parts = []
     for k in sorted(fields):
         v = fields[k]
@@ -67,23 +67,23 @@ ESC_BODY = r'{"nickName":"童百良😀","remark":"say \"hi\"\nline2","alias":"\
 
 # ---------------------------------------------------------------- canonical (no crypto)
 CANON = [
-    ("C01", "freemud.md §9 A1: the vendor demo's input (kaigedian/openapi-demo C++/TestRSATool.cc), fields in wire order",
+    ("C01", "docs/vendors/freemud.md §9 A1: the vendor demo's input (kaigedian/openapi-demo C++/TestRSATool.cc), fields in wire order",
      None,
      {"ver": "1", "partnerId": "2282", "appId": "wxaa246", "requestBody": A1_BODY}),
     ("C02", "project vector: A1 fields shuffled; same canonical as C01", "shuffled field order",
      {"requestBody": A1_BODY, "ver": "1", "appId": "wxaa246", "partnerId": "2282"}),
-    ("C03", "project vector (freemud.md §3 step 3)", "ver as JSON number 1 renders as 1",
+    ("C03", "project vector (docs/vendors/freemud.md §3 step 3)", "ver as JSON number 1 renders as 1",
      {"ver": 1, "partnerId": "2282", "appId": "wxaa246", "requestBody": A1_BODY}),
-    ("C04", "project vector (freemud.md §3 step 3)", "ver as JSON string \"1\" renders as 1",
+    ("C04", "project vector (docs/vendors/freemud.md §3 step 3)", "ver as JSON string \"1\" renders as 1",
      {"appId": "wxaa246", "ver": "1", "requestBody": A1_BODY, "partnerId": "2282"}),
-    ("C05", "project vector (freemud.md §3 step 1, recommendation: skip null or empty)", "empty-string partnerId is dropped",
+    ("C05", "project vector (docs/vendors/freemud.md §3 step 1, recommendation: skip null or empty)", "empty-string partnerId is dropped",
      {"ver": "1", "partnerId": "", "appId": "wxaa246", "requestBody": A1_BODY}),
-    ("C06", "project vector (freemud.md §3 step 1, recommendation: skip null or empty)", "null partnerId is dropped",
+    ("C06", "project vector (docs/vendors/freemud.md §3 step 1, recommendation: skip null or empty)", "null partnerId is dropped",
      {"ver": 1, "partnerId": None, "appId": "wxaa246", "requestBody": A1_BODY}),
-    ("C07", "project vector (freemud.md §3 step 1)", "sign field ignored (whatever its value)",
+    ("C07", "project vector (docs/vendors/freemud.md §3 step 1)", "sign field ignored (whatever its value)",
      {"ver": "1", "partnerId": "2282", "appId": "wxaa246", "requestBody": A1_BODY,
       "sign": "c2lnbmF0dXJlLXZhbHVlLWlzLWlnbm9yZWQ="}),
-    ("C08", "freemud.md §9 A2: UTF-8 canonicaliser vector", "non-ASCII requestBody kept verbatim; sign \"skip\" ignored",
+    ("C08", "docs/vendors/freemud.md §9 A2: UTF-8 canonicaliser vector", "non-ASCII requestBody kept verbatim; sign \"skip\" ignored",
      {"ver": 1, "partnerId": "2038", "appId": "2038", "requestBody": A2_BODY, "sign": "skip"}),
     ("C09", "project vector", "requestBody with spaces (after ':' and ',' and inside values) kept verbatim",
      {"appId": "2eb5c8f1170246429755e6dac313f89d", "partnerId": "1864", "ver": "1",
@@ -97,7 +97,7 @@ CANON = [
     ("C12", "project vector", "\\u escapes kept verbatim (not decoded to 童百良), next to the same text as raw UTF-8",
      {"ver": "1", "appId": "2eb5c8f1170246429755e6dac313f89d", "partnerId": "1864",
       "requestBody": r'{"escaped":"\u7ae5\u767e\u826f","raw":"童百良"}'}),
-    ("C13", "freemud.md §3 (docs contain single-quoted pseudo-JSON in requestBody; the signature covers whatever string is sent)",
+    ("C13", "docs/vendors/freemud.md §3 (docs contain single-quoted pseudo-JSON in requestBody; the signature covers whatever string is sent)",
      "requestBody is opaque: single-quoted pseudo-JSON and a raw newline are kept verbatim",
      {"appId": "2eb5c8f1170246429755e6dac313f89d", "partnerId": "1864", "ver": 1, "sign": "skip",
       "requestBody": "{'partnerId':'1864','memberId':'115632749214110108'\n\n\t,'showScoreSwitch':'1'}"}),
@@ -121,10 +121,10 @@ assert all(v["canonical"] == vectors[0]["canonical"] for v in vectors[1:4] + vec
 
 # ---------------------------------------------------------------- rsa
 RSA = [
-    ("R1", "freemud.md §9 A1 input, signed with the project test key (NOT the vendor demo key)",
+    ("R1", "docs/vendors/freemud.md §9 A1 input, signed with the project test key (NOT the vendor demo key)",
      "the vendor's own A1 signature (c33TwZkf…1k0d2lbo3Q==) is made with the demo key and is deliberately not reproduced here",
      {"ver": "1", "partnerId": "2282", "appId": "wxaa246", "requestBody": A1_BODY}),
-    ("R2", "freemud.md §9 A2 input, signed with the project test key", "UTF-8 bytes of Chinese characters are signed",
+    ("R2", "docs/vendors/freemud.md §9 A2 input, signed with the project test key", "UTF-8 bytes of Chinese characters are signed",
      {"ver": "1", "partnerId": "2038", "appId": "2038", "requestBody": A2_BODY}),
     ("R3", "project vector", "raw requestBody with \\\" and \\n and \\u escapes (kept as escapes) plus raw emoji (4-byte UTF-8)",
      {"ver": "1", "partnerId": "1864", "appId": "2eb5c8f1170246429755e6dac313f89d", "requestBody": ESC_BODY}),
@@ -153,8 +153,8 @@ assert verify(c, s, TEST_PUB)
 body = compact({**env, "sign": s})
 vectors.append({
     "id": "E1", "kind": "request",
-    "source": "project vector; doc example ids from freemud.md §1 (partnerId 1864, appId 2eb5c8f1…) and the "
-              "/member/score/opt/{type} params of seeds/002 §1.3",
+    "source": "project vector; doc example ids from docs/vendors/freemud.md §1 (partnerId 1864, appId 2eb5c8f1…) and the "
+              "/member/score/opt/{type} params of docs/vendors/freemud.md §12.3",
     "note": "requestBody = JSON.stringify(params) (compact, caller's key order, non-ASCII not escaped); "
             "body field order is ver, partnerId, appId, requestBody, sign with ver as the string \"1\"; "
             "headers other than Content-Type are not signed and not part of this vector",
@@ -175,13 +175,13 @@ s = sign(c, PLATFORM_KEY)
 assert verify(c, s, PLATFORM_PUB) and not verify(c, s, TEST_PUB)
 cb_body = compact({**cb, "sign": s})
 common = {
-    "rule": "request rule applied to the callback envelope (freemud.md §5 recommended default; the vendor's "
+    "rule": "request rule applied to the callback envelope (docs/vendors/freemud.md §5 recommended default; the vendor's "
             "real callback rule is undocumented): appId=…&partnerId=…&requestBody=…&ver=1",
     "key": PLATFORM_KEY, "public_key": PLATFORM_PUB,
 }
 vectors.append({
     "id": "K1", "kind": "callback",
-    "source": "project vector; requestBody and envelope copied from seeds/002 §1.5 (推送会员积分变动信息接口) example",
+    "source": "project vector; requestBody and envelope copied from docs/vendors/freemud.md §12.5 (推送会员积分变动信息接口) example",
     "note": "points-changed push signed with the project's throw-away platform key; must verify", **common,
     "body": cb_body, "canonical": c, "signature": s, "valid": True,
     "event": json.loads(cb_body_rb),

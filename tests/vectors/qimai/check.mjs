@@ -16,7 +16,7 @@ function check(name, ok, detail = "") {
   }
 }
 
-// qimai.md §2: exactly four fields, ASCII-sorted, raw values, `k=v` joined with `&`.
+// docs/vendors/qimai.md §2: exactly four fields, ASCII-sorted, raw values, `k=v` joined with `&`.
 function stringToSign({ openId, grantCode, timestamp, nonce }, keyCase) {
   const names = keyCase === "lower"
     ? { openId: "openId", grantCode: "grantCode", timestamp: "timestamp", nonce: "nonce" }

@@ -4,7 +4,7 @@
 Run from anywhere: python3 tests/vectors/qimai/gen.py
 Every token is computed twice, with `openssl dgst -sha1 -hmac KEY -binary | base64` and with
 Python's hmac module, and the two must agree; B1-B3 must also equal the values printed in
-qimai.md §8. check.mjs re-verifies everything with node:crypto.
+docs/vendors/qimai.md §8. check.mjs re-verifies everything with node:crypto.
 """
 import base64
 import hashlib
@@ -63,11 +63,11 @@ DOC = {"openId": "6dc05b4ac175cf316d226252b05cf685", "grantCode": "782c281f62",
        "timestamp": "1547186244", "nonce": "658965"}
 
 vectors = [
-    token_vector("B1", "qimai.md §8 B1: feixiao629/qmai-cli-public internal/auth/sign_test.go (fake credentials)",
+    token_vector("B1", "docs/vendors/qimai.md §8 B1: feixiao629/qmai-cli-public internal/auth/sign_test.go (fake credentials)",
                  None, B1_KEY, B1, "lower", "ySypL4SRFMmfSrCqOiFE01LK3ks="),
-    token_vector("B2", "qimai.md §8 B2: doc example values (open.zmcms.cn doc2 id=484) + made-up OpenKey",
+    token_vector("B2", "docs/vendors/qimai.md §8 B2: doc example values (open.zmcms.cn doc2 id=484) + made-up OpenKey",
                  "base64 contains '+'", DOC_KEY, DOC, "lower", "Pz+xK5sKJotGhD9N+8anWLECuNk="),
-    token_vector("B3", "qimai.md §8 B3: as B2 with capitalised keys (v2 AsSent variant, unconfirmed)",
+    token_vector("B3", "docs/vendors/qimai.md §8 B3: as B2 with capitalised keys (v2 AsSent variant, unconfirmed)",
                  "base64 contains '/'; use only if the v2 AsSent spelling is ever confirmed", DOC_KEY, DOC,
                  "as_sent", "e/ajQ0Gbkb8DHw01vXHyHb5qro8="),
 ]
@@ -119,7 +119,7 @@ v2_body = {"OpenId": DOC["openId"], "GrantCode": DOC["grantCode"], "Timestamp": 
            "Nonce": DOC["nonce"], "Token": b2["token"], "Action": "user.points-add", "Params": PARAMS}
 vectors.append({
     "id": "P2", "kind": "v2_request",
-    "source": "seeds/003 (open.zmcms.cn doc2 id=484, 7.6.4 新增积分) request example values; token as B2",
+    "source": "docs/vendors/qimai.md §11 (open.zmcms.cn doc2 id=484, 7.6.4 新增积分) request example values; token as B2",
     "note": "capitalised envelope, all envelope values strings, order OpenId, GrantCode, Timestamp, Nonce, Token, "
             "Action, Params; Token is the percent-encoded base64; Action and Params are not signed; signed with "
             "lowercase keys (key_case lower, the project default for v2 too); Params copied verbatim from the doc "
@@ -135,7 +135,7 @@ v3_body = {"openId": DOC["openId"], "grantCode": DOC["grantCode"], "timestamp": 
            "nonce": DOC["nonce"], "token": b2["token"], "params": PARAMS}
 vectors.append({
     "id": "P3", "kind": "v3_request",
-    "source": "qimai.md §6 (v3 /v3/crm/points/addCustomerPoints takes the same params as v2 user.points-add); "
+    "source": "docs/vendors/qimai.md §6 (v3 /v3/crm/points/addCustomerPoints takes the same params as v2 user.points-add); "
               "doc example values; token as B2",
     "note": "lowercase envelope in order openId, grantCode, timestamp, nonce, token, params; jifen sends timestamp "
             "and nonce as JSON strings in v3 too, for uniformity with v2 (the simulator accepts strings or "

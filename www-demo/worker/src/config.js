@@ -48,7 +48,7 @@ export const GATEWAY_BINDINGS = ['VENDOR', 'UPSTREAM', 'STAFF', 'STORE_NAME', 'M
 const SECRET_GATEWAY_BINDINGS = ['JIFEN_COORDINATOR_TOKEN'];
 
 /** The simulator's address when UPSTREAM is not set (`make sim` listens there). */
-export const DEFAULT_SIM = 'http://127.0.0.1:8787';
+export const DEFAULT_SIM = 'http://127.0.0.1:8700';
 
 /** Body limit when MAX_BODY_BYTES is not set. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;

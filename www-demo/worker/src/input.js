@@ -4,7 +4,7 @@
 
 import { invalid } from './http.js';
 
-/** The unified reasons (DESIGN.md / the brief's contract). */
+/** The unified reasons (docs/architecture.md §4, the JS API contract). */
 export const REASONS = [
   'purchase', 'sign_in', 'manual_grant', 'promotion', 'registration', 'birthday',
   'profile_completion', 'top_up_bonus', 'migration', 'upgrade',
