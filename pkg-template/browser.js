@@ -1,10 +1,11 @@
 // Browsers (and the "default" condition): the wasm is fetched from next to this file on the first
 // `await init()`, which the async functions also await by themselves. Call `init()` yourself to load
 // it early or from elsewhere: `init(url | Request | Response | BufferSource | WebAssembly.Module)`.
-// `new Client()` and `capabilities()` are synchronous: before init has finished they throw a
+// `new Client()`, `new Signer()` and `capabilities()` are synchronous: before init has finished they throw a
 // JifenError with code "config" instead of failing inside the glue.
 import initGlue, * as glue from './jifen_wasm.js';
 import { JifenError } from './jifen_error.js';
+import { buildRequestWith } from './build_request.js';
 
 // `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
 glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
@@ -33,9 +34,10 @@ export function init(source) {
 const notReady = (what) => new JifenError('config',
   `jifen: ${what} needs the WebAssembly module, which is not loaded yet: \`await init()\` (the default export of "jifen") first`);
 
+const build = buildRequestWith(glue.Signer);
 export async function buildRequest(config, operation, params, options) {
   await init();
-  return glue.buildRequest(config, operation, params, options);
+  return build(config, operation, params, options);
 }
 
 export async function verifyCallback(config, request, options) {
@@ -46,6 +48,13 @@ export async function verifyCallback(config, request, options) {
 export function capabilities(vendor) {
   if (!ready) throw notReady('capabilities()');
   return glue.capabilities(vendor);
+}
+
+export class Signer extends glue.Signer {
+  constructor(config) {
+    if (!ready) throw notReady('new Signer()');
+    super(config);
+  }
 }
 
 export class Client extends glue.Client {

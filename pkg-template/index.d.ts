@@ -167,6 +167,29 @@ export function buildRequest<C extends Config, Op extends OperationId<C>>(
   config: C, operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
 
 // ---------------------------------------------------------------------------------------------
+// Signer
+
+/** Vendors whose requests `signer.buildSync` signs synchronously (HMAC). */
+export type SyncConfig = KingdeeConfig | QimaiConfig;
+
+/**
+ * A config read and checked once (a wrong one throws a `JifenError` here), then many requests
+ * signed with it; Freemud's RSA key is imported once (WebCrypto) and kept. Same output as
+ * `buildRequest`, byte for byte.
+ */
+export class Signer<C extends Config = Config> {
+  constructor(config: C);
+  /** Kingdee and Qimai: the signed request, synchronously. Freemud throws `unsupported` (RSA is async): use `build`. */
+  buildSync: C extends SyncConfig
+    ? <Op extends OperationId<C>>(operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions) => SignedRequest
+    : never;
+  /** Any vendor: a Promise of the signed request. */
+  build<Op extends OperationId<C>>(operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
+  /** Frees the wasm memory now instead of at garbage collection (a pending `build` still completes). */
+  free(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client
 
 /** What `onRequest` sees: secret headers are `"***"`, the URL has no query. */

@@ -2,5 +2,5 @@
 // "jifen" holds one wasm instance and one JifenError class (instanceof works across both).
 import jifen from './node.cjs';
 
-export const { buildRequest, Client, verifyCallback, capabilities, JifenError, fileTokenCache, init } = jifen;
+export const { buildRequest, Signer, Client, verifyCallback, capabilities, JifenError, fileTokenCache, init } = jifen;
 export default init;

@@ -4,6 +4,7 @@
 import wasm from './jifen_wasm_bg.wasm';
 import * as glue from './jifen_wasm.js';
 import { JifenError } from './jifen_error.js';
+import { buildRequestWith } from './build_request.js';
 
 glue.initSync({ module: wasm });
 // `client.ledger()` returns a LedgerIter (next/return): make it usable with `for await`.
@@ -11,7 +12,8 @@ glue.LedgerIter.prototype[Symbol.asyncIterator] = function () { return this; };
 
 /** Resolves at once: the wasm is already loaded. */
 export async function init() {}
-export const { buildRequest, Client, verifyCallback, capabilities } = glue;
+export const { Signer, Client, verifyCallback, capabilities } = glue;
+export const buildRequest = buildRequestWith(glue.Signer);
 export { JifenError };
 /** Node and Bun only (the token is kept in a file); see index.d.ts. Here it explains what to use instead. */
 export function fileTokenCache() {

@@ -3,7 +3,7 @@
 // "appId=…&partnerId=…&requestBody=…&ver=1", base64, in the JSON envelope.
 // RSA back ends: node:crypto (the key parsed from PEM per call, like
 // buildRequest, or a KeyObject made once) and crypto.subtle from JS (importKey
-// per call). Returns what buildRequest returns, byte for byte (asserted before
+// per call, or kept). Returns what buildRequest returns, byte for byte (asserted before
 // timing). RSA PKCS#1 v1.5 is deterministic, so the signatures must be equal.
 import { createPrivateKey, sign } from 'node:crypto';
 
@@ -54,4 +54,14 @@ export async function freemudSubtle(config, op, params, options) {
   const key = await crypto.subtle.importKey('pkcs8', pemToDer(config.privateKey), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
   const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, enc.encode(p.stringToSign));
   return assemble(config, op, p, Buffer.from(sig).toString('base64'), options);
+}
+
+/** crypto.subtle from JavaScript with the CryptoKey imported once and kept (what a Signer does). */
+export function freemudSubtleCached(config) {
+  const key = crypto.subtle.importKey('pkcs8', pemToDer(config.privateKey), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  return async (op, params, options) => {
+    const p = prepare(config, params);
+    const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', await key, enc.encode(p.stringToSign));
+    return assemble(config, op, p, Buffer.from(sig).toString('base64'), options);
+  };
 }

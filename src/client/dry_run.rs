@@ -80,6 +80,140 @@ impl DryRunOptions {
     }
 }
 
+/// A vendor config read and checked once, for signing many requests with it
+/// (what the JS `Signer` keeps); [`dry_run`] makes one and uses it once.
+pub enum SignerConfig {
+    /// Kingdee: HMAC-SHA256, signed synchronously.
+    Kingdee(kingdee::Config),
+    /// Qimai: HMAC-SHA1 token, signed synchronously.
+    Qimai(qimai::Config),
+    /// Freemud: SHA256withRSA through `env.rsa`, so asynchronous.
+    Freemud(freemud::Config),
+}
+
+impl SignerConfig {
+    /// Reads and checks the config for the vendor it names.
+    pub fn from_json(config: &Json) -> Result<SignerConfig> {
+        match vendors::vendor_of(config)? {
+            "kingdee" => Ok(SignerConfig::Kingdee(kingdee::Config::from_json(config)?)),
+            "qimai" => Ok(SignerConfig::Qimai(qimai::Config::from_json(config)?)),
+            "freemud" => Ok(SignerConfig::Freemud(freemud::Config::from_json(config)?)),
+            other => Err(Error::unsupported(format!(
+                "vendor `{other}` is not available in this build"
+            ))),
+        }
+    }
+
+    /// Freemud's PKCS#8 signing key, where signing needs one (not under `devSkipSignature`).
+    pub fn rsa_key(&self) -> Option<&[u8]> {
+        match self {
+            SignerConfig::Freemud(c) if !c.dev_skip_signature => c.private_key_pkcs8.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The config borrowed, to sign with.
+    pub fn as_ref(&self) -> ConfigRef<'_> {
+        match self {
+            SignerConfig::Kingdee(c) => ConfigRef::Kingdee(c),
+            SignerConfig::Qimai(c) => ConfigRef::Qimai(c),
+            SignerConfig::Freemud(c) => ConfigRef::Freemud(c),
+        }
+    }
+}
+
+/// A read config, borrowed from a [`SignerConfig`] or from a `Client`'s state.
+#[derive(Clone, Copy)]
+pub enum ConfigRef<'a> {
+    /// Kingdee.
+    Kingdee(&'a kingdee::Config),
+    /// Qimai.
+    Qimai(&'a qimai::Config),
+    /// Freemud.
+    Freemud(&'a freemud::Config),
+}
+
+impl ConfigRef<'_> {
+    /// Builds and signs `op` for the HMAC vendors, which need no I/O. Freemud's
+    /// RSA signature is asynchronous (WebCrypto): `unsupported`, use [`ConfigRef::build`].
+    pub fn build_sync(
+        &self,
+        op: &str,
+        params: &Json,
+        options: &DryRunOptions,
+        env: &Env,
+    ) -> Result<SignedRequest> {
+        let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
+        let signed = match self {
+            ConfigRef::Kingdee(config) => {
+                let nonce = match &options.nonce {
+                    Some(n) => n.clone(),
+                    None => {
+                        random_in(env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string()
+                    }
+                };
+                let attempt = kingdee::Attempt {
+                    timestamp_ms,
+                    nonce,
+                    app_token: options.app_token.clone(),
+                    domain: options.domain.clone(),
+                };
+                kingdee::build_request(config, op, params, &attempt)
+            }
+            ConfigRef::Qimai(config) => {
+                let nonce = match &options.nonce {
+                    Some(n) => qimai::parse_nonce(n)?,
+                    None => random_in(env.entropy.as_ref(), 1, qimai::MAX_NONCE),
+                };
+                // `options.timestamp` is ms in the JS API; Qimai signs seconds.
+                let attempt = qimai::Attempt {
+                    timestamp_s: timestamp_ms / 1000,
+                    nonce,
+                };
+                qimai::build_request(config, op, params, &attempt)
+            }
+            ConfigRef::Freemud(_) => Err(Error::unsupported(
+                "Freemud signs with RSA through WebCrypto, which is asynchronous: use `await signer.build(...)`",
+            )
+            .with_vendor("freemud")),
+        }?;
+        check_header_values(&signed.headers)?;
+        Ok(signed)
+    }
+
+    /// Builds and signs `op` for any vendor. Freemud's key comes from
+    /// `env.rsa` (imported there; a provider may keep it).
+    pub async fn build(
+        &self,
+        op: &str,
+        params: &Json,
+        options: &DryRunOptions,
+        env: &Env,
+    ) -> Result<SignedRequest> {
+        let ConfigRef::Freemud(config) = self else {
+            return self.build_sync(op, params, options, env);
+        };
+        // The params are checked before the key is imported: a bad call fails
+        // the same way whatever the key.
+        let prepared = freemud::prepare(config, op, params)?;
+        let signer = if config.dev_skip_signature {
+            None
+        } else {
+            Some(super::freemud::import_signer(env, config).await?)
+        };
+        let signature =
+            super::freemud::sign_with(signer.as_deref(), config, &prepared.canonical(config))
+                .await?;
+        let transaction_id = options
+            .transaction_id
+            .clone()
+            .unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
+        let signed = freemud::sign_request(config, &prepared, &signature, &transaction_id);
+        check_header_values(&signed.headers)?;
+        Ok(signed)
+    }
+}
+
 /// Builds and signs `op` with `params` for the vendor named in `config`.
 pub async fn dry_run(
     config: &Json,
@@ -88,61 +222,8 @@ pub async fn dry_run(
     options: &DryRunOptions,
     env: &Env,
 ) -> Result<SignedRequest> {
-    let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
-    let signed = match vendors::vendor_of(config)? {
-        "kingdee" => {
-            let config = kingdee::Config::from_json(config)?;
-            let nonce = match &options.nonce {
-                Some(n) => n.clone(),
-                None => random_in(env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string(),
-            };
-            let attempt = kingdee::Attempt {
-                timestamp_ms,
-                nonce,
-                app_token: options.app_token.clone(),
-                domain: options.domain.clone(),
-            };
-            kingdee::build_request(&config, op, params, &attempt)
-        }
-        "qimai" => {
-            let config = qimai::Config::from_json(config)?;
-            let nonce = match &options.nonce {
-                Some(n) => qimai::parse_nonce(n)?,
-                None => random_in(env.entropy.as_ref(), 1, qimai::MAX_NONCE),
-            };
-            // `options.timestamp` is ms in the JS API; Qimai signs seconds.
-            let attempt = qimai::Attempt {
-                timestamp_s: timestamp_ms / 1000,
-                nonce,
-            };
-            qimai::build_request(&config, op, params, &attempt)
-        }
-        "freemud" => {
-            let config = freemud::Config::from_json(config)?;
-            let prepared = freemud::prepare(&config, op, params)?;
-            let signer = if config.dev_skip_signature {
-                None
-            } else {
-                Some(super::freemud::import_signer(env, &config).await?)
-            };
-            let signature =
-                super::freemud::sign_with(signer.as_deref(), &config, &prepared.canonical(&config))
-                    .await?;
-            let transaction_id = options
-                .transaction_id
-                .clone()
-                .unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
-            Ok(freemud::sign_request(
-                &config,
-                &prepared,
-                &signature,
-                &transaction_id,
-            ))
-        }
-        other => Err(Error::unsupported(format!(
-            "vendor `{other}` is not available in this build"
-        ))),
-    }?;
-    check_header_values(&signed.headers)?;
-    Ok(signed)
+    SignerConfig::from_json(config)?
+        .as_ref()
+        .build(op, params, options, env)
+        .await
 }

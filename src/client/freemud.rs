@@ -22,7 +22,7 @@ const VENDOR: &str = "freemud";
 
 /// Per-client Freemud state: the configuration and the imported keys.
 pub(super) struct FreemudState {
-    config: Config,
+    pub(super) config: Config,
     signer: RefCell<Option<Rc<dyn RsaSigner>>>,
     verifier: RefCell<Option<Rc<dyn RsaVerifier>>>,
 }

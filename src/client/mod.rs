@@ -20,8 +20,7 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-use crate::vendors;
-pub use dry_run::{dry_run, DryRunOptions};
+pub use dry_run::{dry_run, ConfigRef, DryRunOptions, SignerConfig};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::{LedgerWalk, Method};
@@ -112,8 +111,6 @@ pub struct Client<T: Transport> {
     vendor: VendorClient,
     /// Learned offset between the vendor's clock and ours (from `Date` headers).
     skew: skew::Skew,
-    /// The config as given, for signing previews.
-    config: Json,
     /// Member resolutions and idempotency keys of the unified calls.
     points: points::PointsState,
 }
@@ -130,21 +127,10 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
-        let vendor = match vendors::vendor_of(config)? {
-            "kingdee" => VendorClient::Kingdee(kingdee::KingdeeState::new(
-                vendors::kingdee::Config::from_json(config)?,
-            )),
-            "qimai" => VendorClient::Qimai(qimai::QimaiState::new(
-                vendors::qimai::Config::from_json(config)?,
-            )),
-            "freemud" => VendorClient::Freemud(freemud::FreemudState::new(
-                vendors::freemud::Config::from_json(config)?,
-            )),
-            other => {
-                return Err(Error::unsupported(format!(
-                    "vendor `{other}` is not available in this build"
-                )))
-            }
+        let vendor = match SignerConfig::from_json(config)? {
+            SignerConfig::Kingdee(c) => VendorClient::Kingdee(kingdee::KingdeeState::new(c)),
+            SignerConfig::Qimai(c) => VendorClient::Qimai(qimai::QimaiState::new(c)),
+            SignerConfig::Freemud(c) => VendorClient::Freemud(freemud::FreemudState::new(c)),
         };
         Ok(Client {
             transport,
@@ -152,7 +138,6 @@ impl<T: Transport> Client<T> {
             policy: RetryPolicy::default(),
             vendor,
             skew: skew::Skew::default(),
-            config: config.clone(),
             points: points::PointsState::default(),
         })
     }
@@ -213,7 +198,16 @@ impl<T: Transport> Client<T> {
                 options.domain = Some(domain);
             }
         }
-        dry_run(&self.config, op, params, &options, &self.env).await
+        self.config().build(op, params, &options, &self.env).await
+    }
+
+    /// The vendor config, as read when the client was made.
+    fn config(&self) -> ConfigRef<'_> {
+        match &self.vendor {
+            VendorClient::Kingdee(k) => ConfigRef::Kingdee(&k.config),
+            VendorClient::Qimai(q) => ConfigRef::Qimai(&q.config),
+            VendorClient::Freemud(f) => ConfigRef::Freemud(&f.config),
+        }
     }
 
     /// Now, by the vendor's clock as far as we know it.

@@ -229,16 +229,11 @@ impl<T: Transport> Client<T> {
     /// Which account this client acts for (non-secret ids), to keep keys of
     /// different accounts apart in a shared store.
     fn account_tag(&self) -> String {
-        let field = |k: &str| {
-            self.config
-                .get(k)
-                .and_then(Json::as_text)
-                .unwrap_or_default()
-        };
-        match self.flavor() {
-            Flavor::Kingdee => format!("kingdee:{}", field("clientId")),
-            Flavor::Freemud => format!("freemud:{}:{}", field("partnerId"), field("appId")),
-            Flavor::QimaiV3 | Flavor::QimaiV2 => format!("qimai:{}", field("openId")),
+        use super::ConfigRef;
+        match self.config() {
+            ConfigRef::Kingdee(c) => format!("kingdee:{}", c.client_id),
+            ConfigRef::Freemud(c) => format!("freemud:{}:{}", c.partner_id, c.app_id),
+            ConfigRef::Qimai(c) => format!("qimai:{}", c.open_id),
         }
     }
 

@@ -1,15 +1,19 @@
 //! The `#[wasm_bindgen]` signing surface: `buildRequest` and `verifyCallback`
 //! (the `Client` class is in `wasm/client.rs`). Every entry point returns a
-//! `JifenError` on bad input; nothing here panics.
+//! `JifenError` on bad input; nothing here panics. (`Signer` is in
+//! `wasm/signer.rs`.)
 
 use super::convert::{from_js, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::js::{jifen_bytes, jifen_header};
 use super::promise::promise;
+use super::signer::JsSigner;
 use super::subtle::SubtleRsa;
-use crate::client::{dry_run, verify_callback as verify_callback_rs, DryRunOptions, Env};
+use crate::client::{verify_callback as verify_callback_rs, DryRunOptions, Env};
 use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::core::request::SignedRequest;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
@@ -65,32 +69,37 @@ pub(super) fn reject(e: Error) -> Promise {
 }
 
 /// Builds and signs a request without sending it. Resolves to
-/// `{ method, url, headers, body, stringToSign }`.
-#[wasm_bindgen(js_name = buildRequest)]
+/// `{ method, url, headers, body, stringToSign }`. What the package's JS
+/// `buildRequest` does (pkg-template/build_request.js): not exported from the
+/// wasm itself, so the wasm holds one signing path (with its shims) for both.
 pub fn build_request(
     config: JsValue,
     operation: JsValue,
     params: JsValue,
     options: JsValue,
 ) -> Promise {
-    let prepared = (|| -> Result<_> {
-        Ok((
-            from_js(&config, "config")?,
-            operation_name(&operation)?,
-            from_js(&params, "params")?,
-            DryRunOptions::from_json(&from_js(&options, "options")?)?,
-        ))
-    })();
-    let (config, op, params, options) = match prepared {
-        Ok(v) => v,
-        Err(e) => return reject(e),
-    };
-    promise(async move {
-        let env = env();
-        let req = dry_run(&config, &op, &params, &options, &env)
-            .await
-            .map_err(error::to_js)?;
-        js_sys::JSON::parse(&req.to_json_string())
-            .map_err(|_| error::to_js(Error::parse("internal: result is not valid JSON")))
-    })
+    // A `Signer` made and used once: one signing path in the wasm for both.
+    match JsSigner::create(&config) {
+        Ok(signer) => signer.build(operation, params, options),
+        Err(e) => reject(e),
+    }
+}
+
+/// The `(operation, params, options)` of a `buildRequest` or `Signer` call.
+pub(super) fn read_call(
+    operation: &JsValue,
+    params: &JsValue,
+    options: &JsValue,
+) -> Result<(String, Json, DryRunOptions)> {
+    Ok((
+        operation_name(operation)?,
+        from_js(params, "params")?,
+        DryRunOptions::from_json(&from_js(options, "options")?)?,
+    ))
+}
+
+/// `{ method, url, headers, body, stringToSign }` as a JS object.
+pub(super) fn signed_to_js(req: &SignedRequest) -> std::result::Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&req.to_json_string())
+        .map_err(|_| error::to_js(Error::parse("internal: result is not valid JSON")))
 }

@@ -85,6 +85,11 @@ export async function jifen_subtle(op, key, a, b) {
   } catch { throw true; }
   try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
 }
+export function jifen_kept(der) {
+  const p = jifen_subtle(0, undefined, der);
+  p.catch(() => {});
+  return p;
+}
 export async function jifen_call(obj, fn, n, a, b, c, ms) {
   const v = n === 0 ? fn.call(obj) : n === 1 ? fn.call(obj, a) : n === 2 ? fn.call(obj, a, b) : fn.call(obj, a, b, c);
   let timer;
@@ -160,6 +165,9 @@ extern "C" {
     /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
     /// WebCrypto is missing, `false` where it refused.
     pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
+    /// `jifen_subtle(0, …)`, an import started now and awaited later (subtle.rs):
+    /// its rejection is marked handled, so a key no call uses is no unhandled rejection.
+    pub(super) fn jifen_kept(pkcs8_der: &[u8]) -> Promise;
 
     /// Calls a store's method (store.rs): `fn.call(obj, …)` with the first `n`
     /// of `a`, `b`, `c`; what it returns is awaited, a Promise of any realm or a

@@ -9,6 +9,7 @@ pub use api::build_request;
 #[cfg(feature = "js-client")]
 pub use client::{capabilities, JsClient, LedgerIter};
 pub use error::error_class;
+pub use signer::JsSigner;
 mod convert;
 mod env;
 mod error;
@@ -16,6 +17,7 @@ mod error;
 mod fetch;
 mod js;
 mod promise;
+pub mod signer;
 #[cfg(feature = "js-client")]
 mod store;
 pub mod subtle;

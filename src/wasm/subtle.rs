@@ -1,11 +1,12 @@
 //! RSA through WebCrypto (`crypto.subtle`, RSASSA-PKCS1-v1_5 with SHA-256):
 //! no bignum code in the bundle, platform constant-time code, ~1 ms per
-//! signature. Keys are imported non-extractable; the client keeps them.
+//! signature. Keys are imported non-extractable; the client keeps them, and a
+//! `Signer` starts its import when it is made ([`KeptRsa`]).
 
-use super::js::jifen_subtle;
+use super::js::{jifen_kept, jifen_subtle};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
-use js_sys::Uint8Array;
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -21,19 +22,29 @@ fn unavailable() -> Error {
 }
 
 async fn import(op: u8, der: &[u8]) -> Result<JsValue> {
+    imported(op, subtle(op, &JsValue::UNDEFINED, der, &[]).await)
+}
+
+fn imported(op: u8, key: std::result::Result<JsValue, bool>) -> Result<JsValue> {
     // The platform's message may quote nothing secret, but keep ours fixed anyway.
-    subtle(op, &JsValue::UNDEFINED, der, &[])
+    key.map_err(|missing| {
+        if missing {
+            unavailable()
+        } else {
+            Error::config(format!(
+                "WebCrypto refused the RSA {} key",
+                if op == 0 { "private" } else { "public" }
+            ))
+        }
+    })
+}
+
+/// The signer of a private key whose import is `import` (a [`jifen_kept`] promise).
+async fn signer_of(import: Promise) -> Result<Box<dyn RsaSigner>> {
+    let key = JsFuture::from(import)
         .await
-        .map_err(|missing| {
-            if missing {
-                unavailable()
-            } else {
-                Error::config(format!(
-                    "WebCrypto refused the RSA {} key",
-                    if op == 0 { "private" } else { "public" }
-                ))
-            }
-        })
+        .map_err(|e| e.as_bool() == Some(true));
+    Ok(Box::new(SubtleSigner(imported(0, key)?)) as Box<dyn RsaSigner>)
 }
 
 /// `crypto.subtle` as an [`RsaProvider`].
@@ -44,9 +55,7 @@ struct SubtleVerifier(JsValue);
 
 impl RsaProvider for SubtleRsa {
     fn signer<'a>(&'a self, pkcs8_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaSigner>>> {
-        Box::pin(async move {
-            Ok(Box::new(SubtleSigner(import(0, pkcs8_der).await?)) as Box<dyn RsaSigner>)
-        })
+        Box::pin(signer_of(jifen_kept(pkcs8_der)))
     }
 
     fn verifier<'a>(&'a self, spki_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaVerifier>>> {
@@ -77,5 +86,29 @@ impl RsaVerifier for SubtleVerifier {
                 Err(false) => Ok(false),
             }
         })
+    }
+}
+
+/// One private key whose import started when it was made (a `Signer`'s):
+/// every signer it hands out awaits that one import (already settled after the
+/// first call), so the key is imported once and its `CryptoKey` kept for the
+/// life of the `Signer`.
+pub struct KeptRsa(Promise);
+
+impl KeptRsa {
+    /// Starts importing `pkcs8_der`; a refusal surfaces on the first `signer`.
+    pub fn import(pkcs8_der: &[u8]) -> KeptRsa {
+        KeptRsa(jifen_kept(pkcs8_der))
+    }
+}
+
+impl RsaProvider for KeptRsa {
+    /// The kept key (`_pkcs8_der` is the key it was made with).
+    fn signer<'a>(&'a self, _pkcs8_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaSigner>>> {
+        Box::pin(signer_of(self.0.clone()))
+    }
+
+    fn verifier<'a>(&'a self, spki_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaVerifier>>> {
+        SubtleRsa.verifier(spki_der)
     }
 }

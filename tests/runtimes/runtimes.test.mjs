@@ -22,7 +22,7 @@ const root = join(here, '..', '..');
 const pkg = join(root, 'pkg');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SMOKE_CHECKS = 9; // the checks in smoke.mjs; the browser driver adds one
+const SMOKE_CHECKS = 10; // the checks in smoke.mjs; the browser driver adds one
 
 let sim, work, fixture;
 

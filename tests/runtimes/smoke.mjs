@@ -5,7 +5,7 @@
 // package it imported and the fixture the harness (runtimes.test.mjs) wrote.
 
 /** Names every entry of the package must export as functions (classes included). */
-export const API = ['buildRequest', 'Client', 'verifyCallback', 'capabilities', 'JifenError', 'init'];
+export const API = ['buildRequest', 'Signer', 'Client', 'verifyCallback', 'capabilities', 'JifenError', 'init'];
 
 /**
  * @param {Record<string, any>} jifen the imported package (namespace or `require` result)
@@ -25,7 +25,7 @@ export async function smoke(jifen, fx) {
   const eq = (got, want, what) => {
     if (got !== want) throw new Error(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   };
-  const { buildRequest, Client, JifenError } = jifen;
+  const { buildRequest, Signer, Client, JifenError } = jifen;
 
   await check('exports the whole API', () => {
     const missing = API.filter((n) => typeof jifen[n] !== 'function');
@@ -60,6 +60,36 @@ export async function smoke(jifen, fx) {
     v.path, v.params, { timestamp: Number(v.fields.timestamp) * 1000, nonce: v.fields.nonce });
     eq(req.url, v.url, 'url');
     eq(req.body, v.body, 'body (carries the token)');
+  });
+
+  await check('Signer: buildSync and build reproduce D2 (Kingdee) and P3 (Qimai), build reproduces E1 (Freemud)', async () => {
+    const k = fx.kingdee;
+    const kingdee = new Signer({ vendor: 'kingdee', clientId: '200421', clientSecret: k.client_secret });
+    const kOpts = { timestamp: Number(k.timestamp), nonce: k.nonce };
+    for (const req of [kingdee.buildSync(k.path, Object.fromEntries(k.query), kOpts), await kingdee.build(k.path, Object.fromEntries(k.query), kOpts)]) {
+      eq(req.stringToSign, k.string_to_sign, 'kingdee stringToSign');
+      eq(req.headers['X-Api-Signature'], k.x_api_signature, 'kingdee X-Api-Signature');
+    }
+    const q = fx.qimai;
+    const qimai = new Signer({ vendor: 'qimai', openId: q.fields.openId, grantCode: q.fields.grantCode, openKey: q.open_key,
+      version: 'v3', baseUrl: q.url.split('/v3/')[0] });
+    const qOpts = { timestamp: Number(q.fields.timestamp) * 1000, nonce: q.fields.nonce };
+    for (const req of [qimai.buildSync(q.path, q.params, qOpts), await qimai.build(q.path, q.params, qOpts)]) {
+      eq(req.url, q.url, 'qimai url');
+      eq(req.body, q.body, 'qimai body');
+    }
+    const { vector: f, key } = fx.freemud;
+    const freemud = new Signer({ vendor: 'freemud', partnerId: f.partnerId, appId: f.appId, privateKey: key,
+      baseUrl: 'https://example.invalid' });
+    for (let i = 0; i < 2; i++) {
+      const req = await freemud.build(f.path, f.params, { transactionId: 'fixed-id' });
+      eq(req.body, f.body, 'freemud body (the kept key signs)');
+    }
+    let thrown;
+    try { freemud.buildSync(f.path, f.params); } catch (e) { thrown = e; }
+    if (!(thrown instanceof JifenError)) throw new Error(`freemud buildSync did not throw a JifenError: ${thrown}`);
+    eq(thrown.code, 'unsupported', 'freemud buildSync code');
+    for (const s of [kingdee, qimai, freemud]) s.free();
   });
 
   const config = (vendor) => ({ ...fx.accounts[vendor], baseUrl: `${fx.simUrl}/${vendor}` });

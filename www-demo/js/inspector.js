@@ -48,11 +48,11 @@ async function loadPackage(pkgBase) {
     try {
       const m = await import(new URL('browser.js', pkgBase).href);
       if (typeof m.init === 'function') await m.init();
-      return { Client: m.Client, buildRequest: m.buildRequest };
+      return { Client: m.Client };
     } catch {
       const m = await import(new URL('jifen_wasm.js', pkgBase).href);
       await m.default({ module_or_path: new URL('jifen_wasm_bg.wasm', pkgBase) });
-      return { Client: m.Client, buildRequest: m.buildRequest };
+      return { Client: m.Client };
     }
   })();
   wasm.catch(() => { wasm = null; });

@@ -1,6 +1,6 @@
 // A small consumer of the package's types: `tsc --noEmit --strict` must pass on it (types.test.mjs).
 // It uses no platform typings, so it checks with lib es2022 alone as well as with the DOM.
-import init, { buildRequest, capabilities, Client, JifenError, verifyCallback } from "jifen";
+import init, { buildRequest, capabilities, Client, JifenError, Signer, verifyCallback } from "jifen";
 import type {
   AdjustPointsResult, Balance, CallbackResult, Capabilities, Config, ErrorCode, FreemudConfig, IdempotencyStore, KingdeeConfig,
   LedgerEntry, QimaiConfig, SignedRequest, TokenCache,
@@ -14,6 +14,13 @@ export async function main(): Promise<number> {
   await init();
   const req: SignedRequest = await buildRequest(kingdee, "/jdy/v2/ls/integral_adjust", { mobile: "13800138000", integral: 10, operation: 5 }, { timestamp: 1, nonce: "1" });
   const sig: string | undefined = req.headers["X-Api-Signature"];
+  // The prepared Signer: buildSync for the HMAC vendors, build for every vendor.
+  const ks = new Signer(kingdee);
+  const now: SignedRequest = ks.buildSync("/jdy/v2/ls/integral_adjust", { mobile: "13800138000", integral: 10, operation: 5 }, { timestamp: 1, nonce: "1" });
+  const later: SignedRequest = await new Signer(freemud).build("/member/score/returnScore", { memberId: "1", operationType: 15, orderId: "o1", idempotencyBussinessId: "k1" });
+  const qs: SignedRequest = new Signer(qimai).buildSync("/v3/crm/points/addCustomerPoints", { balance: 1, bizId: "b1", customerId: "c1" });
+  void now, later, qs;
+  ks.free();
   const body: string | null = req.body;
 
   // The shared stores (README "Two stores"): plain objects, sync or async methods.

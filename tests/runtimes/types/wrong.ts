@@ -1,7 +1,8 @@
 // Wrong uses: each line below must be a type error, or `@ts-expect-error` itself fails the check.
-import { buildRequest, capabilities, Client, JifenError } from "jifen";
+import { buildRequest, capabilities, Client, JifenError, Signer } from "jifen";
 
 const kingdee = { vendor: "kingdee", clientId: "1", clientSecret: "test-only" } as const;
+const freemud = { vendor: "freemud", partnerId: "1", appId: "a", privateKey: "test-only", baseUrl: "http://127.0.0.1" } as const;
 
 export async function wrong(): Promise<void> {
   // @ts-expect-error: a config without its vendor's required fields
@@ -32,6 +33,10 @@ export async function wrong(): Promise<void> {
   new Client(kingdee, { idempotencyStore: { get: () => null } });
   // @ts-expect-error: an unknown error code
   new JifenError("boom", "message");
+  // @ts-expect-error: Freemud signs with RSA, asynchronously: no buildSync
+  new Signer(freemud).buildSync("/member/score/returnScore", { memberId: "1", operationType: 15, orderId: "o1", idempotencyBussinessId: "k1" });
+  // @ts-expect-error: the Signer checks params per operation as buildRequest does
+  new Signer(kingdee).buildSync("/jdy/v2/ls/integral_record", { page_size: true });
   // @ts-expect-error: buildRequest checks params per operation too
   await buildRequest(kingdee, "/jdy/v2/ls/integral_record", { page_size: true });
   void s;
