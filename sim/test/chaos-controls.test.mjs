@@ -57,7 +57,8 @@ describe('the sim clock', () => {
     await kingdeeCall(sim, { path: '/jdy/v2/ls/account_balance_info', query: [['member_id', KD.id]], token, ts: String(Date.now() - 24_000) });
     assert.equal(sim.state().clockOffsetMs, -24_000);
     // The matching request sees the jumped clock already: its own timestamp (signed before) is now 5 min old.
-    const r = await kingdeeCall(sim, { path: '/jdy/v2/ls/integral_record', query: [['member_id', KD.id]], token, ts: String(Date.now() - 24_000) });
+    // (1 s more than the window: at exactly 5 min, within the same millisecond, it is still accepted.)
+    const r = await kingdeeCall(sim, { path: '/jdy/v2/ls/integral_record', query: [['member_id', KD.id]], token, ts: String(Date.now() - 25_000) });
     assert.equal(r.json.errcode, 4006);
     assert.equal(sim.state().clockOffsetMs, 276_000);
     // member and nth: the 2nd request naming KD2 jumps the clock, not the 1st, not one for KD.
