@@ -45,6 +45,29 @@ fn later(m: &Model, ms: u64) {
     m.clock.0.set(m.clock.0.get() + ms);
 }
 
+/// Repeats the same-key call at each `retryAfterMs` while the answer is
+/// `outcome_unknown`, at most `rounds` times; the last answer.
+fn until_settled(
+    m: &Model,
+    rounds: usize,
+    mut r: Result<Json, Error>,
+    mut again: impl FnMut() -> Result<Json, Error>,
+) -> Result<Json, Error> {
+    for _ in 0..rounds {
+        let Err(e) = &r else { break };
+        if e.code != ErrorCode::OutcomeUnknown {
+            break;
+        }
+        later(
+            m,
+            e.retry_after_ms
+                .expect("outcome_unknown says when: retryAfterMs"),
+        );
+        r = again();
+    }
+    r
+}
+
 /// An `outcome_unknown` that says when it can be settled and never calls a repeat safe.
 fn assert_unknown_until(r: &Result<Json, Error>, what: &str) -> u64 {
     let e = r.as_ref().expect_err(what);
@@ -137,16 +160,7 @@ fn vendor_clock_jumps_between_the_write_and_the_ledger_read_neither_double_nor_l
                 continue;
             }
             m.skew_ms.set(m.skew_ms.get() + jump);
-            let mut r = first;
-            for _ in 0..6 {
-                match &r {
-                    Err(e) if e.code == ErrorCode::OutcomeUnknown => {
-                        later(&m, e.retry_after_ms.expect("retryAfterMs"));
-                        r = adjust(&c, 10, "k-1");
-                    }
-                    _ => break,
-                }
-            }
+            let r = until_settled(&m, 6, first, || adjust(&c, 10, "k-1"));
             assert_applied(&r, &name);
             assert_eq!(m.applied(), 1, "{name}: {r:?}");
         }
@@ -254,20 +268,7 @@ fn a_ledger_read_refused_by_the_rate_limit_is_tried_again_later_not_unknown_for_
         m.faults.borrow_mut().insert(i, Fault::H429Before);
     }
     let c = client(&m);
-    let mut r = adjust(&c, 10, "k-1");
-    for _ in 0..12 {
-        match &r {
-            Err(e) if e.code == ErrorCode::OutcomeUnknown => {
-                later(
-                    &m,
-                    e.retry_after_ms
-                        .expect("retryAfterMs, also when rate limited"),
-                );
-                r = adjust(&c, 10, "k-1");
-            }
-            _ => break,
-        }
-    }
+    let r = until_settled(&m, 12, adjust(&c, 10, "k-1"), || adjust(&c, 10, "k-1"));
     assert_applied(&r, "settled once the rate limit passed");
     assert_eq!(m.applied(), 1);
 }
@@ -350,16 +351,7 @@ fn a_vendor_clock_stepping_back_as_the_write_arrives_neither_doubles_nor_loses()
             m.land_after_ms.set(3_000);
             m.faults.borrow_mut().insert(1, fault);
             let c = client(&m);
-            let mut r = adjust(&c, 10, "k-1");
-            for _ in 0..4 {
-                match &r {
-                    Err(e) if e.code == ErrorCode::OutcomeUnknown => {
-                        later(&m, e.retry_after_ms.expect("retryAfterMs"));
-                        r = adjust(&c, 10, "k-1");
-                    }
-                    _ => break,
-                }
-            }
+            let r = until_settled(&m, 4, adjust(&c, 10, "k-1"), || adjust(&c, 10, "k-1"));
             assert_applied(&r, &name);
             assert_eq!(m.applied(), 1, "{name}: {r:?}");
         }
@@ -385,16 +377,7 @@ fn an_identical_change_after_a_settled_one_does_not_take_its_row() {
         assert!(m.adjusts_received.get() == 1);
         m.faults.borrow_mut().insert(i, second);
         m.land_after_ms.set(5_000);
-        let mut r = adjust(b, 10, "k-2");
-        for _ in 0..4 {
-            match &r {
-                Err(e) if e.code == ErrorCode::OutcomeUnknown => {
-                    later(&m, e.retry_after_ms.expect("retryAfterMs"));
-                    r = adjust(b, 10, "k-2");
-                }
-                _ => break,
-            }
-        }
+        let r = until_settled(&m, 4, adjust(b, 10, "k-2"), || adjust(b, 10, "k-2"));
         assert_applied(&r, &format!("key 2 {second:?}"));
         assert_eq!(m.applied(), 2, "{second:?}: one row per key");
     }

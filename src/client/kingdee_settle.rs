@@ -443,14 +443,7 @@ impl<T: Transport> Client<T> {
         let tried = claim_text(keys.fp, Some(t));
         let recorded = store.replace(keys.claim, claim, &tried).await;
         if !matches!(recorded, Ok(true)) {
-            // Nothing sent: free the lane (its earlier holders stay recorded in it).
-            let _ = store
-                .replace(
-                    lane_key,
-                    &held.to_text(),
-                    &held.finished(t.from, false, None).to_text(),
-                )
-                .await;
+            Self::kingdee_give_back(store, lane_key, &held).await;
             // A store that failed: its error; one that said no: another caller of the key won.
             return recorded.map(|_| None);
         }
@@ -459,26 +452,18 @@ impl<T: Transport> Client<T> {
         let sent = self
             .kingdee_send_once(k, &prepared, Some(&cause), Some(t.until))
             .await;
-        let (vendor_now, err) = self.vendor_now();
         match sent {
             Ok(data) => {
                 let raw = kingdee::result_json(prepared.op, &data)?;
                 let result = points::adjust_result(Flavor::Kingdee, raw);
-                // Its row was written before the reply left the vendor.
-                let bound = vendor_now.saturating_add(err).saturating_add(1_000);
+                let bound = self.reply_bound();
                 self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, None))
                     .await;
                 Ok(Some(result))
             }
             Err(e) if e.code != ErrorCode::OutcomeUnknown => {
                 // Refused, every attempt: nothing was applied; the key is free again.
-                let _ = store
-                    .replace(
-                        lane_key,
-                        &held.to_text(),
-                        &held.finished(t.from, false, None).to_text(),
-                    )
-                    .await;
+                Self::kingdee_give_back(store, lane_key, &held).await;
                 let _ = store.delete(keys.claim).await;
                 Err(e)
             }
@@ -494,8 +479,7 @@ impl<T: Transport> Client<T> {
                 {
                     let id = row.text_at("id").filter(|id| !id.is_empty());
                     let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
-                    let (vendor_now, err) = self.vendor_now();
-                    let bound = vendor_now.saturating_add(err).saturating_add(1_000);
+                    let bound = self.reply_bound();
                     self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, id))
                         .await;
                     return Ok(Some(result));
@@ -526,6 +510,22 @@ impl<T: Transport> Client<T> {
         self.kingdee_send_once(k, &probe, None, None)
             .await
             .map(|_| ())
+    }
+
+    /// The last vendor time a row written before the reply just received can
+    /// carry: the vendor's clock now, its error bar and the `create_time` second.
+    fn reply_bound(&self) -> i64 {
+        let (vendor_now, err) = self.vendor_now();
+        vendor_now.saturating_add(err).saturating_add(1_000)
+    }
+
+    /// Gives back a lane whose try was never sent: finished, not applied (its
+    /// earlier holders stay recorded in it).
+    async fn kingdee_give_back(store: &dyn IdempotencyStore, lane_key: &str, held: &Lane) {
+        let unsent = held.finished(held.t.from, false, None);
+        let _ = store
+            .replace(lane_key, &held.to_text(), &unsent.to_text())
+            .await;
     }
 
     /// `outcome_unknown` for try `t`, with the time it can be settled.

@@ -1,30 +1,26 @@
 //! Deciding from the ledger whether an `integral_adjust` whose reply was lost
 //! was applied. Kingdee's adjustment has no idempotency field, so a lost reply
 //! cannot be repeated blindly; `integral_record` (the member's ledger) is the
-//! only witness. Pure: the client reads the pages, this module judges them.
+//! only witness. Pure: the client reads the pages, this module judges them;
+//! `client/kingdee_settle.rs` decides which window to read and when.
 //!
 //! A ledger row is **ours** when it is the member's (the query filters by
 //! mobile), has `occur` equal to the adjustment, the adjustment's type
-//! (`type_number` is the operation code, or `type_name` its name) and a
-//! `create_time` inside the window, which opens `slack` before the first
-//! attempt and closes `slack` after the ledger was read. Then:
+//! (`type_number` is the operation code, or `type_name` its name), a
+//! `create_time` inside the window, and an `id` not known to be another
+//! change's. Then:
 //!
 //! * exactly one such row, and no row that only *might* be ours → **applied**;
 //! * none, and none that might be → **not applied**;
 //! * anything else (two candidates, a row whose type or time cannot be read) → **unknown**.
 //!
-//! The limits, also in the README: an identical change (same member, amount
-//! and type) made by someone else inside the window looks like ours; a write
-//! still queued at the vendor when the ledger is read looks not applied.
+//! The limit, also in docs/reliability.md: an identical change (same member,
+//! amount and type) made by a writer jifen does not know, inside the window,
+//! looks like ours.
 
 use super::ops::{AdjustOperation, IntegralAdjust, MAX_PAGE_SIZE};
 use crate::core::json::Json;
 use crate::core::time::{format_cst, parse_cst};
-
-/// The window's margin when the vendor's clock is known from its `Date` header:
-/// `create_time` is whole seconds, the `Date` header too, plus a reply's transit.
-/// The client adds the error bar of its clock estimate (`client/skew.rs`).
-pub const SLACK_KNOWN_CLOCK_MS: i64 = 5_000;
 
 /// The margin when the vendor's clock is not known: the gateway accepted our
 /// timestamps (it refuses any more than 5 minutes off, error 4006), so our
@@ -167,9 +163,9 @@ mod tests {
                 integral: 10,
                 operation: AdjustOperation::PromotionGrant,
             },
-            from_ms: T0 - SLACK_KNOWN_CLOCK_MS,
+            from_ms: T0 - 5_000,
             skip_ids: Vec::new(),
-            to_ms: T0 + 2_000 + SLACK_KNOWN_CLOCK_MS,
+            to_ms: T0 + 7_000,
         }
     }
 
