@@ -167,10 +167,7 @@ pub(super) fn needs_token(op: &str) -> bool {
 /// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
 /// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
 pub(super) fn delivery(e: &Error) -> Delivery {
-    let code = e
-        .vendor_code
-        .as_deref()
-        .and_then(crate::core::num::parse_i64);
+    let code = e.vendor_code.as_deref().and_then(|c| c.parse().ok());
     match (e.http_status, code) {
         (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
         | (Some(429), _)

@@ -287,7 +287,7 @@ impl<T: Transport> Client<T> {
                     return Err(Error::invalid_input(format!(
                         "preview: method `{}` is not one of {}",
                         crate::core::error::scrub(name, 40),
-                        crate::core::text::join(&PREVIEW_METHODS, ", ")
+                        PREVIEW_METHODS.join(", ")
                     )))
                 }
             },

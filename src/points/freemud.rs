@@ -51,8 +51,7 @@ fn member_id(m: &Member) -> Result<&str> {
 
 pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let code = a.code(Flavor::Freemud)?;
-    let operation =
-        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+    let operation = code.code.parse().map_err(|_| Error::config("bad code"))?;
     Ok(Plan::new(
         UPDATE_SCORE,
         [

@@ -88,8 +88,7 @@ pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let mobile = a.member.mobile.as_deref().ok_or_else(|| {
         Error::invalid_input("Kingdee adjusts points by member.mobile").with_vendor(VENDOR)
     })?;
-    let operation =
-        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+    let operation = code.code.parse().map_err(|_| Error::config("bad code"))?;
     Ok(Plan::new(
         INTEGRAL_ADJUST,
         [

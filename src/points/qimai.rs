@@ -93,8 +93,7 @@ pub(super) fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
     let reason = a.remark.as_deref().unwrap_or(a.reason.label_zh());
     let id = customer_id(&a.member)?;
     if a.delta > 0 {
-        let source =
-            crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+        let source = code.code.parse().map_err(|_| Error::config("bad code"))?;
         Ok(Plan::new(
             if v3 { ADD_CUSTOMER_POINTS } else { POINTS_ADD },
             [

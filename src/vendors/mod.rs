@@ -43,6 +43,6 @@ pub(crate) fn unknown_operation(
     m.push('`');
     m.push_str(hint);
     m.push_str("; known: ");
-    m.push_str(&crate::core::text::join(known, ", "));
+    m.push_str(&known.join(", "));
     Error::unsupported(m).with_vendor(vendor)
 }

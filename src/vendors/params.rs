@@ -98,7 +98,7 @@ impl<'a> Params<'a> {
             if !known.contains(&n.as_str()) {
                 return Err(Error::invalid_input(format!(
                     "unknown parameter `{n}`; expected one of: {}",
-                    crate::core::text::join(known, ", ")
+                    known.join(", ")
                 )));
             }
         }
@@ -114,10 +114,10 @@ pub fn strict_int(v: &Json) -> Option<i64> {
         _ => return None,
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !crate::core::num::all_digits(digits) {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    crate::core::num::parse_i64(text)
+    text.parse::<i64>().ok()
 }
 
 /// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times):
@@ -161,6 +161,10 @@ mod tests {
             ("1.5", None),
             ("1e3", None),
             ("\"\"", None),
+            // `str::parse` takes a leading `+`: not an exact integer here.
+            ("\"+5\"", None),
+            ("\"-+5\"", None),
+            ("\"-\"", None),
             ("\"1 \"", None),
             ("true", None),
             ("99999999999999999999", None),

@@ -232,7 +232,7 @@ impl fmt::Debug for Attempt {
 pub fn check_nonce(nonce: &str) -> Result<()> {
     let ok = !nonce.is_empty()
         && nonce.len() <= 19
-        && crate::core::num::all_digits(nonce)
+        && nonce.bytes().all(|b| b.is_ascii_digit())
         && !nonce.starts_with('0');
     if ok {
         Ok(())

@@ -211,9 +211,10 @@ pub fn check_attempt(attempt: &Attempt) -> Result<()> {
 pub fn parse_nonce(text: &str) -> Result<u64> {
     let ok = !text.is_empty()
         && text.len() <= 19
-        && crate::core::num::all_digits(text)
+        && text.bytes().all(|b| b.is_ascii_digit())
         && !text.starts_with('0');
-    crate::core::num::parse_u64(text)
+    text.parse::<u64>()
+        .ok()
         .filter(|n| ok && *n > 0)
         .ok_or_else(|| {
             Error::invalid_input("Qimai nonce must be a positive decimal integer")
