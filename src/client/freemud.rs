@@ -11,7 +11,7 @@ use crate::core::crypto::{base64_decode, base64_encode};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::rsa::{RsaSigner, RsaVerifier};
-use crate::retry::Delivery;
+use crate::retry::delivery;
 use crate::vendors::freemud::callback;
 use crate::vendors::freemud::response::{parse_envelope, result_json, Envelope};
 use crate::vendors::freemud::{self, CallbackConfig, Config, SignatureStatus, VerifyPolicy};
@@ -95,16 +95,6 @@ async fn check(
     match verifier.verify(canonical.as_bytes(), &sig).await {
         Ok(true) => SignatureStatus::Valid,
         _ => SignatureStatus::Invalid,
-    }
-}
-
-/// Whether a Freemud error proves the vendor did nothing: a `statusCode`
-/// refusal or a rate limit; anything else (network, 5xx, malformed) may have
-/// been applied.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    match (e.code, e.http_status) {
-        (ErrorCode::Vendor, Some(200..=299)) | (ErrorCode::RateLimited, _) => Delivery::Refused,
-        _ => Delivery::Unknown,
     }
 }
 

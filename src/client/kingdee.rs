@@ -19,10 +19,10 @@ use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::rsa::LocalFuture;
-use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-use crate::vendors::kingdee::response::{
-    is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
+use crate::retry::{
+    classify, decide, delivery, mark, Decision, Delivery, Failure, Renew, RetryPolicy,
 };
+use crate::vendors::kingdee::response::{parse_envelope, AppToken, Authorization};
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
 use std::cell::{Cell, RefCell};
 
@@ -133,15 +133,19 @@ impl KingdeeState {
     }
 }
 
-/// Whether the token endpoint refused us for its rate limit (HTTP 429, or
-/// the gateway's 5007 whatever the status).
-fn is_rate_limit(e: &Error) -> bool {
-    e.http_status == Some(429) || e.vendor_code.as_deref() == Some("5007")
+/// What the vendor's error table says must be renewed after `e`.
+fn renew(e: &Error) -> Renew {
+    e.row.map_or(Renew::Nothing, |r| r.renew)
 }
+
+/// The code a locally answered rate limit carries when the vendor named none
+/// (a bare 429, or a block remembered in the token cache): the gateway's "overloaded".
+const OVERLOADED: &str = "5007";
 
 /// The answer, given locally, while the token endpoint's budget is spent or
 /// the vendor's rate limit holds: no token call is made until `wait_ms` passes.
-fn token_rate_limited(wait_ms: u64) -> Error {
+/// `vendor_code`: the code of the vendor's refusal that set the block, if any.
+fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
     Error::new(
         ErrorCode::RateLimited,
         format!(
@@ -152,7 +156,7 @@ fn token_rate_limited(wait_ms: u64) -> Error {
         ),
     )
     .with_vendor(VENDOR)
-    .with_vendor_code("5007")
+    .with_vendor_code(vendor_code.unwrap_or(OVERLOADED))
     .with_retry_after(Some(wait_ms))
     .retryable(true)
 }
@@ -160,20 +164,6 @@ fn token_rate_limited(wait_ms: u64) -> Error {
 /// Whether operation `op` carries an app-token.
 pub(super) fn needs_token(op: &str) -> bool {
     kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
-}
-
-/// Whether a Kingdee error proves the vendor did nothing: the documented
-/// gateway refusals (docs/vendors/kingdee.md §7.1; not the backend timeouts/failures
-/// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
-/// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    let code = e.vendor_code.as_deref().and_then(|c| c.parse().ok());
-    match (e.http_status, code) {
-        (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
-        | (Some(429), _)
-        | (Some(200), Some(_)) => Delivery::Refused,
-        _ => Delivery::Unknown,
-    }
 }
 
 impl<T: Transport> Client<T> {
@@ -225,7 +215,7 @@ impl<T: Transport> Client<T> {
                 .kingdee_exchange(k, prepared, Some(&session), cause, until, false)
                 .await
             {
-                Err(e) if is_token_error(&e) && !refreshed => {
+                Err(e) if renew(&e) == Renew::Token && !refreshed => {
                     refreshed = true;
                     *k.rejected.borrow_mut() = Some(session.token.token.clone());
                     // Drop the token only if it is still the one that failed.
@@ -236,7 +226,7 @@ impl<T: Transport> Client<T> {
                         *s = None;
                     }
                 }
-                Err(mut e) if is_token_error(&e) => {
+                Err(mut e) if renew(&e) == Renew::Token => {
                     e.code = ErrorCode::Auth;
                     e.retryable = false;
                     e.message =
@@ -277,7 +267,7 @@ impl<T: Transport> Client<T> {
             };
             Ok(kingdee::sign_request(&k.config, prepared, &attempt).to_http())
         };
-        let delivery = |e: &Error| {
+        let delivered = |e: &Error| {
             if let Some(c) = cause {
                 *c.borrow_mut() = Some(e.clone());
             }
@@ -293,7 +283,7 @@ impl<T: Transport> Client<T> {
             prepared.op.is_idempotent(),
             &sign,
             &parse_envelope,
-            &delivery,
+            &delivered,
         )
         .await
     }
@@ -370,7 +360,7 @@ impl<T: Transport> Client<T> {
             if record.blocked_until > local {
                 return k
                     .still_good(now)
-                    .ok_or_else(|| token_rate_limited(record.wait_ms(local)));
+                    .ok_or_else(|| token_rate_limited(record.wait_ms(local), None));
             }
             if cache.lock(LOCK_TTL_MS).await? {
                 // Boxed: its state machine stays one function in the wasm.
@@ -427,7 +417,7 @@ impl<T: Transport> Client<T> {
                 {
                     return None;
                 }
-                return Some(Err(token_rate_limited(wait)));
+                return Some(Err(token_rate_limited(wait, None)));
             }
             // The authorisation first: the call is recorded just before it is sent.
             let auth = match self.kingdee_authorization(k).await {
@@ -456,13 +446,17 @@ impl<T: Transport> Client<T> {
                     *k.session.borrow_mut() = Some(session.clone());
                     Some(Ok(session))
                 }
-                Err(e) if is_rate_limit(&e) => {
+                // The vendor asked us to slow down (a 429, or its table's overload codes).
+                Err(e) if classify(&e) == Failure::Throttled => {
                     let block = e.retry_after_ms.unwrap_or(DEFAULT_BLOCK_MS).max(1_000);
                     record.blocked_until = record.blocked_until.max(local.saturating_add(block));
-                    Some(Err(token_rate_limited(record.wait_ms(local))))
+                    Some(Err(token_rate_limited(
+                        record.wait_ms(local),
+                        e.vendor_code.as_deref(),
+                    )))
                 }
                 Err(e)
-                    if is_authorization_error(&e)
+                    if renew(&e) == Renew::Authorization
                         && k.config.outer_instance_id.is_some()
                         && !repulled =>
                 {

@@ -18,6 +18,7 @@ use crate::core::json::Json;
 use crate::core::request::{is_credential_header, SignedRequest};
 use crate::points::ledger::{self, LedgerQuery};
 use crate::points::{self, Adjust, Call, Flavor, Member, Need, Plan};
+use crate::retry::Delivery;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
@@ -344,15 +345,19 @@ impl<T: Transport> Client<T> {
 }
 
 /// The error of a points change that may have reached Freemud or Qimai and
-/// came back without an answer (`network`, `timeout`, `http`, `parse`): it
-/// may have been applied, so it is `outcome_unknown`, and retryable, since the
+/// came back without an answer (`network`, `timeout`, `http`, `parse`), or with
+/// a code the vendor's error table says may follow the work (a "system error"):
+/// it may have been applied, so it is `outcome_unknown`, and retryable, since the
 /// vendor deduplicates the key and answers a repeat with the first result.
 /// Kingdee's changes do not come here (`kingdee_settle.rs`).
 fn unsettled(flavor: Flavor, e: Error) -> Error {
-    let hides_a_change = matches!(
-        e.code,
-        ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
-    );
+    let hides_a_change = match e.row {
+        Some(row) => row.delivery == Delivery::Unknown,
+        None => matches!(
+            e.code,
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
+        ),
+    };
     if flavor == Flavor::Kingdee || !hides_a_change {
         return e;
     }

@@ -7,10 +7,10 @@
 
 use super::{Client, Transport};
 use crate::core::clock::random_in;
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::json::Json;
-use crate::retry::Delivery;
-use crate::vendors::qimai::response::{is_business_error, parse_envelope};
+use crate::retry::delivery;
+use crate::vendors::qimai::response::parse_envelope;
 use crate::vendors::qimai::{self, Attempt, Config, Prepared, MAX_NONCE};
 
 const VENDOR: &str = "qimai";
@@ -23,17 +23,6 @@ pub(super) struct QimaiState {
 impl QimaiState {
     pub(super) fn new(config: Config) -> Self {
         QimaiState { config }
-    }
-}
-
-/// Whether a Qimai error proves the vendor did nothing: business refusals
-/// (`status:false` or a non-zero `code` in an answered envelope) and rate
-/// limits do; a lost reply, a timeout, a 5xx or an unreadable reply do not.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    if is_business_error(e) || e.http_status == Some(429) {
-        Delivery::Refused
-    } else {
-        Delivery::Unknown
     }
 }
 

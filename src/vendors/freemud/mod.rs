@@ -39,6 +39,7 @@
 //! that is not on this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
 
 pub mod callback;
+pub mod errors;
 pub mod key;
 pub mod ops;
 pub mod response;

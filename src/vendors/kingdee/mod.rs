@@ -2,6 +2,7 @@
 //! reply parsing. Pure: no clock, no randomness, no I/O (the caller passes the
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
+pub mod errors;
 pub mod ops;
 pub mod reconcile;
 pub mod response;

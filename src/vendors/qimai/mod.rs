@@ -45,6 +45,7 @@
 //! # Ok::<(), jifen::core::error::Error>(())
 //! ```
 
+pub mod errors;
 pub mod ops;
 pub mod response;
 pub mod sign;
