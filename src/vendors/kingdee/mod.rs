@@ -3,9 +3,11 @@
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
 pub mod ops;
+pub mod points;
 pub mod reconcile;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -15,6 +17,7 @@ use crate::vendors::params::Params;
 use ops::{IntegralAdjust, Operation};
 use response::{balance_json, record_page_json, AppToken, Authorization};
 use std::fmt;
+pub use vendor::Kingdee;
 
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";

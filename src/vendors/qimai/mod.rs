@@ -46,8 +46,10 @@
 //! ```
 
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -56,6 +58,7 @@ use crate::vendors::config::ConfigReader;
 use ops::{Operation, Version};
 pub use sign::KeyCase;
 use std::fmt;
+pub use vendor::Qimai;
 
 /// The v3 gateway used when `baseUrl` is absent.
 pub const DEFAULT_V3_BASE_URL: &str = "https://openapi.qmai.cn";
