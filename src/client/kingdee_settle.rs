@@ -44,7 +44,7 @@ use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::time::format_cst;
-use crate::points::{self, Flavor};
+use crate::points;
 use crate::retry::backoff;
 use crate::vendors::kingdee;
 use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_ADJUST, INTEGRAL_RECORD};
@@ -455,7 +455,7 @@ impl<T: Transport> Client<T> {
         match sent {
             Ok(data) => {
                 let raw = kingdee::result_json(prepared.op, &data)?;
-                let result = points::adjust_result(Flavor::Kingdee, raw);
+                let result = points::adjust_result(self.mapping(), raw);
                 let bound = self.reply_bound();
                 self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, None))
                     .await;
@@ -478,7 +478,7 @@ impl<T: Transport> Client<T> {
                     self.kingdee_ledger(k, adjust, window, &t.skip).await
                 {
                     let id = row.text_at("id").filter(|id| !id.is_empty());
-                    let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
+                    let result = points::adjust_result(self.mapping(), ledger_result(row));
                     let bound = self.reply_bound();
                     self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, id))
                         .await;
@@ -742,7 +742,7 @@ impl<T: Transport> Client<T> {
         match verdict {
             Verdict::Applied(row) => {
                 let id = row.text_at("id").filter(|id| !id.is_empty());
-                let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
+                let result = points::adjust_result(self.mapping(), ledger_result(row));
                 match &mine {
                     Some(l) => {
                         let last = t.last_row();

@@ -20,7 +20,8 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-pub use dry_run::{dry_run, ConfigRef, DryRunOptions, SignerConfig};
+use crate::vendors::Account;
+pub use dry_run::{build, build_sync, dry_run, read_account, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::{LedgerWalk, Method};
@@ -103,6 +104,28 @@ enum VendorClient {
     Freemud(freemud::FreemudState),
 }
 
+impl VendorClient {
+    /// The client-side state for a read account: its vendor's flow, found by
+    /// the account's type.
+    fn new(account: Box<dyn Account>) -> Result<VendorClient> {
+        let any = account.into_any();
+        let any = match any.downcast::<crate::vendors::kingdee::Config>() {
+            Ok(c) => return Ok(VendorClient::Kingdee(kingdee::KingdeeState::new(*c))),
+            Err(any) => any,
+        };
+        let any = match any.downcast::<crate::vendors::qimai::Config>() {
+            Ok(c) => return Ok(VendorClient::Qimai(qimai::QimaiState::new(*c))),
+            Err(any) => any,
+        };
+        match any.downcast::<crate::vendors::freemud::Config>() {
+            Ok(c) => Ok(VendorClient::Freemud(freemud::FreemudState::new(*c))),
+            Err(_) => Err(Error::unsupported(
+                "this vendor has no client in this build",
+            )),
+        }
+    }
+}
+
 /// A client for one vendor account.
 pub struct Client<T: Transport> {
     transport: T,
@@ -127,11 +150,7 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
-        let vendor = match SignerConfig::from_json(config)? {
-            SignerConfig::Kingdee(c) => VendorClient::Kingdee(kingdee::KingdeeState::new(c)),
-            SignerConfig::Qimai(c) => VendorClient::Qimai(qimai::QimaiState::new(c)),
-            SignerConfig::Freemud(c) => VendorClient::Freemud(freemud::FreemudState::new(c)),
-        };
+        let vendor = VendorClient::new(read_account(config)?)?;
         Ok(Client {
             transport,
             env,
@@ -159,11 +178,7 @@ impl<T: Transport> Client<T> {
 
     /// The vendor's name.
     pub fn vendor_name(&self) -> &'static str {
-        match self.vendor {
-            VendorClient::Kingdee(_) => "kingdee",
-            VendorClient::Qimai(_) => "qimai",
-            VendorClient::Freemud(_) => "freemud",
-        }
+        self.account().vendor().name()
     }
 
     /// The transport (tests read what was sent through it).
@@ -198,15 +213,15 @@ impl<T: Transport> Client<T> {
                 options.domain = Some(domain);
             }
         }
-        self.config().build(op, params, &options, &self.env).await
+        build(self.account(), op, params, &options, &self.env).await
     }
 
-    /// The vendor config, as read when the client was made.
-    fn config(&self) -> ConfigRef<'_> {
+    /// The vendor account, as read when the client was made.
+    fn account(&self) -> &dyn Account {
         match &self.vendor {
-            VendorClient::Kingdee(k) => ConfigRef::Kingdee(&k.config),
-            VendorClient::Qimai(q) => ConfigRef::Qimai(&q.config),
-            VendorClient::Freemud(f) => ConfigRef::Freemud(&f.config),
+            VendorClient::Kingdee(k) => &k.config,
+            VendorClient::Qimai(q) => &q.config,
+            VendorClient::Freemud(f) => &f.config,
         }
     }
 

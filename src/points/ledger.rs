@@ -2,7 +2,7 @@
 //! cursor, and the page arithmetic that turns a vendor silently dropping rows
 //! into an error instead of a shorter history.
 
-use super::{Flavor, Member};
+use super::Member;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::params::{is_datetime, Params};
@@ -182,26 +182,6 @@ pub fn entry(
         ),
         ("raw", Some(raw)),
     ])
-}
-
-/// The vendor call for one page.
-pub fn plan(flavor: Flavor, q: &LedgerQuery, page: i64) -> Result<super::Plan> {
-    match flavor {
-        Flavor::Kingdee => super::kingdee::ledger_plan(q, page),
-        Flavor::Freemud => super::freemud::ledger_plan(q, page),
-        Flavor::QimaiV3 => super::qimai::ledger_plan(q, page, true),
-        Flavor::QimaiV2 => super::qimai::ledger_plan(q, page, false),
-    }
-}
-
-/// One page in points terms from the vendor's reply to [`plan`].
-pub fn read(flavor: Flavor, q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
-    match flavor {
-        Flavor::Kingdee => super::kingdee::ledger_read(q, page, raw),
-        Flavor::Freemud => super::freemud::ledger_read(q, page, raw),
-        Flavor::QimaiV3 => super::qimai::ledger_read(q, page, raw, true),
-        Flavor::QimaiV2 => super::qimai::ledger_read(q, page, raw, false),
-    }
 }
 
 /// Rows of a page: a missing list is an empty page, anything else but an array is an error.

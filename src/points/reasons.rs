@@ -2,7 +2,7 @@
 //! each to a vendor's own code. A reason a vendor cannot express maps to
 //! `None` and is refused: never bent into a neighbouring code.
 
-use super::Flavor;
+use super::Mapping;
 
 /// Which way a reason moves points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,32 +163,35 @@ impl Reason {
         }
     }
 
-    /// The vendor's code for this reason, or `None` where it has none.
+    /// The vendor's code for this reason, or `None` where it has none
+    /// (each vendor's mapping reads its table below with [`Reason::code_in`]).
+    pub fn vendor_code(self, mapping: &dyn Mapping) -> Option<VendorCode> {
+        mapping.reason_code(self)
+    }
+
+    /// This reason's entry in a vendor's `table`, or `None` where it is empty.
     ///
     /// Sources: Kingdee `operation` 1–11 (docs/vendors/kingdee.md §12.1), Freemud `operationType`
     /// 1–17 (docs/vendors/freemud.md §12.3), Qimai `sourceType` 1–12 (docs/vendors/qimai.md §11) for additions;
     /// Qimai reductions (`reducePoints`) take no type, only free text.
-    pub fn vendor_code(self, flavor: Flavor) -> Option<VendorCode> {
-        let table = match flavor {
-            Flavor::Kingdee => &KINGDEE,
-            Flavor::Freemud => &FREEMUD,
-            Flavor::QimaiV3 | Flavor::QimaiV2 => &QIMAI,
-        };
+    pub fn code_in(self, table: &'static CodeTable) -> Option<VendorCode> {
         let &(code, name) = table.get(self as usize)?;
-        // The v2 gateway documents no deduction Action.
-        if code.is_empty() || (flavor == Flavor::QimaiV2 && code == "reduce") {
+        if code.is_empty() {
             return None;
         }
         Some(VendorCode { code, name })
     }
 }
 
+/// A vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
+pub type CodeTable = [(&'static str, &'static str); 18];
+
 /// Each vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
 /// Kingdee `operation`: all eleven 调整类型 have a reason (9 购买积分 and 10
 /// 积分购买退款 are the purchase earn and its reversal, 1 积分消费 is
 /// `consumption`, 6 打卡赠送 `check_in`); no operation says "manual",
 /// "registration", "birthday", "profile", "migration" or "upgrade".
-static KINGDEE: [(&str, &str); 18] = [
+pub static KINGDEE: CodeTable = [
     ("9", "购买积分"),
     ("11", "会员签到赠送"),
     ("6", "打卡赠送"),
@@ -213,7 +216,7 @@ static KINGDEE: [(&str, &str); 18] = [
 /// 14 积分支付 whether Kingdee would call them 积分抵现 or 积分消费; 3 积分签到 is
 /// sign-in, and no type says check-in (打卡), so `check_in` is refused rather
 /// than recorded as a sign-in.
-static FREEMUD: [(&str, &str); 18] = [
+pub static FREEMUD: CodeTable = [
     ("1", "消费送积分"),
     ("3", "积分签到"),
     ("", ""),
@@ -238,7 +241,7 @@ static FREEMUD: [(&str, &str); 18] = [
 /// takes no type: every deduction is 积分扣减). Reversals need the original
 /// `bizId` (`reversePoints`), which a delta does not carry; expiry is the
 /// vendor's own job; 5 积分签到 is sign-in, and no type says check-in (打卡).
-static QIMAI: [(&str, &str); 18] = [
+pub static QIMAI: CodeTable = [
     ("1", "消费增加"),
     ("5", "积分签到"),
     ("", ""),
@@ -295,6 +298,8 @@ mod tests {
         Some(VendorCode { code, name })
     }
 
+    type Flavor = &'static dyn Mapping;
+
     /// The matches `vendor_code` was before the tables.
     trait Before {
         fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode>;
@@ -305,11 +310,12 @@ mod tests {
 
     impl Before for Reason {
         fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode> {
-            match flavor {
-                Flavor::Kingdee => self.kingdee(),
-                Flavor::Freemud => self.freemud(),
-                Flavor::QimaiV3 => self.qimai(true),
-                Flavor::QimaiV2 => self.qimai(false),
+            match flavor.name() {
+                "kingdee" => self.kingdee(),
+                "freemud" => self.freemud(),
+                "qimai" => self.qimai(true),
+                "qimai-v2" => self.qimai(false),
+                other => panic!("{other}"),
             }
         }
 
@@ -388,12 +394,11 @@ mod tests {
         }
     }
 
-    const FLAVORS: [Flavor; 4] = [
-        Flavor::Kingdee,
-        Flavor::Freemud,
-        Flavor::QimaiV3,
-        Flavor::QimaiV2,
-    ];
+    const KINGDEE_: Flavor = &crate::vendors::kingdee::points::POINTS;
+    const FREEMUD_: Flavor = &crate::vendors::freemud::points::POINTS;
+    const QIMAI_V3: Flavor = &crate::vendors::qimai::points::V3;
+    const QIMAI_V2: Flavor = &crate::vendors::qimai::points::V2;
+    const FLAVORS: [Flavor; 4] = [KINGDEE_, FREEMUD_, QIMAI_V3, QIMAI_V2];
 
     #[test]
     fn qimai_source_names_as_before() {
@@ -465,10 +470,10 @@ mod tests {
         // The table is total: each (reason, vendor) is a code or an explicit None,
         // and the documented counts keep it honest when the table changes.
         let supported = |f: Flavor| ALL.iter().filter(|r| r.vendor_code(f).is_some()).count();
-        assert_eq!(supported(Flavor::Kingdee), 11);
-        assert_eq!(supported(Flavor::Freemud), 16);
-        assert_eq!(supported(Flavor::QimaiV3), 11);
-        assert_eq!(supported(Flavor::QimaiV2), 7);
+        assert_eq!(supported(KINGDEE_), 11);
+        assert_eq!(supported(FREEMUD_), 16);
+        assert_eq!(supported(QIMAI_V3), 11);
+        assert_eq!(supported(QIMAI_V2), 7);
     }
 
     #[test]
@@ -479,37 +484,34 @@ mod tests {
             let code = op.code().to_string();
             let named: Vec<_> = ALL
                 .iter()
-                .filter_map(|r| r.vendor_code(Flavor::Kingdee).map(|c| (r, c)))
+                .filter_map(|r| r.vendor_code(KINGDEE_).map(|c| (r, c)))
                 .filter(|(_, c)| c.code == code)
                 .collect();
             assert_eq!(named.len(), 1, "operation {code}: {named:?}");
             assert_eq!(named[0].1.name, op.name_zh(), "operation {code}");
         }
         assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::Kingdee),
+            Reason::Consumption.vendor_code(KINGDEE_),
             vc("1", "积分消费")
         );
-        assert_eq!(
-            Reason::CheckIn.vendor_code(Flavor::Kingdee),
-            vc("6", "打卡赠送")
-        );
+        assert_eq!(Reason::CheckIn.vendor_code(KINGDEE_), vc("6", "打卡赠送"));
     }
 
     #[test]
     fn check_in_is_refused_where_only_sign_in_exists() {
-        for f in [Flavor::Freemud, Flavor::QimaiV3, Flavor::QimaiV2] {
+        for f in [FREEMUD_, QIMAI_V3, QIMAI_V2] {
             assert_eq!(Reason::CheckIn.vendor_code(f), None, "{f:?}");
             assert!(Reason::SignIn.vendor_code(f).is_some(), "{f:?}");
         }
         assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::Freemud),
+            Reason::Consumption.vendor_code(FREEMUD_),
             vc("14", "积分支付")
         );
         assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::QimaiV3),
+            Reason::Consumption.vendor_code(QIMAI_V3),
             vc("reduce", "积分扣减")
         );
-        assert_eq!(Reason::Consumption.vendor_code(Flavor::QimaiV2), None);
+        assert_eq!(Reason::Consumption.vendor_code(QIMAI_V2), None);
     }
 
     #[test]

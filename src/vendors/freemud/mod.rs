@@ -42,8 +42,10 @@ pub mod callback;
 pub mod errors;
 pub mod key;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -51,6 +53,7 @@ use crate::core::request::{Method, SignedRequest};
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
 use std::fmt;
+pub use vendor::{sign_text, Freemud};
 
 const VENDOR: &str = "freemud";
 

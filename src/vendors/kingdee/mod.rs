@@ -4,9 +4,11 @@
 
 pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod reconcile;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -16,6 +18,7 @@ use crate::vendors::params::Params;
 use ops::{IntegralAdjust, Operation};
 use response::{balance_json, record_page_json, AppToken, Authorization};
 use std::fmt;
+pub use vendor::Kingdee;
 
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";

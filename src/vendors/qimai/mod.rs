@@ -47,8 +47,10 @@
 
 pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -57,6 +59,7 @@ use crate::vendors::config::ConfigReader;
 use ops::{Operation, Version};
 pub use sign::KeyCase;
 use std::fmt;
+pub use vendor::Qimai;
 
 /// The v3 gateway used when `baseUrl` is absent.
 pub const DEFAULT_V3_BASE_URL: &str = "https://openapi.qmai.cn";
