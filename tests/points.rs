@@ -885,7 +885,7 @@ fn a_shared_store_dedupes_across_clients() {
     // in the claim before it is sent). The key is not stuck: the next caller sends it.
     // (Another amount than fleet-1's: an identical change would wait for fleet-1's lane.)
     let claim = r#"{"fp":"|13800138000||9|promotion||"}"#;
-    assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
+    assert!(block_on(store.put_if_absent("jifen:kingdee-set:1:k:fleet-2", claim)).unwrap());
     let fleet2 = args
         .replace("fleet-1", "fleet-2")
         .replace("\"delta\":7", "\"delta\":9");

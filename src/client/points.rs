@@ -161,6 +161,12 @@ impl<T: Transport> Client<T> {
             )
             .with_vendor(vendor));
         }
+        // A key an earlier version stored under the clientId alone: refused, never guessed.
+        if let Some(old) = super::kingdee_settle::legacy_claim(self.config(), &a.idempotency_key) {
+            if store.get(&old).await?.is_some() {
+                return Err(super::kingdee_settle::legacy_key());
+            }
+        }
         let claimed = store.put_if_absent(&claim, &claim_value).await?;
         if !claimed {
             let theirs = store.get(&claim).await?;
@@ -227,11 +233,12 @@ impl<T: Transport> Client<T> {
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
-    /// different accounts apart in a shared store.
+    /// different accounts apart in a shared store: on Kingdee the account set,
+    /// as one developer app (clientId) serves many merchants.
     fn account_tag(&self) -> String {
         use super::ConfigRef;
         match self.config() {
-            ConfigRef::Kingdee(c) => format!("kingdee:{}", c.client_id),
+            ConfigRef::Kingdee(c) => super::kingdee_settle::key_namespace(c),
             ConfigRef::Freemud(c) => format!("freemud:{}:{}", c.partner_id, c.app_id),
             ConfigRef::Qimai(c) => format!("qimai:{}", c.open_id),
         }
