@@ -806,6 +806,13 @@ fn capabilities_are_data_and_match_the_reason_table() {
         for r in reasons::ALL {
             let entry = caps.get("reasons").unwrap().get(r.name()).unwrap();
             assert_eq!(entry.is_null(), r.vendor_code(f).is_none());
+            let sign = caps.get("reasonSigns").unwrap().get(r.name()).unwrap();
+            let want = if r.sign() == reasons::Sign::Earn {
+                "earn"
+            } else {
+                "spend"
+            };
+            assert_eq!(sign.as_str(), Some(want), "{}", r.name());
         }
     }
     let k = capabilities::to_json(Flavor::Kingdee);
