@@ -445,6 +445,8 @@ export interface Capabilities {
   operations: Record<UnifiedOperation, OperationCapability>;
   /** How each reason maps to the vendor's type; null: the vendor has none for it. */
   reasons: Record<Reason, { code: string; name: string } | null>;
+  /** Which way each reason moves points: `earn` needs delta > 0, `spend` delta < 0. */
+  reasonSigns: Record<Reason, "earn" | "spend">;
 }
 /** What the unified API can do with `vendor` (`"qimai-v2"`, or a config, for Qimai's v2 gateway). */
 export function capabilities(vendor: Vendor | "qimai-v2" | Config): Capabilities;

@@ -161,6 +161,12 @@ impl<T: Transport> Client<T> {
             )
             .with_vendor(vendor));
         }
+        // A key an earlier version stored under the clientId alone: refused, never guessed.
+        if let Some(old) = super::kingdee_settle::legacy_claim(&self.vendor, &a.idempotency_key) {
+            if store.get(&old).await?.is_some() {
+                return Err(super::kingdee_settle::legacy_key());
+            }
+        }
         let claimed = store.put_if_absent(&claim, &claim_value).await?;
         if !claimed {
             let theirs = store.get(&claim).await?;
@@ -227,10 +233,11 @@ impl<T: Transport> Client<T> {
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
-    /// different accounts apart in a shared store.
+    /// different accounts apart in a shared store: on Kingdee the account set,
+    /// as one developer app (clientId) serves many merchants.
     fn account_tag(&self) -> String {
         match &self.vendor {
-            super::VendorClient::Kingdee(k) => format!("kingdee:{}", k.config.client_id),
+            super::VendorClient::Kingdee(k) => super::kingdee_settle::key_namespace(&k.config),
             super::VendorClient::Freemud(f) => {
                 format!("freemud:{}:{}", f.config.partner_id, f.config.app_id)
             }
