@@ -8,6 +8,7 @@ use crate::core::clock::uuid_v4;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{check_header_values, SignedRequest};
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::{self, freemud, kingdee, qimai};
 
 /// Options that make a dry run deterministic. `Debug` hides the app-token.
@@ -23,6 +24,8 @@ pub struct DryRunOptions {
     pub app_token: Option<String>,
     /// Kingdee `X-GW-Router-Addr`.
     pub domain: Option<String>,
+    /// `allowFields` and `idempotent`, as for a call.
+    pub call: CallOptions,
 }
 
 impl std::fmt::Debug for DryRunOptions {
@@ -33,12 +36,13 @@ impl std::fmt::Debug for DryRunOptions {
             .field("transaction_id", &self.transaction_id)
             .field("app_token", &self.app_token.as_ref().map(|_| "***"))
             .field("domain", &self.domain)
+            .field("call", &self.call)
             .finish()
     }
 }
 
 impl DryRunOptions {
-    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain? }`.
+    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain?, allowFields?, idempotent? }`.
     pub fn from_json(j: &Json) -> Result<DryRunOptions> {
         if j.is_null() {
             return Ok(DryRunOptions::default());
@@ -76,6 +80,7 @@ impl DryRunOptions {
             transaction_id: text("transactionId")?,
             app_token: text("appToken")?,
             domain: text("domain")?,
+            call: CallOptions::from_json(j)?,
         })
     }
 }
@@ -158,7 +163,7 @@ impl ConfigRef<'_> {
                     app_token: options.app_token.clone(),
                     domain: options.domain.clone(),
                 };
-                kingdee::build_request(config, op, params, &attempt)
+                kingdee::build_request_with(config, op, params, &attempt, &options.call)
             }
             ConfigRef::Qimai(config) => {
                 let nonce = match &options.nonce {
@@ -170,7 +175,7 @@ impl ConfigRef<'_> {
                     timestamp_s: timestamp_ms / 1000,
                     nonce,
                 };
-                qimai::build_request(config, op, params, &attempt)
+                qimai::build_request_with(config, op, params, &attempt, &options.call)
             }
             ConfigRef::Freemud(_) => Err(Error::unsupported(
                 "Freemud signs with RSA through WebCrypto, which is asynchronous: use `await signer.build(...)`",
@@ -195,7 +200,7 @@ impl ConfigRef<'_> {
         };
         // The params are checked before the key is imported: a bad call fails
         // the same way whatever the key.
-        let prepared = freemud::prepare(config, op, params)?;
+        let prepared = freemud::prepare_with(config, op, params, &options.call)?;
         let signer = if config.dev_skip_signature {
             None
         } else {

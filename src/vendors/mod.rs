@@ -1,11 +1,13 @@
 //! The vendors: one module each, pure (build, sign, parse), no transport.
 
+pub mod call_options;
 pub mod config;
 pub mod freemud;
 pub mod kingdee;
 pub mod param_schema;
 pub mod params;
 pub mod qimai;
+pub mod raw;
 pub mod result_schema;
 
 use crate::core::error::{Error, Result};
