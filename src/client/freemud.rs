@@ -103,8 +103,9 @@ impl<T: Transport> Client<T> {
         f: &FreemudState,
         op: &str,
         params: &Json,
+        options: &super::CallOptions,
     ) -> Result<Json> {
-        let prepared = freemud::prepare(&f.config, op, params)?;
+        let prepared = freemud::prepare_with(&f.config, op, params, options)?;
         let signer = self.freemud_signer(f).await?;
         let signature =
             external_signature(signer.as_deref(), &f.config, &prepared.canonical(&f.config))

@@ -163,7 +163,7 @@ fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
 
 /// Whether operation `op` carries an app-token.
 pub(super) fn needs_token(op: &str) -> bool {
-    kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
+    kingdee::ops::needs_app_token(op)
 }
 
 impl<T: Transport> Client<T> {
@@ -172,8 +172,9 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         op: &str,
         params: &Json,
+        options: &super::CallOptions,
     ) -> Result<Json> {
-        let prepared = kingdee::prepare(&k.config, op, params)?;
+        let prepared = kingdee::prepare_with(&k.config, op, params, options)?;
         let data = self.kingdee_send_once(k, &prepared, None, None).await?;
         let result = kingdee::result_json(prepared.op, &data)?;
         // A token fetched through `call` also primes the cache.

@@ -20,6 +20,7 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
+pub use crate::vendors::call_options::CallOptions;
 use crate::vendors::Account;
 pub use dry_run::{build, build_sync, dry_run, read_account, DryRunOptions};
 pub use freemud::verify_callback;
@@ -188,13 +189,19 @@ impl<T: Transport> Client<T> {
 
     /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
+        self.call_with(op, params, &CallOptions::default()).await
+    }
+
+    /// [`Client::call`] under per-call options: `allowFields`, and `idempotent`
+    /// for an operation outside the vendor's table ([`CallOptions`]).
+    pub async fn call_with(&self, op: &str, params: &Json, options: &CallOptions) -> Result<Json> {
         // Boxed as trait objects: each vendor's state machine stays its own
         // function in the wasm instead of being inlined into one large poll.
         let fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Json>> + '_>> =
             match &self.vendor {
-                VendorClient::Kingdee(k) => Box::pin(self.kingdee_call(k, op, params)),
-                VendorClient::Qimai(q) => Box::pin(self.qimai_call(q, op, params)),
-                VendorClient::Freemud(f) => Box::pin(self.freemud_call(f, op, params)),
+                VendorClient::Kingdee(k) => Box::pin(self.kingdee_call(k, op, params, options)),
+                VendorClient::Qimai(q) => Box::pin(self.qimai_call(q, op, params, options)),
+                VendorClient::Freemud(f) => Box::pin(self.freemud_call(f, op, params, options)),
             };
         fut.await
     }

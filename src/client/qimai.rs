@@ -27,8 +27,14 @@ impl QimaiState {
 }
 
 impl<T: Transport> Client<T> {
-    pub(super) async fn qimai_call(&self, q: &QimaiState, op: &str, params: &Json) -> Result<Json> {
-        let prepared = qimai::prepare(op, params)?;
+    pub(super) async fn qimai_call(
+        &self,
+        q: &QimaiState,
+        op: &str,
+        params: &Json,
+        options: &super::CallOptions,
+    ) -> Result<Json> {
+        let prepared = qimai::prepare_with(op, params, options)?;
         let data = self.qimai_send(q, &prepared).await?;
         match qimai::result_json(prepared.op, &data) {
             // `code` 0: the change is applied. A result jifen cannot type is

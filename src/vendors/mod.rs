@@ -11,6 +11,7 @@
 //! signatures (RSA through the platform) are passed in, and the client does the
 //! sending (`crate::client`).
 
+pub mod call_options;
 pub mod config;
 pub mod freemud;
 pub mod kingdee;
@@ -18,6 +19,7 @@ mod options;
 pub mod param_schema;
 pub mod params;
 pub mod qimai;
+pub mod raw;
 pub mod result_schema;
 
 use crate::core::clock::Entropy;
@@ -138,8 +140,9 @@ pub trait Account {
         &self,
         op: &str,
         params: &Json,
+        call: &call_options::CallOptions,
     ) -> Result<Option<Box<dyn ExternallySigned + '_>>> {
-        let _ = (op, params);
+        let _ = (op, params, call);
         Ok(None)
     }
     /// The private key (PKCS#8 DER) an external signature needs, where one

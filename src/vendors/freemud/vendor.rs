@@ -3,13 +3,14 @@
 //! platform: a call is checked here, the client has its canonical string
 //! signed through WebCrypto, and the envelope is finished here.
 
-use super::{prepare, sign_request, Config, Prepared};
+use super::{prepare_with, sign_request, Config, Prepared};
 use crate::core::clock::{uuid_v4, Entropy};
 use crate::core::crypto::base64_encode;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
 use crate::points::Mapping;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::{Account, DryRunOptions, ExternallySigned, Vendor};
 
 /// Freemud 非码 (开个店 open platform).
@@ -109,8 +110,9 @@ impl Account for Config {
         &self,
         op: &str,
         params: &Json,
+        call: &CallOptions,
     ) -> Result<Option<Box<dyn ExternallySigned + '_>>> {
-        let prepared = prepare(self, op, params)?;
+        let prepared = prepare_with(self, op, params, call)?;
         Ok(Some(Box::new(Pending {
             config: self,
             prepared,

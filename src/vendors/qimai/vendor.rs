@@ -4,7 +4,7 @@
 //! points mappings.
 
 use super::ops::Version;
-use super::{build_request, parse_nonce, Attempt, Config, MAX_NONCE};
+use super::{build_request_with, parse_nonce, Attempt, Config, MAX_NONCE};
 use crate::core::clock::{random_in, Entropy};
 use crate::core::error::Result;
 use crate::core::json::Json;
@@ -80,7 +80,7 @@ impl Account for Config {
             timestamp_s: timestamp_ms / 1000,
             nonce,
         };
-        build_request(self, op, params, &attempt)
+        build_request_with(self, op, params, &attempt, &options.call)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
