@@ -3,11 +3,11 @@
 pub mod call_options;
 pub mod config;
 pub mod freemud;
+pub mod generic;
 pub mod kingdee;
 pub mod param_schema;
 pub mod params;
 pub mod qimai;
-pub mod raw;
 pub mod result_schema;
 
 use crate::core::error::{Error, Result};
