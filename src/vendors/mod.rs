@@ -14,12 +14,12 @@
 pub mod call_options;
 pub mod config;
 pub mod freemud;
+pub mod generic;
 pub mod kingdee;
 mod options;
 pub mod param_schema;
 pub mod params;
 pub mod qimai;
-pub mod raw;
 pub mod result_schema;
 
 use crate::core::clock::Entropy;

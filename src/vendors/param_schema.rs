@@ -185,13 +185,17 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
 }
 
 /// The Damerau (optimal string alignment) distance between `a` and `b`, by
-/// chars: insertions, deletions, substitutions and swaps of two neighbours
-/// each cost 1, so `mobiel` is 1 from `mobile`.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+/// bytes: insertions, deletions, substitutions and swaps of two neighbours
+/// each cost 1, so `mobiel` is 1 from `mobile` (field names are ASCII; a
+/// non-ASCII character counts as its UTF-8 bytes).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     // Rows of the table: the one two back (for swaps), the last, this one.
     let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
     let mut two_back: Vec<usize> = vec![0; b.len() + 1];
-    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut last: Vec<usize> = Vec::with_capacity(b.len() + 1);
+    for j in 0..=b.len() {
+        last.push(j);
+    }
     for (i, ca) in a.iter().enumerate() {
         let mut row = Vec::with_capacity(b.len() + 1);
         row.push(i + 1);
@@ -212,15 +216,14 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 }
 
 /// The known field `name` most likely meant: the nearest by [`edit_distance`]
-/// ignoring case, if within a third of `name`'s length (at least 1, at most 3);
-/// the first in `known` order on a tie.
+/// ignoring ASCII case, if within a third of `name`'s length (at least 1, at
+/// most 3); the first in `known` order on a tie.
 pub fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    let lower = |s: &str| -> Vec<char> { s.chars().flat_map(char::to_lowercase).collect() };
-    let wanted = lower(name);
+    let wanted = name.as_bytes().to_ascii_lowercase();
     let limit = (wanted.len() / 3).clamp(1, 3);
     let mut best: Option<(usize, &'a str)> = None;
     for k in known {
-        let d = edit_distance(&wanted, &lower(k));
+        let d = edit_distance(&wanted, &k.as_bytes().to_ascii_lowercase());
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
         }
@@ -243,16 +246,27 @@ pub fn refuse_unknown(p: &Params<'_>, known: &[&str], options: &CallOptions) -> 
 /// said where there is no such way, as in the unified calls' arguments).
 pub fn unknown_field(name: &str, known: &[&str], escape: bool) -> Error {
     let name = crate::core::error::scrub(name, 60);
-    let mut m = format!("unknown parameter `{name}`; ");
+    let mut m = String::from("unknown parameter `");
+    m.push_str(&name);
+    m.push_str("`; ");
     if let Some(near) = did_you_mean(&name, known) {
-        m.push_str(&format!("did you mean `{near}`? "));
+        m.push_str("did you mean `");
+        m.push_str(near);
+        m.push_str("`? ");
     }
     m.push_str("expected one of: ");
-    m.push_str(&known.join(", "));
+    for (i, k) in known.iter().enumerate() {
+        if i > 0 {
+            m.push_str(", ");
+        }
+        m.push_str(k);
+    }
     if escape {
-        m.push_str(&format!(
-            " (a field jifen does not know yet is sent with the call option allowFields: [\"{name}\"])"
-        ));
+        m.push_str(
+            " (a field jifen does not know yet is sent with the call option allowFields: [\"",
+        );
+        m.push_str(&name);
+        m.push_str("\"])");
     }
     Error::invalid_input(m)
 }
@@ -402,12 +416,7 @@ mod tests {
 
     #[test]
     fn distances_count_swaps_as_one() {
-        let d = |a: &str, b: &str| {
-            edit_distance(
-                &a.chars().collect::<Vec<_>>(),
-                &b.chars().collect::<Vec<_>>(),
-            )
-        };
+        let d = |a: &str, b: &str| edit_distance(a.as_bytes(), b.as_bytes());
         for (a, b, want) in [
             ("", "", 0),
             ("mobile", "mobile", 0),
@@ -418,7 +427,8 @@ mod tests {
             ("kitten", "sitting", 3),
             ("ca", "abc", 3),
             ("", "abc", 3),
-            ("积分", "积份", 1),
+            // A non-ASCII character counts as its bytes (分 and 份 differ in all three).
+            ("积分", "积份", 3),
         ] {
             assert_eq!(d(a, b), want, "{a} {b}");
             assert_eq!(d(b, a), want, "{b} {a}");

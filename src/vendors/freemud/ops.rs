@@ -15,7 +15,7 @@
 //! (object or string) as the `requestBody`, unchecked but for `partnerId` (it must be the
 //! configured one). `/member/score/opt/{type}` is the one family jifen knows to refuse
 //! beyond types 1 and 15. The reply goes through the envelope and its status codes and
-//! its `responseBody` comes back as sent ([`crate::vendors::raw`]).
+//! its `responseBody` comes back as sent ([`crate::vendors::generic`]).
 //!
 //! **Retries.** Every Freemud call is a POST, so jifen cannot tell a read from a write
 //! outside its table: such an operation is treated as a write that may not be idempotent
@@ -91,27 +91,17 @@ pub enum Operation {
     },
 }
 
-/// Whether `path` is one jifen can put in a URL: `/`, then unreserved
-/// characters and `/`, no empty, `.` or `..` segment.
-fn is_api_path(path: &str) -> bool {
-    let Some(rest) = path.strip_prefix('/') else {
-        return false;
-    };
-    path.len() <= 256
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
-        && rest
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
-}
-
 /// Resolves a path: a known operation, or any other API path as
 /// [`Operation::Other`] (not idempotent until the caller says so).
 pub fn route(path: &str) -> Result<Operation> {
     match Operation::from_path(path) {
         Ok(op) => Ok(op),
-        Err(e) if path.starts_with("/member/score/opt/") || !is_api_path(path) => Err(e),
+        Err(e)
+            if path.starts_with("/member/score/opt/")
+                || !crate::vendors::generic::is_api_path(path, "/") =>
+        {
+            Err(e)
+        }
         Err(_) => Ok(Operation::Other { idempotent: false }),
     }
 }

@@ -316,7 +316,7 @@ pub fn member_json(member: &Json) -> Result<Json> {
 /// The typed result of `op` from its parsed `responseBody`, as JSON.
 pub fn result_json(op: Operation, body: &Json) -> Result<Json> {
     if let Operation::Other { .. } = op {
-        return Ok(crate::vendors::raw::raw_result(body));
+        return Ok(crate::vendors::generic::raw_result(body));
     }
     let ctx = context(op);
     let schema = match op {

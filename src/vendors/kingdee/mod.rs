@@ -177,23 +177,19 @@ fn prepare_op(config: &Config, id: &str, params: &Json, options: &CallOptions) -
     }
     let p = Params::new(params)?;
     let (query, body) = match op {
+        // The token flow's two calls take no `allowFields`: jifen drives them itself.
         Operation::PushAppAuthorize => {
-            crate::vendors::param_schema::refuse_unknown(&p, &["outerInstanceId"], options)?;
+            p.only(&["outerInstanceId"])?;
             let id = p
                 .opt_nonempty("outerInstanceId")?
                 .or_else(|| config.outer_instance_id.clone())
                 .ok_or_else(|| {
                     Error::invalid_input("`outerInstanceId` is required (in params or config)")
                 })?;
-            let mut prepared = Prepared::push_app_authorize(&id);
-            prepared
-                .query
-                .extend(extras(&p, &["outerInstanceId"], options)?);
-            return Ok(prepared);
+            return Ok(Prepared::push_app_authorize(&id));
         }
         Operation::KingdeeAuthToken => {
-            const KNOWN: [&str; 4] = ["app_key", "app_secret", "app_signature", "uid"];
-            crate::vendors::param_schema::refuse_unknown(&p, &KNOWN, options)?;
+            p.only(&["app_key", "app_secret", "app_signature", "uid"])?;
             let app_key = p
                 .opt_nonempty("app_key")?
                 .or_else(|| config.app_key.clone())
@@ -220,7 +216,6 @@ fn prepare_op(config: &Config, id: &str, params: &Json, options: &CallOptions) -
             if let Some(uid) = uid {
                 query.push(("uid".into(), uid));
             }
-            query.extend(extras(&p, &KNOWN, options)?);
             (query, None)
         }
         Operation::IntegralAdjust => (Vec::new(), Some(ops::adjust_body(params, options)?)),
@@ -234,19 +229,6 @@ fn prepare_op(config: &Config, id: &str, params: &Json, options: &CallOptions) -
         query,
         body,
     })
-}
-
-/// The present fields outside `known` that `options` allows, as query pairs.
-fn extras(p: &Params<'_>, known: &[&str], options: &CallOptions) -> Result<Vec<(String, String)>> {
-    let mut fields = Vec::new();
-    for name in p.names() {
-        if !known.contains(&name) && options.allows(name) {
-            if let Some(v) = p.get(name) {
-                fields.push((name.to_string(), v.clone()));
-            }
-        }
-    }
-    ops::query_pairs(fields)
 }
 
 /// An operation outside the table: a GET's params as its query, a POST's as
@@ -264,10 +246,12 @@ fn prepare_other(
     };
     let (query, body) = match method {
         Method::Get => {
-            let fields = p
-                .names()
-                .filter_map(|n| p.get(n).map(|v| (n.to_string(), v.clone())))
-                .collect();
+            let mut fields = Vec::new();
+            for name in p.names() {
+                if let Some(v) = p.get(name) {
+                    fields.push((name.to_string(), v.clone()));
+                }
+            }
             (ops::query_pairs(fields)?, None)
         }
         Method::Post => (
@@ -410,7 +394,7 @@ pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
         },
         Operation::IntegralRecord => record_page_json(data)?,
         Operation::AccountBalanceInfo => balance_json(data)?,
-        Operation::Other { .. } => crate::vendors::raw::raw_result(data),
+        Operation::Other { .. } => crate::vendors::generic::raw_result(data),
     })
 }
 

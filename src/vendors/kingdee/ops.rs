@@ -12,7 +12,7 @@
 //! written, booleans; encoded and sorted as for the known GETs), a POST's params its JSON
 //! body (compact, in the caller's key order). Nothing is checked but the shape: jifen
 //! does not know the fields. The reply goes through the same envelope and error codes and
-//! its `data` comes back as sent ([`crate::vendors::raw`]).
+//! its `data` comes back as sent ([`crate::vendors::generic`]).
 //!
 //! A known operation written with its method (`"POST /jdy/v2/ls/integral_adjust"`) *is*
 //! that known operation, validated and typed as under its plain path: the spelling never
@@ -76,22 +76,6 @@ pub enum Operation {
 const OTHER_HINT: &str =
     " (an operation outside jifen's table is written with its method: `GET /jdy/v2/…` or `POST /jdy/v2/…`)";
 
-/// Whether `path` is a JDY v2 API path jifen can put in a URL and sign:
-/// `/jdy/v2/` then unreserved characters and `/`, no empty, `.` or `..` segment.
-fn is_v2_path(path: &str) -> bool {
-    let Some(rest) = path.strip_prefix("/jdy/v2/") else {
-        return false;
-    };
-    path.len() <= 256
-        && !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
-        && rest
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
-}
-
 /// Resolves an operation id to the operation and its path: a known path, or
 /// `METHOD /path` (a known operation under its own method, else a JDY v2 API
 /// outside the table, as [`Operation::Other`], idempotent when a GET).
@@ -123,7 +107,7 @@ pub fn route(id: &str) -> Result<(Operation, String)> {
         }
         return Ok((op, path.to_string()));
     }
-    if !is_v2_path(path) {
+    if !crate::vendors::generic::is_api_path(path, "/jdy/v2/") {
         return Err(crate::vendors::unknown_operation(
             "kingdee",
             "Kingdee",

@@ -36,7 +36,7 @@
 //! be called ([`route`]): a v2 Action (`user.coupon-list`: letters, digits, `.`, `-`, `_`,
 //! with at least one `.`) in the v2 envelope, a v3 path (`/v3/…`) in the v3 envelope, the
 //! params sent as given, unchecked. The reply goes through the envelope and its codes and
-//! its `data` comes back as sent ([`crate::vendors::raw`]).
+//! its `data` comes back as sent ([`crate::vendors::generic`]).
 //!
 //! **Retries.** Every Qimai call is a POST, and jifen knows the de-duplication key
 //! (`bizId`) only of its own operations: one outside the table is treated as a write that
@@ -170,28 +170,13 @@ fn is_v2_action(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
 }
 
-/// Whether `id` is a v3 path jifen can put in a URL: `/v3/`, then unreserved
-/// characters and `/`, no empty, `.` or `..` segment.
-fn is_v3_path(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("/v3/") else {
-        return false;
-    };
-    id.len() <= 256
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
-        && rest
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
-}
-
 /// Resolves an operation id: a known one, or any v2 Action or v3 path as
 /// [`Operation::Other`] (not idempotent until the caller says so).
 pub fn route(id: &str) -> Result<Operation> {
     if let Some(op) = Operation::ALL.into_iter().find(|o| o.id() == id) {
         return Ok(op);
     }
-    let version = if is_v3_path(id) {
+    let version = if crate::vendors::generic::is_api_path(id, "/v3/") {
         Version::V3
     } else if is_v2_action(id) {
         Version::V2

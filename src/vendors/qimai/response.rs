@@ -260,7 +260,7 @@ fn all_customer_info(data: &Json) -> Result<Json> {
 /// The typed result of `op`, as JSON.
 pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
     let (schema, what) = match op {
-        Operation::Other { .. } => return Ok(crate::vendors::raw::raw_result(data)),
+        Operation::Other { .. } => return Ok(crate::vendors::generic::raw_result(data)),
         Operation::PointsAdd
         | Operation::AddCustomerPoints
         | Operation::ReducePoints

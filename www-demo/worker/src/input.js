@@ -220,7 +220,9 @@ export const auditCursor = (cursor) => parse(v.optional(v.pipe(v.string(CURSOR_M
 /** The unified methods `POST /api/preview` can show. */
 export const PREVIEW_METHODS = ['adjustPoints', 'getBalance', 'ledgerPage', 'getMember'];
 
-const VENDOR_OPERATION = /^(\/[A-Za-z0-9_.\/-]{1,200}|[a-z][a-z0-9_-]*(\.[a-z0-9_-]+){1,6})$/;
+// A vendor operation id: a path or a Qimai v2 Action, a Kingdee path optionally with its method
+// ("GET /jdy/v2/bd/customer": operations outside jifen's table are written so).
+const VENDOR_OPERATION = /^((GET|POST) )?(\/[A-Za-z0-9_.\/~-]{1,200}|[a-z][a-z0-9_-]*(\.[a-z0-9_-]+){1,6})$/;
 
 /**
  * `{ method, args }` → `{ unified: true, method, args }` for a unified method,
@@ -245,8 +247,8 @@ export function previewArgs(body, rules) {
     throw invalid(`method must be one of ${PREVIEW_METHODS.join(', ')} or a vendor operation id`);
   }
   // Kingdee's token plumbing: its signed request carries app_signature (HMAC of appSecret),
-  // and jifen makes these calls itself.
-  if (method.startsWith('/jdyconnector/app_management/')) {
+  // and jifen makes these calls itself. (Checked on the path, with or without a method.)
+  if (method.replace(/^(GET|POST) /, '').startsWith('/jdyconnector/')) {
     throw invalid('the vendor\'s token operations cannot be previewed here');
   }
   const paramsOk = typeof args === 'string' || (args && typeof args === 'object' && !Array.isArray(args));
