@@ -21,7 +21,7 @@
 //!
 //! This module knows no vendor. Each vendor keeps one error table in its folder
 //! (`vendors/<v>/errors.rs`, rows of [`ErrorRow`]); its reply parser attaches the
-//! row of the code it read to the error ([`Error::row`]). [`classify`] and
+//! row of the code it read to the error (`Error::row`). [`classify`] and
 //! [`delivery`] read that row first and fall back on what any reply shows
 //! (transport failures, the HTTP status, an unreadable body). The tables, with
 //! their sources, are printed in `docs/vendors/<v>.md` ("jifen's error table"),

@@ -138,13 +138,10 @@ fn renew(e: &Error) -> Renew {
     e.row.map_or(Renew::Nothing, |r| r.renew)
 }
 
-/// The code a locally answered rate limit carries when the vendor named none
-/// (a bare 429, or a block remembered in the token cache): the gateway's "overloaded".
-const OVERLOADED: &str = "5007";
-
 /// The answer, given locally, while the token endpoint's budget is spent or
 /// the vendor's rate limit holds: no token call is made until `wait_ms` passes.
-/// `vendor_code`: the code of the vendor's refusal that set the block, if any.
+/// `vendor_code`: the code of the vendor's refusal that set the block, if it
+/// named one; else the gateway's "overloaded" (a bare 429, a remembered block).
 fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
     Error::new(
         ErrorCode::RateLimited,
@@ -156,7 +153,7 @@ fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
         ),
     )
     .with_vendor(VENDOR)
-    .with_vendor_code(vendor_code.unwrap_or(OVERLOADED))
+    .with_vendor_code(vendor_code.unwrap_or(kingdee::errors::OVERLOADED))
     .with_retry_after(Some(wait_ms))
     .retryable(true)
 }

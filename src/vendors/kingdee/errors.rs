@@ -19,6 +19,10 @@ use crate::core::error_table::{
 /// The gateway's HTTP status.
 pub const GATEWAY: u16 = 519;
 
+/// The gateway's "overloaded" code: also what the client's own answer carries
+/// while the token endpoint's budget is spent (no reply of the vendor's to quote).
+pub const OVERLOADED: &str = "5007";
+
 const fn gw(
     code: &'static str,
     kind: ErrorCode,
@@ -81,7 +85,7 @@ pub static TABLE: [ErrorRow; 22] = [
     gw("5004", Timeout, Transient, Unknown, Nothing, "API timed out at the gateway"),
     gw("5005", Http, Transient, Unknown, Nothing, "request cancelled at the gateway"),
     gw("5006", RateLimited, Throttled, Refused, Nothing, "circuit breaker open"),
-    gw("5007", RateLimited, Throttled, Refused, Nothing, "gateway overloaded"),
+    gw(OVERLOADED, RateLimited, Throttled, Refused, Nothing, "gateway overloaded"),
     biz(
         "1030002006",
         Auth,
