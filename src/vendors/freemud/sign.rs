@@ -109,3 +109,45 @@ mod tests {
         assert_eq!(canonical(&fields), expected.join("&"));
     }
 }
+
+// Native only: proptest is a native dev-dependency, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// The rule of docs/vendors/freemud.md §3 read another way: group the
+    /// non-empty fields other than `sign` by key (a `BTreeMap` orders keys by
+    /// their bytes, i.e. ASCII order), a repeated key's values in written order.
+    fn by_the_rule(fields: &[(&str, Option<&str>)]) -> String {
+        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for &(k, v) in fields {
+            if let Some(v) = v.filter(|v| !v.is_empty() && k != "sign") {
+                groups.entry(k).or_default().push(v);
+            }
+        }
+        let mut pieces = Vec::new();
+        for (k, values) in groups {
+            for v in values {
+                pieces.push(format!("{k}={v}"));
+            }
+        }
+        pieces.join("&")
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_order_is_ascii_order_of_keys(
+            fields in prop::collection::vec(
+                ("[aAbB_1é]{0,1}|[ab]{2}|sign", prop::option::weighted(0.9, "[a-z=&]{0,3}")),
+                0..64,
+            ),
+        ) {
+            let fields: Vec<(&str, Option<&str>)> =
+                fields.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+            prop_assert_eq!(canonical(&fields), by_the_rule(&fields));
+        }
+    }
+}
