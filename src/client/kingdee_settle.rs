@@ -39,6 +39,7 @@
 
 use super::kingdee::KingdeeState;
 use super::points::record;
+use super::session::Keys;
 use super::store::IdempotencyStore;
 use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -54,7 +55,7 @@ use crate::vendors::kingdee::reconcile::{
 };
 use crate::vendors::kingdee::response::record_page_json;
 
-const VENDOR: &str = "kingdee";
+use crate::vendors::kingdee::VENDOR;
 
 /// The attempts of one try are signed within this long of its start; an
 /// attempt that would be signed later is not sent.
@@ -72,16 +73,6 @@ const SETTLE_POLLS: u32 = 10;
 
 /// Rounds of read–decide–write against concurrent callers of one key.
 const ROUNDS: u32 = 4;
-
-/// The keys of one `adjustPoints` call in the store.
-pub(super) struct Keys<'a> {
-    /// The claim (`jifen:<account>:<idempotencyKey>`).
-    pub claim: &'a str,
-    /// Where the outcome is recorded.
-    pub result: &'a str,
-    /// The change's fingerprint.
-    pub fp: &'a str,
-}
 
 /// One try of a change: what the claim records before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,8 @@ pub use vendor::Kingdee;
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";
 
-const VENDOR: &str = "kingdee";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "kingdee";
 
 /// A Kingdee client configuration. `Debug` hides both secrets.
 #[derive(Clone, PartialEq, Eq, Default)]

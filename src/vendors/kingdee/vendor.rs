@@ -73,11 +73,11 @@ impl Account for Config {
         build_request(self, op, params, &attempt)
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+    fn key_scope(&self) -> String {
+        format!("kingdee:{}", self.client_id)
     }
 
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+    fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 }
