@@ -125,7 +125,14 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
-        let vendor = session::for_account(read_account(config)?)?;
+        Client::from_account(read_account(config)?, transport, env)
+    }
+
+    /// A client for an account already read: one of `vendors::ALL`'s, or of
+    /// a vendor jifen does not list (one under development, implementing
+    /// `vendors::Vendor` and `vendors::Account` with `prepare_call`).
+    pub fn from_account(account: Box<dyn Account>, transport: T, env: Env) -> Result<Self> {
+        let vendor = session::for_account(account)?;
         Ok(Client {
             transport,
             env,
