@@ -6,11 +6,13 @@
 //! reply/push signature verification by `config.verify`.
 
 use super::dry_run::{external_signature, import_signer};
+use super::session::Session;
 use super::{Client, Env, Transport};
 use crate::core::clock::uuid_v4;
 use crate::core::crypto::base64_decode;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
+use crate::core::rsa::LocalFuture;
 use crate::core::rsa::{RsaSigner, RsaVerifier};
 use crate::retry::delivery;
 use crate::vendors::freemud::callback;
@@ -22,7 +24,7 @@ use crate::vendors::Account;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-const VENDOR: &str = "freemud";
+use crate::vendors::freemud::VENDOR;
 
 /// Per-client Freemud state: the configuration and the imported keys.
 pub(super) struct FreemudState {
@@ -32,12 +34,40 @@ pub(super) struct FreemudState {
 }
 
 impl FreemudState {
-    pub(super) fn new(config: Config) -> Self {
+    fn new(config: Config) -> Self {
         FreemudState {
             config,
             signer: RefCell::new(None),
             verifier: RefCell::new(None),
         }
+    }
+}
+
+/// The session for a Freemud account; any other account is handed back.
+#[allow(clippy::type_complexity)]
+pub(super) fn session<T: Transport>(
+    account: Box<dyn Account>,
+) -> std::result::Result<Box<dyn Session<T>>, Box<dyn Account>> {
+    // Cloned out of the box (once per client): no `Box<dyn Any>` to lose the account in.
+    match account.as_any().downcast_ref::<Config>() {
+        Some(config) => Ok(Box::new(FreemudState::new(config.clone()))),
+        None => Err(account),
+    }
+}
+
+impl<T: Transport> Session<T> for FreemudState {
+    fn account(&self) -> &dyn Account {
+        &self.config
+    }
+
+    fn call<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+        params: &'a Json,
+        options: &'a super::CallOptions,
+    ) -> LocalFuture<'a, Result<Json>> {
+        Box::pin(client.freemud_call(self, op, params, options))
     }
 }
 

@@ -10,6 +10,8 @@
 //! remembers a 429 until its `Retry-After` passes; beyond either, callers are
 //! answered `rate_limited` locally (`token_cache.rs`).
 
+use super::dry_run::DryRunOptions;
+use super::session::{self, Keys};
 use super::token_cache::{
     CachedToken, MemoryTokenCache, Record, TokenCache, DEFAULT_BLOCK_MS, LOCK_TTL_MS, POLLS,
     POLL_MS,
@@ -24,6 +26,7 @@ use crate::retry::{
 };
 use crate::vendors::kingdee::response::{parse_envelope, AppToken, Authorization};
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
+use crate::vendors::Account;
 use std::cell::{Cell, RefCell};
 
 /// Refresh this long before the vendor's `expires`; a token that lives less
@@ -34,7 +37,7 @@ pub const TOKEN_MARGIN_MS: u64 = 5 * 60 * 1000;
 /// its token instead of answering `rate_limited`.
 const IN_FLIGHT_MS: u64 = 15_000;
 
-const VENDOR: &str = "kingdee";
+use crate::vendors::kingdee::VENDOR;
 /// How often a request waiting for this client's own token refresh looks again.
 const WAIT_POLL_MS: u64 = 20;
 
@@ -88,7 +91,7 @@ pub(super) struct KingdeeState {
     refresh: SingleFlight,
     token_calls: Cell<u32>,
     /// A cache shared with other clients (other isolates), if configured.
-    pub(super) shared: Option<Box<dyn TokenCache>>,
+    shared: Option<Box<dyn TokenCache>>,
     /// The cache when none is shared: the same budget, for this client alone.
     own: MemoryTokenCache,
     /// The last token the vendor refused: never taken from the shared cache again.
@@ -96,7 +99,7 @@ pub(super) struct KingdeeState {
 }
 
 impl KingdeeState {
-    pub(super) fn new(config: Config) -> Self {
+    fn new(config: Config) -> Self {
         KingdeeState {
             config,
             authorization: RefCell::new(None),
@@ -156,6 +159,67 @@ fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
     .with_vendor_code(vendor_code.unwrap_or(kingdee::errors::OVERLOADED))
     .with_retry_after(Some(wait_ms))
     .retryable(true)
+}
+
+/// The session for a Kingdee account; any other account is handed back.
+#[allow(clippy::type_complexity)]
+pub(super) fn session<T: Transport>(
+    account: Box<dyn Account>,
+) -> std::result::Result<Box<dyn session::Session<T>>, Box<dyn Account>> {
+    // Cloned out of the box (once per client): no `Box<dyn Any>` to lose the account in.
+    match account.as_any().downcast_ref::<Config>() {
+        Some(config) => Ok(Box::new(KingdeeState::new(config.clone()))),
+        None => Err(account),
+    }
+}
+
+impl<T: Transport> session::Session<T> for KingdeeState {
+    fn account(&self) -> &dyn Account {
+        &self.config
+    }
+
+    fn call<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+        params: &'a Json,
+        options: &'a super::CallOptions,
+    ) -> LocalFuture<'a, Result<Json>> {
+        Box::pin(client.kingdee_call(self, op, params, options))
+    }
+
+    fn sign_options<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+    ) -> LocalFuture<'a, Result<DryRunOptions>> {
+        Box::pin(async move {
+            let mut options = DryRunOptions::default();
+            if needs_token(op) {
+                let (token, domain) = client.kingdee_token(self).await?;
+                options.app_token = Some(token);
+                options.domain = Some(domain);
+            }
+            Ok(options)
+        })
+    }
+
+    fn share_tokens(&mut self, cache: Box<dyn TokenCache>) {
+        self.shared = Some(cache);
+    }
+
+    fn token_calls(&self) -> u32 {
+        self.token_calls.get()
+    }
+
+    fn settle_change<'a, 'k: 'a>(
+        &'a self,
+        client: &'a Client<T>,
+        keys: &'a Keys<'k>,
+        params: &'a Json,
+    ) -> Option<LocalFuture<'a, Result<Json>>> {
+        Some(Box::pin(client.kingdee_adjust(self, keys, params)))
+    }
 }
 
 /// Whether operation `op` carries an app-token.
@@ -557,11 +621,9 @@ impl<T: Transport> Client<T> {
         Ok((s.token.token, s.domain))
     }
 
-    /// How many times this client has called the token endpoint.
+    /// How many times this client has called the token endpoint (0 on a
+    /// vendor without one).
     pub fn kingdee_token_calls(&self) -> u32 {
-        match &self.vendor {
-            super::VendorClient::Kingdee(k) => k.token_calls.get(),
-            _ => 0,
-        }
+        self.vendor.token_calls()
     }
 }

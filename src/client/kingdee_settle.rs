@@ -39,6 +39,7 @@
 
 use super::kingdee::KingdeeState;
 use super::points::record;
+use super::session::Keys;
 use super::store::IdempotencyStore;
 use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -54,7 +55,7 @@ use crate::vendors::kingdee::reconcile::{
 };
 use crate::vendors::kingdee::response::record_page_json;
 
-const VENDOR: &str = "kingdee";
+use crate::vendors::kingdee::VENDOR;
 
 /// The attempts of one try are signed within this long of its start; an
 /// attempt that would be signed later is not sent.
@@ -72,16 +73,6 @@ const SETTLE_POLLS: u32 = 10;
 
 /// Rounds of read–decide–write against concurrent callers of one key.
 const ROUNDS: u32 = 4;
-
-/// The keys of one `adjustPoints` call in the store.
-pub(super) struct Keys<'a> {
-    /// The claim (`jifen:kingdee-set:<account set>:<idempotencyKey>`).
-    pub claim: &'a str,
-    /// Where the outcome is recorded.
-    pub result: &'a str,
-    /// The change's fingerprint.
-    pub fp: &'a str,
-}
 
 /// One try of a change: what the claim records before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,61 +247,7 @@ impl Lane {
     }
 }
 
-/// The account set a config acts for, as the store names it:
-/// `<clientId>:<outerInstanceId or appKey>` (non-secret ids). Kingdee's ledgers,
-/// tokens, lanes and idempotency keys are per account set, not per developer
-/// app: one ISV app's clientId serves many merchants. A `:` or `%` in an id is
-/// percent-encoded, so two different pairs never give one name (ids without
-/// them, every id Kingdee issues, are written as they are).
-pub(super) fn account_set(c: &kingdee::Config) -> String {
-    let set = c
-        .outer_instance_id
-        .as_deref()
-        .or(c.app_key.as_deref())
-        .unwrap_or_default();
-    format!("{}:{}", escape_id(&c.client_id), escape_id(set))
-}
-
-fn escape_id(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for c in id.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            ':' => out.push_str("%3A"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The namespace of a Kingdee client's idempotency keys in the store:
-/// `kingdee-set:<account set>`. Earlier versions used `kingdee:<clientId>`
-/// (see [`legacy_claim`]); the new prefix can never produce one of those names.
-pub(super) fn key_namespace(c: &kingdee::Config) -> String {
-    format!("kingdee-set:{}", account_set(c))
-}
-
-/// Where a version before per-account-set keys kept the claim of `key`, for a
-/// Kingdee client: `jifen:kingdee:<clientId>:<key>`, shared by every account
-/// set of the app. `None` for the other vendors, whose names did not change.
-///
-/// A key found there is refused ([`legacy_key`]): the entry may be this account
-/// set's change (applied, or in flight) or another account set's, and nothing
-/// in it says which, so the key can neither be replayed nor sent afresh without
-/// risking a false answer or a doubled change. Only the claim is read: an
-/// earlier version wrote it before its outcome and deleted it only for a
-/// refusal (before any outcome), so an outcome without its claim is one the
-/// store is already expiring.
-pub(super) fn legacy_claim(vendor: &super::VendorClient, key: &str) -> Option<String> {
-    match vendor {
-        super::VendorClient::Kingdee(k) => {
-            Some(format!("jifen:kingdee:{}:{key}", k.config.client_id))
-        }
-        _ => None,
-    }
-}
-
-/// The refusal of a key found under its [`legacy_claim`] name.
+/// The refusal of a key found under its earlier name (`Account::legacy_key_scope`).
 pub(super) fn legacy_key() -> Error {
     Error::new(
         ErrorCode::Conflict,
@@ -423,7 +360,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<Json> {
         let store = self.points.store.as_ref();
         let adjust = IntegralAdjust::from_params(params)?;
-        let lane = lane_key(&account_set(&k.config), &adjust);
+        let lane = lane_key(&k.config.account_set(), &adjust);
         for _ in 0..ROUNDS {
             if let Some(rec) = store.get(keys.result).await? {
                 return super::points::replay(&rec, keys.fp, VENDOR);
@@ -882,44 +819,5 @@ impl<T: Transport> Client<T> {
             }
         }
         Ok((judge(&expected, &rows, complete), read_at))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn config(client_id: &str, app_key: Option<&str>, outer: Option<&str>) -> kingdee::Config {
-        kingdee::Config {
-            client_id: client_id.into(),
-            app_key: app_key.map(Into::into),
-            outer_instance_id: outer.map(Into::into),
-            ..kingdee::Config::default()
-        }
-    }
-
-    #[test]
-    fn account_sets_name_apart_whatever_their_ids_hold() {
-        // Plain ids are written as they are (the lane names of earlier versions stay).
-        assert_eq!(account_set(&config("215", Some("ak1"), None)), "215:ak1");
-        assert_eq!(
-            account_set(&config("215", Some("ak1"), Some("2039"))),
-            "215:2039"
-        );
-        // Pairs that a plain `:` join would merge stay apart, and so do their key namespaces.
-        let ids = ["a", "a:b", "b", "b:c", "c", "%3A", ":", "%", ""];
-        let mut seen = std::collections::HashMap::new();
-        for client in ids {
-            for set in ids {
-                let name = key_namespace(&config(client, Some(set), None));
-                assert!(name.starts_with("kingdee-set:"));
-                if let Some(other) = seen.insert(name.clone(), (client, set)) {
-                    panic!("{other:?} and {:?} share {name}", (client, set));
-                }
-                // Never a name an earlier version wrote (`jifen:kingdee:<clientId>:<key>`).
-                assert!(!format!("jifen:{name}:k").starts_with("jifen:kingdee:"));
-            }
-        }
     }
 }

@@ -162,7 +162,8 @@ impl<T: Transport> Client<T> {
             .with_vendor(vendor));
         }
         // A key an earlier version stored under the clientId alone: refused, never guessed.
-        if let Some(old) = super::kingdee_settle::legacy_claim(&self.vendor, &a.idempotency_key) {
+        if let Some(scope) = self.account().legacy_key_scope() {
+            let old = format!("jifen:{scope}:{}", a.idempotency_key);
             if store.get(&old).await?.is_some() {
                 return Err(super::kingdee_settle::legacy_key());
             }
@@ -180,12 +181,12 @@ impl<T: Transport> Client<T> {
             // Kingdee's settlement reads the claim's state.
         }
         if !mapping.dedupes_changes() {
-            let keys = super::kingdee_settle::Keys {
+            let keys = super::session::Keys {
                 claim: &claim,
                 result: &result_key,
                 fp: &fp,
             };
-            let result = self.kingdee_adjust_points(a, &keys).await;
+            let result = self.settle_change(a, &keys).await;
             if let Err(e) = &result {
                 // Refused before anything was sent (a lookup, the input): the key is free.
                 if claimed && e.code != ErrorCode::OutcomeUnknown && e.code != ErrorCode::Conflict {
@@ -218,31 +219,28 @@ impl<T: Transport> Client<T> {
         result
     }
 
-    /// Kingdee `adjustPoints` under `keys` (claimed): the member resolved, then
-    /// the change applied exactly once (`kingdee_settle.rs`).
-    async fn kingdee_adjust_points(
-        &self,
-        a: Adjust,
-        keys: &super::kingdee_settle::Keys<'_>,
-    ) -> Result<Json> {
-        let super::VendorClient::Kingdee(k) = &self.vendor else {
-            return Err(Error::unsupported("not a Kingdee client"));
-        };
+    /// `adjustPoints` under `keys` (claimed) on a vendor that does not
+    /// deduplicate changes: the member resolved, then the change applied
+    /// exactly once by the vendor's session (Kingdee: `kingdee_settle.rs`).
+    async fn settle_change(&self, a: Adjust, keys: &super::session::Keys<'_>) -> Result<Json> {
+        let vendor = self.account().vendor();
         let params = self.pipeline(&mut Request::Adjust(a), Mode::Plan).await?;
-        self.kingdee_adjust(k, keys, &params).await
+        let settled = match self.vendor.settle_change(self, keys, &params) {
+            Some(settled) => settled.await,
+            None => Err(Error::unsupported(format!(
+                "{} has no idempotency field and no settlement of changes in this build",
+                vendor.title()
+            ))
+            .with_vendor(vendor.name())),
+        };
+        settled
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
     /// different accounts apart in a shared store: on Kingdee the account set,
     /// as one developer app (clientId) serves many merchants.
     fn account_tag(&self) -> String {
-        match &self.vendor {
-            super::VendorClient::Kingdee(k) => super::kingdee_settle::key_namespace(&k.config),
-            super::VendorClient::Freemud(f) => {
-                format!("freemud:{}:{}", f.config.partner_id, f.config.app_id)
-            }
-            super::VendorClient::Qimai(q) => format!("qimai:{}", q.config.open_id),
-        }
+        self.account().key_scope()
     }
 
     /// Replaces the store of idempotency keys (default: this client's memory).

@@ -25,8 +25,9 @@ pub mod result_schema;
 use crate::core::clock::Entropy;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::SignedRequest;
+use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
+use crate::retry::Delivery;
 pub use options::DryRunOptions;
 
 /// One vendor: its name, how its config is read, and its points mappings.
@@ -150,10 +151,52 @@ pub trait Account {
     fn rsa_key(&self) -> Option<&[u8]> {
         None
     }
-    /// The account as `Any`, for the client-side flow of its own vendor.
+    /// Non-secret ids naming the account (`<vendor>:<ids>`): the namespace
+    /// of its idempotency keys in a store shared with other accounts.
+    fn key_scope(&self) -> String;
+    /// Where an earlier version kept this account's keys, if their namespace
+    /// has changed since; a key found there is refused, never guessed.
+    fn legacy_key_scope(&self) -> Option<String> {
+        None
+    }
+    /// Checks `op` with `params` once for a call the client sends with
+    /// retries, each attempt signed afresh by [`PreparedCall::sign`]. A
+    /// vendor whose protocol needs more between attempts (a session token, a
+    /// platform signature) has its own client-side flow and answers
+    /// `unsupported` here.
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &call_options::CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
+        let _ = (op, params, call);
+        Err(Error::unsupported(format!(
+            "{} calls are sent by their own client-side flow",
+            self.vendor().title()
+        ))
+        .with_vendor(self.vendor().name()))
+    }
+    /// The account as `Any`: a client-side flow written for one vendor's
+    /// account type finds its accounts by it (`client/session.rs`).
     fn as_any(&self) -> &dyn std::any::Any;
-    /// The account as `Any`, owned.
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any>;
+}
+
+/// A checked call, sent by the client with retries: every attempt signed
+/// afresh, every reply parsed and judged here. Sans-IO: time and randomness
+/// come in.
+pub trait PreparedCall {
+    /// Whether repeating it is safe at the vendor.
+    fn idempotent(&self) -> bool;
+    /// The request for one attempt at `now_ms` (vendor time as far as the
+    /// client knows it), its nonce drawn from `entropy`.
+    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest;
+    /// The reply's data, or the vendor's error.
+    fn parse(&self, reply: &HttpResponse) -> Result<Json>;
+    /// Whether an error proves the vendor did nothing.
+    fn delivery(&self, error: &Error) -> Delivery;
+    /// The typed result from the reply's data.
+    fn result(&self, data: Json) -> Result<Json>;
 }
 
 /// A checked call waiting for its external (RSA) signature.

@@ -56,7 +56,8 @@ use ops::Operation;
 use std::fmt;
 pub use vendor::{sign_text, Freemud};
 
-const VENDOR: &str = "freemud";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "freemud";
 
 /// The content type of requests and replies.
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";

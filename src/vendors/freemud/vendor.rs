@@ -119,6 +119,10 @@ impl Account for Config {
         })))
     }
 
+    fn key_scope(&self) -> String {
+        format!("freemud:{}:{}", self.partner_id, self.app_id)
+    }
+
     fn rsa_key(&self) -> Option<&[u8]> {
         if self.dev_skip_signature {
             None
@@ -128,10 +132,6 @@ impl Account for Config {
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
         self
     }
 }

@@ -2,6 +2,7 @@
 //! reply parsing. Pure: no clock, no randomness, no I/O (the caller passes the
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
+mod account_set;
 pub mod errors;
 pub mod ops;
 pub mod points;
@@ -24,7 +25,8 @@ pub use vendor::Kingdee;
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";
 
-const VENDOR: &str = "kingdee";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "kingdee";
 
 /// A Kingdee client configuration. `Debug` hides both secrets.
 #[derive(Clone, PartialEq, Eq, Default)]

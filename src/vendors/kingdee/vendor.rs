@@ -73,11 +73,15 @@ impl Account for Config {
         build_request_with(self, op, params, &attempt, &options.call)
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+    fn key_scope(&self) -> String {
+        self.key_namespace()
     }
 
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+    fn legacy_key_scope(&self) -> Option<String> {
+        Some(Config::legacy_key_scope(self))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 }

@@ -73,7 +73,8 @@ pub const MAX_NONCE: u64 = 2_147_483_647;
 /// Timestamps at or above this are refused as milliseconds (it is the year 5138 in seconds).
 const MAX_TIMESTAMP_S: u64 = 100_000_000_000;
 
-const VENDOR: &str = "qimai";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "qimai";
 
 /// A Qimai client configuration. `Debug` hides `open_key`.
 #[derive(Clone, PartialEq, Eq, Default)]

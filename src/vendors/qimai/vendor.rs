@@ -2,15 +2,29 @@
 //! as an [`Account`] that signs synchronously (HMAC-SHA1 Token). The config's
 //! `version` picks the API family the unified calls use, so Qimai has two
 //! points mappings.
+//!
+//! Qimai has no session token: the client sends its calls through the generic
+//! per-attempt flow ([`PreparedCall`]). Every attempt is signed on its own,
+//! with a fresh timestamp (seconds) and a fresh nonce drawn uniformly from
+//! `[1, 2^31−1]`, so a Token is never reused, not even on a retry. The params
+//! of one call, and so its `bizId`, stay the same across retries: the vendor
+//! de-duplicates points changes on `bizId`, which makes every Qimai operation
+//! safe to repeat.
 
 use super::ops::Version;
-use super::{build_request_with, parse_nonce, Attempt, Config, MAX_NONCE};
+use super::response::{parse_envelope, result_json};
+use super::{
+    build_request_with, parse_nonce, prepare_with, sign_request, Attempt, Config, Prepared,
+    MAX_NONCE,
+};
 use crate::core::clock::{random_in, Entropy};
-use crate::core::error::Result;
+use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::SignedRequest;
+use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
-use crate::vendors::{Account, DryRunOptions, Vendor};
+use crate::retry::Delivery;
+use crate::vendors::call_options::CallOptions;
+use crate::vendors::{Account, DryRunOptions, PreparedCall, Vendor};
 
 /// Qimai 企迈: the v2 gateway and v3.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +68,46 @@ impl Vendor for Qimai {
     }
 }
 
+/// A checked Qimai call and the config that signs its attempts.
+struct Call<'a> {
+    config: &'a Config,
+    prepared: Prepared,
+}
+
+impl PreparedCall for Call<'_> {
+    fn idempotent(&self) -> bool {
+        self.prepared.op.is_idempotent()
+    }
+
+    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest {
+        let attempt = Attempt {
+            timestamp_s: now_ms / 1000,
+            nonce: random_in(entropy, 1, MAX_NONCE),
+        };
+        sign_request(self.config, &self.prepared, &attempt)
+    }
+
+    fn parse(&self, reply: &HttpResponse) -> Result<Json> {
+        parse_envelope(reply)
+    }
+
+    fn delivery(&self, error: &Error) -> Delivery {
+        // The error table's row where the parser attached one (errors.rs),
+        // else the vendor-neutral rule: a business refusal or a 429 proves nothing was done.
+        crate::retry::delivery(error)
+    }
+
+    fn result(&self, data: Json) -> Result<Json> {
+        match result_json(self.prepared.op, &data) {
+            // `code` 0: the change is applied. A result jifen cannot type is
+            // returned as sent, not turned into an error that hides that (a
+            // retry with the same bizId would get the same reply again).
+            Err(_) if self.prepared.op.is_points_change() => Ok(data),
+            other => other,
+        }
+    }
+}
+
 impl Account for Config {
     fn vendor(&self) -> &'static dyn Vendor {
         &Qimai
@@ -83,11 +137,23 @@ impl Account for Config {
         build_request_with(self, op, params, &attempt, &options.call)
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+    fn key_scope(&self) -> String {
+        format!("qimai:{}", self.open_id)
     }
 
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
+        Ok(Box::new(Call {
+            config: self,
+            prepared: prepare_with(op, params, call)?,
+        }))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 }
