@@ -247,6 +247,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseL
  * Where `adjustPoints` claims each idempotencyKey and records its outcome; share one between
  * clients (isolates) so that of two given the same key at once exactly one sends. Values are
  * strings; methods may return promises (any realm) or thenables; each call gets `timeoutMs`. Default: the client's own memory (the last 10,000 keys).
+ * Clients of several vendor accounts can share one: jifen names each key by its account (on Kingdee the
+ * account set, `clientId` with `outerInstanceId` or `appKey`, as one developer app serves many merchants).
  * `jifen/cloudflare` has Durable Object and KV implementations.
  */
 export interface IdempotencyStore {

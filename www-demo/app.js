@@ -720,10 +720,10 @@ function vendorDedupes() { return caps?.operations?.adjustPoints?.idempotent !==
 
 /**
  * Whether retrying an uncertain adjustment with the same key is safe: the vendor dedupes on it,
- * or the key is held by another request (`conflict`: nothing was sent; the holder's result is
+ * or the key is held by another request (a retryable `conflict`: nothing was sent; the holder's result is
  * replayed once recorded, and a claimed key is never sent twice).
  */
-function retrySafe(e) { return vendorDedupes() || e?.code === 'conflict'; }
+function retrySafe(e) { return vendorDedupes() || (e?.code === 'conflict' && e.retryable !== false); }
 
 function currentPoints() { return state.balance?.available ?? state.card?.points; }
 

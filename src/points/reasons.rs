@@ -1,6 +1,9 @@
-//! The vendor-neutral reasons for a points change, and the one table that maps
-//! each to a vendor's own code. A reason a vendor cannot express maps to
-//! `None` and is refused: never bent into a neighbouring code.
+//! The vendor-neutral reasons for a points change, written once (the `reasons!`
+//! table: name, sign, label), and each vendor's code for them, keyed by reason.
+//! A reason a vendor cannot express maps to `None` and is refused: never bent
+//! into a neighbouring code. Everything outside the library reads this through
+//! `capabilities()` (`reasons`, `reasonSigns`): the README table, the gateway's
+//! validation, the admin page's lists; `index.d.ts` is checked against it.
 
 use super::Mapping;
 
