@@ -222,22 +222,6 @@ impl std::error::Error for Error {}
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// `iter.collect_all()`: collects results into a vector, stopping at the first
-/// error. A plain loop; `collect::<Result<Vec<_>>>()` costs about 1 KB of wasm
-/// at each use.
-pub trait CollectAll<T>: Iterator<Item = Result<T>> + Sized {
-    /// The items, or the first error.
-    fn collect_all(self) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        for item in self {
-            out.push(item?);
-        }
-        Ok(out)
-    }
-}
-
-impl<T, I: Iterator<Item = Result<T>>> CollectAll<T> for I {}
-
 /// Makes vendor-supplied text safe to keep in an error: control characters
 /// become spaces and the text is cut to `max` characters. It may be long or
 /// contain terminal escapes; it may also echo our request, whose credentials
@@ -257,14 +241,6 @@ pub fn scrub(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn collect_all_stops_at_the_first_error() {
-        let ok: Vec<Result<u8>> = vec![Ok(1), Ok(2)];
-        assert_eq!(ok.into_iter().collect_all(), Ok(vec![1, 2]));
-        let bad = vec![Ok(1), Err(Error::parse("a")), Err(Error::parse("b"))];
-        assert_eq!(bad.into_iter().collect_all(), Err(Error::parse("a")));
-    }
 
     #[test]
     fn scrub_cuts_and_cleans() {
