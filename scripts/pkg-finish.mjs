@@ -1,4 +1,5 @@
-// Usage: node scripts/pkg-finish.mjs OUT
+// Usage: node scripts/pkg-finish.mjs OUT [--sign]
+// (--sign: OUT is the `jifen/sign` folder, pkg/sign/, whose entries export the signing API only.)
 // The packaging steps after wasm-bindgen (--target web) and wasm-opt, once pkg-template/ is copied in:
 //  0. snippets/jifen-<hash>/ becomes snippets/jifen/ (a name that does not change between builds);
 //  1. jifen_error.js / jifen_error.cjs: re-export the JifenError class from the wasm-bindgen snippet
@@ -9,12 +10,13 @@
 //     index.d.cts: a copy of index.d.ts for TypeScript's "require" resolution;
 //  3. checks: nothing of ESM is left in the .cjs files, and node.cjs loads and exports the API.
 // Any shape of glue this does not recognise fails the build loudly instead of shipping a broken file.
-import { copyFileSync, readFileSync, renameSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const out = process.argv[2];
-if (!out) throw new Error('usage: pkg-finish.mjs OUT');
+if (!out) throw new Error('usage: pkg-finish.mjs OUT [--sign]');
+const sign = process.argv.includes('--sign');
 const fail = (msg) => { console.error(`pkg-finish: ${msg}`); process.exit(1); };
 
 // 0. One stable snippets folder: wasm-bindgen names it `jifen-<hash>`, and the hash changes with each
@@ -78,12 +80,13 @@ for (const f of [join(out, 'jifen_wasm.js'), ...snippets]) {
 }
 
 // The declarations for CommonJS consumers (same API; TypeScript wants a .d.cts next to a "require" target).
-copyFileSync(join(out, 'index.d.ts'), join(out, 'index.d.cts'));
+// jifen/sign's declarations re-export the main ones: under "require" from the main index.d.cts.
+writeFileSync(join(out, 'index.d.cts'), readFileSync(join(out, 'index.d.ts'), 'utf8').replaceAll('"../index.js"', '"../index.cjs"'));
 
 // 3. node.cjs must load (this instantiates the wasm) and export the API.
 const require = createRequire(import.meta.url);
 const api = require(join(process.cwd(), out, 'node.cjs'));
-for (const name of ['buildRequest', 'Client', 'verifyCallback', 'JifenError', 'init']) {
+for (const name of ['buildRequest', sign ? 'Signer' : 'Client', 'verifyCallback', 'JifenError', 'init']) {
   if (typeof api[name] !== 'function') fail(`node.cjs does not export ${name}`);
 }
 const e = new api.JifenError('config', 'probe');
