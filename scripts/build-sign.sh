@@ -2,7 +2,7 @@
 # Builds `jifen/sign` into OUT/sign/ (called by scripts/build-pkg.sh after the main package): the wasm
 # without the `js-client` feature (`Signer`, `buildRequest`, `verifyCallback`; no `Client`, no fetch),
 # through the same cargo → wasm-bindgen → wasm-opt -Oz → pkg-finish → esbuild steps as the main
-# package (scripts/wasm-steps.sh). Its entry files and types come from pkg-template/sign/, which
+# package (scripts/wasm-steps.sh), its JS snippet cut down to what its wasm uses (scripts/trim-snippets.mjs). Its entry files and types come from pkg-template/sign/, which
 # build-pkg.sh has already copied to OUT/sign/. It shares target/floor with scripts/size-floor.sh
 # (the same build), so neither rebuilds after the other.
 set -euo pipefail
@@ -16,6 +16,7 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib \
 # What an earlier run generated goes first (pkg-finish wants exactly one snippets folder).
 rm -rf "$out/snippets" "$out"/jifen_wasm* "$out"/jifen_error.*
 bindgen_opt target/floor/wasm32-unknown-unknown/release/jifen.wasm "$out"
+node scripts/trim-snippets.mjs "$out"
 node scripts/pkg-finish.mjs "$out" --sign
 minify_glue "$out"
 # The minified glue must still load and export the signing API, and nothing of the client.
