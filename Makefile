@@ -48,6 +48,8 @@ lint:
 	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
+	# The JavaScript the wasm imports (src/wasm/js.rs binds it), through Deno's built-in linter (npm `deno`).
+	node_modules/.bin/deno lint pkg-template/wasm_imports.js
 
 test-native:
 	cargo test --all-targets $(LOG)

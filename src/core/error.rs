@@ -96,6 +96,10 @@ pub struct ErrorDetails {
     pub retryable: bool,
     /// How long the vendor asked us to wait before retrying, in milliseconds.
     pub retry_after_ms: Option<u64>,
+    /// A handle to what the platform threw (a custom `fetch`'s `TypeError`),
+    /// which the wasm binding keeps and gives back as the JS error's `cause`
+    /// (`wasm/error.rs`); `None` natively and where nothing was thrown.
+    pub cause: Option<u32>,
 }
 
 impl std::ops::Deref for Error {
@@ -138,6 +142,7 @@ impl Error {
             request_id: None,
             retryable: false,
             retry_after_ms: None,
+            cause: None,
         }))
     }
 

@@ -5,7 +5,7 @@
 //! `buildRequest`'s, byte for byte: both run [`SignerConfig`].
 
 use super::api::{read_call, signed_to_js};
-use super::convert::from_js;
+use super::convert::from_js_flat;
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::promise::promise;
@@ -38,7 +38,8 @@ impl JsSigner {
     }
 
     pub(super) fn create(config: &JsValue) -> Result<JsSigner> {
-        let config = SignerConfig::from_json(&from_js(config, "config")?)?;
+        let config =
+            SignerConfig::from_json(&from_js_flat(config, "config", &JsValue::UNDEFINED)?)?;
         let mut env = Env::new(Box::new(JsClock), Box::new(JsEntropy));
         if let Some(der) = config.rsa_key() {
             env = env.with_rsa(Box::new(KeptRsa::import(der)));
@@ -65,7 +66,7 @@ impl JsSigner {
             .as_ref()
             .build_sync(&op, &params, &options, &p.env)
             .map_err(error::to_js)?;
-        signed_to_js(&req)
+        Ok(signed_to_js(&req))
     }
 
     /// `signer.build(operation, params?, options?)`: a Promise of the signed
@@ -81,7 +82,7 @@ impl JsSigner {
                 .build(&op, &params, &options, &p.env)
                 .await
                 .map_err(error::to_js)?;
-            signed_to_js(&req)
+            Ok(signed_to_js(&req))
         })
     }
 }
