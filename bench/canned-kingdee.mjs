@@ -21,7 +21,7 @@ const replies = {
 const texts = Object.fromEntries(Object.entries(replies).map(([k, v]) => [k, JSON.stringify(v)]));
 
 /** Answers a Kingdee request from the canned replies. */
-export async function stubFetch(url) {
+export function stubFetch(url) {
   const op = String(url).split('?')[0].split('/').pop();
-  return new Response(texts[op], { status: 200, headers: { 'content-type': 'application/json' } });
+  return Promise.resolve(new Response(texts[op], { status: 200, headers: { "content-type": "application/json" } }));
 }
