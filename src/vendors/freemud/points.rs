@@ -87,7 +87,7 @@ impl Mapping for Points {
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
-        &capabilities::FREEMUD
+        &CAPABILITIES
     }
 
     fn adjust_fields(&self) -> &'static [&'static str] {
@@ -265,4 +265,35 @@ pub(crate) static REASON_CODES: [CodeRow; 16] = [
     (Reason::PointsPayment, "14", "积分支付"),
     (Reason::Consumption, "14", "积分支付"),
     (Reason::EarnReversal, "15", "消费送积分扣回"),
+];
+
+/// The unified calls on Freemud.
+pub(crate) static CAPABILITIES: [capabilities::Capability; 4] = [
+    capabilities::c(
+        Call::Adjust,
+        &[
+            "/member/score/updateScore",
+            "/member/getMemberInfoByIdOrMobile (id from mobile)",
+        ],
+        true,
+        "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent.",
+    ),
+    capabilities::c(
+        Call::Balance,
+        &["/member/score/statisticalScore"],
+        true,
+        "available = currentScore, total = totalScore, used = usedScore.",
+    ),
+    capabilities::c(
+        Call::Ledger,
+        &["/member/score/getScoreRecords"],
+        true,
+        "Filtered by date at the vendor.",
+    ),
+    capabilities::c(
+        Call::Member,
+        &["/member/getMemberInfoByIdOrMobile"],
+        true,
+        "No level.",
+    ),
 ];
