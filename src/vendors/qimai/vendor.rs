@@ -22,7 +22,7 @@ use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 use crate::retry::Delivery;
-use crate::vendors::{Account, DryRunOptions, PreparedCall, Vendor};
+use crate::vendors::{Account, DryRunOptions, Parsed, PreparedCall, Vendor};
 
 /// Qimai 企迈: the v2 gateway and v3.
 #[derive(Debug, Clone, Copy)]
@@ -88,16 +88,24 @@ impl PreparedCall for Call<'_> {
         self.prepared.op.is_idempotent()
     }
 
-    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest {
+    fn sign(
+        &self,
+        now_ms: u64,
+        entropy: &dyn Entropy,
+        _signature: Option<&[u8]>,
+    ) -> Result<SignedRequest> {
         let attempt = Attempt {
             timestamp_s: now_ms / 1000,
             nonce: random_in(entropy, 1, MAX_NONCE),
         };
-        sign_request(self.config, &self.prepared, &attempt)
+        Ok(sign_request(self.config, &self.prepared, &attempt))
     }
 
-    fn parse(&self, reply: &HttpResponse) -> Result<Json> {
-        parse_envelope(reply)
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
+        Ok(Parsed {
+            data: parse_envelope(reply)?,
+            proof: None,
+        })
     }
 
     fn delivery(&self, error: &Error) -> Delivery {
