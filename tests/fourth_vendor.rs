@@ -109,7 +109,12 @@ impl Account for AcmeAccount {
     fn key_scope(&self) -> String {
         "acme:one".into()
     }
-    fn prepare_call(&self, op: &str, params: &Json) -> Result<Box<dyn PreparedCall + '_>> {
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        _call: &jifen::client::CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
         if !["add", "balance", "member", "flow", "find"].contains(&op) {
             return Err(Error::unsupported(format!("unknown Acme operation `{op}`")));
         }

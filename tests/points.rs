@@ -811,6 +811,13 @@ fn capabilities_are_data_and_match_the_reason_table() {
         for r in reasons::ALL {
             let entry = caps.get("reasons").unwrap().get(r.name()).unwrap();
             assert_eq!(entry.is_null(), r.vendor_code(f).is_none());
+            let sign = caps.get("reasonSigns").unwrap().get(r.name()).unwrap();
+            let want = if r.sign() == reasons::Sign::Earn {
+                "earn"
+            } else {
+                "spend"
+            };
+            assert_eq!(sign.as_str(), Some(want), "{}", r.name());
         }
     }
     let k = capabilities::to_json(mapping("kingdee"));
@@ -890,7 +897,7 @@ fn a_shared_store_dedupes_across_clients() {
     // in the claim before it is sent). The key is not stuck: the next caller sends it.
     // (Another amount than fleet-1's: an identical change would wait for fleet-1's lane.)
     let claim = r#"{"fp":"|13800138000||9|promotion||"}"#;
-    assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
+    assert!(block_on(store.put_if_absent("jifen:kingdee-set:1:k:fleet-2", claim)).unwrap());
     let fleet2 = args
         .replace("fleet-1", "fleet-2")
         .replace("\"delta\":7", "\"delta\":9");

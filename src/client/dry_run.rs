@@ -47,7 +47,7 @@ pub async fn build(
 ) -> Result<SignedRequest> {
     // The params are checked before the key is imported: a bad call fails
     // the same way whatever the key.
-    let Some(call) = account.prepare_external(op, params)? else {
+    let Some(call) = account.prepare_external(op, params, &options.call)? else {
         return build_sync(account, op, params, options, env);
     };
     let signer = match account.rsa_key() {

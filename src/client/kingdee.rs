@@ -21,10 +21,10 @@ use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::rsa::LocalFuture;
-use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-use crate::vendors::kingdee::response::{
-    is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
+use crate::retry::{
+    classify, decide, delivery, mark, Decision, Delivery, Failure, Renew, RetryPolicy,
 };
+use crate::vendors::kingdee::response::{parse_envelope, AppToken, Authorization};
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
 use crate::vendors::Account;
 use std::cell::{Cell, RefCell};
@@ -136,15 +136,16 @@ impl KingdeeState {
     }
 }
 
-/// Whether the token endpoint refused us for its rate limit (HTTP 429, or
-/// the gateway's 5007 whatever the status).
-fn is_rate_limit(e: &Error) -> bool {
-    e.http_status == Some(429) || e.vendor_code.as_deref() == Some("5007")
+/// What the vendor's error table says must be renewed after `e`.
+fn renew(e: &Error) -> Renew {
+    e.row.map_or(Renew::Nothing, |r| r.renew)
 }
 
 /// The answer, given locally, while the token endpoint's budget is spent or
 /// the vendor's rate limit holds: no token call is made until `wait_ms` passes.
-fn token_rate_limited(wait_ms: u64) -> Error {
+/// `vendor_code`: the code of the vendor's refusal that set the block, if it
+/// named one; else the gateway's "overloaded" (a bare 429, a remembered block).
+fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
     Error::new(
         ErrorCode::RateLimited,
         format!(
@@ -155,7 +156,7 @@ fn token_rate_limited(wait_ms: u64) -> Error {
         ),
     )
     .with_vendor(VENDOR)
-    .with_vendor_code("5007")
+    .with_vendor_code(vendor_code.unwrap_or(kingdee::errors::OVERLOADED))
     .with_retry_after(Some(wait_ms))
     .retryable(true)
 }
@@ -182,8 +183,9 @@ impl<T: Transport> session::Session<T> for KingdeeState {
         client: &'a Client<T>,
         op: &'a str,
         params: &'a Json,
+        options: &'a super::CallOptions,
     ) -> LocalFuture<'a, Result<Json>> {
-        Box::pin(client.kingdee_call(self, op, params))
+        Box::pin(client.kingdee_call(self, op, params, options))
     }
 
     fn sign_options<'a>(
@@ -222,24 +224,7 @@ impl<T: Transport> session::Session<T> for KingdeeState {
 
 /// Whether operation `op` carries an app-token.
 pub(super) fn needs_token(op: &str) -> bool {
-    kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
-}
-
-/// Whether a Kingdee error proves the vendor did nothing: the documented
-/// gateway refusals (docs/vendors/kingdee.md §7.1; not the backend timeouts/failures
-/// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
-/// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    let code = e
-        .vendor_code
-        .as_deref()
-        .and_then(crate::core::num::parse_i64);
-    match (e.http_status, code) {
-        (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
-        | (Some(429), _)
-        | (Some(200), Some(_)) => Delivery::Refused,
-        _ => Delivery::Unknown,
-    }
+    kingdee::ops::needs_app_token(op)
 }
 
 impl<T: Transport> Client<T> {
@@ -248,8 +233,9 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         op: &str,
         params: &Json,
+        options: &super::CallOptions,
     ) -> Result<Json> {
-        let prepared = kingdee::prepare(&k.config, op, params)?;
+        let prepared = kingdee::prepare_with(&k.config, op, params, options)?;
         let data = self.kingdee_send_once(k, &prepared, None, None).await?;
         let result = kingdee::result_json(prepared.op, &data)?;
         // A token fetched through `call` also primes the cache.
@@ -291,7 +277,7 @@ impl<T: Transport> Client<T> {
                 .kingdee_exchange(k, prepared, Some(&session), cause, until, false)
                 .await
             {
-                Err(e) if is_token_error(&e) && !refreshed => {
+                Err(e) if renew(&e) == Renew::Token && !refreshed => {
                     refreshed = true;
                     *k.rejected.borrow_mut() = Some(session.token.token.clone());
                     // Drop the token only if it is still the one that failed.
@@ -302,7 +288,7 @@ impl<T: Transport> Client<T> {
                         *s = None;
                     }
                 }
-                Err(mut e) if is_token_error(&e) => {
+                Err(mut e) if renew(&e) == Renew::Token => {
                     e.code = ErrorCode::Auth;
                     e.retryable = false;
                     e.message =
@@ -343,7 +329,7 @@ impl<T: Transport> Client<T> {
             };
             Ok(kingdee::sign_request(&k.config, prepared, &attempt).to_http())
         };
-        let delivery = |e: &Error| {
+        let delivered = |e: &Error| {
             if let Some(c) = cause {
                 *c.borrow_mut() = Some(e.clone());
             }
@@ -359,7 +345,7 @@ impl<T: Transport> Client<T> {
             prepared.op.is_idempotent(),
             &sign,
             &parse_envelope,
-            &delivery,
+            &delivered,
         )
         .await
     }
@@ -436,7 +422,7 @@ impl<T: Transport> Client<T> {
             if record.blocked_until > local {
                 return k
                     .still_good(now)
-                    .ok_or_else(|| token_rate_limited(record.wait_ms(local)));
+                    .ok_or_else(|| token_rate_limited(record.wait_ms(local), None));
             }
             if cache.lock(LOCK_TTL_MS).await? {
                 // Boxed: its state machine stays one function in the wasm.
@@ -493,7 +479,7 @@ impl<T: Transport> Client<T> {
                 {
                     return None;
                 }
-                return Some(Err(token_rate_limited(wait)));
+                return Some(Err(token_rate_limited(wait, None)));
             }
             // The authorisation first: the call is recorded just before it is sent.
             let auth = match self.kingdee_authorization(k).await {
@@ -522,13 +508,17 @@ impl<T: Transport> Client<T> {
                     *k.session.borrow_mut() = Some(session.clone());
                     Some(Ok(session))
                 }
-                Err(e) if is_rate_limit(&e) => {
+                // The vendor asked us to slow down (a 429, or its table's overload codes).
+                Err(e) if classify(&e) == Failure::Throttled => {
                     let block = e.retry_after_ms.unwrap_or(DEFAULT_BLOCK_MS).max(1_000);
                     record.blocked_until = record.blocked_until.max(local.saturating_add(block));
-                    Some(Err(token_rate_limited(record.wait_ms(local))))
+                    Some(Err(token_rate_limited(
+                        record.wait_ms(local),
+                        e.vendor_code.as_deref(),
+                    )))
                 }
                 Err(e)
-                    if is_authorization_error(&e)
+                    if renew(&e) == Renew::Authorization
                         && k.config.outer_instance_id.is_some()
                         && !repulled =>
                 {

@@ -247,6 +247,16 @@ impl Lane {
     }
 }
 
+/// The refusal of a key found under its earlier name (`Account::legacy_key_scope`).
+pub(super) fn legacy_key() -> Error {
+    Error::new(
+        ErrorCode::Conflict,
+        "not sent: an earlier jifen stored this idempotencyKey under the clientId alone, which several account \
+         sets share (CHANGELOG: per-account-set keys). Check the member's ledger; send a change not there with a new key",
+    )
+    .with_vendor(VENDOR)
+}
+
 /// The lane key of `adjust` for account set `account`.
 fn lane_key(account: &str, adjust: &IntegralAdjust) -> String {
     format!(
@@ -323,18 +333,6 @@ fn ms_until(now: i64, then: i64) -> u64 {
 }
 
 impl<T: Transport> Client<T> {
-    /// The account set this client acts for (non-secret ids): Kingdee's
-    /// ledgers, tokens and lanes are per account set, not per developer app.
-    pub(super) fn kingdee_account_set(k: &KingdeeState) -> String {
-        let c = &k.config;
-        let set = c
-            .outer_instance_id
-            .as_deref()
-            .or(c.app_key.as_deref())
-            .unwrap_or_default();
-        format!("{}:{set}", c.client_id)
-    }
-
     /// Our clock, ms.
     fn local_ms(&self) -> i64 {
         as_ms(self.env.clock.now_ms())
@@ -362,7 +360,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<Json> {
         let store = self.points.store.as_ref();
         let adjust = IntegralAdjust::from_params(params)?;
-        let lane = lane_key(&Self::kingdee_account_set(k), &adjust);
+        let lane = lane_key(&k.config.account_set(), &adjust);
         for _ in 0..ROUNDS {
             if let Some(rec) = store.get(keys.result).await? {
                 return super::points::replay(&rec, keys.fp, VENDOR);

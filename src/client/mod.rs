@@ -24,6 +24,7 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
+pub use crate::vendors::call_options::CallOptions;
 use crate::vendors::Account;
 pub use dry_run::{build, build_sync, dry_run, read_account, DryRunOptions};
 pub use freemud::verify_callback;
@@ -168,9 +169,15 @@ impl<T: Transport> Client<T> {
 
     /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
+        self.call_with(op, params, &CallOptions::default()).await
+    }
+
+    /// [`Client::call`] under per-call options: `allowFields`, and `idempotent`
+    /// for an operation outside the vendor's table ([`CallOptions`]).
+    pub async fn call_with(&self, op: &str, params: &Json, options: &CallOptions) -> Result<Json> {
         // Boxed (the session's trait object): each vendor's state machine
         // stays its own function in the wasm instead of being inlined into one large poll.
-        self.vendor.call(self, op, params).await
+        self.vendor.call(self, op, params, options).await
     }
 
     /// Signs `op` as a call would at this moment, and sends nothing but what

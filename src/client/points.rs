@@ -18,6 +18,7 @@ use crate::core::json::Json;
 use crate::core::request::{is_credential_header, SignedRequest};
 use crate::points::ledger::{self, LedgerQuery};
 use crate::points::{self, Adjust, Call, Mapping, Member, Need, Plan};
+use crate::retry::Delivery;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
@@ -160,6 +161,13 @@ impl<T: Transport> Client<T> {
             )
             .with_vendor(vendor));
         }
+        // A key an earlier version stored under the clientId alone: refused, never guessed.
+        if let Some(scope) = self.account().legacy_key_scope() {
+            let old = format!("jifen:{scope}:{}", a.idempotency_key);
+            if store.get(&old).await?.is_some() {
+                return Err(super::kingdee_settle::legacy_key());
+            }
+        }
         let claimed = store.put_if_absent(&claim, &claim_value).await?;
         if !claimed {
             let theirs = store.get(&claim).await?;
@@ -229,7 +237,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
-    /// different accounts apart in a shared store.
+    /// different accounts apart in a shared store: on Kingdee the account set,
+    /// as one developer app (clientId) serves many merchants.
     fn account_tag(&self) -> String {
         self.account().key_scope()
     }
@@ -284,7 +293,7 @@ impl<T: Transport> Client<T> {
                     return Err(Error::invalid_input(format!(
                         "preview: method `{}` is not one of {}",
                         crate::core::error::scrub(name, 40),
-                        crate::core::text::join(&PREVIEW_METHODS, ", ")
+                        PREVIEW_METHODS.join(", ")
                     )))
                 }
             },
@@ -341,15 +350,19 @@ impl<T: Transport> Client<T> {
 }
 
 /// The error of a points change that may have reached Freemud or Qimai and
-/// came back without an answer (`network`, `timeout`, `http`, `parse`): it
-/// may have been applied, so it is `outcome_unknown`, and retryable, since the
+/// came back without an answer (`network`, `timeout`, `http`, `parse`), or with
+/// a code the vendor's error table says may follow the work (a "system error"):
+/// it may have been applied, so it is `outcome_unknown`, and retryable, since the
 /// vendor deduplicates the key and answers a repeat with the first result.
 /// Kingdee's changes do not come here (`kingdee_settle.rs`).
 fn unsettled(mapping: &dyn Mapping, e: Error) -> Error {
-    let hides_a_change = matches!(
-        e.code,
-        ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
-    );
+    let hides_a_change = match e.row {
+        Some(row) => row.delivery == Delivery::Unknown,
+        None => matches!(
+            e.code,
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
+        ),
+    };
     if !mapping.dedupes_changes() || !hides_a_change {
         return e;
     }

@@ -28,6 +28,7 @@ use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
 use crate::core::rsa::{LocalFuture, RsaSigner, RsaVerifier};
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::{Account, ReplyProof, ReplySignature, SignatureStatus, Vendor};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -47,12 +48,13 @@ pub(super) trait Session<T: Transport> {
     /// The account, as read when the client was made.
     fn account(&self) -> &dyn Account;
 
-    /// Calls `op` with `params` and returns its typed result.
+    /// Calls `op` with `params` under per-call `options` and returns its typed result.
     fn call<'a>(
         &'a self,
         client: &'a Client<T>,
         op: &'a str,
         params: &'a Json,
+        options: &'a CallOptions,
     ) -> LocalFuture<'a, Result<Json>>;
 
     /// What signing `op` as a call would at this moment needs beyond the
@@ -109,8 +111,9 @@ impl<T: Transport> Session<T> for Plain {
         client: &'a Client<T>,
         op: &'a str,
         params: &'a Json,
+        options: &'a CallOptions,
     ) -> LocalFuture<'a, Result<Json>> {
-        Box::pin(client.plain_call(self, op, params))
+        Box::pin(client.plain_call(self, op, params, options))
     }
 }
 
@@ -164,9 +167,15 @@ impl<T: Transport> Client<T> {
     /// once where the vendor signs that way, then each attempt signed afresh
     /// and sent, with retries by policy; the last reply's signature checked
     /// where the account asks for it.
-    async fn plain_call(&self, s: &Plain, op: &str, params: &Json) -> Result<Json> {
+    async fn plain_call(
+        &self,
+        s: &Plain,
+        op: &str,
+        params: &Json,
+        options: &CallOptions,
+    ) -> Result<Json> {
         let account = s.account.as_ref();
-        let call = account.prepare_call(op, params)?;
+        let call = account.prepare_call(op, params, options)?;
         let signature = match call.external_payload() {
             Some(payload) => {
                 let signer = self.kept_signer(s).await?;

@@ -148,7 +148,8 @@ fn strs(items: &[&str]) -> Json {
 }
 
 /// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note, accepts }, … },
-///    reasons: { purchase: { code, name } | null, … } }`.
+///    reasons: { purchase: { code, name } | null, … }, reasonSigns: { purchase: "earn", redemption: "spend", … } }`:
+/// every reason of the table, each vendor's code for it, and which way it moves points.
 pub fn to_json(mapping: &dyn Mapping) -> Json {
     let mut ops = Vec::new();
     for c in of(mapping) {
@@ -172,7 +173,9 @@ pub fn to_json(mapping: &dyn Mapping) -> Json {
         ));
     }
     let mut reasons = Vec::with_capacity(ALL.len());
+    let mut signs = Vec::with_capacity(ALL.len());
     for r in ALL {
+        signs.push((r.name().to_string(), Json::str(r.sign().name())));
         let v = r.vendor_code(mapping).map_or(Json::Null, |c| {
             Json::object([
                 ("code", Some(Json::str(c.code))),
@@ -186,5 +189,6 @@ pub fn to_json(mapping: &dyn Mapping) -> Json {
         ("version", mapping.version().map(Json::str)),
         ("operations", Some(Json::Object(ops))),
         ("reasons", Some(Json::Object(reasons))),
+        ("reasonSigns", Some(Json::Object(signs))),
     ])
 }

@@ -111,8 +111,8 @@ pub fn encode_cursor(page: i64) -> String {
 /// The page a cursor names.
 pub fn decode_cursor(c: &str) -> Result<i64> {
     c.strip_prefix('p')
-        .filter(|n| !n.is_empty() && n.len() <= 9 && crate::core::num::all_digits(n))
-        .and_then(crate::core::num::parse_i64)
+        .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
         .filter(|&n| n >= 1)
         .ok_or_else(|| Error::invalid_input("`cursor` is not one this library returned"))
 }

@@ -212,9 +212,7 @@ impl Member {
             card_id: ident(&p, "cardId")?,
         };
         if let Some(mobile) = &m.mobile {
-            if !(mobile.len() >= 5
-                && crate::core::text::all_bytes(mobile, |b| b.is_ascii_digit() || b == b'+'))
-            {
+            if !(mobile.len() >= 5 && mobile.bytes().all(|b| b.is_ascii_digit() || b == b'+')) {
                 return Err(Error::invalid_input(
                     "`member.mobile` must be a phone number (digits)",
                 ));
@@ -333,7 +331,7 @@ impl Adjust {
             Error::invalid_input(format!(
                 "`reason` `{}` is not one of: {}",
                 crate::core::error::scrub(&name, 40),
-                crate::core::text::join(&reasons::NAMES, ", ")
+                reasons::NAMES.join(", ")
             ))
         })?;
         let sign_ok = match reason.sign() {
@@ -354,9 +352,9 @@ impl Adjust {
         let key = p.req_str("idempotencyKey")?;
         if key.is_empty()
             || key.len() > MAX_IDENT
-            || !crate::core::text::all_bytes(&key, |b| {
-                b.is_ascii_alphanumeric() || b"-_.:".contains(&b)
-            })
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
         {
             return Err(Error::invalid_input(
                 "`idempotencyKey` must be 1–64 characters of A–Z a–z 0–9 - _ . :",
@@ -364,9 +362,9 @@ impl Adjust {
         }
         let text = |k: &str, max: usize| -> Result<Option<String>> {
             match p.opt_str(k)? {
-                Some(v) if crate::core::text::char_count(&v) > max => Err(Error::invalid_input(
-                    format!("`{k}` must be at most {max} characters"),
-                )),
+                Some(v) if v.chars().count() > max => Err(Error::invalid_input(format!(
+                    "`{k}` must be at most {max} characters"
+                ))),
                 Some(v) if v.is_empty() => Ok(None),
                 other => Ok(other),
             }
@@ -498,8 +496,8 @@ pub fn int(j: &Json, key: &str) -> Option<i64> {
 /// A vendor time (`yyyy-MM-dd HH:mm:ss`, China Standard Time, or epoch ms) as
 /// ISO 8601 with its `+08:00` offset. Anything else is passed through as text.
 pub fn iso_time(t: &str) -> Json {
-    if t.len() == 13 && crate::core::num::all_digits(t) {
-        if let Some(ms) = crate::core::num::parse_i64(t) {
+    if t.len() == 13 && t.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(ms) = t.parse::<i64>() {
             return Json::String(cst_from_epoch_ms(ms));
         }
     }

@@ -11,8 +11,10 @@
 //! signatures (RSA through the platform) are passed in, and the client does the
 //! sending (`crate::client`).
 
+pub mod call_options;
 pub mod config;
 pub mod freemud;
+pub mod generic;
 pub mod kingdee;
 mod options;
 pub mod param_schema;
@@ -139,8 +141,9 @@ pub trait Account {
         &self,
         op: &str,
         params: &Json,
+        call: &call_options::CallOptions,
     ) -> Result<Option<Box<dyn ExternallySigned + '_>>> {
-        let _ = (op, params);
+        let _ = (op, params, call);
         Ok(None)
     }
     /// The private key (PKCS#8 DER) an external signature needs, where one
@@ -160,12 +163,22 @@ pub trait Account {
     /// Non-secret ids naming the account (`<vendor>:<ids>`): the namespace
     /// of its idempotency keys in a store shared with other accounts.
     fn key_scope(&self) -> String;
+    /// Where an earlier version kept this account's keys, if their namespace
+    /// has changed since; a key found there is refused, never guessed.
+    fn legacy_key_scope(&self) -> Option<String> {
+        None
+    }
     /// Checks `op` with `params` once for a call the client sends with
     /// retries, each attempt signed afresh by [`PreparedCall::sign`]. A
     /// vendor whose protocol needs more between calls (a session token) has
     /// its own client-side flow and answers `unsupported` here.
-    fn prepare_call(&self, op: &str, params: &Json) -> Result<Box<dyn PreparedCall + '_>> {
-        let _ = (op, params);
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &call_options::CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
+        let _ = (op, params, call);
         Err(Error::unsupported(format!(
             "{} calls are sent by their own client-side flow",
             self.vendor().title()
@@ -301,7 +314,7 @@ pub(crate) fn unknown_operation(
     m.push('`');
     m.push_str(hint);
     m.push_str("; known: ");
-    m.push_str(&crate::core::text::join(known, ", "));
+    m.push_str(&known.join(", "));
     Error::unsupported(m).with_vendor(vendor)
 }
 

@@ -3,6 +3,7 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::vendors::call_options::CallOptions;
 
 /// Options that make a dry run deterministic. `Debug` hides the app-token.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub struct DryRunOptions {
     pub app_token: Option<String>,
     /// Kingdee `X-GW-Router-Addr`.
     pub domain: Option<String>,
+    /// `allowFields` and `idempotent`, as for a call.
+    pub call: CallOptions,
 }
 
 impl std::fmt::Debug for DryRunOptions {
@@ -27,12 +30,13 @@ impl std::fmt::Debug for DryRunOptions {
             .field("transaction_id", &self.transaction_id)
             .field("app_token", &self.app_token.as_ref().map(|_| "***"))
             .field("domain", &self.domain)
+            .field("call", &self.call)
             .finish()
     }
 }
 
 impl DryRunOptions {
-    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain? }`.
+    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain?, allowFields?, idempotent? }`.
     pub fn from_json(j: &Json) -> Result<DryRunOptions> {
         if j.is_null() {
             return Ok(DryRunOptions::default());
@@ -70,6 +74,7 @@ impl DryRunOptions {
             transaction_id: text("transactionId")?,
             app_token: text("appToken")?,
             domain: text("domain")?,
+            call: CallOptions::from_json(j)?,
         })
     }
 }

@@ -7,7 +7,7 @@ use super::error;
 use super::fetch::{FetchTransport, Hooks};
 use super::js::{jifen_done, jifen_step};
 use super::promise::promise;
-use crate::client::{Client, LedgerWalk, Method};
+use crate::client::{CallOptions, Client, LedgerWalk, Method};
 use crate::core::error::{Error, Result};
 use crate::points::capabilities as caps;
 use crate::retry::RetryPolicy;
@@ -168,10 +168,16 @@ impl JsClient {
         })
     }
 
-    /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
-    pub fn call(&self, operation: JsValue, params: JsValue) -> Promise {
-        match operation_name(&operation) {
-            Ok(op) => self.run(Run::Call, op, &params, "params"),
+    /// `call(operation, params?, { allowFields?, idempotent? }?)`: calls a vendor
+    /// operation by its vendor-native id (or, outside jifen's table, by the
+    /// vendor's generic rule); resolves to its typed result (raw data outside the table).
+    pub fn call(&self, operation: JsValue, params: JsValue, options: JsValue) -> Promise {
+        let read = || -> Result<(String, CallOptions)> {
+            let op = operation_name(&operation)?;
+            Ok((op, CallOptions::from_json(&from_js(&options, "options")?)?))
+        };
+        match read() {
+            Ok((op, options)) => self.run(Run::Call(options), op, &params, "params"),
             Err(e) => reject(e),
         }
     }
@@ -188,7 +194,7 @@ impl JsClient {
         promise(async move {
             let result = match run {
                 Run::Points(m) => c.unified_or_preview(m, &name, &args).await,
-                Run::Call => c.call(&name, &args).await,
+                Run::Call(options) => c.call_with(&name, &args, &options).await,
             }
             .map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
@@ -197,11 +203,11 @@ impl JsClient {
 }
 
 /// Which client method [`JsClient::run`] runs.
-#[derive(Clone, Copy)]
 enum Run {
     /// A unified call, or with `None` a preview of the one `name` names.
     Points(Option<Method>),
-    Call,
+    /// `call`, with its options.
+    Call(CallOptions),
 }
 
 /// The iterator `client.ledger()` returns; the package entry makes it an

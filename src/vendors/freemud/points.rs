@@ -7,7 +7,7 @@ use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::points::ledger::{self, LedgerQuery, Page};
-use crate::points::reasons::{self, VendorCode};
+use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
     capabilities, int, Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason,
 };
@@ -83,7 +83,7 @@ impl Mapping for Points {
     }
 
     fn reason_code(&self, reason: Reason) -> Option<VendorCode> {
-        reason.code_in(&reasons::FREEMUD)
+        reason.code_in(&REASON_CODES)
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
@@ -134,8 +134,10 @@ fn member_id(m: &Member) -> Result<&str> {
 
 fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let code = a.code(&POINTS)?;
-    let operation =
-        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+    let operation = code
+        .code
+        .parse::<i64>()
+        .map_err(|_| Error::config("bad code"))?;
     Ok(Plan::new(
         UPDATE_SCORE,
         [
@@ -240,3 +242,27 @@ fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     }
     Ok(Page { entries, next })
 }
+
+/// Freemud `operationType`, in code order (no top-up bonus). Points spent on a
+/// purchase are 14 积分支付 whether Kingdee would call them 积分抵现 or 积分消费;
+/// 3 积分签到 is sign-in, and no type says check-in (打卡), so `check_in` is
+/// refused rather than recorded as a sign-in. 16 and 17 (reversals of an
+/// upgrade bonus and of a promotion) have no reason.
+pub(crate) static REASON_CODES: [CodeRow; 16] = [
+    (Reason::Purchase, "1", "消费送积分"),
+    (Reason::PaymentRefund, "2", "积分支付退回"),
+    (Reason::SignIn, "3", "积分签到"),
+    (Reason::ManualGrant, "4", "手动赠送"),
+    (Reason::Upgrade, "5", "等级升级送积分"),
+    (Reason::Migration, "6", "割接"),
+    (Reason::Birthday, "7", "生日送"),
+    (Reason::Registration, "8", "注册送"),
+    (Reason::ProfileCompletion, "9", "完善送"),
+    (Reason::Promotion, "10", "消费满赠"),
+    (Reason::ManualDeduction, "11", "手动扣减"),
+    (Reason::Redemption, "12", "积分兑换"),
+    (Reason::Expiry, "13", "积分清理"),
+    (Reason::PointsPayment, "14", "积分支付"),
+    (Reason::Consumption, "14", "积分支付"),
+    (Reason::EarnReversal, "15", "消费送积分扣回"),
+];

@@ -4,7 +4,7 @@
 //! signed through WebCrypto, and the envelope is finished here.
 
 use super::response::{parse_envelope, result_json};
-use super::{prepare, sign_request, Config, Prepared, VerifyPolicy};
+use super::{prepare_with, sign_request, Config, Prepared, VerifyPolicy};
 use crate::core::clock::{uuid_v4, Entropy};
 use crate::core::crypto::{base64_decode, base64_encode};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -12,6 +12,7 @@ use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 use crate::retry::Delivery;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
     Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof, ReplySignature,
     SignatureStatus, Vendor,
@@ -95,16 +96,6 @@ pub fn reply_signature(sign: Option<&str>) -> ReplySignature {
     }
 }
 
-/// Whether a Freemud error proves the vendor did nothing: a `statusCode`
-/// refusal or a rate limit; anything else (network, 5xx, malformed) may have
-/// been applied.
-pub fn delivery(e: &Error) -> Delivery {
-    match (e.code, e.http_status) {
-        (ErrorCode::Vendor, Some(200..=299)) | (ErrorCode::RateLimited, _) => Delivery::Refused,
-        _ => Delivery::Unknown,
-    }
-}
-
 /// A Freemud call sent by the client: one signature per call (the body does
 /// not change between attempts), a fresh `x-transaction-id` per attempt, the
 /// same `idempotencyBussinessId` on every attempt because it is in the body,
@@ -160,7 +151,8 @@ impl PreparedCall for Pending<'_> {
     }
 
     fn delivery(&self, error: &Error) -> Delivery {
-        delivery(error)
+        // The error table's row where the parser attached one (errors.rs).
+        crate::retry::delivery(error)
     }
 
     fn judge_reply(&self, mut result: Json, status: SignatureStatus) -> Result<Json> {
@@ -215,8 +207,9 @@ impl Account for Config {
         &self,
         op: &str,
         params: &Json,
+        call: &CallOptions,
     ) -> Result<Option<Box<dyn ExternallySigned + '_>>> {
-        let prepared = prepare(self, op, params)?;
+        let prepared = prepare_with(self, op, params, call)?;
         Ok(Some(Box::new(Pending {
             config: self,
             prepared,
@@ -227,10 +220,15 @@ impl Account for Config {
         format!("freemud:{}:{}", self.partner_id, self.app_id)
     }
 
-    fn prepare_call(&self, op: &str, params: &Json) -> Result<Box<dyn PreparedCall + '_>> {
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
         Ok(Box::new(Pending {
             config: self,
-            prepared: prepare(self, op, params)?,
+            prepared: prepare_with(self, op, params, call)?,
         }))
     }
 

@@ -9,7 +9,7 @@ use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::points::ledger::{self, LedgerQuery, Page};
-use crate::points::reasons::{self, VendorCode};
+use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
     capabilities, int, Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason,
 };
@@ -91,7 +91,7 @@ impl Mapping for Points {
     }
 
     fn reason_code(&self, reason: Reason) -> Option<VendorCode> {
-        reason.code_in(&reasons::KINGDEE)
+        reason.code_in(&REASON_CODES)
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
@@ -179,8 +179,7 @@ fn adjust_plan(a: &Adjust) -> Result<Plan> {
     let mobile = a.member.mobile.as_deref().ok_or_else(|| {
         Error::invalid_input("Kingdee adjusts points by member.mobile").with_vendor(VENDOR)
     })?;
-    let operation =
-        crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+    let operation = code.code.parse().map_err(|_| Error::config("bad code"))?;
     Ok(Plan::new(
         INTEGRAL_ADJUST,
         [
@@ -259,3 +258,21 @@ fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     }
     Ok(Page { entries, next })
 }
+
+/// Kingdee `operation`, in code order: all eleven 调整类型 have a reason (9
+/// 购买积分 and 10 积分购买退款 are the purchase earn and its reversal, 1 积分消费
+/// is `consumption`, 6 打卡赠送 `check_in`); no operation says "manual",
+/// "registration", "birthday", "profile", "migration" or "upgrade".
+pub(crate) static REASON_CODES: [CodeRow; 11] = [
+    (Reason::Consumption, "1", "积分消费"),
+    (Reason::PointsPayment, "2", "积分抵现"),
+    (Reason::Redemption, "3", "积分兑换"),
+    (Reason::TopUpBonus, "4", "充值赠送"),
+    (Reason::Promotion, "5", "促销赠送"),
+    (Reason::CheckIn, "6", "打卡赠送"),
+    (Reason::Expiry, "7", "到期清零"),
+    (Reason::PaymentRefund, "8", "退款"),
+    (Reason::Purchase, "9", "购买积分"),
+    (Reason::EarnReversal, "10", "积分购买退款"),
+    (Reason::SignIn, "11", "会员签到赠送"),
+];

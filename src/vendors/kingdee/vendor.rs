@@ -1,7 +1,7 @@
 //! Kingdee as one value: the [`Vendor`] listed in `vendors::ALL`, and its
 //! config as an [`Account`] that signs synchronously (HMAC-SHA256).
 
-use super::{build_request, Attempt, Config};
+use super::{build_request_with, Attempt, Config};
 use crate::core::clock::{random_in, Entropy};
 use crate::core::error::Result;
 use crate::core::json::Json;
@@ -70,11 +70,15 @@ impl Account for Config {
             app_token: options.app_token.clone(),
             domain: options.domain.clone(),
         };
-        build_request(self, op, params, &attempt)
+        build_request_with(self, op, params, &attempt, &options.call)
     }
 
     fn key_scope(&self) -> String {
-        format!("kingdee:{}", self.client_id)
+        self.key_namespace()
+    }
+
+    fn legacy_key_scope(&self) -> Option<String> {
+        Some(Config::legacy_key_scope(self))
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -12,7 +12,7 @@ use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::points::ledger::{self, LedgerQuery, Page};
-use crate::points::reasons::{self, qimai_source_name, VendorCode};
+use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
     capabilities, int, Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason,
 };
@@ -104,9 +104,10 @@ impl Mapping for Points {
 
     fn reason_code(&self, reason: Reason) -> Option<VendorCode> {
         // The v2 gateway documents no deduction Action.
+        let reduce: &[CodeRow] = if self.v3 { &REASON_CODES_REDUCE } else { &[] };
         reason
-            .code_in(&reasons::QIMAI)
-            .filter(|c| self.v3 || c.code != "reduce")
+            .code_in(&REASON_CODES_ADD)
+            .or_else(|| reason.code_in(reduce))
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
@@ -199,8 +200,7 @@ fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
     let reason = a.remark.as_deref().unwrap_or(a.reason.label_zh());
     let id = customer_id(&a.member)?;
     if a.delta > 0 {
-        let source =
-            crate::core::num::parse_i64(code.code).ok_or_else(|| Error::config("bad code"))?;
+        let source = code.code.parse().map_err(|_| Error::config("bad code"))?;
         Ok(Plan::new(
             if v3 { ADD_CUSTOMER_POINTS } else { POINTS_ADD },
             [
@@ -333,4 +333,51 @@ fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> Result<Page>
         ));
     }
     Ok(Page { entries, next })
+}
+
+/// Qimai `sourceType` for additions (v2 `user.points-add`, v3 `addCustomerPoints`),
+/// in code order; 5 积分签到 is sign-in, and no type says check-in (打卡).
+/// Reversals need the original `bizId` (`reversePoints`), which a delta does
+/// not carry; expiry is the vendor's own job.
+pub(crate) static REASON_CODES_ADD: [CodeRow; 7] = [
+    (Reason::Purchase, "1", "消费增加"),
+    (Reason::ManualGrant, "4", "商家手动补发"),
+    (Reason::SignIn, "5", "积分签到"),
+    (Reason::Promotion, "6", "满赠活动"),
+    (Reason::TopUpBonus, "8", "储值赠送"),
+    (Reason::Migration, "9", "资产迁入"),
+    (Reason::ProfileCompletion, "12", "完善会员资料得积分"),
+];
+
+/// Qimai v3 `reducePoints`, which takes no type: every deduction is 积分扣减.
+pub(crate) static REASON_CODES_REDUCE: [CodeRow; 4] = [
+    (Reason::Redemption, "reduce", "积分扣减"),
+    (Reason::PointsPayment, "reduce", "积分扣减"),
+    (Reason::Consumption, "reduce", "积分扣减"),
+    (Reason::ManualDeduction, "reduce", "积分扣减"),
+];
+
+/// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
+static SOURCE_NAMES: [(&str, &str); 13] = [
+    ("0", "积分扣减"),
+    ("1", "消费增加"),
+    ("2", "关注有礼"),
+    ("3", "会员特权"),
+    ("4", "商家手动补发"),
+    ("5", "积分签到"),
+    ("6", "满赠活动"),
+    ("7", "抽奖得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("10", "登录获积分"),
+    ("11", "评价得积分"),
+    ("12", "完善会员资料得积分"),
+];
+
+/// Qimai's label for a flow's `sourceType` (0 = a reduction); `""` for an unknown code.
+pub fn qimai_source_name(code: &str) -> &'static str {
+    SOURCE_NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, name)| name)
 }

@@ -12,9 +12,10 @@
 //! safe to repeat.
 
 use super::ops::Version;
-use super::response::{is_business_error, parse_envelope, result_json};
+use super::response::{parse_envelope, result_json};
 use super::{
-    build_request, parse_nonce, prepare, sign_request, Attempt, Config, Prepared, MAX_NONCE,
+    build_request_with, parse_nonce, prepare_with, sign_request, Attempt, Config, Prepared,
+    MAX_NONCE,
 };
 use crate::core::clock::{random_in, Entropy};
 use crate::core::error::{Error, Result};
@@ -22,6 +23,7 @@ use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 use crate::retry::Delivery;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::{Account, DryRunOptions, Parsed, PreparedCall, Vendor};
 
 /// Qimai 企迈: the v2 gateway and v3.
@@ -66,17 +68,6 @@ impl Vendor for Qimai {
     }
 }
 
-/// Whether a Qimai error proves the vendor did nothing: business refusals
-/// (`status:false` or a non-zero `code` in an answered envelope) and rate
-/// limits do; a lost reply, a timeout, a 5xx or an unreadable reply do not.
-pub fn delivery(e: &Error) -> Delivery {
-    if is_business_error(e) || e.http_status == Some(429) {
-        Delivery::Refused
-    } else {
-        Delivery::Unknown
-    }
-}
-
 /// A checked Qimai call and the config that signs its attempts.
 struct Call<'a> {
     config: &'a Config,
@@ -109,7 +100,9 @@ impl PreparedCall for Call<'_> {
     }
 
     fn delivery(&self, error: &Error) -> Delivery {
-        delivery(error)
+        // The error table's row where the parser attached one (errors.rs),
+        // else the vendor-neutral rule: a business refusal or a 429 proves nothing was done.
+        crate::retry::delivery(error)
     }
 
     fn result(&self, data: Json) -> Result<Json> {
@@ -149,17 +142,22 @@ impl Account for Config {
             timestamp_s: timestamp_ms / 1000,
             nonce,
         };
-        build_request(self, op, params, &attempt)
+        build_request_with(self, op, params, &attempt, &options.call)
     }
 
     fn key_scope(&self) -> String {
         format!("qimai:{}", self.open_id)
     }
 
-    fn prepare_call(&self, op: &str, params: &Json) -> Result<Box<dyn PreparedCall + '_>> {
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
         Ok(Box::new(Call {
             config: self,
-            prepared: prepare(op, params)?,
+            prepared: prepare_with(op, params, call)?,
         }))
     }
 
