@@ -54,7 +54,7 @@ use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
 use std::fmt;
-pub use vendor::{delivery, reply_signature, sign_text, Freemud};
+pub use vendor::{reply_signature, sign_text, Freemud};
 
 /// The vendor's name, as configs give it and errors carry it.
 pub const VENDOR: &str = "freemud";
