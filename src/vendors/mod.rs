@@ -30,6 +30,19 @@ use crate::points::Mapping;
 use crate::retry::Delivery;
 pub use options::DryRunOptions;
 
+/// Whether this build has the client side of the vendors (their points
+/// mappings and the calls the client sends): every native build, and the
+/// wasm with the `js-client` feature. Not the `jifen/sign` wasm: there each
+/// vendor's [`Vendor::mappings`], [`Account::mapping`] and
+/// [`Account::prepare_call`] answer without naming that code, so its vtables
+/// do not link it into a wasm that only signs.
+pub const WITH_CLIENT: bool = cfg!(any(feature = "js-client", not(target_arch = "wasm32")));
+
+/// The refusal of [`Account::prepare_call`] in a build without the client.
+pub fn no_client() -> Error {
+    Error::unsupported("sending calls is not in this build (jifen/sign signs only)")
+}
+
 /// One vendor: its name, how its config is read, and its points mappings.
 pub trait Vendor: Sync {
     /// The name a config gives as `vendor` (`kingdee`).

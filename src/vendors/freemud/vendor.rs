@@ -10,17 +10,26 @@ use crate::core::crypto::{base64_decode, base64_encode};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
-use crate::points::Mapping;
+use crate::points::{Mapping, UNAVAILABLE};
 use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
-    Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof, ReplySignature,
-    SignatureStatus, Vendor,
+    no_client, Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof,
+    ReplySignature, SignatureStatus, Vendor, WITH_CLIENT,
 };
 
 /// Freemud 非码 (开个店 open platform).
 #[derive(Debug, Clone, Copy)]
 pub struct Freemud;
+
+/// Its points mapping (none in a build without the client: `WITH_CLIENT`).
+fn points() -> &'static dyn Mapping {
+    if WITH_CLIENT {
+        &super::points::POINTS
+    } else {
+        &UNAVAILABLE
+    }
+}
 
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
@@ -39,11 +48,15 @@ impl Vendor for Freemud {
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        &MAPPINGS
+        if WITH_CLIENT {
+            &MAPPINGS
+        } else {
+            &[]
+        }
     }
 
     fn mapping_for(&self, _config: &Json) -> &'static dyn Mapping {
-        &super::points::POINTS
+        points()
     }
 }
 
@@ -186,7 +199,7 @@ impl Account for Config {
     }
 
     fn mapping(&self) -> &'static dyn Mapping {
-        &super::points::POINTS
+        points()
     }
 
     fn build_sync(
@@ -226,6 +239,9 @@ impl Account for Config {
         params: &Json,
         call: &CallOptions,
     ) -> Result<Box<dyn PreparedCall + '_>> {
+        if !WITH_CLIENT {
+            return Err(no_client());
+        }
         Ok(Box::new(Pending {
             config: self,
             prepared: prepare_with(self, op, params, call)?,

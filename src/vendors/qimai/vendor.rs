@@ -21,18 +21,22 @@ use crate::core::clock::{random_in, Entropy};
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
-use crate::points::Mapping;
+use crate::points::{Mapping, UNAVAILABLE};
 use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
-use crate::vendors::{Account, DryRunOptions, Parsed, PreparedCall, Vendor};
+use crate::vendors::{
+    no_client, Account, DryRunOptions, Parsed, PreparedCall, Vendor, WITH_CLIENT,
+};
 
 /// Qimai 企迈: the v2 gateway and v3.
 #[derive(Debug, Clone, Copy)]
 pub struct Qimai;
 
 /// The mapping of an API family.
+/// (None in a build without the client: `WITH_CLIENT`.)
 fn mapping(version: Version) -> &'static dyn Mapping {
     match version {
+        _ if !WITH_CLIENT => &UNAVAILABLE,
         Version::V3 => &super::points::V3,
         Version::V2 => &super::points::V2,
     }
@@ -55,7 +59,11 @@ impl Vendor for Qimai {
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        &MAPPINGS
+        if WITH_CLIENT {
+            &MAPPINGS
+        } else {
+            &[]
+        }
     }
 
     fn mapping_for(&self, config: &Json) -> &'static dyn Mapping {
@@ -155,6 +163,9 @@ impl Account for Config {
         params: &Json,
         call: &CallOptions,
     ) -> Result<Box<dyn PreparedCall + '_>> {
+        if !WITH_CLIENT {
+            return Err(no_client());
+        }
         Ok(Box::new(Call {
             config: self,
             prepared: prepare_with(op, params, call)?,
