@@ -247,6 +247,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseL
  * Where `adjustPoints` claims each idempotencyKey and records its outcome; share one between
  * clients (isolates) so that of two given the same key at once exactly one sends. Values are
  * strings; methods may return promises (any realm) or thenables; each call gets `timeoutMs`. Default: the client's own memory (the last 10,000 keys).
+ * Clients of several vendor accounts can share one: jifen names each key by its account (on Kingdee the
+ * account set, `clientId` with `outerInstanceId` or `appKey`, as one developer app serves many merchants).
  * `jifen/cloudflare` has Durable Object and KV implementations.
  */
 export interface IdempotencyStore {
@@ -469,6 +471,8 @@ export interface Capabilities {
   operations: Record<UnifiedOperation, OperationCapability>;
   /** How each reason maps to the vendor's type; null: the vendor has none for it. */
   reasons: Record<Reason, { code: string; name: string } | null>;
+  /** Which way each reason moves points: `earn` needs delta > 0, `spend` delta < 0. */
+  reasonSigns: Record<Reason, "earn" | "spend">;
 }
 /** What the unified API can do with `vendor` (`"qimai-v2"`, or a config, for Qimai's v2 gateway). */
 export function capabilities(vendor: Vendor | "qimai-v2" | Config): Capabilities;

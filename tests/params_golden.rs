@@ -210,7 +210,7 @@ fn config_case(kind: &str, config: &Json) -> Json {
                 ("baseUrl", opt(c.base_url.as_deref())),
             ])
         }),
-        "vendor_of" => vendor_of(&c).map(s),
+        "vendor_of" => vendor_of(&c).map(|v| s(v.name())),
         other => panic!("unknown config kind {other}"),
     })
 }

@@ -2,9 +2,9 @@
 //! body, fresh Tokens per attempt, `bizId` reuse, business/system errors and
 //! malformed replies.
 
-use super::qimai::delivery;
 use super::*;
 use crate::core::clock::{ManualClock, TestEntropy};
+use crate::retry::delivery;
 use crate::testing::{block_on, Reply, ScriptedTransport};
 use crate::vendors::qimai::ops;
 use crate::vendors::qimai::sign::{string_to_sign, token, Fields};

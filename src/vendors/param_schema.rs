@@ -115,7 +115,8 @@ fn text(v: &Json) -> Option<&str> {
 
 fn is_mobile(m: &str) -> bool {
     (3..=20).contains(&m.len())
-        && crate::core::text::all_bytes(m, |b| b.is_ascii_digit() || b == b'+' || b == b'-')
+        && m.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-')
 }
 
 /// Checks one present value against its kind.

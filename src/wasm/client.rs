@@ -9,8 +9,9 @@ use super::js::{jifen_done, jifen_step};
 use super::promise::promise;
 use crate::client::{CallOptions, Client, LedgerWalk, Method};
 use crate::core::error::{Error, Result};
-use crate::points::{capabilities as caps, Flavor};
+use crate::points::capabilities as caps;
 use crate::retry::RetryPolicy;
+use crate::vendors;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -255,12 +256,16 @@ impl LedgerIter {
 /// `"freemud"`, `"qimai"`, `"qimai-v2"`, or a config object), as data.
 #[wasm_bindgen]
 pub fn capabilities(vendor: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let flavor = match vendor.as_string() {
-        Some(name) => Flavor::from_name(&name).ok_or_else(|| {
-            Error::invalid_input("capabilities: vendor must be kingdee, freemud, qimai or qimai-v2")
+    let mapping = match vendor.as_string() {
+        Some(name) => vendors::mapping_named(&name).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "capabilities: vendor must be {}",
+                vendors::mapping_names()
+            ))
         }),
-        None => from_js(&vendor, "vendor").and_then(|config| Flavor::of_config(&config)),
+        None => from_js(&vendor, "vendor")
+            .and_then(|config| Ok(vendors::vendor_of(&config)?.mapping_for(&config))),
     }
     .map_err(error::to_js)?;
-    to_js(&caps::to_json(flavor)).map_err(error::to_js)
+    to_js(&caps::to_json(mapping)).map_err(error::to_js)
 }

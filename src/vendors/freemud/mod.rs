@@ -39,10 +39,13 @@
 //! that is not on this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
 
 pub mod callback;
+pub mod errors;
 pub mod key;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -51,8 +54,10 @@ use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
 use std::fmt;
+pub use vendor::{sign_text, Freemud};
 
-const VENDOR: &str = "freemud";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "freemud";
 
 /// The content type of requests and replies.
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";

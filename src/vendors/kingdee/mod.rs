@@ -2,10 +2,14 @@
 //! reply parsing. Pure: no clock, no randomness, no I/O (the caller passes the
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
+mod account_set;
+pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod reconcile;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -16,11 +20,13 @@ use crate::vendors::params::Params;
 use ops::Operation;
 use response::{balance_json, record_page_json, AppToken, Authorization};
 use std::fmt;
+pub use vendor::Kingdee;
 
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";
 
-const VENDOR: &str = "kingdee";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "kingdee";
 
 /// A Kingdee client configuration. `Debug` hides both secrets.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -295,7 +301,7 @@ impl fmt::Debug for Attempt {
 pub fn check_nonce(nonce: &str) -> Result<()> {
     let ok = !nonce.is_empty()
         && nonce.len() <= 19
-        && crate::core::num::all_digits(nonce)
+        && nonce.bytes().all(|b| b.is_ascii_digit())
         && !nonce.starts_with('0');
     if ok {
         Ok(())

@@ -45,9 +45,12 @@
 //! # Ok::<(), jifen::core::error::Error>(())
 //! ```
 
+pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -57,6 +60,7 @@ use crate::vendors::config::ConfigReader;
 use ops::{Operation, Version};
 pub use sign::KeyCase;
 use std::fmt;
+pub use vendor::Qimai;
 
 /// The v3 gateway used when `baseUrl` is absent.
 pub const DEFAULT_V3_BASE_URL: &str = "https://openapi.qmai.cn";
@@ -69,7 +73,8 @@ pub const MAX_NONCE: u64 = 2_147_483_647;
 /// Timestamps at or above this are refused as milliseconds (it is the year 5138 in seconds).
 const MAX_TIMESTAMP_S: u64 = 100_000_000_000;
 
-const VENDOR: &str = "qimai";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "qimai";
 
 /// A Qimai client configuration. `Debug` hides `open_key`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -244,9 +249,10 @@ pub fn check_attempt(attempt: &Attempt) -> Result<()> {
 pub fn parse_nonce(text: &str) -> Result<u64> {
     let ok = !text.is_empty()
         && text.len() <= 19
-        && crate::core::num::all_digits(text)
+        && text.bytes().all(|b| b.is_ascii_digit())
         && !text.starts_with('0');
-    crate::core::num::parse_u64(text)
+    text.parse::<u64>()
+        .ok()
         .filter(|n| ok && *n > 0)
         .ok_or_else(|| {
             Error::invalid_input("Qimai nonce must be a positive decimal integer")
