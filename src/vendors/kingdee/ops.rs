@@ -408,12 +408,6 @@ pub fn query_with(
 pub fn query_pairs(fields: Vec<(String, Json)>) -> Result<Vec<(String, String)>> {
     let mut q = Vec::with_capacity(fields.len());
     for (k, v) in fields {
-        if k.is_empty() {
-            // The SDK's canonical query drops a nameless pair, the wire would not: refused.
-            return Err(Error::invalid_input(
-                "a query parameter needs a name (`\"\"` given)",
-            ));
-        }
         match v {
             Json::Null => {}
             Json::String(t) | Json::Number(t) => q.push((k, t)),
