@@ -1,6 +1,7 @@
 //! A vendor jifen does not list, written the way a fourth vendor would be:
 //! its `Vendor`, its typed `Account` (signing each attempt with a time and a
-//! nonce passed in, parsing replies, judging delivery) and its points
+//! nonce passed in, parsing replies; with no error table of its own, its
+//! errors are judged by `jifen::retry`'s vendor-neutral rules) and its points
 //! `Mapping`, and nothing else. `Client::from_account` runs it through the
 //! generic per-attempt session: `call` with retries, and the unified
 //! `adjustPoints`, `getBalance`, `getMember` and ledger calls, with no
@@ -22,7 +23,6 @@ use jifen::points::capabilities::Capability;
 use jifen::points::ledger::{self, LedgerQuery, Page};
 use jifen::points::reasons::VendorCode;
 use jifen::points::{Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason};
-use jifen::retry::Delivery;
 use jifen::testing::{block_on, Reply, ScriptedTransport};
 use jifen::vendors::{Account, PreparedCall, Vendor};
 use jifen::Json;
@@ -160,13 +160,6 @@ impl PreparedCall for AcmeCall<'_> {
         match body.get("ok") {
             Some(Json::Bool(true)) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
             _ => Err(Error::new(ErrorCode::Vendor, "Acme refused").with_status(reply.status)),
-        }
-    }
-    fn delivery(&self, error: &Error) -> Delivery {
-        if error.code == ErrorCode::Vendor {
-            Delivery::Refused
-        } else {
-            Delivery::Unknown
         }
     }
     fn result(&self, data: Json) -> Result<Json> {

@@ -135,7 +135,6 @@ impl<T: Transport> Client<T> {
         let call = account.prepare_call(op, params, options)?;
         let sign = |now_ms: u64| Ok(call.sign(now_ms, self.env.entropy.as_ref()).to_http());
         let parse = |reply: &crate::core::request::HttpResponse| call.parse(reply);
-        let delivery = |e: &crate::core::error::Error| call.delivery(e);
         let data = self
             .exchange(
                 &self.policy,
@@ -143,7 +142,7 @@ impl<T: Transport> Client<T> {
                 call.idempotent(),
                 &sign,
                 &parse,
-                &delivery,
+                &crate::retry::delivery,
             )
             .await?;
         call.result(data)

@@ -27,7 +27,6 @@ use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
-use crate::retry::Delivery;
 pub use options::DryRunOptions;
 
 /// One vendor: its name, how its config is read, and its points mappings.
@@ -191,10 +190,10 @@ pub trait PreparedCall {
     /// The request for one attempt at `now_ms` (vendor time as far as the
     /// client knows it), its nonce drawn from `entropy`.
     fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest;
-    /// The reply's data, or the vendor's error.
+    /// The reply's data, or the vendor's error: a code of the vendor's error
+    /// table comes with its row attached (`Error::row`), which is all the
+    /// client's retries and its judgement of delivery read (`crate::retry`).
     fn parse(&self, reply: &HttpResponse) -> Result<Json>;
-    /// Whether an error proves the vendor did nothing.
-    fn delivery(&self, error: &Error) -> Delivery;
     /// The typed result from the reply's data.
     fn result(&self, data: Json) -> Result<Json>;
 }
