@@ -194,7 +194,6 @@ impl<T: Transport> Client<T> {
             *last.borrow_mut() = parsed.proof;
             Ok(parsed.data)
         };
-        let delivery = |e: &Error| call.delivery(e);
         let data = self
             .exchange(
                 &self.policy,
@@ -202,7 +201,7 @@ impl<T: Transport> Client<T> {
                 call.idempotent(),
                 &sign,
                 &parse,
-                &delivery,
+                &crate::retry::delivery,
             )
             .await?;
         let result = call.result(data)?;

@@ -27,7 +27,6 @@ use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
-use crate::retry::Delivery;
 pub use options::DryRunOptions;
 
 /// Whether this build has the client side of the vendors (their points
@@ -226,8 +225,6 @@ pub trait PreparedCall {
     /// The reply's data, or the vendor's error (judged for a retry); with
     /// the reply's signature where the vendor signs replies.
     fn parse(&self, reply: &HttpResponse) -> Result<Parsed>;
-    /// Whether an error proves the vendor did nothing.
-    fn delivery(&self, error: &Error) -> Delivery;
     /// The typed result from the last reply's data, once the sending is
     /// over (an error here is not retried).
     fn result(&self, data: Json) -> Result<Json> {

@@ -11,7 +11,6 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::{Mapping, UNAVAILABLE};
-use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
     no_client, Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof,
@@ -161,11 +160,6 @@ impl PreparedCall for Pending<'_> {
                 signed: envelope.canonical,
             }),
         })
-    }
-
-    fn delivery(&self, error: &Error) -> Delivery {
-        // The error table's row where the parser attached one (errors.rs).
-        crate::retry::delivery(error)
     }
 
     fn judge_reply(&self, mut result: Json, status: SignatureStatus) -> Result<Json> {

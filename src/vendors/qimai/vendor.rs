@@ -18,11 +18,10 @@ use super::{
     MAX_NONCE,
 };
 use crate::core::clock::{random_in, Entropy};
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::{Mapping, UNAVAILABLE};
-use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
     no_client, Account, DryRunOptions, Parsed, PreparedCall, Vendor, WITH_CLIENT,
@@ -105,12 +104,6 @@ impl PreparedCall for Call<'_> {
             data: parse_envelope(reply)?,
             proof: None,
         })
-    }
-
-    fn delivery(&self, error: &Error) -> Delivery {
-        // The error table's row where the parser attached one (errors.rs),
-        // else the vendor-neutral rule: a business refusal or a 429 proves nothing was done.
-        crate::retry::delivery(error)
     }
 
     fn result(&self, data: Json) -> Result<Json> {
