@@ -145,25 +145,55 @@ mod tests {
         assert!(matches!(u.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
     }
 
+    /// Entropy that hands out the bytes it was given.
+    struct Bytes([u8; 16]);
+
+    impl Entropy for Bytes {
+        fn fill(&self, buf: &mut [u8]) {
+            for (b, &v) in buf.iter_mut().zip(self.0.iter()) {
+                *b = v;
+            }
+        }
+    }
+
     #[test]
-    fn uuid_is_the_hex_split_8_4_4_4_12() {
-        // As it was built before: hex of the 16 bytes, cut with format!.
-        for seed in 0..200 {
-            let u = uuid_v4(&TestEntropy(Cell::new(seed)));
-            let mut b = [0u8; 16];
-            TestEntropy(Cell::new(seed)).fill(&mut b);
-            b[6] = (b[6] & 0x0f) | 0x40;
-            b[8] = (b[8] & 0x3f) | 0x80;
-            let hex = crate::core::crypto::hex_lower(&b);
-            let before = format!(
-                "{}-{}-{}-{}-{}",
-                &hex[0..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..32]
-            );
-            assert_eq!(u, before);
+    fn uuid_matches_the_rfc_9562_example() {
+        // RFC 9562 Appendix A.4, "Example of a UUIDv4 Value": its random bits
+        // already carry version 4 and variant 0b10, so the bytes are the UUID.
+        let bytes = [
+            0x91, 0x91, 0x08, 0xf7, 0x52, 0xd1, 0x43, 0x20, 0x9b, 0xac, 0xf8, 0x47, 0xdb, 0x41,
+            0x48, 0xa8,
+        ];
+        assert_eq!(
+            uuid_v4(&Bytes(bytes)),
+            "919108f7-52d1-4320-9bac-f847db4148a8"
+        );
+    }
+
+    // Native only: proptest is a native dev-dependency.
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// RFC 9562 §5.4: 8-4-4-4-12 lower-case hex digits of the 16 bytes in
+        /// order, the version field (the high nibble of byte 6) 4, the variant
+        /// (the top two bits of byte 8) 0b10, every other bit the entropy's.
+        #[test]
+        fn uuid_is_the_entropy_with_version_and_variant(bytes: [u8; 16]) {
+            let u = uuid_v4(&Bytes(bytes));
+            let groups: Vec<&str> = u.split('-').collect();
+            let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            proptest::prop_assert_eq!(lengths, vec![8, 4, 4, 4, 12]);
+            let hex: String = groups.concat();
+            proptest::prop_assert!(hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+            let got: Vec<u8> = (0..16)
+                .filter_map(|i| hex.get(2 * i..2 * i + 2))
+                .filter_map(|h| u8::from_str_radix(h, 16).ok())
+                .collect();
+            let mut want = bytes.to_vec();
+            if let (Some(v), Some(r)) = (want.get(6).copied(), want.get(8).copied()) {
+                want[6] = 0x40 | (v & 0x0f);
+                want[8] = 0x80 | (r & 0x3f);
+            }
+            proptest::prop_assert_eq!(got, want);
         }
     }
 

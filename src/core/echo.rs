@@ -11,7 +11,6 @@
 
 use super::error::Error;
 use super::request::{is_secret_header, HttpRequest};
-use super::text;
 
 /// Shorter values are not masked: they would match ordinary text.
 const MIN_LEN: usize = 8;
@@ -34,15 +33,12 @@ impl Sent {
             }
         }
         let query = req.url.split('#').next().unwrap_or_default();
-        if let Some((_, query)) = text::split_once(query, "?") {
+        if let Some((_, query)) = query.split_once('?') {
             for pair in query.split('&') {
-                let Some((name, value)) = text::split_once(pair, "=") else {
+                let Some((name, value)) = pair.split_once('=') else {
                     continue;
                 };
-                if text::contains(name, "secret")
-                    || text::contains(name, "signature")
-                    || text::contains(name, "token")
-                {
+                if name.contains("secret") || name.contains("signature") || name.contains("token") {
                     sent.add(value);
                     if let Some(decoded) = percent_decoded(value) {
                         sent.add(&decoded);
@@ -93,8 +89,8 @@ impl Sent {
     fn hide(&self, t: &str) -> String {
         let mut out = t.to_string();
         for s in &self.0 {
-            if text::contains(&out, s) {
-                out = text::replace(&out, s, "***");
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
             }
             if let Some(body) = out.strip_suffix('…') {
                 let mut n = s.len();

@@ -4,6 +4,7 @@
 //! fixed text plus non-secret identifiers, and vendor-supplied text is passed
 //! through [`scrub`] before it is stored.
 
+use super::error_table::{ErrorRow, Failure};
 use std::fmt;
 
 /// What kind of failure this is. The string forms are the `code` of a JS `JifenError`.
@@ -96,6 +97,9 @@ pub struct ErrorDetails {
     pub retryable: bool,
     /// How long the vendor asked us to wait before retrying, in milliseconds.
     pub retry_after_ms: Option<u64>,
+    /// The row of the vendor's error table the vendor's code was read with:
+    /// how retrying, delivery and the token judge this error (`crate::retry`).
+    pub row: Option<&'static ErrorRow>,
     /// A handle to what the platform threw (a custom `fetch`'s `TypeError`),
     /// which the wasm binding keeps and gives back as the JS error's `cause`
     /// (`wasm/error.rs`); `None` natively and where nothing was thrown.
@@ -142,6 +146,7 @@ impl Error {
             request_id: None,
             retryable: false,
             retry_after_ms: None,
+            row: None,
             cause: None,
         }))
     }
@@ -196,6 +201,14 @@ impl Error {
         self
     }
 
+    /// Attaches the row of the vendor's error table this error was read with;
+    /// the error is retryable unless the row says another attempt will fail.
+    pub fn with_row(mut self, row: &'static ErrorRow) -> Self {
+        self.row = Some(row);
+        self.retryable = row.retry != Failure::Permanent;
+        self
+    }
+
     /// Sets the delay the vendor asked for.
     pub fn with_retry_after(mut self, ms: Option<u64>) -> Self {
         self.retry_after_ms = ms;
@@ -213,22 +226,6 @@ impl std::error::Error for Error {}
 
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
-
-/// `iter.collect_all()`: collects results into a vector, stopping at the first
-/// error. A plain loop; `collect::<Result<Vec<_>>>()` costs about 1 KB of wasm
-/// at each use.
-pub trait CollectAll<T>: Iterator<Item = Result<T>> + Sized {
-    /// The items, or the first error.
-    fn collect_all(self) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        for item in self {
-            out.push(item?);
-        }
-        Ok(out)
-    }
-}
-
-impl<T, I: Iterator<Item = Result<T>>> CollectAll<T> for I {}
 
 /// Makes vendor-supplied text safe to keep in an error: control characters
 /// become spaces and the text is cut to `max` characters. It may be long or
@@ -249,14 +246,6 @@ pub fn scrub(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn collect_all_stops_at_the_first_error() {
-        let ok: Vec<Result<u8>> = vec![Ok(1), Ok(2)];
-        assert_eq!(ok.into_iter().collect_all(), Ok(vec![1, 2]));
-        let bad = vec![Ok(1), Err(Error::parse("a")), Err(Error::parse("b"))];
-        assert_eq!(bad.into_iter().collect_all(), Err(Error::parse("a")));
-    }
 
     #[test]
     fn scrub_cuts_and_cleans() {

@@ -311,10 +311,11 @@ impl HttpResponse {
     /// without one. A date in the past means "now" (0).
     pub fn retry_after_ms(&self) -> Option<u64> {
         let v = self.header("retry-after")?.trim();
-        if !v.is_empty() && crate::core::num::all_digits(v) {
+        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
             // Delta-seconds too large for u64 are still "a very long time".
             return Some(
-                crate::core::num::parse_u64(v)
+                v.parse::<u64>()
+                    .ok()
                     .unwrap_or(u64::MAX)
                     .saturating_mul(1000),
             );

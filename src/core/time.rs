@@ -60,10 +60,10 @@ fn epoch_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i
 }
 
 fn digits(s: &str, len: usize) -> Option<u32> {
-    if s.len() != len || !crate::core::num::all_digits(s) {
+    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    crate::core::num::parse_u64(s).and_then(|n| u32::try_from(n).ok())
+    s.parse().ok()
 }
 
 fn month_of(name: &str) -> Option<u32> {

@@ -62,7 +62,7 @@ impl<'a> ConfigReader<'a> {
             })?,
         };
         if !(url.starts_with("https://") || url.starts_with("http://"))
-            || !crate::core::text::all_bytes(&url, |b| !matches!(b, b'?' | b'#' | b' '))
+            || url.bytes().any(|b| matches!(b, b'?' | b'#' | b' '))
         {
             return Err(Error::config(
                 "`baseUrl` must be an http(s) URL without query or fragment",
@@ -88,7 +88,7 @@ pub fn is_loopback_url(url: &str) -> bool {
     // User-info (`localhost:1@evil.example`) would make the text before its
     // `@` look like the host: never loopback. (A backslash that ends the
     // authority early only makes the host read here longer: never a false yes.)
-    if crate::core::text::contains(host_port, "@") {
+    if host_port.contains('@') {
         return false;
     }
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -107,9 +107,9 @@ fn is_ipv4_loopback(host: &str) -> bool {
     for part in host.split('.') {
         let ok = !part.is_empty()
             && part.len() <= 3
-            && crate::core::num::all_digits(part)
+            && part.bytes().all(|b| b.is_ascii_digit())
             && !(part.len() > 1 && part.starts_with('0'))
-            && crate::core::num::parse_u64(part).is_some_and(|n| n <= 255);
+            && part.parse::<u64>().ok().is_some_and(|n| n <= 255);
         if !ok || (octets == 0 && part != "127") {
             return false;
         }

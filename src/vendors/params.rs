@@ -92,17 +92,17 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// Refuses any field not in `known`, so a typo is caught rather than ignored.
+    /// Refuses any field not in `known`, so a typo is caught rather than ignored
+    /// ("did you mean", [`crate::vendors::param_schema::unknown_field`]). For
+    /// arguments that have no `allowFields` escape (a vendor operation's params
+    /// go through [`crate::vendors::param_schema::refuse_unknown`]).
     pub fn only(&self, known: &[&str]) -> Result<()> {
-        for (n, _) in self.obj {
-            if !known.contains(&n.as_str()) {
-                return Err(Error::invalid_input(format!(
-                    "unknown parameter `{n}`; expected one of: {}",
-                    crate::core::text::join(known, ", ")
-                )));
-            }
+        match self.names().find(|n| !known.contains(n)) {
+            Some(name) => Err(crate::vendors::param_schema::unknown_field(
+                name, known, false,
+            )),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -114,10 +114,10 @@ pub fn strict_int(v: &Json) -> Option<i64> {
         _ => return None,
     };
     let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !crate::core::num::all_digits(digits) {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    crate::core::num::parse_i64(text)
+    text.parse::<i64>().ok()
 }
 
 /// Checks `yyyy-MM-dd HH:mm:ss` (the format Kingdee and Freemud use for times):
@@ -161,6 +161,10 @@ mod tests {
             ("1.5", None),
             ("1e3", None),
             ("\"\"", None),
+            // `str::parse` takes a leading `+`: not an exact integer here.
+            ("\"+5\"", None),
+            ("\"-+5\"", None),
+            ("\"-\"", None),
             ("\"1 \"", None),
             ("true", None),
             ("99999999999999999999", None),
@@ -173,75 +177,185 @@ mod tests {
         }
     }
 
-    /// The check as it was written before (slices parsed with `str::parse`).
-    fn is_datetime_by_parse(s: &str) -> bool {
-        let b = s.as_bytes();
-        if b.len() != 19 {
-            return false;
-        }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = b.get(r)?;
-            if !part.iter().all(u8::is_ascii_digit) {
-                return None;
-            }
-            std::str::from_utf8(part).ok()?.parse().ok()
-        };
-        let seps = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
-        seps.iter().all(|&(i, c)| b.get(i) == Some(&c))
-            && matches!(
-                (
-                    num(0..4),
-                    num(5..7),
-                    num(8..10),
-                    num(11..13),
-                    num(14..16),
-                    num(17..19)
-                ),
-                (
-                    Some(_),
-                    Some(1..=12),
-                    Some(1..=31),
-                    Some(0..=23),
-                    Some(0..=59),
-                    Some(0..=59)
-                )
-            )
+    use crate::vendors::param_schema::{Rule, Schema};
+    use proptest::prelude::*;
+
+    /// `yyyy-MM-dd HH:mm:ss` from its six fields, zero-padded.
+    fn datetime(f: [u32; 6]) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            f[0], f[1], f[2], f[3], f[4], f[5]
+        )
     }
 
-    proptest::proptest! {
+    /// The fields' ranges as `is_datetime`'s doc gives them.
+    const RANGES: [(u32, u32); 6] = [(0, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 59)];
+
+    /// The byte each position of the shape holds: `None` for a digit.
+    fn shape(at: usize) -> Option<u8> {
+        match at {
+            4 | 7 => Some(b'-'),
+            10 => Some(b' '),
+            13 | 16 => Some(b':'),
+            _ => None,
+        }
+    }
+
+    fn in_range() -> impl Strategy<Value = [u32; 6]> {
+        (
+            0u32..=9999,
+            1u32..=12,
+            1u32..=31,
+            0u32..=23,
+            0u32..=59,
+            0u32..=59,
+        )
+            .prop_map(|(y, mo, d, h, mi, s)| [y, mo, d, h, mi, s])
+    }
+
+    /// A params object `{name: value}`.
+    fn one(name: &str, value: Json) -> Json {
+        Json::Object(vec![(name.to_string(), value)])
+    }
+
+    /// A schema as an operation's table writes one: an integer, a text and a
+    /// field without a rule, accepted in this order.
+    static CANON: Schema = Schema {
+        known: &["page", "mobile", "extra"],
+        rules: &[
+            Rule::Opt("page", Kind::Int),
+            Rule::Opt("mobile", Kind::Text),
+        ],
+    };
+
+    /// Canonical decimal text: `-` only for a negative number, no `+`, no
+    /// leading zero (`0` itself excepted), ASCII digits only.
+    fn is_canonical_decimal(s: &str) -> bool {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+            && s != "-0"
+    }
+
+    proptest! {
+        /// Every date and time whose six fields are in range is accepted.
         #[test]
-        fn datetime_agrees_with_the_parsing_check(s in "[0-9]{4}[-/][0-3][0-9][- ][0-3][0-9][ T][0-2][0-9]:[0-6][0-9]:[0-6][0-9]:?") {
-            proptest::prop_assert_eq!(is_datetime(&s), is_datetime_by_parse(&s));
+        fn datetime_accepts_every_in_range_value(f in in_range()) {
+            prop_assert!(is_datetime(&datetime(f)), "{}", datetime(f));
         }
 
+        /// One field out of its range (two digits, or four for the year, as
+        /// the shape allows) and the text is refused.
         #[test]
-        fn datetime_agrees_on_any_text(s in "[0-9: -]{17,21}|.{0,22}") {
-            proptest::prop_assert_eq!(is_datetime(&s), is_datetime_by_parse(&s));
+        fn datetime_refuses_a_field_out_of_range(f in in_range(), field in 1usize..6, v in 0u32..100) {
+            let (lo, hi) = RANGES[field];
+            prop_assume!(v < lo || v > hi);
+            let mut f = f;
+            f[field] = v;
+            prop_assert!(!is_datetime(&datetime(f)), "{}", datetime(f));
+        }
+
+        /// Any character where the shape wants another kind (a non-digit for
+        /// a digit, anything but the separator), or a character more or less:
+        /// refused.
+        #[test]
+        fn datetime_refuses_any_other_shape(
+            f in in_range(),
+            at in 0usize..19,
+            c in prop_oneof![any::<char>(), prop::char::range(' ', '~')],
+            cut in 0usize..19,
+        ) {
+            let good = datetime(f);
+            let wrong = match shape(at) {
+                Some(sep) => c != char::from(sep),
+                None => !c.is_ascii_digit(),
+            };
+            if wrong {
+                let mut s: Vec<char> = good.chars().collect();
+                s[at] = c;
+                let s: String = s.into_iter().collect();
+                prop_assert!(!is_datetime(&s), "{:?}", s);
+            }
+            let mut longer = good.clone();
+            longer.insert(cut, if c.is_ascii_digit() { c } else { '0' });
+            prop_assert!(!is_datetime(&longer), "{:?}", longer);
+            let mut shorter = good;
+            shorter.remove(cut);
+            prop_assert!(!is_datetime(&shorter), "{:?}", shorter);
+        }
+
+        /// `strict_int`: an exact integer as a JSON number or a string of an
+        /// optional `-` and ASCII digits, within i64; nothing else.
+        #[test]
+        fn strict_int_reads_integers_and_only_integers(n: i64, zeros in 0usize..3, other in 1u8..10) {
+            let num = |t: &str| Json::parse(t).ok().as_ref().and_then(strict_int);
+            let text = |t: &str| strict_int(&Json::str(t));
+            let (sign, digits) = if n < 0 { ("-", n.unsigned_abs().to_string()) } else { ("", n.to_string()) };
+            let padded = format!("{sign}{}{digits}", "0".repeat(zeros));
+            prop_assert_eq!(num(&n.to_string()), Some(n));
+            prop_assert_eq!(text(&n.to_string()), Some(n));
+            prop_assert_eq!(text(&padded), Some(n));
+            // Refused: a fraction (even .0), an exponent, `+`, whitespace, a
+            // second sign, digits beyond i64, other JSON types.
+            prop_assert_eq!(num(&format!("{n}.0")), None);
+            prop_assert_eq!(num(&format!("{n}e0")), None);
+            prop_assert_eq!(text(&format!("{n}.{other}")), None);
+            prop_assert_eq!(text(&format!("+{digits}")), None);
+            prop_assert_eq!(text(&format!(" {n}")), None);
+            prop_assert_eq!(text(&format!("{n} ")), None);
+            prop_assert_eq!(text(&format!("--{digits}")), None);
+            prop_assert_eq!(text(&format!("{n}{other}0000000000000000000")), None);
+            prop_assert_eq!(num("true"), None);
+            prop_assert_eq!(num(&format!("[{n}]")), None);
+        }
+
+        /// docs/vendors/kingdee.md §7.3: query integers go as decimal strings
+        /// (`"page":"1"`). Whatever exact form the caller used (number,
+        /// string, leading zeros), the canonical value is the one canonical
+        /// decimal text of the same integer; text goes as given; a field
+        /// without a rule as given; the order is the schema's.
+        #[test]
+        fn integers_are_sent_in_canonical_decimal(
+            n: i64,
+            zeros in 0usize..3,
+            as_string: bool,
+            mobile in "[0-9+ -]{0,12}",
+            extra in any::<bool>(),
+        ) {
+            let digits = format!("{}{}", "0".repeat(zeros), n.unsigned_abs());
+            let given = format!("{}{digits}", if n < 0 { "-" } else { "" });
+            let page = if as_string { Json::str(given) } else { Json::Number(n.to_string()) };
+            let params = Json::Object(vec![
+                ("extra".to_string(), Json::Bool(extra)),
+                ("mobile".to_string(), Json::str(mobile.as_str())),
+                ("page".to_string(), page),
+            ]);
+            let p = Params::new(&params).map_err(|e| TestCaseError::fail(e.message.clone()))?;
+            prop_assert!(CANON.check(&p).is_ok());
+            let out = CANON.canonical(&p);
+            let names: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+            prop_assert_eq!(names, vec!["page", "mobile", "extra"]);
+            let sent = out[0].1.as_str().unwrap_or("");
+            prop_assert!(is_canonical_decimal(sent), "{:?}", sent);
+            prop_assert_eq!(sent.parse::<i64>().ok(), Some(n));
+            prop_assert_eq!(&out[1].1, &Json::str(mobile.as_str()));
+            prop_assert_eq!(&out[2].1, &Json::Bool(extra));
+            // Absent and null fields are left out.
+            let empty = one("page", Json::Null);
+            let p = Params::new(&empty).map_err(|e| TestCaseError::fail(e.message.clone()))?;
+            prop_assert!(CANON.canonical(&p).is_empty());
         }
     }
 
     #[test]
-    fn datetime_agrees_on_every_field_value_and_separator() {
-        let base = "2024-06-15 12:30:45";
-        let mut tried = 0;
-        for start in [0, 2, 5, 8, 11, 14, 17] {
-            for v in 0..100 {
-                let s = format!("{}{v:02}{}", &base[..start], &base[start + 2..]);
-                assert_eq!(is_datetime(&s), is_datetime_by_parse(&s), "{s}");
-                tried += 1;
-            }
+    fn canonical_decimal_means_what_it_says() {
+        for good in ["0", "7", "-7", "10", "-9223372036854775808"] {
+            assert!(is_canonical_decimal(good), "{good}");
         }
-        for at in 0..19 {
-            for c in 0..=255u8 {
-                let mut b = base.as_bytes().to_vec();
-                b[at] = c;
-                if let Ok(s) = String::from_utf8(b) {
-                    assert_eq!(is_datetime(&s), is_datetime_by_parse(&s), "{s}");
-                    tried += 1;
-                }
-            }
+        for bad in ["", "-", "-0", "007", "+7", "-07", "7 ", "٧", "1e3"] {
+            assert!(!is_canonical_decimal(bad), "{bad}");
         }
-        assert!(tried > 3000);
     }
 
     #[test]

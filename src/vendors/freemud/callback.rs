@@ -118,8 +118,8 @@ pub fn parse(body: &[u8]) -> Result<Callback> {
     let fields = env
         .as_object()
         .ok_or_else(|| invalid("body is not a JSON object"))?;
-    // The canonical string sorts the fields (quadratically: a handful is
-    // expected), before the signature is checked: refuse a wide body first.
+    // The canonical string copies and sorts the fields before the signature
+    // is checked: refuse a wide body first (a handful is expected).
     if fields.len() > MAX_FIELDS {
         return Err(invalid("the envelope has too many fields"));
     }

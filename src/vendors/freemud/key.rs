@@ -8,7 +8,6 @@
 
 use crate::core::crypto::base64_decode;
 use crate::core::error::{Error, Result};
-use crate::core::text;
 
 const VENDOR: &str = "freemud";
 
@@ -242,13 +241,13 @@ enum Pem {
 /// Reads PEM (`-----BEGIN …-----`) or bare base64. Literal `\n` sequences
 /// (keys pasted into environment variables) count as line breaks.
 fn decode_text(text: &str, what: &str) -> Result<Pem> {
-    let text = text::replace(&text::replace(text, "\\n", "\n"), "\\r", "");
+    let text = text.replace("\\n", "\n").replace("\\r", "");
     let text = text.trim();
     let not_key = || bad(&format!("the {what} is neither PEM nor base64 DER"));
     if let Some(rest) = text.strip_prefix("-----BEGIN ") {
-        let (label, rest) = text::split_once(rest, "-----").ok_or_else(not_key)?;
+        let (label, rest) = rest.split_once("-----").ok_or_else(not_key)?;
         let end = format!("-----END {label}-----");
-        let (body, tail) = text::split_once(rest, &end).ok_or_else(not_key)?;
+        let (body, tail) = rest.split_once(&end).ok_or_else(not_key)?;
         if !tail.trim().is_empty() {
             return Err(bad(&format!("the {what} has text after its PEM END line")));
         }
@@ -261,9 +260,9 @@ fn decode_text(text: &str, what: &str) -> Result<Pem> {
         return Ok(Pem::Labelled(label.to_string(), der));
     }
     if text.is_empty()
-        || !crate::core::text::all_bytes(text, |b| {
-            b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace()
-        })
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace())
     {
         return Err(not_key());
     }
@@ -288,7 +287,7 @@ pub fn load_private_key(text: &str) -> Result<Vec<u8>> {
             Err(pkcs8_err) => match check_pkcs1_private(&der) {
                 Ok(()) => Ok(pkcs1_to_pkcs8(&der)),
                 // Report the PKCS#8 reason when the DER looked like PKCS#8 (e.g. an EC key).
-                Err(e) if looks_like_pkcs8(&der) => Err(if text::contains(&pkcs8_err.message, "not an RSA") { pkcs8_err } else { e }),
+                Err(e) if looks_like_pkcs8(&der) => Err(if pkcs8_err.message.contains("not an RSA") { pkcs8_err } else { e }),
                 Err(e) => Err(e),
             },
         },

@@ -6,7 +6,6 @@
 //! (`message&responseBody&statusCode&ver`) and callbacks.
 
 use crate::core::json::Json;
-use crate::core::sort::sort_small;
 
 /// A field's raw value as it enters the canonical string, or `None` when it is dropped.
 pub fn raw_value(v: &Json) -> Option<String> {
@@ -29,7 +28,8 @@ pub fn canonical(fields: &[(&str, Option<&str>)]) -> String {
             _ => {}
         }
     }
-    sort_small(&mut pairs, |a, b| a.0.as_bytes() < b.0.as_bytes());
+    // Stable: a repeated key keeps its written order.
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -84,5 +84,70 @@ mod tests {
             canonical_of_object(obj.as_object().unwrap()),
             "message=成功&responseBody={\"a\":1}&statusCode=100&ver=1"
         );
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_written_order() {
+        // The sort is stable: a push carrying a key more than once signs as
+        // sent. Forty fields: std's unstable sort is an insertion sort (stable
+        // by accident) below about twenty.
+        let values: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+        let fields: Vec<(&str, Option<&str>)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (["b", "a", "c"][i % 3], Some(v.as_str())))
+            .collect();
+        let want = |key: &str, offset: usize| -> Vec<String> {
+            (offset..40)
+                .step_by(3)
+                .map(|i| format!("{key}={i}"))
+                .collect()
+        };
+        let mut expected = want("a", 1);
+        expected.extend(want("b", 0));
+        expected.extend(want("c", 2));
+        assert_eq!(canonical(&fields), expected.join("&"));
+    }
+}
+
+// Native only: proptest is a native dev-dependency, and `wasm-pack test`
+// builds every test target for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// The rule of docs/vendors/freemud.md §3 read another way: group the
+    /// non-empty fields other than `sign` by key (a `BTreeMap` orders keys by
+    /// their bytes, i.e. ASCII order), a repeated key's values in written order.
+    fn by_the_rule(fields: &[(&str, Option<&str>)]) -> String {
+        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for &(k, v) in fields {
+            if let Some(v) = v.filter(|v| !v.is_empty() && k != "sign") {
+                groups.entry(k).or_default().push(v);
+            }
+        }
+        let mut pieces = Vec::new();
+        for (k, values) in groups {
+            for v in values {
+                pieces.push(format!("{k}={v}"));
+            }
+        }
+        pieces.join("&")
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_order_is_ascii_order_of_keys(
+            fields in prop::collection::vec(
+                ("[aAbB_1é]{0,1}|[ab]{2}|sign", prop::option::weighted(0.9, "[a-z=&]{0,3}")),
+                0..64,
+            ),
+        ) {
+            let fields: Vec<(&str, Option<&str>)> =
+                fields.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+            prop_assert_eq!(canonical(&fields), by_the_rule(&fields));
+        }
     }
 }

@@ -96,7 +96,10 @@ fn text<'a>(row: &'a Json, key: &str) -> &'a str {
 /// Whether a row's type is the operation: `Some(true)` / `Some(false)`, or
 /// `None` when neither `type_number` nor `type_name` names any known operation.
 fn same_type(row: &Json, op: AdjustOperation) -> Option<bool> {
-    let by_number = crate::core::num::parse_i64(text(row, "type_number").trim())
+    let by_number = text(row, "type_number")
+        .trim()
+        .parse()
+        .ok()
         .and_then(AdjustOperation::from_code);
     let by_name = AdjustOperation::ALL
         .into_iter()

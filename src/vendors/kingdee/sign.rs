@@ -8,7 +8,6 @@
 
 use crate::core::crypto::{base64_encode, hex_lower, hmac_sha256};
 use crate::core::encode::{form_encode, percent_encode, Space};
-use crate::core::sort::sort_small;
 
 /// Kingdee's `GwURLEncoder`: keeps `- . _ ~`, space as `+`, the rest `%XX`.
 pub fn gw_encode(s: &str) -> String {
@@ -22,13 +21,13 @@ pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
     for (k, v) in params {
         pairs.push(format!("{}={}", gw_encode(k), form_encode(v)));
     }
-    sort_small(&mut pairs, |a, b| a < b);
+    pairs.sort_unstable();
     pairs
 }
 
 /// The query string sent on the wire: once-encoded, in signing order.
 pub fn wire_query(params: &[(String, String)]) -> String {
-    crate::core::text::join(&sorted_pairs(params), "&")
+    sorted_pairs(params).join("&")
 }
 
 /// The signed query: each once-encoded side encoded again with `GwEnc`.
