@@ -2,7 +2,8 @@
 # Builds the npm package into pkg/: cargo → wasm-bindgen (--target web) → wasm-opt (binaryen from
 # npm; never Debian's, which corrupts wasm-bindgen output) → the hand-written entry points, types and
 # README from pkg-template/ → scripts/pkg-finish.mjs (JifenError re-export, CommonJS twins of the
-# glue, a load check). One _bg.wasm serves every entry. Prints the sizes that ship.
+# glue, a load check). One _bg.wasm serves every entry of `jifen`; `jifen/sign` (pkg/sign/) has its
+# own, smaller one (scripts/build-sign.sh). Prints the sizes that ship.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/wasm-steps.sh
@@ -13,22 +14,22 @@ out=${1:-pkg}
 start=$SECONDS
 step() { echo "build [$((SECONDS - start)) s] $*"; }
 
-step "1/5 cargo build --release --target wasm32-unknown-unknown (about 90 s from cold, seconds when nothing changed)"
+step "1/6 cargo build --release --target wasm32-unknown-unknown (about 90 s from cold, seconds when nothing changed)"
 cargo build --quiet --release --target wasm32-unknown-unknown --lib
-step "2/5 wasm-bindgen and wasm-opt -Oz into $out/"
+step "2/6 wasm-bindgen and wasm-opt -Oz into $out/"
 rm -rf "$out" && mkdir -p "$out"
 bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
-step "3/5 entry points, types, README, licences and changelog"
+step "3/6 entry points, types, README, licences and changelog"
 cp -r pkg-template/. "$out/"
 # wasm_imports.js ships once, as the glue's snippet (snippets/jifen/pkg-template/): not at the root too.
 rm "$out/wasm_imports.js"
 # The licence texts and the changelog live once, at the repository root.
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md "$out/"
 node scripts/pkg-finish.mjs "$out"
-step "4/5 minifying the JS glue"
+step "4/6 minifying the JS glue"
 # Minified after pkg-finish, whose ESM-to-CommonJS conversion reads the glue line by line.
 minify_glue "$out"
-step "5/5 checking that the package loads (CommonJS and ESM), and its size"
+step "5/6 checking that the package loads (CommonJS and ESM), and its size"
 # The minified glue must still load and export the API (CommonJS and ESM entries).
 node -e 'const a = require(process.argv[1]); for (const n of ["buildRequest", "Client", "verifyCallback", "JifenError"]) if (typeof a[n] !== "function") { console.error("minified glue: no " + n); process.exit(1); }' "$PWD/$out/node.cjs"
 node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.buildRequest !== "function" || typeof a.Client !== "function") { console.error("minified glue (ESM): no API"); process.exit(1); }' "$PWD/$out/node.js"
@@ -41,6 +42,9 @@ mkdir -p "$out/sim/keys"
 cp sim/index.mjs sim/server.mjs sim/faults.mjs sim/kingdee.mjs sim/freemud.mjs sim/qimai.mjs sim/util.mjs \
   sim/accounts.json sim/seed.json "$out/sim/"
 cp sim/keys/merchant_public.pem sim/keys/platform_private.pem "$out/sim/keys/"
+
+step "6/6 jifen/sign: the signing API's own wasm into $out/sign/ (scripts/build-sign.sh; about 60 s from cold)"
+./scripts/build-sign.sh "$out"
 
 node scripts/size.mjs "$out"
 

@@ -904,7 +904,7 @@ async function inspect(op) {
   try {
     const { maskRequest, previewLocally, toCurl } = await inspector();
     const raw = mode === 'local' && settings.sim
-      ? await previewLocally({ pkgBase: new URL('./pkg/', import.meta.url), simUrl: settings.sim, vendor }, op, args)
+      ? await previewLocally({ pkgBase: new URL('./pkg/', import.meta.url), simUrl: settings.sim, vendor, plan: (m, a) => gw.preview(m, a) }, op, args)
       : await gw.preview(op, args);
     const req = maskRequest(raw);
     lastPreview = req;

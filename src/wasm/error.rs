@@ -25,6 +25,7 @@ thread_local! {
 }
 
 /// Keeps `thrown` and returns its handle, for [`Error::cause`].
+#[cfg(feature = "js-client")]
 pub fn keep_cause(thrown: JsValue) -> Option<u32> {
     if thrown.is_undefined() {
         return None;

@@ -379,6 +379,12 @@ for (const vendor of VENDORS) {
         assert.ok((await page.$$('#insp-headers tr')).length > 0);
         assert.ok((await page.textContent('#insp-sts')).length > 5);
         assert.match(await page.textContent('#insp-source'), mode === 'local' ? /wasm/ : /网关/);
+        if (mode === 'local') {
+          // Signed with jifen/sign (its own, smaller wasm), not the full package.
+          const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+          assert.ok(loaded.includes('/pkg/sign/jifen_wasm_bg.wasm'), `jifen/sign's wasm was not loaded: ${loaded}`);
+          assert.ok(!loaded.includes('/pkg/jifen_wasm_bg.wasm'), 'the page loaded the full package\'s wasm');
+        }
         const text = await page.evaluate(() => document.body.innerText);
         for (const s of secretsOf(vendor)) assert.ok(!text.includes(s), 'a vendor secret reached the page');
         await page.click('#insp-copy');

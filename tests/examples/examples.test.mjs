@@ -72,6 +72,41 @@ test('jifen/sim from the installed package: startSimulator() → { url, accounts
   assert.equal(r.stdout.trim(), 'ok', r.stderr);
 });
 
+test('jifen/sign from the installed tarball: Node import and require sign as jifen does; wrangler bundles a signing Worker with its wasm only', () => {
+  writeFileSync(join(work, 'sign-check.mjs'), `
+    import { createRequire } from 'node:module';
+    import { Signer, buildRequest } from 'jifen/sign';
+    import * as jifen from 'jifen';
+    const { accounts } = JSON.parse(process.argv[2]);
+    const config = { ...accounts.kingdee, baseUrl: 'http://127.0.0.1:9/kingdee' };
+    const args = ['/jdy/v2/ls/integral_record', { mobile: '13800138000' }, { timestamp: 1700000000000, nonce: '1234567890' }];
+    const want = JSON.stringify(await jifen.buildRequest(config, ...args));
+    const cjs = createRequire(import.meta.url)('jifen/sign');
+    const got = [await buildRequest(config, ...args), new Signer(config).buildSync(...args), new cjs.Signer(config).buildSync(...args)];
+    console.log(got.every((r) => JSON.stringify(r) === want) && !('Client' in cjs) ? 'ok' : 'wrong');`);
+  const accounts = JSON.parse(readFileSync(join(work, 'node_modules', 'jifen', 'sim', 'accounts.json'), 'utf8'));
+  const r = spawnSync(process.execPath, ['sign-check.mjs', JSON.stringify({ accounts })], { cwd: work, encoding: 'utf8', env: ENV });
+  assert.equal(r.stdout.trim(), 'ok', r.stderr);
+  // A Worker that only signs: wrangler resolves "jifen/sign" through the workerd condition and bundles its wasm.
+  const dir = join(work, 'sign-worker');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'index.js'), `import { Signer } from 'jifen/sign';
+export default {
+  async fetch(request, env) {
+    const signer = new Signer(JSON.parse(env.CONFIG));
+    return Response.json(signer.buildSync('/jdy/v2/ls/integral_record', { mobile: '13800138000' }));
+  },
+};
+`);
+  writeFileSync(join(dir, 'wrangler.toml'), 'name = "jifen-sign-check"\nmain = "index.js"\ncompatibility_date = "2025-09-01"\n');
+  const outdir = join(work, 'dist-sign');
+  const b = spawnSync(join(bin, 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], { cwd: dir, encoding: 'utf8', env: ENV, timeout: 120_000 });
+  assert.equal(b.status, 0, b.stdout + b.stderr);
+  const wasm = readdirSync(outdir).filter((f) => f.endsWith('.wasm'));
+  const signWasm = statSync(join(work, 'node_modules', 'jifen', 'sign', 'jifen_wasm_bg.wasm')).size;
+  assert.deepEqual(wasm.map((f) => statSync(join(outdir, f)).size), [signWasm], `bundled: ${wasm}`);
+});
+
 test('node-esm: balance, +10, ledger', async () => {
   const r = await underSim(['node', 'node-esm/index.mjs']);
   assert.equal(r.status, 0, r.stderr);

@@ -103,6 +103,9 @@ for (const vendor of ['kingdee', 'freemud', 'qimai']) {
       for (const [k, v] of Object.entries(r.json.headers)) {
         if (/^(app-token|access_token|authorization)$/i.test(k)) assert.equal(v, '***');
       }
+      // The plan it signed, for the admin page's in-page signing (jifen/sign).
+      assert.match(r.json.operation, /^(\/|user\.)/);
+      assert.equal(typeof r.json.params, 'object');
       const bal = await balance();
       assert.equal(bal, m.balance + 5, 'a preview changed the balance');
       const native = {
@@ -114,6 +117,7 @@ for (const vendor of ['kingdee', 'freemud', 'qimai']) {
       ok(n);
       assert.ok(n.json.url.startsWith(`${t.sim.url}/${vendor}`), n.json.url);
       assert.ok(n.json.stringToSign.length > 0 || vendor === 'qimai');
+      assert.deepEqual([n.json.operation, n.json.params], native);
     });
 
     test('no secret in any response or in the gateway log', () => {

@@ -4,10 +4,12 @@
 // (any case), a Headers, a Map, a `get` that throws or returns a non-string, a throwing `get`
 // property, or no headers; and the refusals of a bad request, bad options, config or push.
 // Regenerate only on purpose: JIFEN_BLESS=1 node --test tests/node/callback.test.mjs
+// `jifen/sign` (pkg/sign/, its own wasm) must give the same golden results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { verifyCallback } from '../../pkg/node.js';
+import * as jifen from '../../pkg/node.js';
+import * as sign from '../../pkg/sign/node.js';
 
 const GOLDEN = new URL('./callback.golden.json', import.meta.url);
 const config = { vendor: 'freemud', partnerId: '9001', appId: 'app-1', verify: 'off' };
@@ -45,23 +47,25 @@ const cases = {
   otherPartner: [config, { body: push('9002') }],
 };
 
-test('verifyCallback: request reading matches the golden file', async () => {
-  const got = [];
-  for (const [name, args] of Object.entries(cases)) {
-    let outcome;
-    try {
-      outcome = { ok: await verifyCallback(...args) };
-    } catch (e) {
-      outcome = { error: { name: e.name, ...e.toJSON() } };
+for (const [entry, { verifyCallback }] of [['jifen', jifen], ['jifen/sign', sign]]) {
+  test(`verifyCallback (${entry}): request reading matches the golden file`, async () => {
+    const got = [];
+    for (const [name, args] of Object.entries(cases)) {
+      let outcome;
+      try {
+        outcome = { ok: await verifyCallback(...args) };
+      } catch (e) {
+        outcome = { error: { name: e.name, ...e.toJSON() } };
+      }
+      got.push({ name, outcome });
     }
-    got.push({ name, outcome });
-  }
-  if (process.env.JIFEN_BLESS) {
-    writeFileSync(GOLDEN, `${JSON.stringify(got, null, 1)}\n`);
-    return;
-  }
-  const want = JSON.parse(readFileSync(GOLDEN, 'utf8'));
-  const norm = JSON.parse(JSON.stringify(got));
-  assert.equal(norm.length, want.length);
-  for (let i = 0; i < want.length; i++) assert.deepStrictEqual(norm[i], want[i], want[i].name);
-});
+    if (process.env.JIFEN_BLESS) {
+      if (entry === 'jifen') writeFileSync(GOLDEN, `${JSON.stringify(got, null, 1)}\n`);
+      return;
+    }
+    const want = JSON.parse(readFileSync(GOLDEN, 'utf8'));
+    const norm = JSON.parse(JSON.stringify(got));
+    assert.equal(norm.length, want.length);
+    for (let i = 0; i < want.length; i++) assert.deepStrictEqual(norm[i], want[i], want[i].name);
+  });
+}

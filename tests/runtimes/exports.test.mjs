@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { API } from './smoke.mjs';
+import { API, SIGN_API } from './smoke.mjs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
 const read = (f) => readFileSync(new URL(f, pkg), 'utf8');
@@ -47,5 +47,35 @@ test('jifen/cloudflare is exported with its types and loads', async () => {
   for (const name of ['JifenCoordinator', 'durableObjectIdempotencyStore', 'durableObjectTokenCache', 'kvIdempotencyStore',
     'serveCoordinator', 'coordinatorServiceNamespace', 'durableObjectAuditLog']) {
     assert.equal(typeof cf[name], 'function', name);
+  }
+});
+
+test('jifen/sign: exported for every condition "." has, each naming its own file under sign/', () => {
+  const exports = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url))).exports;
+  // The same shape as ".", every target moved under ./sign/ (types included).
+  const moved = JSON.parse(JSON.stringify(exports['.']).replaceAll('"./', '"./sign/'));
+  assert.deepEqual(exports['./sign'], moved);
+  const targets = JSON.stringify(exports['./sign']).match(/\.\/sign\/[^"]+/g);
+  for (const f of new Set(targets)) assert.ok(existsSync(new URL(f.slice(2), pkg)), `${f} is missing from pkg/`);
+});
+
+test('jifen/sign: its glue exports the signing API only; node.js and node.cjs hand out the same objects', async () => {
+  const names = new Set(Object.keys(await import(new URL('sign/jifen_wasm.js', pkg))));
+  const expected = [...names].filter((n) => !INTERNAL.has(n)).concat(ENTRY).sort();
+  assert.deepEqual([...SIGN_API].sort(), expected);
+  const esm = await import(new URL('sign/node.js', pkg));
+  const { createRequire } = await import('node:module');
+  const cjs = createRequire(import.meta.url)(new URL('sign/node.cjs', pkg).pathname);
+  for (const name of SIGN_API) assert.equal(esm[name], cjs[name], name);
+  assert.equal(esm.default, cjs.init);
+  // Its own wasm: not the main entry's objects.
+  const main = await import(new URL('node.js', pkg));
+  assert.notEqual(esm.Signer, main.Signer);
+  for (const file of ['sign/index.d.ts', 'sign/index.d.cts']) {
+    const dts = read(file);
+    const values = /^export \{([^}]*)\} from "\.\.\/index\.c?js";$/m.exec(dts)?.[1].split(',').map((s) => s.trim());
+    assert.deepEqual(values?.sort(), [...SIGN_API].sort(), `${file}: its value exports`);
+    assert.match(dts, /^export \{ default \} from "\.\.\/index\.c?js";$/m, `${file} lacks the default export`);
+    assert.match(dts, file.endsWith('.d.cts') ? /"\.\.\/index\.cjs"/ : /"\.\.\/index\.js"/, `${file}: the main declarations of its kind`);
   }
 });

@@ -3,6 +3,8 @@
 // Chromium (with and without an explicit init()). Each runtime resolves `jifen` through the package's
 // own exports map (node_modules/jifen is a link to pkg/; workerd and Chromium get the file the map
 // names for their condition), and each report says which entry file it loaded, which is checked too.
+// Each runtime then runs `jifen/sign`'s short case (smoke.mjs `signSmoke`: its API, the vectors through
+// its buildRequest and Signer equal to jifen's, a push read) through the same map's "./sign" entry.
 // The runtimes come from the root package.json (exact pins) and Debian's chromium; a runtime that is
 // missing fails its test with the reason: nothing here is skipped.
 import { test, before, after } from 'node:test';
@@ -23,6 +25,7 @@ const pkg = join(root, 'pkg');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SMOKE_CHECKS = 10; // the checks in smoke.mjs; the browser driver adds one
+const SIGN_CHECKS = 3; // the checks in smoke.mjs `signSmoke`; the browser driver adds one
 
 let sim, work, fixture;
 
@@ -52,9 +55,9 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** The file pkg/package.json's exports map names for "." under `conditions` (in the map's own key order). */
-function exportFor(conditions) {
-  const map = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).exports['.'];
+/** The file pkg/package.json's exports map names for `subpath` under `conditions` (in the map's own key order). */
+function exportFor(conditions, subpath = '.') {
+  const map = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).exports[subpath];
   const pick = (node) => {
     if (typeof node === 'string') return node;
     for (const [k, v] of Object.entries(node)) {
@@ -84,10 +87,10 @@ function run(cmd, args, { cwd = work, timeoutMs = 120_000 } = {}) {
 }
 
 /** The report line of a run, checked: every smoke check passed, and the expected entry file was loaded. */
-function assertReport({ code, signal, out }, { runtime, entry, checks = SMOKE_CHECKS }) {
-  const line = out.split('\n').find((l) => l.startsWith('JIFEN-SMOKE '));
-  assert.ok(line, `${runtime}: no report (exit ${code}${signal ? `, ${signal}` : ''}); output:\n${out}`);
-  const r = JSON.parse(line.slice('JIFEN-SMOKE '.length));
+function assertReport({ code, signal, out }, { runtime, entry, checks = SMOKE_CHECKS, tag = 'JIFEN-SMOKE' }) {
+  const line = out.split('\n').find((l) => l.startsWith(`${tag} `));
+  assert.ok(line, `${runtime}: no ${tag} report (exit ${code}${signal ? `, ${signal}` : ''}); output:\n${out}`);
+  const r = JSON.parse(line.slice(`${tag} `.length));
   const failures = r.checks.filter((c) => !c.ok).map((c) => `  ✗ ${c.name}\n    ${c.error}`).join('\n');
   assert.equal(r.failed, 0, `${runtime}: ${r.failed} check(s) failed:\n${failures}`);
   assert.equal(r.passed, checks, `${runtime}: expected ${checks} checks to pass, got ${r.passed}`);
@@ -95,6 +98,10 @@ function assertReport({ code, signal, out }, { runtime, entry, checks = SMOKE_CH
   assert.equal(code, 0, `${runtime}: exit ${code}; output:\n${out}`);
   for (const c of r.checks) console.log(`    ${runtime}: ✓ ${c.name}`);
 }
+
+/** The `jifen/sign` report line of a run, checked the same way. */
+const assertSignReport = (res, { runtime, entry, checks = SIGN_CHECKS }) =>
+  assertReport(res, { runtime, entry, checks, tag: 'JIFEN-SIGN-SMOKE' });
 
 const node22 = bin('node');
 
@@ -106,12 +113,13 @@ for (const [runtime, cmd, driver, entry] of [
   ['bun-esm', bin('bun'), 'esm-driver.mjs', 'node.js'],
   ['bun-cjs', bin('bun'), 'cjs-driver.cjs', 'node.cjs'],
 ]) {
-  test(`${runtime}: smoke test through the package's exports map`, async () => {
+  test(`${runtime}: smoke test through the package's exports map (jifen, then jifen/sign)`, async () => {
     sim.reset();
     if (runtime.startsWith('node20')) assert.match(process.version, /^v20\./, 'the harness itself is the Node 20 runtime');
     const res = await run(cmd, [driver, runtime, JSON.stringify(fixture)]);
     if (runtime.startsWith('node22')) assert.match((await run(cmd, ['--version'])).out, /^v22\./);
     assertReport(res, { runtime, entry });
+    assertSignReport(res, { runtime, entry: `sign/${entry}` });
   });
 }
 
@@ -119,11 +127,13 @@ test('deno: smoke test with no permission but the network to 127.0.0.1', async (
   sim.reset();
   const res = await run(bin('deno'), ['run', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', 'esm-driver.mjs', 'deno', JSON.stringify(fixture)]);
   assertReport(res, { runtime: 'deno', entry: 'deno.js' });
+  assertSignReport(res, { runtime: 'deno', entry: 'sign/deno.js' });
 });
 
 test('workerd: smoke test as a Worker (`workerd test`), the wasm embedded as a module', async () => {
   sim.reset();
   const entry = exportFor(['workerd', 'worker', 'import']);
+  const signEntry = exportFor(['workerd', 'worker', 'import'], './sign');
   const files = [];
   const walk = (d) => { for (const n of readdirSync(d)) { const p = join(d, n); statSync(p).isDirectory() ? walk(p) : files.push(relative(pkg, p).split(sep).join('/')); } };
   walk(pkg);
@@ -152,11 +162,14 @@ const smoke :Workerd.Worker = (
   bindings = [
     (name = "FIXTURE", text = embed "fixture.json"),
     (name = "ENTRY", text = "pkg/${entry}"),
+    # jifen/sign's entry under its own module name (its path in the package), imported by the driver.
+    (name = "SIGN_ENTRY", text = "${signEntry}"),
   ],
 );
 `);
   const res = await run(bin('workerd'), ['test', 'workerd.capnp']);
   assertReport(res, { runtime: 'workerd', entry: 'workerd.js' });
+  assertSignReport(res, { runtime: 'workerd', entry: 'sign/workerd.js' });
 });
 
 test('workerd: the gateway Worker (www-demo/worker/) serves the package over HTTP, for each vendor', async () => {
@@ -187,12 +200,12 @@ test('workerd: the gateway Worker (www-demo/worker/) serves the package over HTT
 });
 
 /** A static server for the page, the package and the fixture, on 127.0.0.1. */
-async function serveStatic(entry) {
+async function serveStatic(entry, signEntry) {
   const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = null;
-    if (path === '/') file = { body: readFileSync(join(here, 'browser.html'), 'utf8').replace('/pkg/ENTRY', `/pkg/${entry}`), type: types['.html'] };
+    if (path === '/') file = { body: readFileSync(join(here, 'browser.html'), 'utf8').replace('/pkg/ENTRY', `/pkg/${entry}`).replace('/pkg/SIGN_ENTRY', `/pkg/${signEntry}`), type: types['.html'] };
     else if (path === '/fixture.json') file = { body: JSON.stringify(fixture), type: types['.json'] };
     else {
       const [, base, rest] = /^\/(pkg|tests)\/(.+)$/.exec(path) ?? [];
@@ -212,8 +225,9 @@ for (const mode of ['explicit', 'lazy']) {
     sim.reset();
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`);
     const entry = exportFor(['browser', 'import']);
+    const signEntry = exportFor(['browser', 'import'], './sign');
     const { chromium } = await import('playwright-core');
-    const { server, url } = await serveStatic(entry);
+    const { server, url } = await serveStatic(entry, signEntry);
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     try {
       const page = await browser.newPage();
@@ -224,10 +238,15 @@ for (const mode of ['explicit', 'lazy']) {
       await page.goto(`${url}/?init=${mode}`);
       const result = await page.waitForFunction(() => window.__jifenSmoke, null, { timeout: 30_000 })
         .then((h) => h.jsonValue(), (e) => assert.fail(`no result from the page (${e.message}):\n${logs.join('\n')}`));
+      const signResult = await page.waitForFunction(() => window.__jifenSignSmoke, null, { timeout: 30_000 })
+        .then((h) => h.jsonValue(), (e) => assert.fail(`no jifen/sign result from the page (${e.message}):\n${logs.join('\n')}`));
       const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
       assertReport({ code: 0, out: `JIFEN-SMOKE ${JSON.stringify(result)}` },
         { runtime: `chromium-${mode}`, entry: 'browser.js', checks: SMOKE_CHECKS + 1 });
       assert.ok(loaded.some((n) => n.endsWith('/pkg/jifen_wasm_bg.wasm')), `the page never fetched pkg/jifen_wasm_bg.wasm: ${loaded}`);
+      assertSignReport({ code: 0, out: `JIFEN-SIGN-SMOKE ${JSON.stringify(signResult)}` },
+        { runtime: `chromium-${mode}`, entry: 'sign/browser.js', checks: SIGN_CHECKS + 1 });
+      assert.ok(loaded.some((n) => n.endsWith('/pkg/sign/jifen_wasm_bg.wasm')), `the page never fetched pkg/sign/jifen_wasm_bg.wasm: ${loaded}`);
     } finally {
       await browser.close();
       server.close();

@@ -147,5 +147,89 @@ export async function smoke(jifen, fx) {
   return { passed: checks.length - failed, failed, checks };
 }
 
+/** Names `jifen/sign` exports (and nothing of the client). */
+export const SIGN_API = ['buildRequest', 'Signer', 'verifyCallback', 'JifenError', 'init'];
+
+/**
+ * The short case for `jifen/sign` (its own wasm): its API and nothing of the client; the three vendors'
+ * vectors through its `buildRequest` and `Signer`, each request equal to `jifen`'s, key for key; a
+ * verified Freemud push; a wrong call is its JifenError.
+ * @param {Record<string, any>} sign the imported `jifen/sign`
+ * @param {Record<string, any>} jifen the imported `jifen`, to compare with
+ * @param {any} fx the fixture
+ */
+export async function signSmoke(sign, jifen, fx) {
+  const checks = [];
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      checks.push({ name, ok: true });
+    } catch (e) {
+      checks.push({ name, ok: false, error: String((e && e.stack) || e) });
+    }
+  };
+  const same = (got, want, what) => {
+    const [g, w] = [JSON.stringify(got), JSON.stringify(want)];
+    if (g !== w) throw new Error(`${what}: jifen/sign gave ${g}, jifen ${w}`);
+  };
+
+  await check('jifen/sign: exports Signer, buildRequest, verifyCallback, JifenError, init and no client', () => {
+    const missing = SIGN_API.filter((n) => typeof sign[n] !== 'function');
+    if (missing.length) throw new Error(`missing exports: ${missing.join(', ')}`);
+    const extra = ['Client', 'capabilities', 'fileTokenCache'].filter((n) => n in sign);
+    if (extra.length) throw new Error(`exports what only jifen has: ${extra.join(', ')}`);
+  });
+
+  await check('jifen/sign: vectors D2, P3 (buildRequest, Signer.buildSync, Signer.build) and E1 equal jifen\'s', async () => {
+    const k = fx.kingdee;
+    const kConfig = { vendor: 'kingdee', clientId: '200421', clientSecret: k.client_secret };
+    const kArgs = [k.path, Object.fromEntries(k.query), { timestamp: Number(k.timestamp), nonce: k.nonce }];
+    const q = fx.qimai;
+    const qConfig = { vendor: 'qimai', openId: q.fields.openId, grantCode: q.fields.grantCode, openKey: q.open_key,
+      version: 'v3', baseUrl: q.url.split('/v3/')[0] };
+    const qArgs = [q.path, q.params, { timestamp: Number(q.fields.timestamp) * 1000, nonce: q.fields.nonce }];
+    for (const [config, args, vendor] of [[kConfig, kArgs, 'kingdee'], [qConfig, qArgs, 'qimai']]) {
+      const want = await jifen.buildRequest(config, ...args);
+      same(await sign.buildRequest(config, ...args), want, `${vendor} buildRequest`);
+      const signer = new sign.Signer(config);
+      same(signer.buildSync(...args), want, `${vendor} signer.buildSync`);
+      same(await signer.build(...args), want, `${vendor} signer.build`);
+      signer.free();
+    }
+    const kReq = await sign.buildRequest(kConfig, ...kArgs);
+    if (kReq.headers['X-Api-Signature'] !== k.x_api_signature) throw new Error('kingdee: not vector D2\'s signature');
+    if ((await sign.buildRequest(qConfig, ...qArgs)).body !== q.body) throw new Error('qimai: not vector P3\'s body');
+    const { vector: f, key } = fx.freemud;
+    const fConfig = { vendor: 'freemud', partnerId: f.partnerId, appId: f.appId, privateKey: key, baseUrl: 'https://example.invalid' };
+    const fArgs = [f.path, f.params, { transactionId: 'fixed-id' }];
+    const want = await jifen.buildRequest(fConfig, ...fArgs);
+    if (want.body !== f.body) throw new Error('freemud: jifen does not give vector E1');
+    same(await sign.buildRequest(fConfig, ...fArgs), want, 'freemud buildRequest');
+    const signer = new sign.Signer(fConfig);
+    same(await signer.build(...fArgs), want, 'freemud signer.build (the kept key)');
+    signer.free();
+  });
+
+  await check('jifen/sign: verifyCallback reads a push as jifen does; a wrong call is its JifenError', async () => {
+    const config = { vendor: 'freemud', partnerId: '9001', appId: 'app-1', verify: 'off' };
+    const body = JSON.stringify({ ver: '1', partnerId: '9001', appId: 'app-1', sign: '',
+      requestBody: JSON.stringify({ memberId: '1', mobile: '13800000000', changeScore: 5, currentScore: 10, changeType: 1 }) });
+    const request = { headers: { 'x-transaction-id': 'tx-1' }, body };
+    same(await sign.verifyCallback(config, request), await jifen.verifyCallback(config, request), 'verifyCallback');
+    let thrown;
+    try { new sign.Signer({ vendor: 'nope' }); } catch (e) { thrown = e; }
+    if (!(thrown instanceof sign.JifenError) || !(thrown instanceof Error) || thrown.code !== 'config') {
+      throw new Error(`new Signer({ vendor: "nope" }) did not throw jifen/sign's JifenError "config": ${thrown}`);
+    }
+    const rejected = await sign.buildRequest(fx.accounts.kingdee, '', {}).then(() => null, (e) => e);
+    if (!(rejected instanceof sign.JifenError) || rejected.code !== 'invalid_input') throw new Error(`buildRequest: ${rejected}`);
+  });
+
+  const failed = checks.filter((c) => !c.ok).length;
+  return { passed: checks.length - failed, failed, checks };
+}
+
 /** The line a driver prints for the harness. */
 export const report = (runtime, entry, result) => `JIFEN-SMOKE ${JSON.stringify({ runtime, entry, ...result })}`;
+/** The line a driver prints for `jifen/sign`'s case. */
+export const signReport = (runtime, entry, result) => `JIFEN-SIGN-SMOKE ${JSON.stringify({ runtime, entry, ...result })}`;

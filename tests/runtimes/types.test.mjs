@@ -5,6 +5,7 @@
 //  - consumer.cts (CommonJS, `import x = require("jifen")`) passes under nodenext;
 //  - browser.ts (init with URL / fetch, the global fetch as transport) passes with the DOM;
 //  - cloudflare.ts (jifen/cloudflare's stores in a Client, its store types the main entry's) passes with the DOM;
+//  - sign.ts (ESM, nodenext and bundler) and sign.cts (CommonJS): jifen/sign's API with the main entry's types;
 //  - wrong.ts: every wrong use is marked `@ts-expect-error`, so a use the types let through fails;
 //  - control.ts must fail: proof that the check reads the files and resolves "jifen" at all.
 import { test, before, after } from 'node:test';
@@ -70,6 +71,12 @@ test('browser.ts: init() takes URL / fetch promises, the global fetch fits Clien
 
 test('cloudflare.ts: jifen/cloudflare stores fit ClientOptions; its store types are index.d.ts\'s', () => {
   passes('cloudflare', ['cloudflare.ts'], { module: 'esnext', lib: ['es2022', 'dom'] });
+});
+
+test('sign.ts / sign.cts: jifen/sign has the signing API and the main entry\'s types, for import and require', () => {
+  passes('sign', ['sign.ts']);
+  passes('sign-bundler', ['sign.ts'], { module: 'esnext', lib: ['es2022', 'dom'] });
+  passes('sign-cjs', ['sign.cts']);
 });
 
 test('wrong.ts: every wrong use is a type error (each is an @ts-expect-error that must be used)', () => {

@@ -1,8 +1,9 @@
 // The request inspector: the signed vendor request an action would send.
 // Against a real vendor it asks the gateway's preview route (the page never
-// holds a vendor secret). In simulator mode it can also sign here, with the
-// wasm package (the gateway's own code) and the simulator's made-up test
-// credentials, fetched from the simulator itself.
+// holds a vendor secret). In simulator mode it can also sign here: the
+// gateway's plan (vendor operation and params) signed with `jifen/sign` (the
+// package's signing entry, its own smaller wasm) and the simulator's made-up
+// test credentials, fetched from the simulator itself.
 
 const SECRET_HEADERS = /^(authorization|app-token|access_token|x-api-signature|cookie|x-api-secret)$/i;
 const SECRET_FIELDS = /^(token|access_?token|app_?secret|client_?secret|open_?key|private_?key|password|app-token)$/i;
@@ -39,46 +40,45 @@ export function toCurl(req) {
   return lines.join(' \\\n');
 }
 
-let wasm = null;
+let sign = null;
 
-/** Loads the package's browser build once: `pkg/browser.js` if present, else the wasm-bindgen glue. */
-async function loadPackage(pkgBase) {
-  if (wasm) return wasm;
-  wasm = (async () => {
-    try {
-      const m = await import(new URL('browser.js', pkgBase).href);
-      if (typeof m.init === 'function') await m.init();
-      return { Client: m.Client };
-    } catch {
-      const m = await import(new URL('jifen_wasm.js', pkgBase).href);
-      await m.default({ module_or_path: new URL('jifen_wasm_bg.wasm', pkgBase) });
-      return { Client: m.Client };
-    }
+/** Loads `jifen/sign`'s browser build once (pkg/sign/browser.js: the signing API, its own smaller wasm). */
+async function loadSign(pkgBase) {
+  sign ??= (async () => {
+    const m = await import(new URL('sign/browser.js', pkgBase).href);
+    await m.init();
+    return m;
   })();
-  wasm.catch(() => { wasm = null; });
-  return wasm;
+  sign.catch(() => { sign = null; });
+  return sign;
 }
 
-const clients = new Map();
+const signers = new Map();
 
-/** Signs in the page against the simulator at `simUrl` (test credentials only). */
-export async function previewLocally({ pkgBase, simUrl, vendor }, method, args) {
+/**
+ * Signs in the page, with `jifen/sign` and the simulator's test credentials (fetched from the simulator
+ * at `simUrl`), the plan the gateway made for `method(args)`: `plan` is the gateway's preview, whose
+ * `operation` and `params` say which vendor call the unified method becomes (the points mapping stays
+ * in one place, the gateway's client).
+ */
+export async function previewLocally({ pkgBase, simUrl, vendor, plan }, method, args) {
   const sim = String(simUrl).replace(/\/+$/, '');
   const key = `${sim}|${vendor}`;
-  if (!clients.has(key)) {
-    clients.set(key, (async () => {
-      const { Client } = await loadPackage(pkgBase);
+  if (!signers.has(key)) {
+    signers.set(key, (async () => {
+      const { Signer } = await loadSign(pkgBase);
       const res = await fetch(`${sim}/_sim/accounts`, { cache: 'no-store' });
       if (!res.ok) throw Object.assign(new Error(`simulator answered HTTP ${res.status}`), { code: 'gateway_http' });
       const accounts = await res.json();
       if (!accounts[vendor]) throw Object.assign(new Error(`simulator has no ${vendor} account`), { code: 'config' });
-      return new Client({ ...accounts[vendor], baseUrl: `${sim}/${vendor}` });
+      return new Signer({ ...accounts[vendor], baseUrl: `${sim}/${vendor}` });
     })());
-    clients.get(key).catch(() => clients.delete(key));
+    signers.get(key).catch(() => signers.delete(key));
   }
-  const client = await clients.get(key);
-  if (typeof client.preview !== 'function') {
-    throw Object.assign(new Error('this build of the package has no preview()'), { code: 'unsupported' });
+  const [signer, planned] = await Promise.all([signers.get(key), plan(method, args)]);
+  if (typeof planned?.operation !== 'string') {
+    throw Object.assign(new Error('the gateway\'s preview names no vendor operation to sign'), { code: 'unsupported' });
   }
-  return client.preview(method, args);
+  const req = await signer.build(planned.operation, planned.params ?? {});
+  return { ...req, operation: planned.operation };
 }

@@ -1,5 +1,6 @@
 // Wrong uses: each line below must be a type error, or `@ts-expect-error` itself fails the check.
 import { buildRequest, capabilities, Client, JifenError, Signer } from "jifen";
+import * as sign from "jifen/sign";
 
 const kingdee = { vendor: "kingdee", clientId: "1", clientSecret: "test-only" } as const;
 const freemud = { vendor: "freemud", partnerId: "1", appId: "a", privateKey: "test-only", baseUrl: "http://127.0.0.1" } as const;
@@ -47,5 +48,13 @@ export async function wrong(): Promise<void> {
   new Signer(kingdee).buildSync("/jdy/v2/ls/integral_record", { page_size: true });
   // @ts-expect-error: buildRequest checks params per operation too
   await buildRequest(kingdee, "/jdy/v2/ls/integral_record", { page_size: true });
-  void s;
+  // @ts-expect-error: jifen/sign has no Client
+  new sign.Client(kingdee);
+  // @ts-expect-error: nor capabilities()
+  sign.capabilities("qimai");
+  // @ts-expect-error: jifen/sign checks params per operation as jifen does
+  await sign.buildRequest(kingdee, "/jdy/v2/ls/integral_record", { page_size: true });
+  // @ts-expect-error: nor the client's types
+  const options: sign.ClientOptions = {};
+  void s, options;
 }

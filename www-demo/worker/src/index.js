@@ -263,7 +263,10 @@ app.post('/api/preview', async (c) => {
   const req = p.unified
     ? await method(ctx.client(), 'preview')(p.method, p.args)
     : await jifen.buildRequest(vendorConfig(ctx.env, ctx.settings.vendor, ctx.settings.upstream), p.operation, p.params);
-  return ok(maskRequest(req), ctx);
+  // With the vendor operation and the params it signed (no credential is among them): the admin
+  // page's inspector signs the same plan in the page with `jifen/sign` and the simulator's test keys.
+  const plan = p.unified ? { operation: req.operation, params: req.params } : { operation: p.operation, params: p.params };
+  return ok({ ...maskRequest(req), ...plan }, ctx);
 });
 
 async function freemudCallback(ctx) {
