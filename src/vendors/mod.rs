@@ -328,6 +328,10 @@ pub(crate) fn unknown_operation(
     Error::unsupported(m).with_vendor(vendor)
 }
 
+// Native only: proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod reason_codes_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;
