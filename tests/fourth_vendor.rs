@@ -6,6 +6,8 @@
 //! `adjustPoints`, `getBalance`, `getMember` and ledger calls, with no
 //! client code of its own. (Made-up vendor "acme"; made-up test secret.)
 
+// Native only: it uses `jifen::testing`, and `wasm-pack test` builds every test target for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
