@@ -17,10 +17,14 @@ all: build
 setup:
 	@./scripts/setup.sh
 
+# The package into pkg/: `jifen`'s wasm and entries, then `jifen/sign`'s own, smaller wasm into pkg/sign/
+# (scripts/build-sign.sh); prints both sizes and fails past either ceiling (scripts/size-ceiling,
+# scripts/size-ceiling-sign).
 build: setup
 	@./scripts/build-pkg.sh pkg
 
-# What signing alone weighs (the wasm without the JS Client): docs/size.md, "The floor".
+# What signing alone weighs (the wasm without the JS Client): docs/size.md, "The floor". The same build
+# as jifen/sign's wasm (target/floor), measured without the ceiling.
 size-floor: setup
 	@./scripts/size-floor.sh
 
@@ -48,6 +52,8 @@ lint:
 	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs)) -- -D warnings
+	# The JavaScript the wasm imports (src/wasm/js.rs binds it), through Deno's built-in linter (npm `deno`).
+	node_modules/.bin/deno lint pkg-template/wasm_imports.js
 
 test-native:
 	cargo test --all-targets $(LOG)
@@ -144,15 +150,19 @@ bench: build
 	node bench/workerd-bench.mjs --out bench/out/workerd.json
 	node bench/cold-start.mjs --out bench/out/cold-start.json
 	node bench/e2e.mjs --out bench/out/e2e.json
+	node bench/budgets.mjs bench/out
 
 # Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
-# benches/profile.rs in test mode, the baselines' byte-identity checks, one cold start, a short e2e.
+# benches/profile.rs in test mode, the baselines' byte-identity checks (each baseline's output against
+# jifen's for the same input: node:crypto, crypto.subtle, the plain-JS getBalance client, the plain-JS
+# gateway; one differing byte fails), one cold start, a short e2e, and the budget table from their JSON.
 bench-smoke: build
 	cargo test --bench signing --bench profile $(LOG)
-	node bench/node-bench.mjs --quick $(LOG)
-	node bench/workerd-bench.mjs --quick $(LOG)
-	node bench/cold-start.mjs --quick $(LOG)
-	node bench/e2e.mjs --quick $(LOG)
+	node bench/node-bench.mjs --quick --out target/bench-smoke/node.json $(LOG)
+	node bench/workerd-bench.mjs --quick --out target/bench-smoke/workerd.json $(LOG)
+	node bench/cold-start.mjs --quick --out target/bench-smoke/cold-start.json $(LOG)
+	node bench/e2e.mjs --quick --out target/bench-smoke/e2e.json $(LOG)
+	node bench/budgets.mjs target/bench-smoke $(LOG)
 
 clean:
 	cargo clean; rm -rf pkg node_modules

@@ -12,6 +12,6 @@ node_modules/.bin/wasm-opt -Oz -g \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   "$out/jifen_wasm_bg.wasm" -o "$out/jifen_wasm_bg.wasm"
-cp -r pkg-template/. "$out/"
+cp -r pkg-template/. "$out/" && rm "$out/wasm_imports.js"
 node scripts/pkg-finish.mjs "$out" >/dev/null
 echo "named package in $out"

@@ -5,33 +5,19 @@
 // with node --cpu-prof on a names-kept build (bench/build-named.sh), where.
 //
 //   node bench/client-loop.mjs [pkgDir] [n]
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { jifen as plain } from './plain-gateway/jifen.js';
+import { config, args, stubFetch } from './canned-kingdee.mjs';
+import { printCommand } from './stats.mjs';
+
+printCommand();
 
 const dir = process.argv[2] ?? 'pkg';
 const n = Number(process.argv[3] ?? 20000);
 const { Client } = await import(new URL(`../${dir}/node.js`, import.meta.url));
-const acc = JSON.parse(readFileSync(new URL('../sim/accounts.json', import.meta.url))).kingdee;
-const config = { vendor: 'kingdee', clientId: acc.clientId, clientSecret: acc.clientSecret, outerInstanceId: acc.outerInstanceId, baseUrl: 'http://sim.invalid/kingdee' };
-
-// Canned simulator replies (sim/kingdee.mjs shapes).
-const member = { db_modify_time: '2023-03-01 10:00:00', id: '1480000000000000001', mobile: '13800138000', name: '张三' };
-const replies = {
-  push_app_authorize: { code: 200, msg: 'success', data: [{ appKey: acc.appKey, appSecret: acc.appSecret, domain: acc.domain, accountId: '1790000000000000001', status: 1 }] },
-  kingdee_auth_token: { errcode: 0, description: '成功', data: { access_token: 'x', 'app-token': 'stub-app-token-not-real', expires: Date.now() + 86400000, uid: 1 } },
-  account_balance_info: { errcode: 0, description: 'success', data: { integral: { member, mb_card: { card_no: 'VIP0001', db_modify_time: member.db_modify_time, id: '1490000000000000001' }, total: '800', level_total: '800', last: '500', pre: '0', usable: '500' }, recharge: { accu_gift: '0', accu_recharge: '0', available_gift: '0', available_recharge: '0', gift_amt: '0', member, pre_ver_gift: '0', pre_ver_recharge: '0', re_charge_amt: '0' }, credit: null } },
-};
-const texts = Object.fromEntries(Object.entries(replies).map(([k, v]) => [k, JSON.stringify(v)]));
-const stubFetch = async (url) => {
-  const op = String(url).split('?')[0].split('/').pop();
-  return new Response(texts[op], { status: 200, headers: { 'content-type': 'application/json' } });
-};
-globalThis.fetch = stubFetch; // the plain client calls the global fetch
 
 const j = new Client(config, { fetch: stubFetch });
-const p = new plain.Client(config);
-const args = { member: { id: '1480000000000000001', cardId: '1490000000000000001' } };
+const p = new plain.Client(config, { fetch: stubFetch });
 const a = await j.getBalance(args);
 const b = await p.getBalance(args);
 if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`different answers:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`);

@@ -22,7 +22,9 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { ROOT, renderConfig } from '../www-demo/worker/capnp.mjs';
 import { WORKERD } from '../www-demo/worker/gateway.mjs';
-import { machine } from './stats.mjs';
+import { machine, printCommand } from './stats.mjs';
+
+printCommand();
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, runs: { type: 'string' } } });
 const RUNS = Number(args.runs ?? (args.quick ? 2 : 15));

@@ -58,3 +58,9 @@ export function machine() {
 }
 
 export const fmtUs = (us) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : us >= 100 ? `${us.toFixed(0)} µs` : `${us.toFixed(2)} µs`);
+
+/** Prints the command that is running, so every number printed below comes with it. */
+export function printCommand() {
+  const script = process.argv[1].slice(process.argv[1].lastIndexOf('/bench/') + 1);
+  console.log(`$ node ${[script, ...process.argv.slice(2)].join(' ')}`);
+}

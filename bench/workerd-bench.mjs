@@ -1,11 +1,14 @@
-// Kingdee signing inside workerd: jifen's buildRequest and prepared Signer
-// (buildSync, build) against the JS crypto.subtle signer (aws4fetch's way: the
-// key imported per call; and with the CryptoKey kept), in one Worker
-// (bench/workerd/signing-worker.js). All must return the same request
-// (checked first). Per call = (t(N) − t(1)) / (N − 1) over alternating
-// requests, median of the rounds: time inside a Worker only advances on I/O.
+// Inside workerd, in one Worker (bench/workerd/signing-worker.js):
+//  1. Kingdee signing: jifen's buildRequest and prepared Signer (buildSync, build) against the JS
+//     crypto.subtle signer (aws4fetch's way: the key imported per call; and with the CryptoKey kept). All
+//     must return the same request (checked first).
+//  2. `getBalance` through jifen's Client and through the plain-JS client (bench/plain-gateway/jifen.js),
+//     both on the same stub fetch (bench/canned-kingdee.mjs): the same answer (checked first), then workerd's
+//     CPU time per call (/proc/PID/stat; 10 ms ticks, so N is large).
+// Per call = (t(N) − t(1)) / (N − 1) over alternating requests, median of the rounds: time inside a Worker
+// only advances on I/O.
 //
-//   node bench/workerd-bench.mjs            N = 4000, 9 rounds
+//   node bench/workerd-bench.mjs            N = 4000 (getBalance 1000), 9 rounds
 //   node bench/workerd-bench.mjs --quick    N = 50, 2 rounds
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
@@ -16,11 +19,19 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ROOT, renderConfig } from '../www-demo/worker/capnp.mjs';
 import { WORKERD } from '../www-demo/worker/gateway.mjs';
-import { machine } from './stats.mjs';
+import { machine, printCommand } from './stats.mjs';
+
+printCommand();
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const N = args.quick ? 50 : 4000;
+const NB = args.quick ? 50 : 1000;
 const ROUNDS = args.quick ? 2 : Number(process.env.ROUNDS ?? 9);
+/** utime + stime of a process, in ms (Linux /proc; USER_HZ = 100). */
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const freePort = () => new Promise((res, rej) => {
@@ -83,9 +94,39 @@ try {
     + `crypto.subtle kept key ÷ signer ${(m.subtleKept / m.signer).toFixed(2)}× (≥ 1.5×: ${m.subtleKept / m.signer >= 1.5 ? 'met' : 'MISSED'})`);
   // A few calls (--quick) can come out below the noise; a full run cannot.
   if (!args.quick && !(j > 0 && s > 0)) throw new Error('workerd-bench: no valid timing (the machine is too noisy for this N)');
+
+  // 2. getBalance: the same answer first, then wall and CPU per call.
+  const ja = await get('balanceJifen', 1);
+  const pa = await get('balancePlain', 1);
+  if (ja.body !== pa.body) throw new Error(`workerd-bench: getBalance differs between jifen and the plain-JS client:\n  ${ja.body}\n  ${pa.body}`);
+  console.log('\nworkerd-bench: jifen\'s Client and the plain-JS client return the same getBalance answer');
+  const BAL = ['balanceJifen', 'balancePlain'];
+  for (const impl of BAL) await get(impl, NB);
+  const bal = Object.fromEntries(BAL.map((i) => [i, { wall: [], cpu: [] }]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const impl of BAL) {
+      const c0 = cpuMs(proc.pid);
+      const one = await get(impl, 1);
+      const c1 = cpuMs(proc.pid);
+      const many = await get(impl, NB);
+      const c2 = cpuMs(proc.pid);
+      bal[impl].wall.push(((many.ms - one.ms) * 1000) / (NB - 1));
+      bal[impl].cpu.push((((c2 - c1) - (c1 - c0)) * 1000) / (NB - 1));
+    }
+  }
+  const bm = Object.fromEntries(BAL.map((i) => [i, { wall: median(bal[i].wall), cpu: median(bal[i].cpu) }]));
+  console.log('\n| getBalance (Kingdee), stub fetch, inside workerd | wall per call | workerd CPU per call |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| jifen Client (wasm) | ${bm.balanceJifen.wall.toFixed(1)} µs | ${bm.balanceJifen.cpu.toFixed(1)} µs |`);
+  console.log(`| plain-JS client (crypto.subtle, key kept) | ${bm.balancePlain.wall.toFixed(1)} µs | ${bm.balancePlain.cpu.toFixed(1)} µs |`);
+  const ratio = bm.balanceJifen.cpu / bm.balancePlain.cpu;
+  console.log(`\nbudget (docs/architecture.md §6), reported, not enforced: getBalance CPU jifen ÷ plain JS ${ratio.toFixed(2)}× (≤ 2×: ${ratio <= 2 ? 'met' : 'MISSED'})`);
   if (args.out) {
     mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, JSON.stringify({ env, quick: Boolean(args.quick), n: N, rounds: ROUNDS, jifen_us: j, subtle_us: s, median_us: m, samples: per }, null, 2));
+    writeFileSync(args.out, JSON.stringify({
+      env, quick: Boolean(args.quick), n: N, rounds: ROUNDS, jifen_us: j, subtle_us: s, median_us: m, samples: per,
+      balance: { n: NB, median_us: bm, samples: bal },
+    }, null, 2));
   }
 } finally {
   if (proc.exitCode === null) proc.kill('SIGTERM');

@@ -21,6 +21,8 @@ rm -rf "$out" && mkdir -p "$out"
 bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
 step "3/6 entry points, types, README, licences and changelog"
 cp -r pkg-template/. "$out/"
+# wasm_imports.js ships once, as the glue's snippet (snippets/jifen/pkg-template/): not at the root too.
+rm "$out/wasm_imports.js"
 # The licence texts and the changelog live once, at the repository root.
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md "$out/"
 node scripts/pkg-finish.mjs "$out"

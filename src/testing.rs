@@ -46,6 +46,7 @@ impl Reply {
         Reply::Fail(TransportError {
             timeout: false,
             message: "connection reset".into(),
+            cause: None,
         })
     }
 }
@@ -113,10 +114,12 @@ impl Transport for ScriptedTransport {
                     "script expected a request to {part}, got {}",
                     redact_url(&url)
                 ),
+                cause: None,
             }),
             None => Err(TransportError {
                 timeout: false,
                 message: format!("script exhausted at {}", redact_url(&url)),
+                cause: None,
             }),
         }
     }

@@ -26,7 +26,7 @@ use jifen::points::reasons::VendorCode;
 use jifen::points::{Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason};
 use jifen::retry::Delivery;
 use jifen::testing::{block_on, Reply, ScriptedTransport};
-use jifen::vendors::{Account, PreparedCall, Vendor};
+use jifen::vendors::{Account, Parsed, PreparedCall, Vendor};
 use jifen::Json;
 use std::cell::Cell;
 
@@ -141,16 +141,21 @@ impl PreparedCall for AcmeCall<'_> {
     fn idempotent(&self) -> bool {
         true
     }
-    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest {
-        sign(
+    fn sign(
+        &self,
+        now_ms: u64,
+        entropy: &dyn Entropy,
+        _signature: Option<&[u8]>,
+    ) -> Result<SignedRequest> {
+        Ok(sign(
             self.key,
             &self.op,
             &self.params,
             now_ms,
             random_in(entropy, 1, 999),
-        )
+        ))
     }
-    fn parse(&self, reply: &HttpResponse) -> Result<Json> {
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
         if reply.status >= 500 {
             return Err(
                 Error::new(ErrorCode::Http, "Acme is unavailable").with_status(reply.status)
@@ -160,7 +165,10 @@ impl PreparedCall for AcmeCall<'_> {
             Error::new(ErrorCode::Parse, "unreadable Acme reply").with_status(reply.status)
         })?;
         match body.get("ok") {
-            Some(Json::Bool(true)) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
+            Some(Json::Bool(true)) => Ok(Parsed {
+                data: body.get("data").cloned().unwrap_or(Json::Null),
+                proof: None,
+            }),
             _ => Err(Error::new(ErrorCode::Vendor, "Acme refused").with_status(reply.status)),
         }
     }
@@ -170,9 +178,6 @@ impl PreparedCall for AcmeCall<'_> {
         } else {
             Delivery::Unknown
         }
-    }
-    fn result(&self, data: Json) -> Result<Json> {
-        Ok(data)
     }
 }
 

@@ -54,6 +54,7 @@ impl Transport for Canned {
         Err(TransportError {
             timeout: false,
             message: "no canned reply".into(),
+            cause: None,
         })
     }
 

@@ -6,7 +6,7 @@
 // crypto.subtle (the CryptoKey imported once per client, which favours this
 // side over aws4fetch's import-per-call).
 //
-// It implements what the benchmarked route needs and no more: `new Client(config)`
+// It implements what the benchmarked route needs and no more: `new Client(config, { fetch? })`
 // for Kingdee with `getBalance({ member: { id, cardId } })`, the app-token flow
 // (push_app_authorize → kingdee_auth_token, cached, single-flight), the same
 // vendor calls as jifen and the same answer (bench/e2e.mjs asserts the two
@@ -17,9 +17,10 @@ const enc = new TextEncoder();
 const num = (v) => (v === undefined || v === null || v === '' ? v : Number(v));
 
 class Client {
-  constructor(config) {
+  constructor(config, options = {}) {
     if (config.vendor !== 'kingdee') throw new Error('the plain-JS baseline implements Kingdee only');
     this.config = config;
+    this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.key = null;
     this.auth = null; // a promise of { appToken, domain, expires }
   }
@@ -34,7 +35,7 @@ class Client {
 
   async send(req) {
     // A timeout, as jifen's client has (15 s by default).
-    const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined, signal: AbortSignal.timeout(15_000) });
+    const r = await this.fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined, signal: AbortSignal.timeout(15_000) });
     const body = await r.json();
     const code = body.errcode ?? (body.code === 200 ? 0 : body.code);
     if (!r.ok || code !== 0) throw new Error(`kingdee: HTTP ${r.status}, errcode ${code}`);

@@ -41,6 +41,8 @@ pub struct TransportError {
     pub timeout: bool,
     /// What happened, with no URL query or header values in it.
     pub message: String,
+    /// A handle to what the platform threw, passed on as [`Error`]'s `cause`.
+    pub cause: Option<u32>,
 }
 
 impl TransportError {
@@ -50,9 +52,11 @@ impl TransportError {
         } else {
             ErrorCode::Network
         };
-        Error::new(code, self.message)
+        let mut e = Error::new(code, self.message)
             .with_vendor(vendor)
-            .retryable(true)
+            .retryable(true);
+        e.cause = self.cause;
+        e
     }
 }
 

@@ -100,6 +100,10 @@ pub struct ErrorDetails {
     /// The row of the vendor's error table the vendor's code was read with:
     /// how retrying, delivery and the token judge this error (`crate::retry`).
     pub row: Option<&'static ErrorRow>,
+    /// A handle to what the platform threw (a custom `fetch`'s `TypeError`),
+    /// which the wasm binding keeps and gives back as the JS error's `cause`
+    /// (`wasm/error.rs`); `None` natively and where nothing was thrown.
+    pub cause: Option<u32>,
 }
 
 impl std::ops::Deref for Error {
@@ -143,6 +147,7 @@ impl Error {
             retryable: false,
             retry_after_ms: None,
             row: None,
+            cause: None,
         }))
     }
 

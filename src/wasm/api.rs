@@ -3,10 +3,11 @@
 //! `JifenError` on bad input; nothing here panics. (`Signer` is in
 //! `wasm/signer.rs`.)
 
-use super::convert::{from_js, get, to_js};
+use super::convert::{from_js, from_js_flat, get, to_js};
 use super::env::{JsClock, JsEntropy};
 use super::error;
-use super::js::{jifen_bytes, jifen_header};
+use super::js::{jifen_bytes, jifen_header, jifen_signed};
+use super::pack::pack;
 use super::promise::promise;
 use super::signer::JsSigner;
 use super::subtle::SubtleRsa;
@@ -85,7 +86,9 @@ pub fn build_request(
     }
 }
 
-/// The `(operation, params, options)` of a `buildRequest` or `Signer` call.
+/// The `(operation, params, options)` of a `buildRequest` or `Signer` call:
+/// params as JSON text (the caller's key order and number text, what the
+/// vendors sign), options read key by key (convert.rs, [`from_js_flat`]).
 pub(super) fn read_call(
     operation: &JsValue,
     params: &JsValue,
@@ -94,12 +97,40 @@ pub(super) fn read_call(
     Ok((
         operation_name(operation)?,
         from_js(params, "params")?,
-        DryRunOptions::from_json(&from_js(options, "options")?)?,
+        DryRunOptions::from_json(
+            &OPTION_KEYS.with(|keys| from_js_flat(options, "options", keys))?,
+        )?,
     ))
 }
 
-/// `{ method, url, headers, body, stringToSign }` as a JS object.
-pub(super) fn signed_to_js(req: &SignedRequest) -> std::result::Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&req.to_json_string())
-        .map_err(|_| error::to_js(Error::parse("internal: result is not valid JSON")))
+thread_local! {
+    /// What `DryRunOptions::from_json` reads, as the JS array `jifen_flat` takes (made once).
+    static OPTION_KEYS: JsValue = [
+        "timestamp",
+        "nonce",
+        "transactionId",
+        "appToken",
+        "domain",
+        "allowFields",
+        "idempotent",
+    ]
+        .into_iter()
+        .map(JsValue::from_str)
+        .collect::<js_sys::Array>()
+        .into();
+}
+
+/// `{ method, url, headers, body, stringToSign }` as a JS object: one packed
+/// string (pack.rs) that the JS side slices, no JSON text.
+pub(super) fn signed_to_js(req: &SignedRequest) -> JsValue {
+    let mut parts: Vec<&str> = Vec::with_capacity(4 + 2 * req.headers.len());
+    parts.push(req.method.as_str());
+    parts.push(&req.url);
+    parts.push(req.body.as_deref().unwrap_or(""));
+    parts.push(&req.string_to_sign);
+    for (k, v) in &req.headers {
+        parts.push(k);
+        parts.push(v);
+    }
+    jifen_signed(&pack(u16::from(req.body.is_some()), &parts))
 }

@@ -2,14 +2,17 @@
 //! window) or one the caller injects, with an `AbortController` timeout that
 //! covers the body too, and `setTimeout` for retry delays.
 //!
-//! One attempt is one call into a small JS function (`jifen_send`, js.rs): the
-//! request goes over as one JSON array, the reply comes back as one object.
+//! One attempt is one call into a small JS function (`jifen_send` in
+//! `pkg-template/wasm_imports.js`, bound in js.rs) that does the fetch and the
+//! body read: the request goes over as one packed string (pack.rs), the reply
+//! comes back as one object, its headers as one NUL-separated string.
 //! Driving `fetch`, `AbortController`, the hooks and the `Headers` iterator
 //! from Rust took a JS crossing per step and several KB of binding code.
 
+use super::error::keep_cause;
 use super::js::{jifen_send, jifen_sleep, Reply};
+use super::pack::pack;
 use crate::client::{Transport, TransportError};
-use crate::core::json::{write_string, Json};
 use crate::core::request::{is_secret_header, HttpRequest, HttpResponse};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -29,57 +32,56 @@ pub struct FetchTransport {
     pub hooks: Hooks,
 }
 
-/// `[method, url, body|null, name, value, secret(0|1), …]`: what `jifen_send` reads.
-fn request_json(req: &HttpRequest) -> String {
-    let mut out = String::from("[");
-    write_string(req.method.as_str(), &mut out);
-    out.push(',');
-    write_string(&req.url, &mut out);
-    out.push(',');
-    match &req.body {
-        Some(b) => write_string(b, &mut out),
-        None => out.push_str("null"),
-    }
+/// The request packed for `jifen_send`: `[method, url, body, secret, name,
+/// value, …]`, flags bit 0 when there is a body; `secret` holds `1` for each
+/// header whose value is a credential (masked in what the hooks see), `0` else.
+fn packed_request(req: &HttpRequest) -> String {
+    let secret: String = req
+        .headers
+        .iter()
+        .map(|(k, _)| if is_secret_header(k) { '1' } else { '0' })
+        .collect();
+    let mut parts: Vec<&str> = Vec::with_capacity(4 + 2 * req.headers.len());
+    parts.push(req.method.as_str());
+    parts.push(&req.url);
+    parts.push(req.body.as_deref().unwrap_or(""));
+    parts.push(&secret);
     for (k, v) in &req.headers {
-        out.push(',');
-        write_string(k, &mut out);
-        out.push(',');
-        write_string(v, &mut out);
-        out.push_str(if is_secret_header(k) { ",1" } else { ",0" });
+        parts.push(k);
+        parts.push(v);
     }
-    out.push(']');
-    out
+    pack(u16::from(req.body.is_some()), &parts)
 }
 
 impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         let sent = jifen_send(
             self.fetch.as_ref(),
-            &request_json(&req),
+            &packed_request(&req),
             f64::from(self.timeout_ms),
             self.hooks.on_request.as_ref(),
             self.hooks.on_response.as_ref(),
         );
         let reply: Reply = JsFuture::from(sent)
             .await
-            .map_err(|_| TransportError {
+            .map_err(|thrown| TransportError {
                 timeout: false,
                 message: "network error (connection refused, reset or blocked)".to_string(),
+                cause: keep_cause(thrown),
             })?
             .unchecked_into();
         if let Some(message) = reply.message() {
             return Err(TransportError {
                 timeout: reply.timeout(),
                 message,
+                cause: keep_cause(reply.cause()),
             });
         }
+        let head = reply.head();
         let mut headers = Vec::new();
-        if let Ok(Json::Array(items)) = Json::parse(&reply.head()) {
-            let mut items = items.into_iter();
-            while let (Some(Json::String(k)), Some(Json::String(v))) = (items.next(), items.next())
-            {
-                headers.push((k, v));
-            }
+        let mut items = head.split('\0');
+        while let (Some(k), Some(v)) = (items.next(), items.next()) {
+            headers.push((k.to_string(), v.to_string()));
         }
         Ok(HttpResponse {
             status: reply.status(),

@@ -16,6 +16,7 @@ mod error;
 #[cfg(feature = "js-client")]
 mod fetch;
 mod js;
+mod pack;
 mod promise;
 pub mod signer;
 #[cfg(feature = "js-client")]

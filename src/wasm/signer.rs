@@ -6,7 +6,7 @@
 //! [`crate::vendors::Account`] (`client::build`).
 
 use super::api::{read_call, signed_to_js};
-use super::convert::from_js;
+use super::convert::from_js_flat;
 use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::promise::promise;
@@ -40,7 +40,7 @@ impl JsSigner {
     }
 
     pub(super) fn create(config: &JsValue) -> Result<JsSigner> {
-        let account = client::read_account(&from_js(config, "config")?)?;
+        let account = client::read_account(&from_js_flat(config, "config", &JsValue::UNDEFINED)?)?;
         let mut env = Env::new(Box::new(JsClock), Box::new(JsEntropy));
         if let Some(der) = account.rsa_key() {
             env = env.with_rsa(Box::new(KeptRsa::import(der)));
@@ -64,7 +64,7 @@ impl JsSigner {
             read_call(&operation, &params, &options).map_err(error::to_js)?;
         let req = client::build_sync(p.account.as_ref(), &op, &params, &options, &p.env)
             .map_err(error::to_js)?;
-        signed_to_js(&req)
+        Ok(signed_to_js(&req))
     }
 
     /// `signer.build(operation, params?, options?)`: a Promise of the signed
@@ -77,7 +77,7 @@ impl JsSigner {
             let req = client::build(p.account.as_ref(), &op, &params, &options, &p.env)
                 .await
                 .map_err(error::to_js)?;
-            signed_to_js(&req)
+            Ok(signed_to_js(&req))
         })
     }
 }

@@ -457,6 +457,7 @@ impl Model {
                     "connection reset"
                 }
                 .into(),
+                cause: None,
             })
         };
         let slow = |ms: u64| self.clock.0.set(self.clock.0.get() + ms);
