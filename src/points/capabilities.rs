@@ -30,12 +30,12 @@ pub fn call_name(call: Call) -> &'static str {
 }
 
 /// Every capability of a vendor's mapping, in call order (each vendor's
-/// [`Mapping::capabilities`] returns its own table, kept in its folder).
+/// table is in its folder, `vendors/<v>/points.rs`, read by [`Mapping::capabilities`]).
 pub fn of(mapping: &dyn Mapping) -> &'static [Capability; 4] {
     mapping.capabilities()
 }
 
-/// A capability row (each vendor's table, in its `points.rs`, is built with it).
+/// A capability (for the vendors' tables, `vendors/<v>/points.rs`).
 pub const fn c(
     call: Call,
     native_calls: &'static [&'static str],
@@ -108,3 +108,11 @@ pub fn to_json(mapping: &dyn Mapping) -> Json {
         ("reasonSigns", Some(Json::Object(signs))),
     ])
 }
+
+/// No capability (the [`super::Unavailable`] mapping of a build without the client).
+pub static NONE: [Capability; 4] = [
+    c(Call::Adjust, &[], false, ""),
+    c(Call::Balance, &[], false, ""),
+    c(Call::Ledger, &[], false, ""),
+    c(Call::Member, &[], false, ""),
+];

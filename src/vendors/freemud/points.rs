@@ -6,6 +6,7 @@ use super::ops::{GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_S
 use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::points::capabilities::{c, Capability};
 use crate::points::ledger::{self, LedgerQuery, Page};
 use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
@@ -268,8 +269,8 @@ pub(crate) static REASON_CODES: [CodeRow; 16] = [
 ];
 
 /// The unified calls on Freemud.
-pub(crate) static CAPABILITIES: [capabilities::Capability; 4] = [
-    capabilities::c(
+pub static CAPABILITIES: [Capability; 4] = [
+    c(
         Call::Adjust,
         &[
             "/member/score/updateScore",
@@ -278,19 +279,19 @@ pub(crate) static CAPABILITIES: [capabilities::Capability; 4] = [
         true,
         "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent.",
     ),
-    capabilities::c(
+    c(
         Call::Balance,
         &["/member/score/statisticalScore"],
         true,
         "available = currentScore, total = totalScore, used = usedScore.",
     ),
-    capabilities::c(
+    c(
         Call::Ledger,
         &["/member/score/getScoreRecords"],
         true,
         "Filtered by date at the vendor.",
     ),
-    capabilities::c(
+    c(
         Call::Member,
         &["/member/getMemberInfoByIdOrMobile"],
         true,

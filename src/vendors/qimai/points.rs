@@ -11,6 +11,7 @@ use super::ops::{
 use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::points::capabilities::{c, Capability};
 use crate::points::ledger::{self, LedgerQuery, Page};
 use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
@@ -383,19 +384,19 @@ pub fn qimai_source_name(code: &str) -> &'static str {
 }
 
 /// The unified calls on Qimai v3.
-pub(crate) static CAPABILITIES_V3: [capabilities::Capability; 4] = [
-            capabilities::c(Call::Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
+pub static CAPABILITIES_V3: [Capability; 4] = [
+            c(Call::Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
               "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
-            capabilities::c(Call::Balance, &["/v3/crm/points/getCustomerPoints"], true,
+            c(Call::Balance, &["/v3/crm/points/getCustomerPoints"], true,
               "available = totalPoints (the balance); soon-expiring points are in raw."),
-            capabilities::c(Call::Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
+            c(Call::Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
               "The vendor takes no date range: rows are filtered by the client."),
-            capabilities::c(Call::Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
+            c(Call::Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
 ];
 
 /// The unified calls on Qimai v2.
-pub(crate) static CAPABILITIES_V2: [capabilities::Capability; 4] = [
-    capabilities::c(
+pub static CAPABILITIES_V2: [Capability; 4] = [
+    c(
         Call::Adjust,
         &[
             "user.points-add",
@@ -404,19 +405,19 @@ pub(crate) static CAPABILITIES_V2: [capabilities::Capability; 4] = [
         true,
         "Additions only: the v2 gateway documents no deduction. idempotencyKey is sent as bizId.",
     ),
-    capabilities::c(
+    c(
         Call::Balance,
         &["communal.user.identity"],
         true,
         "available = user_info.user_points.",
     ),
-    capabilities::c(
+    c(
         Call::Ledger,
         &["user.user-points-records"],
         true,
         "The vendor takes no date range: rows are filtered by the client.",
     ),
-    capabilities::c(
+    c(
         Call::Member,
         &["communal.user.gether-customer-info"],
         true,
