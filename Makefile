@@ -17,10 +17,14 @@ all: build
 setup:
 	@./scripts/setup.sh
 
+# The package into pkg/: `jifen`'s wasm and entries, then `jifen/sign`'s own, smaller wasm into pkg/sign/
+# (scripts/build-sign.sh); prints both sizes and fails past either ceiling (scripts/size-ceiling,
+# scripts/size-ceiling-sign).
 build: setup
 	@./scripts/build-pkg.sh pkg
 
-# What signing alone weighs (the wasm without the JS Client): docs/size.md, "The floor".
+# What signing alone weighs (the wasm without the JS Client): docs/size.md, "The floor". The same build
+# as jifen/sign's wasm (target/floor), measured without the ceiling.
 size-floor: setup
 	@./scripts/size-floor.sh
 

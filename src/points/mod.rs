@@ -83,6 +83,76 @@ impl std::fmt::Debug for dyn Mapping {
     }
 }
 
+/// The mapping a build without the client answers with (the `jifen/sign`
+/// wasm, [`crate::vendors::WITH_CLIENT`] false): every call `unsupported`. Its
+/// vendors return it instead of their own, so that signing alone does not link
+/// the points mappings through their vtables.
+#[derive(Debug, Clone, Copy)]
+pub struct Unavailable;
+
+/// The one [`Unavailable`] mapping.
+pub static UNAVAILABLE: Unavailable = Unavailable;
+
+fn unavailable<T>() -> Result<T> {
+    Err(Error::unsupported(
+        "the points calls are not in this build (jifen/sign signs only)",
+    ))
+}
+
+impl Mapping for Unavailable {
+    fn vendor(&self) -> &'static str {
+        ""
+    }
+    fn names(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn need(&self, _call: Call) -> Need {
+        Need::Any
+    }
+    fn lookup(&self, _member: &Member, _need: Need) -> Result<Plan> {
+        unavailable()
+    }
+    fn read_lookup(&self, _result: &Json) -> Result<Member> {
+        unavailable()
+    }
+    fn adjust_plan(&self, _a: &Adjust) -> Result<Plan> {
+        unavailable()
+    }
+    fn adjust_reply(&self, _raw: &Json) -> (Option<i64>, Option<String>) {
+        (None, None)
+    }
+    fn dedupes_changes(&self) -> bool {
+        true
+    }
+    fn balance_plan(&self, _m: &Member) -> Result<Plan> {
+        unavailable()
+    }
+    fn balance_reply(&self, _raw: &Json) -> Balance {
+        Balance::default()
+    }
+    fn member_plan(&self, _m: &Member) -> Result<Plan> {
+        unavailable()
+    }
+    fn member_fields(&self, _raw: &Json) -> MemberFields {
+        MemberFields::default()
+    }
+    fn ledger_plan(&self, _q: &LedgerQuery, _page: i64) -> Result<Plan> {
+        unavailable()
+    }
+    fn ledger_read(&self, _q: &LedgerQuery, _page: i64, _raw: &Json) -> Result<ledger::Page> {
+        unavailable()
+    }
+    fn reason_code(&self, _reason: Reason) -> Option<reasons::VendorCode> {
+        None
+    }
+    fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
+        &capabilities::NONE
+    }
+    fn adjust_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
 /// The balance fields of a vendor's balance reply.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Balance {

@@ -6,12 +6,21 @@ use crate::core::clock::{random_in, Entropy};
 use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
-use crate::points::Mapping;
-use crate::vendors::{Account, DryRunOptions, Vendor};
+use crate::points::{Mapping, UNAVAILABLE};
+use crate::vendors::{Account, DryRunOptions, Vendor, WITH_CLIENT};
 
 /// Kingdee 精斗云 (JDY) open API v2.
 #[derive(Debug, Clone, Copy)]
 pub struct Kingdee;
+
+/// Its points mapping (none in a build without the client: `WITH_CLIENT`).
+fn points() -> &'static dyn Mapping {
+    if WITH_CLIENT {
+        &super::points::POINTS
+    } else {
+        &UNAVAILABLE
+    }
+}
 
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
@@ -30,11 +39,15 @@ impl Vendor for Kingdee {
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        &MAPPINGS
+        if WITH_CLIENT {
+            &MAPPINGS
+        } else {
+            &[]
+        }
     }
 
     fn mapping_for(&self, _config: &Json) -> &'static dyn Mapping {
-        &super::points::POINTS
+        points()
     }
 }
 
@@ -49,7 +62,7 @@ impl Account for Config {
     }
 
     fn mapping(&self) -> &'static dyn Mapping {
-        &super::points::POINTS
+        points()
     }
 
     fn build_sync(
