@@ -20,7 +20,7 @@ use crate::vendors::freemud::response::{parse_envelope, result_json, Envelope};
 use crate::vendors::freemud::{
     self, sign_text, CallbackConfig, Config, SignatureStatus, VerifyPolicy,
 };
-use crate::vendors::Account;
+use crate::vendors::{Account, SigningAccount};
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -11,7 +11,9 @@ use crate::core::json::Json;
 use crate::core::request::SignedRequest;
 use crate::points::Mapping;
 use crate::vendors::call_options::CallOptions;
-use crate::vendors::{Account, DryRunOptions, ExternallySigned, Vendor};
+use crate::vendors::{
+    Account, DryRunOptions, ExternallySigned, SigningAccount, SigningVendor, Vendor,
+};
 
 /// Freemud 非码 (开个店 open platform).
 #[derive(Debug, Clone, Copy)]
@@ -20,7 +22,7 @@ pub struct Freemud;
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
 
-impl Vendor for Freemud {
+impl SigningVendor for Freemud {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -29,6 +31,12 @@ impl Vendor for Freemud {
         "Freemud"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Freemud {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
@@ -83,13 +91,9 @@ impl ExternallySigned for Pending<'_> {
     }
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Freemud
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        &super::points::POINTS
     }
 
     fn build_sync(
@@ -119,16 +123,29 @@ impl Account for Config {
         })))
     }
 
-    fn key_scope(&self) -> String {
-        format!("freemud:{}:{}", self.partner_id, self.app_id)
-    }
-
     fn rsa_key(&self) -> Option<&[u8]> {
         if self.dev_skip_signature {
             None
         } else {
             self.private_key_pkcs8.as_deref()
         }
+    }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Freemud
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        &super::points::POINTS
+    }
+
+    fn key_scope(&self) -> String {
+        format!("freemud:{}:{}", self.partner_id, self.app_id)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -7,7 +7,7 @@ use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
 use crate::points::Mapping;
-use crate::vendors::{Account, DryRunOptions, Vendor};
+use crate::vendors::{Account, DryRunOptions, SigningAccount, SigningVendor, Vendor};
 
 /// Kingdee 精斗云 (JDY) open API v2.
 #[derive(Debug, Clone, Copy)]
@@ -16,7 +16,7 @@ pub struct Kingdee;
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
 
-impl Vendor for Kingdee {
+impl SigningVendor for Kingdee {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -25,6 +25,12 @@ impl Vendor for Kingdee {
         "Kingdee"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Kingdee {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
@@ -43,13 +49,9 @@ fn draw_nonce(entropy: &dyn Entropy) -> String {
     random_in(entropy, 1_000_000_000, 9_999_999_999).to_string()
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Kingdee
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        &super::points::POINTS
     }
 
     fn build_sync(
@@ -71,6 +73,19 @@ impl Account for Config {
             domain: options.domain.clone(),
         };
         build_request_with(self, op, params, &attempt, &options.call)
+    }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Kingdee
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        &super::points::POINTS
     }
 
     fn key_scope(&self) -> String {

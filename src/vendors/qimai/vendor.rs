@@ -24,7 +24,7 @@ use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
-use crate::vendors::{Account, DryRunOptions, PreparedCall, Vendor};
+use crate::vendors::{Account, DryRunOptions, PreparedCall, SigningAccount, SigningVendor, Vendor};
 
 /// Qimai 企迈: the v2 gateway and v3.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ fn mapping(version: Version) -> &'static dyn Mapping {
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 2] = [&super::points::V3, &super::points::V2];
 
-impl Vendor for Qimai {
+impl SigningVendor for Qimai {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -50,6 +50,12 @@ impl Vendor for Qimai {
         "Qimai"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Qimai {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
@@ -108,13 +114,9 @@ impl PreparedCall for Call<'_> {
     }
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Qimai
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        mapping(self.version)
     }
 
     fn build_sync(
@@ -135,6 +137,19 @@ impl Account for Config {
             nonce,
         };
         build_request_with(self, op, params, &attempt, &options.call)
+    }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Qimai
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        mapping(self.version)
     }
 
     fn key_scope(&self) -> String {
