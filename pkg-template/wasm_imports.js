@@ -61,11 +61,11 @@ export function jifen_json(v) {
 // A flat object (a config, the options) as packed [key, tagged value, …] for src/wasm/convert.rs: one
 // crossing and no JSON text for the strings, booleans and safe integers a config or the options hold.
 // Tags: s string, n safe integer (its digits), b "t"/"f", z null, j JSON text of anything else, e
-// JSON.stringify threw. `keys` lists the keys to read (undefined: every own enumerable key); what
-// JSON.stringify leaves out (undefined, functions, symbols) is left out.
-export function jifen_flat(o, keys) {
+// JSON.stringify threw. Its own enumerable keys, in JSON.stringify's order; what JSON.stringify leaves
+// out (undefined, functions, symbols) is left out.
+export function jifen_flat(o) {
   const parts = [];
-  for (const k of keys ?? Object.keys(o)) {
+  for (const k of Object.keys(o)) {
     const v = o[k];
     let t;
     switch (typeof v) {

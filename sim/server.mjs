@@ -11,6 +11,54 @@ import { createFreemud } from './freemud.mjs';
 import { createQimai } from './qimai.mjs';
 import { Counters, sleep } from './util.mjs';
 
+/**
+ * The vendors the simulator serves, listed once: each lives under `/<name>/`, is made by its
+ * module's `create…`, and shows its ledger to checkers through `ledgerView` (rows oldest first in
+ * one shape: id, member, mobile, delta, type, key, createTime; balances by member id). A new
+ * vendor is its module and one row here.
+ */
+const VENDORS = [
+  {
+    name: 'kingdee',
+    create: createKingdee,
+    ledgerView(s) {
+      const mobileOf = new Map(s.members.map((m) => [m.id, m.mobile]));
+      return {
+        rows: s.ledger.map((r) => ({ id: r.id, member: r.member_id, mobile: mobileOf.get(r.member_id), delta: Number(r.occur), type: r.type_number, key: null, createTime: r.create_time })),
+        balances: Object.fromEntries(s.members.map((m) => [m.id, m.balance])),
+      };
+    },
+  },
+  {
+    name: 'freemud',
+    create: createFreemud,
+    ledgerView(s) {
+      const members = Array.isArray(s.members) ? s.members : Object.values(s.members);
+      const mobileOf = new Map(members.map((m) => [m.memberId, m.mobile]));
+      return {
+        rows: s.ledger.map((r) => ({ id: r.transNo, member: r.memberId, mobile: mobileOf.get(r.memberId), delta: r.changeType === 2 ? -r.changeScore : r.changeScore, type: String(r.operationType), key: r.idempotencyBussinessId, createTime: r.createTime })),
+        balances: Object.fromEntries(members.map((m) => [m.memberId, m.currentScore])),
+      };
+    },
+  },
+  {
+    name: 'qimai',
+    create: createQimai,
+    ledgerView(s) {
+      const mobileOf = new Map(s.customers.map((c) => [c.customerId, c.mobile]));
+      return {
+        rows: s.ledger.map((r) => ({ id: r.id, member: r.customerId, mobile: mobileOf.get(r.customerId), delta: r.changePoints, type: String(r.sourceType), key: r.bizId, createTime: r.createdAt })),
+        balances: Object.fromEntries(s.customers.map((c) => [c.customerId, c.points])),
+      };
+    },
+  },
+];
+const NAMES = VENDORS.map((v) => v.name);
+/** `a, b or c`. */
+const NAMES_TEXT = `${NAMES.slice(0, -1).join(', ')} or ${NAMES[NAMES.length - 1]}`;
+/** `/a(…)|/b(…)`: the first path segment that names a vendor. */
+const VENDOR_SEGMENT = NAMES.join('|');
+
 const here = (p) => new URL(p, import.meta.url);
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -82,10 +130,13 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
 
   const faults = new Faults();
   const vendors = {};
-  const counters = { kingdee: new Counters(), freemud: new Counters(), qimai: new Counters() };
-  vendors.kingdee = createKingdee({ account: acc.kingdee, seed: seedData.kingdee, now: simNow });
-  vendors.freemud = createFreemud({ account: acc.freemud, seed: seedData.freemud, now: simNow, log: logLine });
-  vendors.qimai = createQimai({ account: acc.qimai, seed: seedData.qimai, now: simNow });
+  const counters = {};
+  const views = {};
+  for (const v of VENDORS) {
+    vendors[v.name] = v.create({ account: acc[v.name], seed: seedData[v.name], now: simNow, log: logLine });
+    counters[v.name] = new Counters();
+    views[v.name] = v.ledgerView;
+  }
 
   // Writes that land later (fault apply_late): { id, vendor, req, dueMs (sim time) }, applied in
   // due order when the sim clock passes dueMs: on a timer, after every clock change, and before
@@ -156,7 +207,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
       } else if (onRequest !== undefined) {
         const o = onRequest === true ? {} : onRequest;
         if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('onRequest must be true or {vendor?, path?, method?}');
-        if (o.vendor !== undefined && !(o.vendor in vendors)) throw new Error('onRequest.vendor must be kingdee, freemud or qimai');
+        if (o.vendor !== undefined && !(o.vendor in vendors)) throw new Error(`onRequest.vendor must be ${NAMES_TEXT}`);
         if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) throw new Error('onRequest.path must start with /');
         if (o.member !== undefined && (typeof o.member !== 'string' || !o.member)) throw new Error('onRequest.member must be a member id or mobile');
         const nth = o.nth ?? 1;
@@ -172,21 +223,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
   /** One vendor's ledger and balances in one shape for checkers: rows oldest first. */
   function ledgerOf(name, member) {
     const s = vendors[name].state();
-    let rows; let balances;
-    if (name === 'kingdee') {
-      const mobileOf = new Map(s.members.map((m) => [m.id, m.mobile]));
-      rows = s.ledger.map((r) => ({ id: r.id, member: r.member_id, mobile: mobileOf.get(r.member_id), delta: Number(r.occur), type: r.type_number, key: null, createTime: r.create_time }));
-      balances = Object.fromEntries(s.members.map((m) => [m.id, m.balance]));
-    } else if (name === 'qimai') {
-      const mobileOf = new Map(s.customers.map((c) => [c.customerId, c.mobile]));
-      rows = s.ledger.map((r) => ({ id: r.id, member: r.customerId, mobile: mobileOf.get(r.customerId), delta: r.changePoints, type: String(r.sourceType), key: r.bizId, createTime: r.createdAt }));
-      balances = Object.fromEntries(s.customers.map((c) => [c.customerId, c.points]));
-    } else {
-      const members = Array.isArray(s.members) ? s.members : Object.values(s.members);
-      const mobileOf = new Map(members.map((m) => [m.memberId, m.mobile]));
-      rows = s.ledger.map((r) => ({ id: r.transNo, member: r.memberId, mobile: mobileOf.get(r.memberId), delta: r.changeType === 2 ? -r.changeScore : r.changeScore, type: String(r.operationType), key: r.idempotencyBussinessId, createTime: r.createTime }));
-      balances = Object.fromEntries(members.map((m) => [m.memberId, m.currentScore]));
-    }
+    let { rows, balances } = views[name](s);
     if (member) {
       rows = rows.filter((r) => r.member === member || r.mobile === member);
       balances = Object.fromEntries(Object.entries(balances).filter(([id]) => id === member || rows.some((r) => r.member === id)));
@@ -199,7 +236,7 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
     for (const [name, v] of Object.entries(vendors)) {
       const s = v.state();
       s.counters = { ...counters[name].toJSON(), ...(s.counters || {}) };
-      const other = (f) => /^\/(kingdee|freemud|qimai)(\/|$)/.test(f.path || '') && !f.path.startsWith(`/${name}`);
+      const other = (f) => new RegExp(`^/(${VENDOR_SEGMENT})(/|$)`).test(f.path || '') && !f.path.startsWith(`/${name}`);
       s.faults = faults.toJSON().filter((f) => (f.vendor === undefined ? !other(f) : f.vendor === name));
       out[name] = s;
     }
@@ -243,10 +280,10 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
       if (path === '/_sim/ledger' && req.method === 'GET') {
         const q = new URLSearchParams(rawQuery);
         const v = q.get('vendor');
-        if (!(v in vendors)) return simJson(400, { error: 'vendor must be kingdee, freemud or qimai' });
+        if (!(v in vendors)) return simJson(400, { error: `vendor must be ${NAMES_TEXT}` });
         return simJson(200, ledgerOf(v, q.get('member') || null));
       }
-      const m = /^\/_sim\/(kingdee|freemud|qimai)\/([a-z-]+)$/.exec(path);
+      const m = new RegExp(`^/_sim/(${VENDOR_SEGMENT})/([a-z-]+)$`).exec(path);
       if (m && req.method === 'POST') {
         const out = await vendors[m[1]].control(m[2], parse());
         if (out !== undefined) return simJson(200, out);
@@ -279,9 +316,9 @@ export async function startSim({ port = 0, host = '127.0.0.1', log = false, now,
       send(res, reply, cors); finish(String(reply.status)); return;
     }
 
-    const vm = /^\/(kingdee|freemud|qimai)(\/.*)?$/.exec(fullPath);
+    const vm = new RegExp(`^/(${VENDOR_SEGMENT})(/.*)?$`).exec(fullPath);
     if (!vm) {
-      const reply = simJson(404, { error: 'unknown path; vendors live under /kingdee, /freemud, /qimai' });
+      const reply = simJson(404, { error: `unknown path; vendors live under ${NAMES.map((n) => `/${n}`).join(', ')}` });
       send(res, reply, cors); finish('404'); return;
     }
     const vendorName = vm[1];

@@ -106,11 +106,21 @@ export function isApiPath(path, prefix = '/') {
   return rest.length > 0 && /^[A-Za-z0-9\-._~/]+$/.test(rest) && rest.split('/').every((seg) => seg && seg !== '.' && seg !== '..');
 }
 
-/** A bounded log of what verified requests carried (state().seen): tests read what the sim saw. */
+/** `v` with the values of credential-like keys (password, secret, token, signature, sign) as "***". */
+function masked(v) {
+  if (Array.isArray(v)) return v.map(masked);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /password|secret|token|signature|^sign$/i.test(k) ? '***' : masked(x)]));
+}
+
+/**
+ * A bounded log of what verified requests carried (state().seen): tests read what the sim saw.
+ * Credential-like values (a member's password in communal.user.identity) are kept as "***".
+ */
 export function seenLog(max = 50) {
   const list = [];
   return {
-    add(entry) { list.push(entry); if (list.length > max) list.shift(); },
+    add(entry) { list.push(masked(entry)); if (list.length > max) list.shift(); },
     clear() { list.length = 0; },
     toJSON() { return list.slice(); },
   };

@@ -1,12 +1,15 @@
 //! A vendor jifen does not list, written the way a fourth vendor would be:
-//! its `SigningVendor` and `Vendor`, its typed `SigningAccount` and `Account`
-//! (signing each attempt with a time and a nonce passed in, parsing replies,
-//! judging delivery) and its points
+//! its `Vendor`, its typed `Account` (signing each attempt with a time and a
+//! nonce passed in, parsing replies with its error table: rows of
+//! `jifen::retry::ErrorRow` the parser attaches, which the client's retries
+//! read) and its points
 //! `Mapping`, and nothing else. `Client::from_account` runs it through the
 //! generic per-attempt session: `call` with retries, and the unified
 //! `adjustPoints`, `getBalance`, `getMember` and ledger calls, with no
 //! client code of its own. (Made-up vendor "acme"; made-up test secret.)
 
+// Native only: `wasm-pack test` builds every test target for wasm32, and `jifen::testing` is native.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -23,9 +26,9 @@ use jifen::points::capabilities::Capability;
 use jifen::points::ledger::{self, LedgerQuery, Page};
 use jifen::points::reasons::VendorCode;
 use jifen::points::{Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason};
-use jifen::retry::Delivery;
+use jifen::retry::{Delivery, ErrorRow, Failure, Renew};
 use jifen::testing::{block_on, Reply, ScriptedTransport};
-use jifen::vendors::{Account, PreparedCall, SigningAccount, SigningVendor, Vendor};
+use jifen::vendors::{Account, Parsed, PreparedCall, SigningAccount, SigningVendor, Vendor};
 use jifen::Json;
 use std::cell::Cell;
 
@@ -151,6 +154,17 @@ impl Account for AcmeAccount {
     }
 }
 
+/// Acme's error table: its one code that is worth another try.
+static ACME_ERRORS: [ErrorRow; 1] = [ErrorRow {
+    code: "busy",
+    status: None,
+    kind: ErrorCode::Http,
+    retry: Failure::Transient,
+    delivery: Delivery::Unknown,
+    renew: Renew::Nothing,
+    message: "busy, try again shortly",
+}];
+
 struct AcmeCall<'a> {
     key: &'a str,
     op: String,
@@ -161,16 +175,21 @@ impl PreparedCall for AcmeCall<'_> {
     fn idempotent(&self) -> bool {
         true
     }
-    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest {
-        sign(
+    fn sign(
+        &self,
+        now_ms: u64,
+        entropy: &dyn Entropy,
+        _signature: Option<&[u8]>,
+    ) -> Result<SignedRequest> {
+        Ok(sign(
             self.key,
             &self.op,
             &self.params,
             now_ms,
             random_in(entropy, 1, 999),
-        )
+        ))
     }
-    fn parse(&self, reply: &HttpResponse) -> Result<Json> {
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
         if reply.status >= 500 {
             return Err(
                 Error::new(ErrorCode::Http, "Acme is unavailable").with_status(reply.status)
@@ -179,20 +198,18 @@ impl PreparedCall for AcmeCall<'_> {
         let body = Json::parse(std::str::from_utf8(&reply.body).unwrap_or("")).map_err(|_| {
             Error::new(ErrorCode::Parse, "unreadable Acme reply").with_status(reply.status)
         })?;
-        match body.get("ok") {
-            Some(Json::Bool(true)) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
-            _ => Err(Error::new(ErrorCode::Vendor, "Acme refused").with_status(reply.status)),
+        if let Some(Json::Bool(true)) = body.get("ok") {
+            return Ok(Parsed {
+                data: body.get("data").cloned().unwrap_or(Json::Null),
+                proof: None,
+            });
         }
-    }
-    fn delivery(&self, error: &Error) -> Delivery {
-        if error.code == ErrorCode::Vendor {
-            Delivery::Refused
-        } else {
-            Delivery::Unknown
-        }
-    }
-    fn result(&self, data: Json) -> Result<Json> {
-        Ok(data)
+        let code = body.text_at("code").unwrap_or_default();
+        let e = match ErrorRow::find(&ACME_ERRORS, reply.status, &code) {
+            Some(row) => Error::new(row.kind, row.describe("Acme", "")).with_row(row),
+            None => Error::new(ErrorCode::Vendor, "Acme refused"),
+        };
+        Err(e.with_vendor_code(code).with_status(reply.status))
     }
 }
 
@@ -391,6 +408,38 @@ fn a_vendor_outside_the_list_is_driven_by_the_generic_session() {
     assert_eq!(c.transport().sent.borrow().len(), 3);
     let e = block_on(c.call("drop", &j("{}"))).unwrap_err();
     assert_eq!(e.code, ErrorCode::Unsupported);
+}
+
+#[test]
+fn its_error_table_decides_what_the_client_retries() {
+    // "busy" is a row of Acme's table (transient): retried; any other code is a refusal, not retried.
+    let t = ScriptedTransport::new()
+        .then(
+            "/api/balance",
+            Reply::json(200, r#"{"ok":false,"code":"busy"}"#),
+        )
+        .then(
+            "/api/balance",
+            Reply::json(200, r#"{"ok":true,"data":{"points":7}}"#),
+        )
+        .then(
+            "/api/balance",
+            Reply::json(200, r#"{"ok":false,"code":"no-such-user"}"#),
+        );
+    let c = client(t);
+    let r = block_on(c.call("balance", &j(r#"{"uid":"u1"}"#))).unwrap();
+    assert_eq!(int(&r, "points"), Some(7));
+    assert_eq!(c.transport().sent.borrow().len(), 2);
+    let e = block_on(c.call("balance", &j(r#"{"uid":"u2"}"#))).unwrap_err();
+    assert_eq!(
+        (e.code, e.vendor_code.as_deref(), e.retryable),
+        (ErrorCode::Vendor, Some("no-such-user"), false)
+    );
+    assert_eq!(
+        c.transport().sent.borrow().len(),
+        3,
+        "a refusal is not retried"
+    );
 }
 
 #[test]

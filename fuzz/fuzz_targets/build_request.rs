@@ -1,5 +1,6 @@
 //! Building and signing each vendor's request from arbitrary params (what
-//! `buildRequest` does with caller input): refused with an error, never a panic.
+//! `buildRequest` does with caller input), for the known operations and for
+//! operations outside the table: refused with an error, never a panic.
 #![no_main]
 use jifen::core::json::Json;
 use jifen::vendors::{freemud, kingdee, qimai};
@@ -41,7 +42,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let c = configs();
     let i = usize::from(*op);
-    let k_op = kingdee::ops::OPERATIONS[i % kingdee::ops::OPERATIONS.len()];
+    // The table, then operations outside it (signed by each vendor's generic rule).
+    let k_ops: Vec<&str> = kingdee::ops::OPERATIONS
+        .into_iter()
+        .chain(["GET /jdy/v2/bd/customer", "POST /jdy/v2/bd/customer_save"])
+        .collect();
+    let k_op = k_ops[i % k_ops.len()];
     if let Ok(p) = kingdee::prepare(&c.kingdee, k_op, &params) {
         let attempt = kingdee::Attempt {
             timestamp_ms: 1_700_000_000_000,
@@ -52,12 +58,20 @@ fuzz_target!(|data: &[u8]| {
         let req = kingdee::sign_request(&c.kingdee, &p, &attempt);
         assert!(req.url.is_ascii(), "{}", req.url);
     }
-    let f_op = freemud::ops::OPERATIONS[i % freemud::ops::OPERATIONS.len()];
+    let f_ops: Vec<&str> = freemud::ops::OPERATIONS
+        .into_iter()
+        .chain(["/member/coupon/list"])
+        .collect();
+    let f_op = f_ops[i % f_ops.len()];
     if let Ok(p) = freemud::prepare(&c.freemud, f_op, &params) {
         let _ = freemud::sign_request(&c.freemud, &p, "c2lnbg==", "tx-1");
         let _ = p.canonical(&c.freemud);
     }
-    let q_op = qimai::ops::OPERATIONS[i % qimai::ops::OPERATIONS.len()];
+    let q_ops: Vec<&str> = qimai::ops::OPERATIONS
+        .into_iter()
+        .chain(["user.coupon-list", "/v3/crm/coupon/list"])
+        .collect();
+    let q_op = q_ops[i % q_ops.len()];
     if let Ok(p) = qimai::prepare(q_op, &params) {
         let attempt = qimai::Attempt {
             timestamp_s: 1_700_000_000,

@@ -12,7 +12,8 @@ export type {
   KingdeeConfig, FreemudConfig, QimaiConfig, Config, SyncConfig, BuildRequestOptions, SignedRequest,
   CallbackRequest, CallbackResult, PointsChangedEvent, MemberRegisteredEvent, SignatureStatus,
   KingdeeOperations, FreemudOperations, QimaiOperations, AllOperations, OperationsOf, OperationId, ParamsOf,
-  KingdeeIntegralRecord, FreemudMemberInfo, FreemudScoreChange, FreemudScoreRecord,
+  CallOptions, KingdeeOtherOperation, FreemudOtherOperation, QimaiOtherOperation, OtherOperationId, AnyOperationId,
+  OtherParams, CallParams, KingdeeIntegralRecord, FreemudMemberInfo, FreemudScoreChange, FreemudScoreRecord,
   QimaiPointsAddParams, QimaiPointsChange, QimaiCustomerPoints, QimaiPage,
 } from "../index.js";
 export { default } from "../index.js";

@@ -121,6 +121,8 @@ describe('qimai over HTTP', () => {
     assert.equal(r.json.status, true);
     assert.deepEqual(r.json.data.echo, { version: 'v3', op: '/v3/crm/coupon/list', params: { customerId: RICH } });
     assert.deepEqual(sim.state().qimai.seen.at(-1), r.json.data.echo);
+    await qimaiV2(sim, 'user.login-check', { mobile: '13700137000', password: 'member-pw-1' });
+    assert.deepEqual(sim.state().qimai.seen.at(-1).params, { mobile: '13700137000', password: '***' }, 'credentials are not kept');
     r = await qimaiV3(sim, '/v3/crm/coupon/list', {}, { sign: { nonce: '1' } });
     assert.equal(r.json.code, 40002);
     r = await qimaiV2(sim, 'user.coupon-list', {}, { sign: { timestamp: '1' } });

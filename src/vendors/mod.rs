@@ -33,7 +33,6 @@ use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
-use crate::retry::Delivery;
 pub use options::DryRunOptions;
 
 /// What signing needs of a vendor: its names and its config read for
@@ -50,8 +49,8 @@ pub trait SigningVendor: Sync {
     fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>>;
 }
 
-/// One vendor as the client uses it: signing, and its config as an
-/// [`Account`], and its points mappings.
+/// One vendor as the client uses it: signing, its config as an [`Account`],
+/// and its points mappings.
 pub trait Vendor: SigningVendor {
     /// Reads and checks a config that names this vendor (`config` errors name
     /// the field, never its value).
@@ -66,7 +65,7 @@ pub trait Vendor: SigningVendor {
 
 /// Lists the vendors once, as the client sees them ([`ALL`]) and as signing
 /// does ([`SIGNING`]): two lists of the same values in the same order, so that
-/// what signs never names the client's trait.
+/// what signs never names the client's traits.
 macro_rules! vendors {
     ($($v:expr),+ $(,)?) => {
         /// The vendors jifen speaks to: the one list.
@@ -196,7 +195,7 @@ pub trait SigningAccount {
 }
 
 /// A vendor config as the client uses it: signing ([`SigningAccount`]), and
-/// its points mapping, idempotency-key scope and per-attempt calls.
+/// its points mapping, reply checks, idempotency-key scope and calls.
 pub trait Account: SigningAccount {
     /// Its vendor.
     fn vendor(&self) -> &'static dyn Vendor;
@@ -205,6 +204,15 @@ pub trait Account: SigningAccount {
     fn signing(&self) -> &dyn SigningAccount;
     /// The points mapping the unified calls use with this account.
     fn mapping(&self) -> &'static dyn Mapping;
+    /// Whether replies' signatures are checked ([`PreparedCall::judge_reply`]).
+    fn checks_replies(&self) -> bool {
+        false
+    }
+    /// The public key (SPKI DER) replies are checked with, and the config
+    /// field it came from (for messages); `None`: replies stay unchecked.
+    fn reply_key(&self) -> Option<(&'static str, &[u8])> {
+        None
+    }
     /// Non-secret ids naming the account (`<vendor>:<ids>`): the namespace
     /// of its idempotency keys in a store shared with other accounts.
     fn key_scope(&self) -> String;
@@ -215,9 +223,8 @@ pub trait Account: SigningAccount {
     }
     /// Checks `op` with `params` once for a call the client sends with
     /// retries, each attempt signed afresh by [`PreparedCall::sign`]. A
-    /// vendor whose protocol needs more between attempts (a session token, a
-    /// platform signature) has its own client-side flow and answers
-    /// `unsupported` here.
+    /// vendor whose protocol needs more between calls (a session token) has
+    /// its own client-side flow and answers `unsupported` here.
     fn prepare_call(
         &self,
         op: &str,
@@ -237,20 +244,94 @@ pub trait Account: SigningAccount {
 }
 
 /// A checked call, sent by the client with retries: every attempt signed
-/// afresh, every reply parsed and judged here. Sans-IO: time and randomness
-/// come in.
+/// afresh, every reply parsed and judged here. Sans-IO: time, randomness and
+/// a platform signature come in.
 pub trait PreparedCall {
     /// Whether repeating it is safe at the vendor.
     fn idempotent(&self) -> bool;
+    /// What a platform signature (RSA through WebCrypto) must cover, made
+    /// once per call with [`SigningAccount::rsa_key`]; `None`: no such signature.
+    fn external_payload(&self) -> Option<String> {
+        None
+    }
     /// The request for one attempt at `now_ms` (vendor time as far as the
-    /// client knows it), its nonce drawn from `entropy`.
-    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest;
-    /// The reply's data, or the vendor's error.
-    fn parse(&self, reply: &HttpResponse) -> Result<Json>;
-    /// Whether an error proves the vendor did nothing.
-    fn delivery(&self, error: &Error) -> Delivery;
-    /// The typed result from the reply's data.
-    fn result(&self, data: Json) -> Result<Json>;
+    /// client knows it), per-attempt values drawn from `entropy`, with the
+    /// platform `signature` over [`PreparedCall::external_payload`] if one was made.
+    fn sign(
+        &self,
+        now_ms: u64,
+        entropy: &dyn Entropy,
+        signature: Option<&[u8]>,
+    ) -> Result<SignedRequest>;
+    /// The reply's data, or the vendor's error (judged for a retry); with
+    /// the reply's signature where the vendor signs replies.
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed>;
+    /// The typed result from the last reply's data, once the sending is
+    /// over (an error here is not retried).
+    fn result(&self, data: Json) -> Result<Json> {
+        Ok(data)
+    }
+    /// The result once the last reply's signature was checked
+    /// ([`Account::checks_replies`]): kept, marked, or refused by the account's policy.
+    fn judge_reply(&self, result: Json, status: SignatureStatus) -> Result<Json> {
+        let _ = status;
+        Ok(result)
+    }
+}
+
+/// A parsed reply: its data and, where the vendor signs replies, what its
+/// signature covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The data (typed already, for a vendor that types it while parsing).
+    pub data: Json,
+    /// The reply's signature, to be checked by the client.
+    pub proof: Option<ReplyProof>,
+}
+
+/// A signed reply: the text the vendor's signature covers, and the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyProof {
+    /// The canonical text the signature covers.
+    pub signed: String,
+    /// The signature as sent.
+    pub signature: ReplySignature,
+}
+
+/// A reply's or push's signature as the vendor sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplySignature {
+    /// None was sent.
+    Absent,
+    /// One was sent that does not decode (not base64).
+    Unreadable,
+    /// The signature's bytes.
+    Bytes(Vec<u8>),
+}
+
+/// The outcome of a signature check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// The signature verifies with the platform's public key.
+    Valid,
+    /// It does not (or is not base64).
+    Invalid,
+    /// There was no signature.
+    Absent,
+    /// Not checked: no public key.
+    Unchecked,
+}
+
+impl SignatureStatus {
+    /// `"valid"`, `"invalid"`, `"absent"`, `"unchecked"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Invalid => "invalid",
+            SignatureStatus::Absent => "absent",
+            SignatureStatus::Unchecked => "unchecked",
+        }
+    }
 }
 
 /// A checked call waiting for its external (RSA) signature.
@@ -287,6 +368,10 @@ pub(crate) fn unknown_operation(
     m.push_str(&known.join(", "));
     Error::unsupported(m).with_vendor(vendor)
 }
+
+// Native only: proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod reason_codes_tests;
 
 #[cfg(test)]
 mod tests {

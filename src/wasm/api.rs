@@ -88,7 +88,7 @@ pub fn build_request(
 
 /// The `(operation, params, options)` of a `buildRequest` or `Signer` call:
 /// params as JSON text (the caller's key order and number text, what the
-/// vendors sign), options read key by key (convert.rs, [`from_js_flat`]).
+/// vendors sign), options as a flat object (convert.rs, [`from_js_flat`]).
 pub(super) fn read_call(
     operation: &JsValue,
     params: &JsValue,
@@ -97,27 +97,8 @@ pub(super) fn read_call(
     Ok((
         operation_name(operation)?,
         from_js(params, "params")?,
-        DryRunOptions::from_json(
-            &OPTION_KEYS.with(|keys| from_js_flat(options, "options", keys))?,
-        )?,
+        DryRunOptions::from_json(&from_js_flat(options, "options")?)?,
     ))
-}
-
-thread_local! {
-    /// What `DryRunOptions::from_json` reads, as the JS array `jifen_flat` takes (made once).
-    static OPTION_KEYS: JsValue = [
-        "timestamp",
-        "nonce",
-        "transactionId",
-        "appToken",
-        "domain",
-        "allowFields",
-        "idempotent",
-    ]
-        .into_iter()
-        .map(JsValue::from_str)
-        .collect::<js_sys::Array>()
-        .into();
 }
 
 /// `{ method, url, headers, body, stringToSign }` as a JS object: one packed

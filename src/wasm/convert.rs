@@ -91,16 +91,15 @@ fn unsafe_integer(json: &Json) -> Option<(String, &str)> {
 /// trip: one call into `jifen_flat` (`pkg-template/wasm_imports.js`) hands
 /// back its strings, booleans and safe integers as they are, and anything else
 /// (a nested value, a fraction) as that value's JSON text, so the result is
-/// what [`from_js`] gives for the same object. `keys` is a JS array of the
-/// keys to read, or `undefined` for every own enumerable key (in the order
-/// `JSON.stringify` writes them). A value that is not an object is left to
-/// [`from_js`] (the caller refuses it with its own message).
-pub fn from_js_flat(value: &JsValue, what: &str, keys: &JsValue) -> Result<Json> {
+/// what [`from_js`] gives for the same object: its own enumerable keys, in
+/// the order `JSON.stringify` writes them. A value that is not an object is
+/// left to [`from_js`] (the caller refuses it with its own message).
+pub fn from_js_flat(value: &JsValue, what: &str) -> Result<Json> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return from_js(value, what);
     }
     let unreadable = || Error::invalid_input(format!("{what} could not be read"));
-    let packed = jifen_flat(value, keys).map_err(|_| unreadable())?;
+    let packed = jifen_flat(value).map_err(|_| unreadable())?;
     let parts = unpack(&packed).ok_or_else(unreadable)?;
     let mut pairs = Vec::with_capacity(parts.len() / 2);
     for pair in parts.chunks_exact(2) {

@@ -25,7 +25,7 @@ thread_local! {
 }
 
 /// Keeps `thrown` and returns its handle, for [`Error::cause`].
-#[cfg_attr(not(feature = "js-client"), allow(dead_code))]
+#[cfg(feature = "js-client")]
 pub fn keep_cause(thrown: JsValue) -> Option<u32> {
     if thrown.is_undefined() {
         return None;

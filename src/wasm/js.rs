@@ -28,10 +28,9 @@ extern "C" {
     /// `JSON.stringify(v)`; `None` where it gives nothing (convert.rs).
     #[wasm_bindgen(catch)]
     pub(super) fn jifen_json(v: &JsValue) -> Result<Option<String>, JsValue>;
-    /// A flat object's `keys` (all own enumerable ones if `undefined`) and
-    /// their values, packed and tagged (convert.rs).
+    /// A flat object's own enumerable keys and their values, packed and tagged (convert.rs).
     #[wasm_bindgen(catch)]
-    pub(super) fn jifen_flat(o: &JsValue, keys: &JsValue) -> Result<String, JsValue>;
+    pub(super) fn jifen_flat(o: &JsValue) -> Result<String, JsValue>;
 
     /// `{ method, url, headers, body, stringToSign }` from a request packed by
     /// [`super::pack::pack`] (signer.rs).

@@ -40,7 +40,7 @@ impl JsSigner {
     }
 
     pub(super) fn create(config: &JsValue) -> Result<JsSigner> {
-        let account = client::read_signing(&from_js_flat(config, "config", &JsValue::UNDEFINED)?)?;
+        let account = client::read_signing(&from_js_flat(config, "config")?)?;
         let mut env = Env::new(Box::new(JsClock), Box::new(JsEntropy));
         if let Some(der) = account.rsa_key() {
             env = env.with_rsa(Box::new(KeptRsa::import(der)));

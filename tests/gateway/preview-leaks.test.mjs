@@ -72,7 +72,8 @@ describe('qimai', () => {
 
   test("a previewed token cannot be replayed to the vendor for another call", async () => {
     const m = MEMBERS.qimai;
-    for (const [method, args] of [['getBalance', { member: m.ref }], ['/v3/crm/points/getCustomerPoints', { customerId: m.id }]]) {
+    for (const [method, args] of [['getBalance', { member: m.ref }], ['/v3/crm/points/getCustomerPoints', { customerId: m.id }],
+      ['/v3/crm/points/getCustomerPointsDetail', { customerId: m.id }]]) {
       const r = await t.call('/api/preview', { method: 'POST', body: { method, args } });
       assert.equal(r.status, 200, r.text);
       const env = JSON.parse(r.json.body);
@@ -99,6 +100,8 @@ describe('freemud', () => {
     for (const [method, args] of [
       ['getBalance', { member: MEMBERS.freemud.ref }],
       ['/member/score/updateScore', { memberId: MEMBERS.freemud.id, changeType: 1, changeScore: 999999, idempotencyBussinessId: 'oracle-1', operationType: 1 }],
+      // An operation outside jifen's table is no signing oracle either.
+      ['/member/coupon/list', { memberId: MEMBERS.freemud.id }],
     ]) {
       const r = await t.call('/api/preview', { method: 'POST', body: { method, args } });
       assert.equal(r.status, 200, r.text);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startSim } from '../../sim/server.mjs';
 import { kingdeeToken } from '../../sim/test/helpers.mjs';
 import { buildRequest, Signer, Client, JifenError } from '../../pkg/node.js';
+import * as sign from '../../pkg/sign/node.js';
 
 const accounts = JSON.parse(readFileSync(new URL('../../sim/accounts.json', import.meta.url)));
 const ID = '1790000000000000001'; // the sim's generic id, sent as a 19-digit JSON number
@@ -46,8 +47,11 @@ test('Kingdee GET /jdy/v2/bd/customer: buildRequest is verified by the sim; call
   assert.equal(sent.status, 200, sent.text);
   assert.equal(JSON.parse(sent.text).errcode, 0);
   const signer = new Signer(cfg.kingdee);
-  const sync = signer.buildSync('GET /jdy/v2/bd/customer', params, { appToken: token, domain, timestamp: 1, nonce: '123' });
+  const pinned = { appToken: token, domain, timestamp: 1, nonce: '123' };
+  const sync = signer.buildSync('GET /jdy/v2/bd/customer', params, pinned);
   assert.equal(sync.url, req.url);
+  // jifen/sign (its own wasm) signs it byte for byte the same.
+  assert.deepEqual(await sign.buildRequest(cfg.kingdee, 'GET /jdy/v2/bd/customer', params, pinned), sync);
 
   const client = new Client(cfg.kingdee);
   const out = await client.call('GET /jdy/v2/bd/customer', params);

@@ -54,7 +54,7 @@ use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
 use std::fmt;
-pub use vendor::{sign_text, Freemud};
+pub use vendor::{reply_signature, sign_text, Freemud};
 
 /// The vendor's name, as configs give it and errors carry it.
 pub const VENDOR: &str = "freemud";
@@ -89,30 +89,7 @@ impl VerifyPolicy {
     }
 }
 
-/// The outcome of a signature check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureStatus {
-    /// The signature verifies with `platformPublicKey`.
-    Valid,
-    /// It does not (or is not base64).
-    Invalid,
-    /// There was no `sign`.
-    Absent,
-    /// Not checked: no `platformPublicKey`.
-    Unchecked,
-}
-
-impl SignatureStatus {
-    /// `"valid"`, `"invalid"`, `"absent"`, `"unchecked"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignatureStatus::Valid => "valid",
-            SignatureStatus::Invalid => "invalid",
-            SignatureStatus::Absent => "absent",
-            SignatureStatus::Unchecked => "unchecked",
-        }
-    }
-}
+pub use crate::vendors::SignatureStatus;
 
 fn read_verify(r: &ConfigReader<'_>) -> Result<VerifyPolicy> {
     match r.opt("verify")? {

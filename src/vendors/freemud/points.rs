@@ -6,6 +6,7 @@ use super::ops::{GET_MEMBER_INFO, GET_SCORE_RECORDS, STATISTICAL_SCORE, UPDATE_S
 use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::points::capabilities::{c, Capability};
 use crate::points::ledger::{self, LedgerQuery, Page};
 use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
@@ -87,7 +88,7 @@ impl Mapping for Points {
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
-        &capabilities::FREEMUD
+        &CAPABILITIES
     }
 
     fn adjust_fields(&self) -> &'static [&'static str] {
@@ -265,4 +266,35 @@ pub(crate) static REASON_CODES: [CodeRow; 16] = [
     (Reason::PointsPayment, "14", "积分支付"),
     (Reason::Consumption, "14", "积分支付"),
     (Reason::EarnReversal, "15", "消费送积分扣回"),
+];
+
+/// The unified calls on Freemud.
+pub static CAPABILITIES: [Capability; 4] = [
+    c(
+        Call::Adjust,
+        &[
+            "/member/score/updateScore",
+            "/member/getMemberInfoByIdOrMobile (id from mobile)",
+        ],
+        true,
+        "idempotencyKey is sent as idempotencyBussinessId; orderId and remark are sent.",
+    ),
+    c(
+        Call::Balance,
+        &["/member/score/statisticalScore"],
+        true,
+        "available = currentScore, total = totalScore, used = usedScore.",
+    ),
+    c(
+        Call::Ledger,
+        &["/member/score/getScoreRecords"],
+        true,
+        "Filtered by date at the vendor.",
+    ),
+    c(
+        Call::Member,
+        &["/member/getMemberInfoByIdOrMobile"],
+        true,
+        "No level.",
+    ),
 ];

@@ -3,16 +3,18 @@
 //! platform: a call is checked here, the client has its canonical string
 //! signed through WebCrypto, and the envelope is finished here.
 
-use super::{prepare_with, sign_request, Config, Prepared};
+use super::response::{parse_envelope, result_json};
+use super::{prepare_with, sign_request, Config, Prepared, VerifyPolicy};
 use crate::core::clock::{uuid_v4, Entropy};
-use crate::core::crypto::base64_encode;
-use crate::core::error::{Error, Result};
+use crate::core::crypto::{base64_decode, base64_encode};
+use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
-use crate::core::request::SignedRequest;
+use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
-    Account, DryRunOptions, ExternallySigned, SigningAccount, SigningVendor, Vendor,
+    Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof, ReplySignature,
+    SignatureStatus, SigningAccount, SigningVendor, Vendor,
 };
 
 /// Freemud 非码 (开个店 open platform).
@@ -91,6 +93,93 @@ impl ExternallySigned for Pending<'_> {
     }
 }
 
+/// A reply's or push's `sign` (base64), as sent.
+pub fn reply_signature(sign: Option<&str>) -> ReplySignature {
+    match sign {
+        None => ReplySignature::Absent,
+        Some(text) => base64_decode(text).map_or(ReplySignature::Unreadable, ReplySignature::Bytes),
+    }
+}
+
+/// A Freemud call sent by the client: one signature per call (the body does
+/// not change between attempts), a fresh `x-transaction-id` per attempt, the
+/// same `idempotencyBussinessId` on every attempt because it is in the body,
+/// and the reply's signature judged by `config.verify`.
+impl PreparedCall for Pending<'_> {
+    fn idempotent(&self) -> bool {
+        self.prepared.op.is_idempotent()
+    }
+
+    fn external_payload(&self) -> Option<String> {
+        Some(self.prepared.canonical(self.config))
+    }
+
+    fn sign(
+        &self,
+        _now_ms: u64,
+        entropy: &dyn Entropy,
+        signature: Option<&[u8]>,
+    ) -> Result<SignedRequest> {
+        let sign = sign_text(self.config, signature)?;
+        Ok(sign_request(
+            self.config,
+            &self.prepared,
+            &sign,
+            &uuid_v4(entropy),
+        ))
+    }
+
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
+        let envelope = parse_envelope(reply)?;
+        let op = self.prepared.op;
+        let data = match envelope
+            .body()
+            .and_then(|body| result_json(op, &body).map_err(|e| e.with_status(reply.status)))
+        {
+            Ok(result) => result,
+            // statusCode 100: the change is applied. A result jifen cannot read
+            // is returned as sent, not turned into an error that hides that
+            // (a retry with the same key would get the same reply again).
+            Err(_) if op.changes_points() => Json::object([(
+                "responseBody",
+                envelope.response_body.clone().map(Json::String),
+            )]),
+            Err(e) => return Err(e),
+        };
+        Ok(Parsed {
+            data,
+            proof: Some(ReplyProof {
+                signature: reply_signature(envelope.sign.as_deref()),
+                signed: envelope.canonical,
+            }),
+        })
+    }
+
+    fn judge_reply(&self, mut result: Json, status: SignatureStatus) -> Result<Json> {
+        match (self.config.verify, status) {
+            (VerifyPolicy::Enforce, SignatureStatus::Valid) => Ok(result),
+            (VerifyPolicy::Enforce, status) => {
+                let what = if self.prepared.op.changes_points() {
+                    "; the points change may have been applied: check before repeating it"
+                } else {
+                    ""
+                };
+                Err(Error::new(
+                    ErrorCode::Signature,
+                    format!("Freemud reply signature is {}{what}", status.as_str()),
+                )
+                .with_vendor(super::VENDOR))
+            }
+            (_, status) => {
+                if let Json::Object(pairs) = &mut result {
+                    pairs.push(("_signature".to_string(), Json::str(status.as_str())));
+                }
+                Ok(result)
+            }
+        }
+    }
+}
+
 impl SigningAccount for Config {
     fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Freemud
@@ -146,6 +235,28 @@ impl Account for Config {
 
     fn key_scope(&self) -> String {
         format!("freemud:{}:{}", self.partner_id, self.app_id)
+    }
+
+    fn prepare_call(
+        &self,
+        op: &str,
+        params: &Json,
+        call: &CallOptions,
+    ) -> Result<Box<dyn PreparedCall + '_>> {
+        Ok(Box::new(Pending {
+            config: self,
+            prepared: prepare_with(self, op, params, call)?,
+        }))
+    }
+
+    fn checks_replies(&self) -> bool {
+        self.verify != VerifyPolicy::Off
+    }
+
+    fn reply_key(&self) -> Option<(&'static str, &[u8])> {
+        self.platform_public_key_spki
+            .as_deref()
+            .map(|spki| ("platformPublicKey", spki))
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -8,6 +8,7 @@ use super::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
 use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::points::capabilities::{c, Capability};
 use crate::points::ledger::{self, LedgerQuery, Page};
 use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
@@ -95,7 +96,7 @@ impl Mapping for Points {
     }
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
-        &capabilities::KINGDEE
+        &CAPABILITIES
     }
 
     fn adjust_fields(&self) -> &'static [&'static str] {
@@ -275,4 +276,16 @@ pub(crate) static REASON_CODES: [CodeRow; 11] = [
     (Reason::Purchase, "9", "购买积分"),
     (Reason::EarnReversal, "10", "积分购买退款"),
     (Reason::SignIn, "11", "会员签到赠送"),
+];
+
+/// The unified calls on Kingdee.
+pub static CAPABILITIES: [Capability; 4] = [
+            c(Call::Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
+              "No idempotency field at the vendor: idempotencyKey is kept in the client's store (shared and atomic: compare-and-set); a lost reply is outcome_unknown with retryAfterMs until Kingdee's 5-minute timestamp window has closed, then settled from the ledger (integral_record) by the same key: applied, or not applied and sent afresh under that key; never repeated before. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
+            c(Call::Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId (the vendor requires both; a card id cannot be looked up). available = usable, total = total (all-time earned), pending = pre; used is not reported."),
+            c(Call::Ledger, &["/jdy/v2/ls/integral_record"], true,
+              "Filtered by date at the vendor; pages of at most 100 (larger pages are truncated by the vendor, so they are refused)."),
+            c(Call::Member, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
+              "Needs member.id and member.cardId, as getBalance. No level or registration time. A mobile resolves to a member id only through the member's own ledger rows."),
 ];

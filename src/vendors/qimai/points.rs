@@ -11,6 +11,7 @@ use super::ops::{
 use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::points::capabilities::{c, Capability};
 use crate::points::ledger::{self, LedgerQuery, Page};
 use crate::points::reasons::{CodeRow, VendorCode};
 use crate::points::{
@@ -112,9 +113,9 @@ impl Mapping for Points {
 
     fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
         if self.v3 {
-            &capabilities::QIMAI_V3
+            &CAPABILITIES_V3
         } else {
-            &capabilities::QIMAI_V2
+            &CAPABILITIES_V2
         }
     }
 
@@ -381,3 +382,45 @@ pub fn qimai_source_name(code: &str) -> &'static str {
         .find(|(c, _)| *c == code)
         .map_or("", |(_, name)| name)
 }
+
+/// The unified calls on Qimai v3.
+pub static CAPABILITIES_V3: [Capability; 4] = [
+            c(Call::Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
+              "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
+            c(Call::Balance, &["/v3/crm/points/getCustomerPoints"], true,
+              "available = totalPoints (the balance); soon-expiring points are in raw."),
+            c(Call::Ledger, &["/v3/crm/customer/getCrmPointsFlow"], true,
+              "The vendor takes no date range: rows are filtered by the client."),
+            c(Call::Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
+];
+
+/// The unified calls on Qimai v2.
+pub static CAPABILITIES_V2: [Capability; 4] = [
+    c(
+        Call::Adjust,
+        &[
+            "user.points-add",
+            "communal.user.gether-customer-info (id from mobile)",
+        ],
+        true,
+        "Additions only: the v2 gateway documents no deduction. idempotencyKey is sent as bizId.",
+    ),
+    c(
+        Call::Balance,
+        &["communal.user.identity"],
+        true,
+        "available = user_info.user_points.",
+    ),
+    c(
+        Call::Ledger,
+        &["user.user-points-records"],
+        true,
+        "The vendor takes no date range: rows are filtered by the client.",
+    ),
+    c(
+        Call::Member,
+        &["communal.user.gether-customer-info"],
+        true,
+        "By id, mobile or card number.",
+    ),
+];

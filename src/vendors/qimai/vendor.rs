@@ -18,13 +18,14 @@ use super::{
     MAX_NONCE,
 };
 use crate::core::clock::{random_in, Entropy};
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
-use crate::retry::Delivery;
 use crate::vendors::call_options::CallOptions;
-use crate::vendors::{Account, DryRunOptions, PreparedCall, SigningAccount, SigningVendor, Vendor};
+use crate::vendors::{
+    Account, DryRunOptions, Parsed, PreparedCall, SigningAccount, SigningVendor, Vendor,
+};
 
 /// Qimai 企迈: the v2 gateway and v3.
 #[derive(Debug, Clone, Copy)]
@@ -85,22 +86,24 @@ impl PreparedCall for Call<'_> {
         self.prepared.op.is_idempotent()
     }
 
-    fn sign(&self, now_ms: u64, entropy: &dyn Entropy) -> SignedRequest {
+    fn sign(
+        &self,
+        now_ms: u64,
+        entropy: &dyn Entropy,
+        _signature: Option<&[u8]>,
+    ) -> Result<SignedRequest> {
         let attempt = Attempt {
             timestamp_s: now_ms / 1000,
             nonce: random_in(entropy, 1, MAX_NONCE),
         };
-        sign_request(self.config, &self.prepared, &attempt)
+        Ok(sign_request(self.config, &self.prepared, &attempt))
     }
 
-    fn parse(&self, reply: &HttpResponse) -> Result<Json> {
-        parse_envelope(reply)
-    }
-
-    fn delivery(&self, error: &Error) -> Delivery {
-        // The error table's row where the parser attached one (errors.rs),
-        // else the vendor-neutral rule: a business refusal or a 429 proves nothing was done.
-        crate::retry::delivery(error)
+    fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
+        Ok(Parsed {
+            data: parse_envelope(reply)?,
+            proof: None,
+        })
     }
 
     fn result(&self, data: Json) -> Result<Json> {
