@@ -349,15 +349,6 @@ pub trait ExternallySigned {
     ) -> Result<SignedRequest>;
 }
 
-/// Sorts `(key, value)` pairs by key, bytewise and stable (a repeated key
-/// keeps its written order): the one sort the signers use, Freemud's
-/// canonical string and Kingdee's query. Each element type and comparator
-/// given to std's sort is its own copy of it in the wasm (a second one, std's
-/// unstable sort for Kingdee, was 1.2 KB gzip of `jifen/sign`: docs/size.md).
-pub(crate) fn sort_by_key(pairs: &mut [(&str, &str)]) {
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
-}
-
 /// The `unsupported` refusal of an operation id no table knows:
 /// "unknown {title} operation `{id}`{hint}; known: {known…}".
 pub(crate) fn unknown_operation(

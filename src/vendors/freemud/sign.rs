@@ -29,7 +29,7 @@ pub fn canonical(fields: &[(&str, Option<&str>)]) -> String {
         }
     }
     // Stable: a repeated key keeps its written order.
-    crate::vendors::sort_by_key(&mut pairs);
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {

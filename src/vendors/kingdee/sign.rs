@@ -8,54 +8,32 @@
 
 use crate::core::crypto::{base64_encode, hex_lower, hmac_sha256};
 use crate::core::encode::{form_encode, percent_encode, Space};
-use crate::vendors::sort_by_key;
 
 /// Kingdee's `GwURLEncoder`: keeps `- . _ ~`, space as `+`, the rest `%XX`.
 pub fn gw_encode(s: &str) -> String {
     percent_encode(s, b"-._~", Space::Plus)
 }
 
-/// The once-encoded `GwEnc(k)=FormEnc(v)` pairs, in the order the SDK
-/// sorts them (see [`in_order`]).
-pub fn encoded_pairs(params: &[(String, String)]) -> Vec<String> {
+/// The once-encoded `GwEnc(k)=FormEnc(v)` pairs, sorted bytewise as the SDK
+/// sorts them. Joined with `&` this is the query sent on the wire.
+pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
     let mut pairs = Vec::with_capacity(params.len());
     for (k, v) in params {
         pairs.push(format!("{}={}", gw_encode(k), form_encode(v)));
     }
+    pairs.sort_unstable();
     pairs
-}
-
-/// `pairs` sorted bytewise as the SDK sorts them, through the sort the
-/// signers share (`vendors::sort_by_key`: each sort instantiated is its own
-/// copy of std's in the wasm). Equal pairs are the same text, so the stable
-/// sort gives the order any sort would.
-fn in_order(pairs: &[String]) -> Vec<(&str, &str)> {
-    let mut order: Vec<(&str, &str)> = Vec::with_capacity(pairs.len());
-    for p in pairs {
-        order.push((p, ""));
-    }
-    sort_by_key(&mut order);
-    order
 }
 
 /// The query string sent on the wire: once-encoded, in signing order.
 pub fn wire_query(params: &[(String, String)]) -> String {
-    let pairs = encoded_pairs(params);
-    let mut out = String::new();
-    for (pair, _) in in_order(&pairs) {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(pair);
-    }
-    out
+    sorted_pairs(params).join("&")
 }
 
 /// The signed query: each once-encoded side encoded again with `GwEnc`.
 pub fn canonical_query(params: &[(String, String)]) -> String {
-    let pairs = encoded_pairs(params);
     let mut out = String::new();
-    for (pair, _) in in_order(&pairs) {
+    for pair in sorted_pairs(params) {
         // The SDK drops a piece whose '=' is missing or first; GwEnc(k) is
         // empty only for an empty name.
         let Some((k, v)) = pair.split_once('=') else {
