@@ -8,7 +8,7 @@
 // Per call = (t(N) − t(1)) / (N − 1) over alternating requests, median of the rounds: time inside a Worker
 // only advances on I/O.
 //
-//   node bench/workerd-bench.mjs            N = 4000 (getBalance 1000), 9 rounds
+//   node bench/workerd-bench.mjs            N = 4000 (getBalance 5000), 9 rounds
 //   node bench/workerd-bench.mjs --quick    N = 50, 2 rounds
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ printCommand();
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
 const N = args.quick ? 50 : 4000;
-const NB = args.quick ? 50 : 1000;
+const NB = args.quick ? 50 : 5000; // CPU is read in 10 ms ticks: 5000 calls of ~100 µs resolve ~2 µs per call
 const ROUNDS = args.quick ? 2 : Number(process.env.ROUNDS ?? 9);
 /** utime + stime of a process, in ms (Linux /proc; USER_HZ = 100). */
 const cpuMs = (pid) => {

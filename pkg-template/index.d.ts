@@ -69,6 +69,11 @@ export class JifenError extends Error {
   readonly retryable: boolean;
   /** How long the vendor asked to wait, if it did. */
   readonly retryAfterMs: number | null;
+  /**
+   * What a JS call threw where one caused this error: the `TypeError` (or anything else) a `fetch`, the global
+   * one or the one given in the client's options, threw or rejected with. Absent otherwise.
+   */
+  readonly cause?: unknown;
   toJSON(): { name: "JifenError"; code: ErrorCode; message: string; vendor: Vendor | null; vendorCode: string | null;
     httpStatus: number | null; requestId: string | null; retryable: boolean; retryAfterMs: number | null };
 }
