@@ -155,13 +155,15 @@ bench: build
 # Every benchmark with tiny iteration counts, so the harness cannot rot: criterion and
 # benches/profile.rs in test mode, the baselines' byte-identity checks (each baseline's output against
 # jifen's for the same input: node:crypto, crypto.subtle, the plain-JS getBalance client, the plain-JS
-# gateway; one differing byte fails), one cold start, a short e2e, and the budget table from their JSON.
+# gateway; one differing byte fails), one cold start, a short e2e, the A/B harness on pkg/ alone
+# (bench/workerd-ab.mjs, under a second), and the budget table from their JSON.
 bench-smoke: build
 	cargo test --bench signing --bench profile $(LOG)
 	node bench/node-bench.mjs --quick --out target/bench-smoke/node.json $(LOG)
 	node bench/workerd-bench.mjs --quick --out target/bench-smoke/workerd.json $(LOG)
 	node bench/cold-start.mjs --quick --out target/bench-smoke/cold-start.json $(LOG)
 	node bench/e2e.mjs --quick --out target/bench-smoke/e2e.json $(LOG)
+	N=20 ROUNDS=1 node bench/workerd-ab.mjs pkg $(LOG)
 	node bench/budgets.mjs target/bench-smoke $(LOG)
 
 clean:
