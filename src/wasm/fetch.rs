@@ -13,7 +13,7 @@ use super::error::keep_cause;
 use super::js::{jifen_send, jifen_sleep, Reply};
 use super::pack::pack;
 use crate::client::{Transport, TransportError};
-use crate::core::request::{is_secret_header, HttpRequest, HttpResponse};
+use crate::core::request::{is_secret_header, HttpRequest, HttpResponse, REPLY_HEADERS};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -61,6 +61,7 @@ impl Transport for FetchTransport {
             f64::from(self.timeout_ms),
             self.hooks.on_request.as_ref(),
             self.hooks.on_response.as_ref(),
+            REPLY_HEADERS,
         );
         let reply: Reply = JsFuture::from(sent)
             .await

@@ -37,13 +37,15 @@ extern "C" {
     pub(super) fn jifen_signed(packed: &str) -> JsValue;
 
     /// One fetch attempt (fetch.rs): `req` packed by [`super::pack::pack`];
-    /// resolves to a [`Reply`], never rejects.
+    /// resolves to a [`Reply`] holding the reply headers named in `reply_headers`
+    /// (NUL-separated), never rejects.
     pub(super) fn jifen_send(
         fetch: Option<&Function>,
         req: &str,
         timeout_ms: f64,
         on_request: Option<&Function>,
         on_response: Option<&Function>,
+        reply_headers: &str,
     ) -> Promise;
 
     /// A promise that resolves after `ms`, by `setTimeout` (fetch.rs).
