@@ -232,6 +232,30 @@ pub fn pkcs1_public_to_spki(pkcs1: &[u8]) -> Vec<u8> {
     der_element(TAG_SEQUENCE, &body)
 }
 
+/// `text` with `\n` as a line break, `\r` dropped and any other backslash kept:
+/// `text.replace("\\n", "\n").replace("\\r", "")`, split on the one byte instead,
+/// because a `&str` pattern brings core's two-way searcher and its panic path into
+/// the wasm (~2 KB gzip with the other such searches, docs/size.md).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in text.split('\\').enumerate() {
+        let piece = match (i, piece.as_bytes().first()) {
+            (0, _) => piece,
+            (_, Some(b'n')) => {
+                out.push('\n');
+                piece.get(1..).unwrap_or_default()
+            }
+            (_, Some(b'r')) => piece.get(1..).unwrap_or_default(),
+            _ => {
+                out.push('\\');
+                piece
+            }
+        };
+        out.push_str(piece);
+    }
+    out
+}
+
 /// Which PEM label a text carries, and its decoded DER.
 enum Pem {
     Labelled(String, Vec<u8>),
@@ -241,13 +265,21 @@ enum Pem {
 /// Reads PEM (`-----BEGIN …-----`) or bare base64. Literal `\n` sequences
 /// (keys pasted into environment variables) count as line breaks.
 fn decode_text(text: &str, what: &str) -> Result<Pem> {
-    let text = text.replace("\\n", "\n").replace("\\r", "");
-    let text = text.trim();
+    let unescaped = unescape(text);
+    let text = unescaped.trim();
     let not_key = || bad(&format!("the {what} is neither PEM nor base64 DER"));
+    // `s.split_once(marker)` for a non-empty marker, by a byte-window search.
+    fn split<'a>(s: &'a str, marker: &str) -> Option<(&'a str, &'a str)> {
+        let at = s
+            .as_bytes()
+            .windows(marker.len())
+            .position(|w| w == marker.as_bytes())?;
+        Some((s.get(..at)?, s.get(at + marker.len()..)?))
+    }
     if let Some(rest) = text.strip_prefix("-----BEGIN ") {
-        let (label, rest) = rest.split_once("-----").ok_or_else(not_key)?;
+        let (label, rest) = split(rest, "-----").ok_or_else(not_key)?;
         let end = format!("-----END {label}-----");
-        let (body, tail) = rest.split_once(&end).ok_or_else(not_key)?;
+        let (body, tail) = split(rest, &end).ok_or_else(not_key)?;
         if !tail.trim().is_empty() {
             return Err(bad(&format!("the {what} has text after its PEM END line")));
         }
@@ -287,7 +319,7 @@ pub fn load_private_key(text: &str) -> Result<Vec<u8>> {
             Err(pkcs8_err) => match check_pkcs1_private(&der) {
                 Ok(()) => Ok(pkcs1_to_pkcs8(&der)),
                 // Report the PKCS#8 reason when the DER looked like PKCS#8 (e.g. an EC key).
-                Err(e) if looks_like_pkcs8(&der) => Err(if pkcs8_err.message.contains("not an RSA") { pkcs8_err } else { e }),
+                Err(e) if looks_like_pkcs8(&der) => Err(if pkcs8_err.message.ends_with("(only RSA keys can sign for Freemud)") { pkcs8_err } else { e }),
                 Err(e) => Err(e),
             },
         },
@@ -341,6 +373,22 @@ pub fn load_public_key(text: &str) -> Result<Vec<u8>> {
                 .map(|()| pkcs1_public_to_spki(&der))
                 .map_err(|_| spki_err),
         },
+    }
+}
+
+// Native only: proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod unescape_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // std's `replace` is the spec; backslashes, `n`, `r` and a non-ASCII
+        // character are the interesting bytes.
+        #[test]
+        fn unescape_is_std_replace(text in "[\\\\nrx\n é]{0,24}") {
+            prop_assert_eq!(unescape(&text), text.replace("\\n", "\n").replace("\\r", ""));
+        }
     }
 }
 

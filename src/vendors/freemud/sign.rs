@@ -5,6 +5,7 @@
 //! `"ver":"1"` both give `ver=1`). The same rule is the default for responses
 //! (`message&responseBody&statusCode&ver`) and callbacks.
 
+use crate::core::encode::sort_by_name;
 use crate::core::json::Json;
 
 /// A field's raw value as it enters the canonical string, or `None` when it is dropped.
@@ -29,7 +30,7 @@ pub fn canonical(fields: &[(&str, Option<&str>)]) -> String {
         }
     }
     // Stable: a repeated key keeps its written order.
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    sort_by_name(&mut pairs);
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
