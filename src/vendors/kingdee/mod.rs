@@ -454,6 +454,37 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_client_secret_signs_with_the_new_one() {
+        // The keyed HMAC state is kept in the config; `client_secret` is a
+        // public field, so a change after the first signature must show.
+        let mut c = config();
+        let a = Attempt {
+            timestamp_ms: 1_700_000_000_000,
+            nonce: "1234567890".into(),
+            app_token: None,
+            domain: None,
+        };
+        let p = Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#)
+            .unwrap_or(Json::Null);
+        let signature = |c: &Config| {
+            build_request(c, ops::INTEGRAL_ADJUST, &p, &a)
+                .ok()
+                .map(|r| {
+                    let want = sign::x_api_signature(&c.client_secret, &r.string_to_sign);
+                    (r.header("X-Api-Signature").map(str::to_string), want)
+                })
+        };
+        let first = signature(&c);
+        c.client_secret = "another-secret-not-real".into();
+        let second = signature(&c);
+        for (got, want) in [&first, &second].into_iter().flatten() {
+            assert_eq!(got.as_deref(), Some(want.as_str()));
+        }
+        assert!(first.is_some() && second.is_some() && first != second);
+        assert_eq!(c.clone(), c);
+    }
+
+    #[test]
     fn business_call_headers() {
         let c = config();
         let a = Attempt {
