@@ -28,7 +28,7 @@ use jifen::points::reasons::VendorCode;
 use jifen::points::{Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason};
 use jifen::retry::{Delivery, ErrorRow, Failure, Renew};
 use jifen::testing::{block_on, Reply, ScriptedTransport};
-use jifen::vendors::{Account, Parsed, PreparedCall, Vendor};
+use jifen::vendors::{Account, Parsed, PreparedCall, SigningAccount, SigningVendor, Vendor};
 use jifen::Json;
 use std::cell::Cell;
 
@@ -41,21 +41,21 @@ struct AcmePoints;
 static POINTS: AcmePoints = AcmePoints;
 static MAPPINGS: [&dyn Mapping; 1] = [&POINTS];
 
-impl Vendor for Acme {
+impl SigningVendor for Acme {
     fn name(&self) -> &'static str {
         "acme"
     }
     fn title(&self) -> &'static str {
         "Acme"
     }
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(AcmeAccount::from_json(config)?))
+    }
+}
+
+impl Vendor for Acme {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
-        let key = config
-            .get("key")
-            .and_then(Json::as_str)
-            .ok_or_else(|| Error::config("`key` is required for acme"))?;
-        Ok(Box::new(AcmeAccount {
-            key: key.to_string(),
-        }))
+        Ok(Box::new(AcmeAccount::from_json(config)?))
     }
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
         &MAPPINGS
@@ -67,6 +67,18 @@ impl Vendor for Acme {
 
 struct AcmeAccount {
     key: String,
+}
+
+impl AcmeAccount {
+    fn from_json(config: &Json) -> Result<Self> {
+        let key = config
+            .get("key")
+            .and_then(Json::as_str)
+            .ok_or_else(|| Error::config("`key` is required for acme"))?;
+        Ok(AcmeAccount {
+            key: key.to_string(),
+        })
+    }
 }
 
 /// Acme's rule: `X-Sign` = hex HMAC-SHA256 of `<timestamp>\n<nonce>\n<body>`.
@@ -87,12 +99,9 @@ fn sign(key: &str, op: &str, params: &Json, timestamp_ms: u64, nonce: u64) -> Si
     }
 }
 
-impl Account for AcmeAccount {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for AcmeAccount {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &ACME
-    }
-    fn mapping(&self) -> &'static dyn Mapping {
-        &POINTS
     }
     fn build_sync(
         &self,
@@ -109,6 +118,18 @@ impl Account for AcmeAccount {
             timestamp_ms,
             random_in(entropy, 1, 999),
         ))
+    }
+}
+
+impl Account for AcmeAccount {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &ACME
+    }
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        &POINTS
     }
     fn key_scope(&self) -> String {
         "acme:one".into()

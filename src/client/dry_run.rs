@@ -2,8 +2,9 @@
 //! Values the caller does not pin (timestamp, nonce, transaction id) come from
 //! the environment, exactly as a real call would make them.
 //!
-//! The vendor is reached through its [`Account`] (the config read once, what
-//! the JS `Signer` keeps): a vendor that signs synchronously signs here; one
+//! The vendor is reached through its [`SigningAccount`] (the config read once,
+//! what the JS `Signer` keeps; not the client's [`crate::vendors::Account`], whose
+//! points mapping and reply parsing a signing-only wasm must not hold): a vendor that signs synchronously signs here; one
 //! whose signature is made by the platform (RSA through WebCrypto) hands back
 //! the bytes to sign, and [`external_signature`] signs them with `env.rsa`.
 
@@ -13,18 +14,23 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, SignedRequest};
 use crate::core::rsa::RsaSigner;
 pub use crate::vendors::DryRunOptions;
-use crate::vendors::{self, Account, Vendor};
+use crate::vendors::{self, Account, SigningAccount, SigningVendor};
 
-/// Reads and checks a config for the vendor it names (what the JS `Signer`
-/// keeps; [`dry_run`] reads one and uses it once).
+/// Reads and checks a config for the vendor it names, for the client.
 pub fn read_account(config: &Json) -> Result<Box<dyn Account>> {
     vendors::vendor_of(config)?.read(config)
+}
+
+/// Reads and checks a config for the vendor it names, for signing (what the
+/// JS `Signer` keeps; [`dry_run`] reads one and uses it once).
+pub fn read_signing(config: &Json) -> Result<Box<dyn SigningAccount>> {
+    vendors::signing_vendor_of(config)?.read_signing(config)
 }
 
 /// Builds and signs `op` for an account that signs synchronously (no I/O).
 /// One whose signature is made by the platform is `unsupported` here: use [`build`].
 pub fn build_sync(
-    account: &dyn Account,
+    account: &dyn SigningAccount,
     op: &str,
     params: &Json,
     options: &DryRunOptions,
@@ -39,7 +45,7 @@ pub fn build_sync(
 /// Builds and signs `op` for any account. An RSA key is imported through
 /// `env.rsa` (a provider may keep it).
 pub async fn build(
-    account: &dyn Account,
+    account: &dyn SigningAccount,
     op: &str,
     params: &Json,
     options: &DryRunOptions,
@@ -61,7 +67,7 @@ pub async fn build(
 }
 
 /// The `unsupported` answer where a vendor needs RSA and `env` has none.
-pub(super) fn no_rsa(vendor: &dyn Vendor) -> Error {
+pub(super) fn no_rsa(vendor: &dyn SigningVendor) -> Error {
     Error::unsupported(format!(
         "{} needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)",
         vendor.title()
@@ -72,16 +78,19 @@ pub(super) fn no_rsa(vendor: &dyn Vendor) -> Error {
 /// Imports an account's signing key (PKCS#8 DER) through `env.rsa`.
 pub(super) async fn import_signer(
     env: &Env,
-    account: &dyn Account,
+    account: &dyn SigningAccount,
     der: &[u8],
 ) -> Result<Box<dyn RsaSigner>> {
-    let rsa = env.rsa.as_ref().ok_or_else(|| no_rsa(account.vendor()))?;
+    let rsa = env
+        .rsa
+        .as_ref()
+        .ok_or_else(|| no_rsa(account.signing_vendor()))?;
     rsa.signer(der).await.map_err(|e| {
         Error::config(format!(
             "the platform refused the RSA private key ({})",
             e.code
         ))
-        .with_vendor(account.vendor().name())
+        .with_vendor(account.signing_vendor().name())
     })
 }
 
@@ -89,7 +98,7 @@ pub(super) async fn import_signer(
 /// without a key (a dev switch).
 pub(super) async fn external_signature(
     signer: Option<&dyn RsaSigner>,
-    account: &dyn Account,
+    account: &dyn SigningAccount,
     payload: &str,
 ) -> Result<Option<Vec<u8>>> {
     let Some(signer) = signer else {
@@ -99,7 +108,7 @@ pub(super) async fn external_signature(
         .sign(payload.as_bytes())
         .await
         .map(Some)
-        .map_err(|e| e.with_vendor(account.vendor().name()))
+        .map_err(|e| e.with_vendor(account.signing_vendor().name()))
 }
 
 /// Builds and signs `op` with `params` for the vendor named in `config`.
@@ -110,5 +119,5 @@ pub async fn dry_run(
     options: &DryRunOptions,
     env: &Env,
 ) -> Result<SignedRequest> {
-    build(read_account(config)?.as_ref(), op, params, options, env).await
+    build(read_signing(config)?.as_ref(), op, params, options, env).await
 }

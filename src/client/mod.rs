@@ -26,7 +26,7 @@ use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
 pub use crate::vendors::call_options::CallOptions;
 use crate::vendors::Account;
-pub use dry_run::{build, build_sync, dry_run, read_account, DryRunOptions};
+pub use dry_run::{build, build_sync, dry_run, read_account, read_signing, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::{LedgerWalk, Method};
@@ -192,7 +192,7 @@ impl<T: Transport> Client<T> {
             timestamp_ms,
             ..self.vendor.sign_options(self, op).await?
         };
-        build(self.account(), op, params, &options, &self.env).await
+        build(self.account().signing(), op, params, &options, &self.env).await
     }
 
     /// The vendor account, as read when the client was made.

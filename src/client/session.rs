@@ -29,7 +29,7 @@ use crate::core::json::Json;
 use crate::core::request::HttpResponse;
 use crate::core::rsa::{LocalFuture, RsaSigner, RsaVerifier};
 use crate::vendors::call_options::CallOptions;
-use crate::vendors::{Account, ReplyProof, ReplySignature, SignatureStatus, Vendor};
+use crate::vendors::{Account, ReplyProof, ReplySignature, SignatureStatus, SigningVendor};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -151,7 +151,7 @@ pub(super) async fn check_reply(
 /// Imports the key replies are checked with (`reply_key`) through `env.rsa`.
 pub(super) async fn import_verifier(
     env: &Env,
-    vendor: &dyn Vendor,
+    vendor: &dyn SigningVendor,
     field: &str,
     spki: &[u8],
 ) -> Result<Box<dyn RsaVerifier>> {
@@ -179,7 +179,7 @@ impl<T: Transport> Client<T> {
         let signature = match call.external_payload() {
             Some(payload) => {
                 let signer = self.kept_signer(s).await?;
-                external_signature(signer.as_deref(), account, &payload).await?
+                external_signature(signer.as_deref(), account.signing(), &payload).await?
             }
             None => None,
         };
@@ -226,7 +226,7 @@ impl<T: Transport> Client<T> {
             return Ok(Some(signer));
         }
         let signer: Rc<dyn RsaSigner> =
-            Rc::from(import_signer(&self.env, s.account.as_ref(), der).await?);
+            Rc::from(import_signer(&self.env, s.account.signing(), der).await?);
         *s.signer.borrow_mut() = Some(signer.clone());
         Ok(Some(signer))
     }
@@ -239,8 +239,9 @@ impl<T: Transport> Client<T> {
         if let Some(verifier) = s.verifier.borrow().clone() {
             return Ok(Some(verifier));
         }
-        let verifier: Rc<dyn RsaVerifier> =
-            Rc::from(import_verifier(&self.env, s.account.vendor(), field, spki).await?);
+        let verifier: Rc<dyn RsaVerifier> = Rc::from(
+            import_verifier(&self.env, s.account.signing().signing_vendor(), field, spki).await?,
+        );
         *s.verifier.borrow_mut() = Some(verifier.clone());
         Ok(Some(verifier))
     }

@@ -108,11 +108,3 @@ pub fn to_json(mapping: &dyn Mapping) -> Json {
         ("reasonSigns", Some(Json::Object(signs))),
     ])
 }
-
-/// No capability (the [`super::Unavailable`] mapping of a build without the client).
-pub static NONE: [Capability; 4] = [
-    c(Call::Adjust, &[], false, ""),
-    c(Call::Balance, &[], false, ""),
-    c(Call::Ledger, &[], false, ""),
-    c(Call::Member, &[], false, ""),
-];

@@ -1,11 +1,17 @@
 //! The vendors: one folder each, pure (build, sign, parse), no transport.
 //!
-//! A vendor is one value behind one trait, [`Vendor`], and the vendors are
-//! listed once, in [`ALL`]. Everything above this module reaches a vendor
-//! through that list and the trait: nothing outside a vendor's folder matches
-//! on its name. A vendor's folder holds its configuration ([`Account`], the
-//! config read and checked), its operations, signing, reply parsing and error
-//! table, and its points mapping ([`crate::points::Mapping`]).
+//! A vendor is one value behind two traits: [`SigningVendor`] (its names and
+//! its config read as a [`SigningAccount`], all that `buildRequest`, `Signer`
+//! and `verifyCallback` use) and [`Vendor`] on top of it (its config as the
+//! client's [`Account`], its points mappings). The vendors are listed once
+//! (the `vendors!` line below), which makes [`ALL`] and [`SIGNING`]. Signing
+//! never names the client's traits, so a wasm without the client (`jifen/sign`)
+//! holds no vtable that reaches the points mappings, reply parsing or error
+//! tables (docs/size.md). Everything above this module reaches a vendor
+//! through the lists and the traits: nothing outside a vendor's folder
+//! matches on its name. A vendor's folder holds its configuration (the config
+//! read and checked), its operations, signing, reply parsing and error table,
+//! and its points mapping ([`crate::points::Mapping`]).
 //!
 //! Sans-IO: a vendor builds, signs and parses; time, nonces and asynchronous
 //! signatures (RSA through the platform) are passed in, and the client does the
@@ -29,25 +35,23 @@ use crate::core::request::{HttpResponse, SignedRequest};
 use crate::points::Mapping;
 pub use options::DryRunOptions;
 
-/// Whether this build has the client side of the vendors (their points
-/// mappings and the calls the client sends): every native build, and the
-/// wasm with the `js-client` feature. Not the `jifen/sign` wasm: there each
-/// vendor's [`Vendor::mappings`], [`Account::mapping`] and
-/// [`Account::prepare_call`] answer without naming that code, so its vtables
-/// do not link it into a wasm that only signs.
-pub const WITH_CLIENT: bool = cfg!(any(feature = "js-client", not(target_arch = "wasm32")));
-
-/// The refusal of [`Account::prepare_call`] in a build without the client.
-pub fn no_client() -> Error {
-    Error::unsupported("sending calls is not in this build (jifen/sign signs only)")
-}
-
-/// One vendor: its name, how its config is read, and its points mappings.
-pub trait Vendor: Sync {
+/// What signing needs of a vendor: its names and its config read for
+/// signing. `buildRequest`, `Signer` and `verifyCallback` reach a vendor
+/// through this trait only, so a wasm without the client (`jifen/sign`) has
+/// no vtable that reaches the points mappings, reply parsing or error tables.
+pub trait SigningVendor: Sync {
     /// The name a config gives as `vendor` (`kingdee`).
     fn name(&self) -> &'static str;
     /// How messages name it (`Kingdee`).
     fn title(&self) -> &'static str;
+    /// Reads and checks a config that names this vendor, for signing
+    /// (`config` errors name the field, never its value).
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>>;
+}
+
+/// One vendor as the client uses it: signing, its config as an [`Account`],
+/// and its points mappings.
+pub trait Vendor: SigningVendor {
     /// Reads and checks a config that names this vendor (`config` errors name
     /// the field, never its value).
     fn read(&self, config: &Json) -> Result<Box<dyn Account>>;
@@ -59,41 +63,67 @@ pub trait Vendor: Sync {
     fn mapping_for(&self, config: &Json) -> &'static dyn Mapping;
 }
 
-/// The vendors jifen speaks to: the one list.
-pub static ALL: [&dyn Vendor; 3] = [&kingdee::Kingdee, &freemud::Freemud, &qimai::Qimai];
+/// Lists the vendors once, as the client sees them ([`ALL`]) and as signing
+/// does ([`SIGNING`]): two lists of the same values in the same order, so that
+/// what signs never names the client's traits.
+macro_rules! vendors {
+    ($($v:expr),+ $(,)?) => {
+        /// The vendors jifen speaks to: the one list.
+        pub static ALL: [&dyn Vendor; [$(stringify!($v)),+].len()] = [$(&$v),+];
+        /// [`ALL`] as signing reaches it.
+        pub static SIGNING: [&dyn SigningVendor; [$(stringify!($v)),+].len()] = [$(&$v),+];
+    };
+}
+
+vendors!(kingdee::Kingdee, freemud::Freemud, qimai::Qimai);
 
 /// The vendor named `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Vendor> {
     ALL.into_iter().find(|v| v.name() == name)
 }
 
-/// The vendors' names (`a, b, c`; `last` " or ": `a, b or c`), in [`ALL`]'s order.
+/// The vendors' names (`a, b, c`; `last` " or ": `a, b or c`), in the lists' order.
 fn vendor_names(last: &str) -> String {
     let mut out = String::new();
-    for (i, v) in ALL.iter().enumerate() {
+    for (i, v) in SIGNING.iter().enumerate() {
         if i > 0 {
-            out.push_str(if i + 1 == ALL.len() { last } else { ", " });
+            out.push_str(if i + 1 == SIGNING.len() { last } else { ", " });
         }
         out.push_str(v.name());
     }
     out
 }
 
-/// The vendor `config.vendor` names.
-pub fn vendor_of(config: &Json) -> Result<&'static dyn Vendor> {
+/// The vendor of `list` that `config.vendor` names (one reader for both
+/// lists; a generic, not a position shared between them: measured smaller in
+/// `jifen/sign`, docs/size.md).
+fn named_in<V: SigningVendor + ?Sized>(list: &[&'static V], config: &Json) -> Result<&'static V> {
     let name = config.get("vendor").and_then(Json::as_str).ok_or_else(|| {
         Error::config(format!(
             "config.vendor is required: one of {}",
             vendor_names(", ")
         ))
     })?;
-    by_name(name).ok_or_else(|| {
-        Error::config(format!(
-            "unknown vendor `{}`: expected {}",
-            crate::core::error::scrub(name, 40),
-            vendor_names(" or ")
-        ))
-    })
+    list.iter()
+        .find(|v| v.name() == name)
+        .copied()
+        .ok_or_else(|| {
+            Error::config(format!(
+                "unknown vendor `{}`: expected {}",
+                crate::core::error::scrub(name, 40),
+                vendor_names(" or ")
+            ))
+        })
+}
+
+/// The vendor `config.vendor` names.
+pub fn vendor_of(config: &Json) -> Result<&'static dyn Vendor> {
+    named_in(&ALL, config)
+}
+
+/// The vendor `config.vendor` names, as signing reaches it.
+pub fn signing_vendor_of(config: &Json) -> Result<&'static dyn SigningVendor> {
+    named_in(&SIGNING, config)
 }
 
 /// The points mapping named `name` (`kingdee`, `qimai`, `qimai-v2`, …), as
@@ -127,17 +157,16 @@ pub fn mapping_names() -> String {
     out
 }
 
-/// A vendor config, read and checked: the typed account that signs. Each
-/// vendor's config type implements it; their `Debug` shows no secret. (Not a
-/// supertrait: the vtables would keep every `Debug` in the wasm.)
-pub trait Account {
-    /// Its vendor.
-    fn vendor(&self) -> &'static dyn Vendor;
-    /// The points mapping the unified calls use with this account.
-    fn mapping(&self) -> &'static dyn Mapping;
+/// A vendor config, read and checked for signing: what `buildRequest` and
+/// the JS `Signer` keep. Each vendor's config type implements it; their
+/// `Debug` shows no secret. (Not a supertrait: the vtables would keep every
+/// `Debug` in the wasm.)
+pub trait SigningAccount {
+    /// Its vendor, as signing knows it.
+    fn signing_vendor(&self) -> &'static dyn SigningVendor;
     /// Builds and signs `op` with `params` at `timestamp_ms`; values `options`
     /// does not pin (the nonce) are drawn from `entropy`. A vendor that signs
-    /// asynchronously ([`Account::prepare_external`]) refuses with `unsupported`.
+    /// asynchronously ([`SigningAccount::prepare_external`]) refuses with `unsupported`.
     fn build_sync(
         &self,
         op: &str,
@@ -148,7 +177,7 @@ pub trait Account {
     ) -> Result<SignedRequest>;
     /// For a vendor whose signature is made outside this crate (RSA through
     /// the platform's WebCrypto): the call checked, with the bytes to sign.
-    /// `None`: [`Account::build_sync`] signs it.
+    /// `None`: [`SigningAccount::build_sync`] signs it.
     fn prepare_external(
         &self,
         op: &str,
@@ -163,6 +192,18 @@ pub trait Account {
     fn rsa_key(&self) -> Option<&[u8]> {
         None
     }
+}
+
+/// A vendor config as the client uses it: signing ([`SigningAccount`]), and
+/// its points mapping, reply checks, idempotency-key scope and calls.
+pub trait Account: SigningAccount {
+    /// Its vendor.
+    fn vendor(&self) -> &'static dyn Vendor;
+    /// The account as [`SigningAccount`] (`buildRequest`'s path; the crate's
+    /// minimum Rust has no trait upcasting).
+    fn signing(&self) -> &dyn SigningAccount;
+    /// The points mapping the unified calls use with this account.
+    fn mapping(&self) -> &'static dyn Mapping;
     /// Whether replies' signatures are checked ([`PreparedCall::judge_reply`]).
     fn checks_replies(&self) -> bool {
         false
@@ -209,7 +250,7 @@ pub trait PreparedCall {
     /// Whether repeating it is safe at the vendor.
     fn idempotent(&self) -> bool;
     /// What a platform signature (RSA through WebCrypto) must cover, made
-    /// once per call with [`Account::rsa_key`]; `None`: no such signature.
+    /// once per call with [`SigningAccount::rsa_key`]; `None`: no such signature.
     fn external_payload(&self) -> Option<String> {
         None
     }
@@ -359,6 +400,24 @@ mod tests {
             assert!(e.message.contains(v.name()), "{}", e.message);
             assert!(none.message.contains(v.name()), "{}", none.message);
         }
+    }
+
+    #[test]
+    fn both_lists_hold_the_same_vendors_in_the_same_order() {
+        assert_eq!(ALL.len(), SIGNING.len());
+        for (v, s) in ALL.iter().zip(SIGNING) {
+            assert_eq!(v.name(), s.name());
+            assert_eq!(v.title(), s.title());
+            let c = config(v.name());
+            assert_eq!(signing_vendor_of(&c).unwrap().name(), v.name());
+            // A config read either way answers for the same vendor.
+            let e = s.read_signing(&c).err().map(|e| e.message.clone());
+            let f = v.read(&c).err().map(|e| e.message.clone());
+            assert_eq!(e, f, "{}", v.name());
+        }
+        let e = signing_vendor_of(&config("acme")).err().unwrap();
+        let f = vendor_of(&config("acme")).err().unwrap();
+        assert_eq!(e.message, f.message);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `build` (a Promise) for every vendor. Freemud's RSA key import starts when
 //! the `Signer` is made, and the `CryptoKey` is kept. The output is
 //! `buildRequest`'s, byte for byte: both sign through the vendor's
-//! [`crate::vendors::Account`] (`client::build`).
+//! [`crate::vendors::SigningAccount`] (`client::build`).
 
 use super::api::{read_call, signed_to_js};
 use super::convert::from_js_flat;
@@ -13,7 +13,7 @@ use super::promise::promise;
 use super::subtle::KeptRsa;
 use crate::client::{self, Env};
 use crate::core::error::Result;
-use crate::vendors::Account;
+use crate::vendors::SigningAccount;
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -26,7 +26,7 @@ pub struct JsSigner {
 
 /// What every call uses: the read config and the platform (with the kept key).
 struct Prepared {
-    account: Box<dyn Account>,
+    account: Box<dyn SigningAccount>,
     env: Env,
 }
 
@@ -40,7 +40,7 @@ impl JsSigner {
     }
 
     pub(super) fn create(config: &JsValue) -> Result<JsSigner> {
-        let account = client::read_account(&from_js_flat(config, "config")?)?;
+        let account = client::read_signing(&from_js_flat(config, "config")?)?;
         let mut env = Env::new(Box::new(JsClock), Box::new(JsEntropy));
         if let Some(der) = account.rsa_key() {
             env = env.with_rsa(Box::new(KeptRsa::import(der)));

@@ -10,30 +10,21 @@ use crate::core::crypto::{base64_decode, base64_encode};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
-use crate::points::{Mapping, UNAVAILABLE};
+use crate::points::Mapping;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
-    no_client, Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof,
-    ReplySignature, SignatureStatus, Vendor, WITH_CLIENT,
+    Account, DryRunOptions, ExternallySigned, Parsed, PreparedCall, ReplyProof, ReplySignature,
+    SignatureStatus, SigningAccount, SigningVendor, Vendor,
 };
 
 /// Freemud 非码 (开个店 open platform).
 #[derive(Debug, Clone, Copy)]
 pub struct Freemud;
 
-/// Its points mapping (none in a build without the client: `WITH_CLIENT`).
-fn points() -> &'static dyn Mapping {
-    if WITH_CLIENT {
-        &super::points::POINTS
-    } else {
-        &UNAVAILABLE
-    }
-}
-
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
 
-impl Vendor for Freemud {
+impl SigningVendor for Freemud {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -42,20 +33,22 @@ impl Vendor for Freemud {
         "Freemud"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Freemud {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        if WITH_CLIENT {
-            &MAPPINGS
-        } else {
-            &[]
-        }
+        &MAPPINGS
     }
 
     fn mapping_for(&self, _config: &Json) -> &'static dyn Mapping {
-        points()
+        &super::points::POINTS
     }
 }
 
@@ -187,13 +180,9 @@ impl PreparedCall for Pending<'_> {
     }
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Freemud
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        points()
     }
 
     fn build_sync(
@@ -223,6 +212,27 @@ impl Account for Config {
         })))
     }
 
+    fn rsa_key(&self) -> Option<&[u8]> {
+        if self.dev_skip_signature {
+            None
+        } else {
+            self.private_key_pkcs8.as_deref()
+        }
+    }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Freemud
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        &super::points::POINTS
+    }
+
     fn key_scope(&self) -> String {
         format!("freemud:{}:{}", self.partner_id, self.app_id)
     }
@@ -233,9 +243,6 @@ impl Account for Config {
         params: &Json,
         call: &CallOptions,
     ) -> Result<Box<dyn PreparedCall + '_>> {
-        if !WITH_CLIENT {
-            return Err(no_client());
-        }
         Ok(Box::new(Pending {
             config: self,
             prepared: prepare_with(self, op, params, call)?,
@@ -250,14 +257,6 @@ impl Account for Config {
         self.platform_public_key_spki
             .as_deref()
             .map(|spki| ("platformPublicKey", spki))
-    }
-
-    fn rsa_key(&self) -> Option<&[u8]> {
-        if self.dev_skip_signature {
-            None
-        } else {
-            self.private_key_pkcs8.as_deref()
-        }
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

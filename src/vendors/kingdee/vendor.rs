@@ -6,26 +6,17 @@ use crate::core::clock::{random_in, Entropy};
 use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::SignedRequest;
-use crate::points::{Mapping, UNAVAILABLE};
-use crate::vendors::{Account, DryRunOptions, Vendor, WITH_CLIENT};
+use crate::points::Mapping;
+use crate::vendors::{Account, DryRunOptions, SigningAccount, SigningVendor, Vendor};
 
 /// Kingdee 精斗云 (JDY) open API v2.
 #[derive(Debug, Clone, Copy)]
 pub struct Kingdee;
 
-/// Its points mapping (none in a build without the client: `WITH_CLIENT`).
-fn points() -> &'static dyn Mapping {
-    if WITH_CLIENT {
-        &super::points::POINTS
-    } else {
-        &UNAVAILABLE
-    }
-}
-
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 1] = [&super::points::POINTS];
 
-impl Vendor for Kingdee {
+impl SigningVendor for Kingdee {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -34,20 +25,22 @@ impl Vendor for Kingdee {
         "Kingdee"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Kingdee {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        if WITH_CLIENT {
-            &MAPPINGS
-        } else {
-            &[]
-        }
+        &MAPPINGS
     }
 
     fn mapping_for(&self, _config: &Json) -> &'static dyn Mapping {
-        points()
+        &super::points::POINTS
     }
 }
 
@@ -56,13 +49,9 @@ fn draw_nonce(entropy: &dyn Entropy) -> String {
     random_in(entropy, 1_000_000_000, 9_999_999_999).to_string()
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Kingdee
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        points()
     }
 
     fn build_sync(
@@ -84,6 +73,19 @@ impl Account for Config {
             domain: options.domain.clone(),
         };
         build_request_with(self, op, params, &attempt, &options.call)
+    }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Kingdee
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        &super::points::POINTS
     }
 
     fn key_scope(&self) -> String {

@@ -21,10 +21,10 @@ use crate::core::clock::{random_in, Entropy};
 use crate::core::error::Result;
 use crate::core::json::Json;
 use crate::core::request::{HttpResponse, SignedRequest};
-use crate::points::{Mapping, UNAVAILABLE};
+use crate::points::Mapping;
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::{
-    no_client, Account, DryRunOptions, Parsed, PreparedCall, Vendor, WITH_CLIENT,
+    Account, DryRunOptions, Parsed, PreparedCall, SigningAccount, SigningVendor, Vendor,
 };
 
 /// Qimai 企迈: the v2 gateway and v3.
@@ -32,10 +32,8 @@ use crate::vendors::{
 pub struct Qimai;
 
 /// The mapping of an API family.
-/// (None in a build without the client: `WITH_CLIENT`.)
 fn mapping(version: Version) -> &'static dyn Mapping {
     match version {
-        _ if !WITH_CLIENT => &UNAVAILABLE,
         Version::V3 => &super::points::V3,
         Version::V2 => &super::points::V2,
     }
@@ -44,7 +42,7 @@ fn mapping(version: Version) -> &'static dyn Mapping {
 /// Its points mappings, the default first.
 static MAPPINGS: [&dyn Mapping; 2] = [&super::points::V3, &super::points::V2];
 
-impl Vendor for Qimai {
+impl SigningVendor for Qimai {
     fn name(&self) -> &'static str {
         super::VENDOR
     }
@@ -53,16 +51,18 @@ impl Vendor for Qimai {
         "Qimai"
     }
 
+    fn read_signing(&self, config: &Json) -> Result<Box<dyn SigningAccount>> {
+        Ok(Box::new(Config::from_json(config)?))
+    }
+}
+
+impl Vendor for Qimai {
     fn read(&self, config: &Json) -> Result<Box<dyn Account>> {
         Ok(Box::new(Config::from_json(config)?))
     }
 
     fn mappings(&self) -> &'static [&'static dyn Mapping] {
-        if WITH_CLIENT {
-            &MAPPINGS
-        } else {
-            &[]
-        }
+        &MAPPINGS
     }
 
     fn mapping_for(&self, config: &Json) -> &'static dyn Mapping {
@@ -117,13 +117,9 @@ impl PreparedCall for Call<'_> {
     }
 }
 
-impl Account for Config {
-    fn vendor(&self) -> &'static dyn Vendor {
+impl SigningAccount for Config {
+    fn signing_vendor(&self) -> &'static dyn SigningVendor {
         &Qimai
-    }
-
-    fn mapping(&self) -> &'static dyn Mapping {
-        mapping(self.version)
     }
 
     fn build_sync(
@@ -145,6 +141,19 @@ impl Account for Config {
         };
         build_request_with(self, op, params, &attempt, &options.call)
     }
+}
+
+impl Account for Config {
+    fn vendor(&self) -> &'static dyn Vendor {
+        &Qimai
+    }
+
+    fn signing(&self) -> &dyn SigningAccount {
+        self
+    }
+    fn mapping(&self) -> &'static dyn Mapping {
+        mapping(self.version)
+    }
 
     fn key_scope(&self) -> String {
         format!("qimai:{}", self.open_id)
@@ -156,9 +165,6 @@ impl Account for Config {
         params: &Json,
         call: &CallOptions,
     ) -> Result<Box<dyn PreparedCall + '_>> {
-        if !WITH_CLIENT {
-            return Err(no_client());
-        }
         Ok(Box::new(Call {
             config: self,
             prepared: prepare_with(op, params, call)?,
