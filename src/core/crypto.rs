@@ -7,39 +7,137 @@
 //! `base64` crate's engine costs 4.7 KB gzip in the package (2 KB for encoding,
 //! 2 KB for decoding), 7.6 % of the `jifen/sign` floor, for a few dozen lines that
 //! native tests check against the crate itself (docs/dependencies.md has the numbers).
+//! Both write bytes from a table into a buffer sized up front, made a `String`
+//! once: a `String::push` per character cost ~0.5 µs per Kingdee signature in
+//! the wasm (docs/benchmarks.md, "Signing speed").
 
 use hmac::digest::{KeyInit, Output};
 use hmac::{Hmac, Mac};
+use std::cell::OnceCell;
+use std::fmt;
 
-/// The MAC of `msg` under `key`.
-fn mac<M: Mac + KeyInit>(key: &[u8], msg: &[u8]) -> Output<M> {
+/// A MAC keyed once: `M` as it stands after the key (for HMAC, the inner and
+/// outer pads already hashed: two of a short message's four compressions).
+#[inline(never)]
+fn keyed<M: Mac + KeyInit>(key: &[u8]) -> M {
     // HMAC takes a key of any length (a longer one than the block is hashed
     // first), so `new_from_slice` cannot fail for `Hmac<_>`; the fallback only
     // satisfies the type (no panic path in the wasm).
-    let mut m = <M as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| <M as KeyInit>::new(&Default::default()));
+    <M as KeyInit>::new_from_slice(key).unwrap_or_else(|_| <M as KeyInit>::new(&Default::default()))
+}
+
+/// The MAC of `msg` by a keyed `M`. Not inlined: one copy per `M` serves the
+/// stateless functions and [`KeyCache`] alike (the inlined copies cost 0.7 KB gzip).
+#[inline(never)]
+fn finish<M: Mac>(mut m: M, msg: &[u8]) -> Output<M> {
     m.update(msg);
     m.finalize().into_bytes()
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    mac::<Hmac<sha2::Sha256>>(key, msg).into()
+    finish(keyed::<Hmac<sha2::Sha256>>(key), msg).into()
 }
 
 /// HMAC-SHA1 of `msg` under `key`.
 pub fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    mac::<Hmac<sha1::Sha1>>(key, msg).into()
+    finish(keyed::<Hmac<sha1::Sha1>>(key), msg).into()
+}
+
+/// An account's MAC key, keyed once and cloned per message, so a prepared
+/// `Signer` or a `Client` does not hash the key's pads again for every
+/// signature. It remembers the key it was made from and re-keys when asked
+/// for another (a config's secret is a public field), so it can only ever
+/// speed a signature up, never change it. Derived state: every `KeyCache`
+/// compares equal, and `Debug` shows none of it.
+pub struct KeyCache<M> {
+    keyed: OnceCell<Box<(Vec<u8>, M)>>,
+}
+
+/// [`KeyCache`] for HMAC-SHA256 (Kingdee).
+pub type HmacSha256Cache = KeyCache<Hmac<sha2::Sha256>>;
+
+/// [`KeyCache`] for HMAC-SHA1 (Qimai).
+pub type HmacSha1Cache = KeyCache<Hmac<sha1::Sha1>>;
+
+impl<M: Mac + KeyInit + Clone> KeyCache<M> {
+    /// The MAC of `msg` under `key`: from the kept state when it was keyed
+    /// with `key` (the first call keys and keeps it), else keyed afresh.
+    pub fn mac(&self, key: &[u8], msg: &[u8]) -> Output<M> {
+        let m = match self.keyed.get() {
+            Some(kept) if kept.0.as_slice() == key => kept.1.clone(),
+            Some(_) => keyed(key),
+            None => self
+                .keyed
+                .get_or_init(|| Box::new((key.to_vec(), keyed(key))))
+                .1
+                .clone(),
+        };
+        finish(m, msg)
+    }
+}
+
+impl<M> Default for KeyCache<M> {
+    fn default() -> Self {
+        KeyCache {
+            keyed: OnceCell::new(),
+        }
+    }
+}
+
+impl<M: Clone> Clone for KeyCache<M> {
+    fn clone(&self) -> Self {
+        KeyCache {
+            keyed: self.keyed.clone(),
+        }
+    }
+}
+
+impl<M> PartialEq for KeyCache<M> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<M> Eq for KeyCache<M> {}
+
+impl<M> fmt::Debug for KeyCache<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyCache(***)")
+    }
+}
+
+/// Lower-case hex digits.
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// The ASCII in `bytes` as a `String` (every caller writes only table bytes).
+fn ascii(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Lower-case hex, as bytes: written in place into a buffer of the final
+/// length (no per-byte capacity check).
+fn hex_lower_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; bytes.len() * 2];
+    let digit = |n: u8| HEX_LOWER.get(usize::from(n & 15)).copied().unwrap_or(b'0');
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = digit(b >> 4);
+            *lo = digit(b);
+        }
+    }
+    out
 }
 
 /// Lower-case hex.
 pub fn hex_lower(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(hex_digit(b >> 4, false));
-        out.push(hex_digit(b & 15, false));
-    }
-    out
+    ascii(hex_lower_bytes(bytes))
+}
+
+/// `Base64(lower_hex(bytes))`, as Kingdee's signatures are written, without
+/// the hex as a `String` in between.
+pub fn base64_of_hex_lower(bytes: &[u8]) -> String {
+    base64_encode(&hex_lower_bytes(bytes))
 }
 
 /// The hex digit for the low four bits of `n`.
@@ -61,17 +159,24 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// costs 2 KB gzip in the package for encoding alone (docs/dependencies.md); a
 /// native test checks both agree.
 pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    let sym = |n: u32| char::from(B64.get((n & 63) as usize).copied().unwrap_or(b'='));
-    for chunk in bytes.chunks(3) {
+    // Written in place into a buffer of the final length, `=` where no symbol goes.
+    let mut out = vec![b'='; bytes.len().div_ceil(3) * 4];
+    let sym = |n: u32| B64.get((n & 63) as usize).copied().unwrap_or(b'=');
+    for (quad, chunk) in out.chunks_exact_mut(4).zip(bytes.chunks(3)) {
         let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
         let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sym(n >> 18));
-        out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
+        if let [s0, s1, s2, s3] = quad {
+            *s0 = sym(n >> 18);
+            *s1 = sym(n >> 12);
+            if chunk.len() > 1 {
+                *s2 = sym(n >> 6);
+            }
+            if chunk.len() > 2 {
+                *s3 = sym(n);
+            }
+        }
     }
-    out
+    ascii(out)
 }
 
 /// The value of a base64 symbol.
@@ -163,6 +268,31 @@ mod tests {
         for (key, msg, want) in cases {
             assert_eq!(hex_lower(&hmac_sha256(key, msg)), want);
         }
+    }
+
+    #[test]
+    fn key_cache_signs_as_keying_afresh_and_follows_a_changed_key() {
+        // A config's secret is a public field: a cache keyed with one secret
+        // must not sign for another (the second, fourth and fifth keys differ
+        // from the one kept; the last is longer than a block).
+        let cache = HmacSha256Cache::default();
+        let sha1 = HmacSha1Cache::default();
+        for key in [&b"k1"[..], b"k1", b"k2", b"", b"k1", &[7; 100]] {
+            let copy = cache.clone();
+            for c in [&cache, &copy] {
+                assert_eq!(
+                    <[u8; 32]>::from(c.mac(key, b"msg")),
+                    hmac_sha256(key, b"msg")
+                );
+            }
+            assert_eq!(
+                <[u8; 20]>::from(sha1.mac(key, b"msg")),
+                hmac_sha1(key, b"msg")
+            );
+        }
+        // Derived state: not part of a config's identity, and never shown.
+        assert_eq!(cache, HmacSha256Cache::default());
+        assert_eq!(format!("{cache:?}"), "KeyCache(***)");
     }
 
     /// RFC 2202 (HMAC-SHA1) cases 1, 2 and 6 (a key longer than the block).
@@ -272,6 +402,23 @@ mod tests {
             proptest::prop_assert_eq!(&encoded, &STANDARD.encode(&bytes));
             proptest::prop_assert_eq!(base64_decode(&encoded), Some(bytes));
             proptest::prop_assert_eq!(base64_decode(&text), STANDARD.decode(&text).ok());
+        }
+
+        #[test]
+        fn hex_and_the_key_cache_agree_with_their_references(
+            key: Vec<u8>,
+            other: Vec<u8>,
+            msg: Vec<u8>,
+        ) {
+            use base64::engine::general_purpose::STANDARD;
+            use base64::Engine;
+            let hex: String = msg.iter().map(|b| format!("{b:02x}")).collect();
+            proptest::prop_assert_eq!(&hex_lower(&msg), &hex);
+            proptest::prop_assert_eq!(base64_of_hex_lower(&msg), STANDARD.encode(&hex));
+            let cache = HmacSha256Cache::default();
+            for k in [&key, &other, &key] {
+                proptest::prop_assert_eq!(<[u8; 32]>::from(cache.mac(k, &msg)), hmac_sha256(k, &msg));
+            }
         }
     }
 }

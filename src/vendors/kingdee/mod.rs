@@ -11,6 +11,7 @@ pub mod response;
 pub mod sign;
 mod vendor;
 
+use crate::core::crypto::HmacSha256Cache;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{Method, SignedRequest};
@@ -47,6 +48,9 @@ pub struct Config {
     pub uid: Option<String>,
     /// Gateway base URL.
     pub base_url: String,
+    /// `client_secret` keyed into HMAC-SHA256 once, for every signature
+    /// this config makes (re-keyed should `client_secret` change).
+    mac: HmacSha256Cache,
 }
 
 impl fmt::Debug for Config {
@@ -86,6 +90,15 @@ impl Config {
             return Err(Error::config("`appKey` and `appSecret` go together").with_vendor(VENDOR));
         }
         Ok(c)
+    }
+
+    /// [`sign::x_api_signature`] under `client_secret`, keyed once per config.
+    pub fn x_api_signature(&self, string_to_sign: &str) -> String {
+        sign::hex_base64(
+            &self
+                .mac
+                .mac(self.client_secret.as_bytes(), string_to_sign.as_bytes()),
+        )
     }
 
     /// The authorisation given directly in the config (no pull), if complete.
@@ -326,7 +339,7 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
         &attempt.nonce,
         &timestamp,
     );
-    let signature = sign::x_api_signature(&config.client_secret, &string_to_sign);
+    let signature = config.x_api_signature(&string_to_sign);
     let query = sign::wire_query(&prepared.query);
     let mut url = format!("{}{}", config.base_url, prepared.path);
     if !query.is_empty() {
@@ -418,6 +431,7 @@ mod tests {
             domain: None,
             uid: None,
             base_url: String::new(),
+            mac: HmacSha256Cache::default(),
         })
     }
 
@@ -437,6 +451,37 @@ mod tests {
             .as_ref()
             .is_some_and(|e| !e.to_string().contains("zzz-secret")));
         assert!(!format!("{:?}", config()).contains("test-secret-not-real"));
+    }
+
+    #[test]
+    fn a_changed_client_secret_signs_with_the_new_one() {
+        // The keyed HMAC state is kept in the config; `client_secret` is a
+        // public field, so a change after the first signature must show.
+        let mut c = config();
+        let a = Attempt {
+            timestamp_ms: 1_700_000_000_000,
+            nonce: "1234567890".into(),
+            app_token: None,
+            domain: None,
+        };
+        let p = Json::parse(r#"{"mobile":"13800138000","integral":10,"operation":5}"#)
+            .unwrap_or(Json::Null);
+        let signature = |c: &Config| {
+            build_request(c, ops::INTEGRAL_ADJUST, &p, &a)
+                .ok()
+                .map(|r| {
+                    let want = sign::x_api_signature(&c.client_secret, &r.string_to_sign);
+                    (r.header("X-Api-Signature").map(str::to_string), want)
+                })
+        };
+        let first = signature(&c);
+        c.client_secret = "another-secret-not-real".into();
+        let second = signature(&c);
+        for (got, want) in [&first, &second].into_iter().flatten() {
+            assert_eq!(got.as_deref(), Some(want.as_str()));
+        }
+        assert!(first.is_some() && second.is_some() && first != second);
+        assert_eq!(c.clone(), c);
     }
 
     #[test]

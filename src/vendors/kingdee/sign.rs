@@ -6,7 +6,7 @@
 //! X-Api-Signature = Base64(lower_hex(HMAC-SHA256(client_secret, StringToSign)))
 //! ```
 
-use crate::core::crypto::{base64_encode, hex_lower, hmac_sha256};
+use crate::core::crypto::{base64_of_hex_lower, hmac_sha256};
 use crate::core::encode::{form_encode, percent_encode, sort_by_name, Space};
 
 /// Kingdee's `GwURLEncoder`: keeps `- . _ ~`, space as `+`, the rest `%XX`.
@@ -75,7 +75,12 @@ pub fn string_to_sign(
 
 /// `Base64(lower_hex(HMAC-SHA256(key, msg)))`: Kingdee's signature format (88 chars).
 pub fn hex_base64_hmac(key: &str, msg: &str) -> String {
-    base64_encode(hex_lower(&hmac_sha256(key.as_bytes(), msg.as_bytes())).as_bytes())
+    hex_base64(&hmac_sha256(key.as_bytes(), msg.as_bytes()))
+}
+
+/// `Base64(lower_hex(mac))`: a MAC written as Kingdee's signatures are.
+pub fn hex_base64(mac: &[u8]) -> String {
+    base64_of_hex_lower(mac)
 }
 
 /// X-Api-Signature for a string to sign.

@@ -52,6 +52,7 @@ pub mod response;
 pub mod sign;
 mod vendor;
 
+use crate::core::crypto::HmacSha1Cache;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{Method, SignedRequest};
@@ -91,6 +92,9 @@ pub struct Config {
     pub key_case: KeyCase,
     /// The explicit base URL, if any (used for both families).
     pub base_url: Option<String>,
+    /// `open_key` keyed into HMAC-SHA1 once, for every token this config
+    /// signs (re-keyed should `open_key` change).
+    mac: HmacSha1Cache,
 }
 
 impl fmt::Debug for Config {
@@ -279,7 +283,10 @@ pub fn string_to_sign(config: &Config, op: Operation, attempt: &Attempt) -> Stri
 pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> SignedRequest {
     let op = prepared.op;
     let string_to_sign = string_to_sign(config, op, attempt);
-    let token = sign::token(&config.open_key, &string_to_sign);
+    let mac = config
+        .mac
+        .mac(config.open_key.as_bytes(), string_to_sign.as_bytes());
+    let token = sign::token_of(&mac);
     let timestamp = Json::str(attempt.timestamp_s.to_string());
     let nonce = Json::str(attempt.nonce.to_string());
     let body = match op.version() {
@@ -406,6 +413,25 @@ mod tests {
             .body
             .unwrap()
             .contains(r#""Token":"e%2FajQ0Gbkb8DHw01vXHyHb5qro8%3D""#));
+    }
+
+    #[test]
+    fn a_changed_open_key_signs_with_the_new_one() {
+        // The keyed HMAC state is kept in the config; `open_key` is a public
+        // field, so a change after the first token must show.
+        let mut c = config("");
+        let p = j(r#"{"user_id":"1"}"#);
+        let token = |c: &Config| {
+            let r = build_request(c, ops::USER_POINTS_RECORDS, &p, &B2).unwrap();
+            let want = sign::token(&c.open_key, &r.string_to_sign);
+            assert!(r.body.unwrap().contains(&format!(r#""Token":"{want}""#)));
+            want
+        };
+        let first = token(&c);
+        c.open_key = "another-open-key-not-real".into();
+        assert_ne!(token(&c), first);
+        c.open_key = "example-open-key-not-real".into();
+        assert_eq!(token(&c), first);
     }
 
     fn j(s: &str) -> Json {

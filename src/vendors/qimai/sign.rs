@@ -93,8 +93,13 @@ pub fn percent_encode_base64(b64: &str) -> String {
 /// letters, digits, `+`, `/` and `=`, so the shared encoder keeping letters and
 /// digits writes exactly [`percent_encode_base64`]'s text.
 pub fn token(open_key: &str, string_to_sign: &str) -> String {
+    token_of(&hmac_sha1(open_key.as_bytes(), string_to_sign.as_bytes()))
+}
+
+/// The Token for an HMAC-SHA1 already made: `percent_encode(Base64(mac))`.
+pub fn token_of(mac: &[u8]) -> String {
     crate::core::encode::percent_encode(
-        &token_base64(open_key, string_to_sign),
+        &base64_encode(mac),
         b"",
         crate::core::encode::Space::Percent,
     )
