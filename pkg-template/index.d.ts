@@ -235,7 +235,8 @@ export interface ResponseEvent extends RequestEvent {
 /** The part of a fetch Response jifen reads. */
 export interface FetchResponseLike {
   readonly status: number;
-  readonly headers: Iterable<[string, string]>;
+  /** Read by name (`date`, `retry-after`, `x-api-requestid`): a `Headers`, or a `Map` keyed in lower case. */
+  readonly headers: { get(name: string): string | null | undefined };
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 /** What jifen passes to `fetch`. */
