@@ -5,7 +5,6 @@
 use jifen::core::json::Json;
 use jifen::vendors::{freemud, kingdee, qimai};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
 struct Configs {
     kingdee: kingdee::Config,
@@ -13,24 +12,31 @@ struct Configs {
     qimai: qimai::Config,
 }
 
+thread_local! {
+    // Thread-local, not a `static OnceLock`: a config keeps its keyed MAC in a
+    // `OnceCell` (core::crypto::KeyCache), so it is `Send` but not `Sync`.
+    static CONFIGS: &'static Configs = Box::leak(Box::new(make_configs()));
+}
+
 fn configs() -> &'static Configs {
-    static CONFIGS: OnceLock<Configs> = OnceLock::new();
-    CONFIGS.get_or_init(|| {
-        // The simulator's made-up test accounts.
-        let accounts = Json::parse(include_str!("../../sim/accounts.json")).expect("accounts");
-        let with_base = |v: &str| {
-            let mut c = accounts.get(v).cloned().expect("vendor");
-            if let Json::Object(pairs) = &mut c {
-                pairs.push(("baseUrl".into(), Json::str("http://127.0.0.1:8787")));
-            }
-            c
-        };
-        Configs {
-            kingdee: kingdee::Config::from_json(&with_base("kingdee")).expect("kingdee"),
-            freemud: freemud::Config::from_json(&with_base("freemud")).expect("freemud"),
-            qimai: qimai::Config::from_json(&with_base("qimai")).expect("qimai"),
+    CONFIGS.with(|c| *c)
+}
+
+fn make_configs() -> Configs {
+    // The simulator's made-up test accounts.
+    let accounts = Json::parse(include_str!("../../sim/accounts.json")).expect("accounts");
+    let with_base = |v: &str| {
+        let mut c = accounts.get(v).cloned().expect("vendor");
+        if let Json::Object(pairs) = &mut c {
+            pairs.push(("baseUrl".into(), Json::str("http://127.0.0.1:8787")));
         }
-    })
+        c
+    };
+    Configs {
+        kingdee: kingdee::Config::from_json(&with_base("kingdee")).expect("kingdee"),
+        freemud: freemud::Config::from_json(&with_base("freemud")).expect("freemud"),
+        qimai: qimai::Config::from_json(&with_base("qimai")).expect("qimai"),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
