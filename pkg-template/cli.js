@@ -44,7 +44,9 @@ Usage:
 
   <vendor>     kingdee, freemud or qimai
   <operation>  the vendor's own id: "/jdy/v2/ls/integral_adjust", "/member/score/updateScore",
-               "/v3/crm/points/getCustomerPoints", "user.points-add", "GET /jdy/v2/…"
+               "/v3/crm/points/getCustomerPoints", "user.points-add"; outside jifen's table, any operation of
+               the vendor's API family: "GET /jdy/v2/bd/customer", "POST /jdy/v2/…", any Freemud path, any
+               Qimai v2 Action ("user.coupon-list") or v3 path
   PARAMS       JSON (default {}), @FILE to read it from a file, or - for standard input
   <member>     id:123, mobile:13800138000 or card:C001 (comma-separated to combine: id:1,card:2)
 
@@ -62,6 +64,8 @@ Options:
   sign:       --timestamp MS --nonce N --transaction-id ID --domain D; Kingdee's app-token from JIFEN_KINGDEE_APP_TOKEN
               (--app-token T works too, but a command line shows in ps and in your shell history)
               --curl (a curl command; masked values become "$JIFEN_…" variables) --json (the request as JSON)
+  sign/call:  --allow-field NAME (repeatable) sends a field jifen does not know yet on a known operation;
+              --idempotent says an operation outside jifen's table is safe to repeat after a lost reply
   call/points: --timeout-ms N --retries N
               Kingdee tokens are kept in a private file between runs (the token endpoint allows 2 calls a
               minute): --token-cache FILE or JIFEN_TOKEN_CACHE (default: $XDG_CACHE_HOME/jifen or
@@ -97,6 +101,8 @@ const OPTIONS = {
   remark: { type: 'string' },
   'order-id': { type: 'string' },
   limit: { type: 'string' },
+  'allow-field': { type: 'string', multiple: true },
+  idempotent: { type: 'boolean' },
 };
 
 const env = process.env;
@@ -376,7 +382,7 @@ async function sign([vendor, operation, params, ...extra], opts) {
   if (opts.curl && opts.json) throw new UsageError('--curl and --json: pick one');
   const p = paramsArg(params);
   const config = loadConfig(vendor, opts);
-  const options = {};
+  const options = callOptions(opts);
   const ts = intOpt(opts, 'timestamp', { min: 1 });
   if (ts !== undefined) options.timestamp = ts;
   if (opts.nonce !== undefined) options.nonce = opts.nonce;
@@ -457,13 +463,21 @@ async function run(secrets, fn) {
   }
 }
 
+/** `--allow-field NAME` (repeatable) and `--idempotent`: the per-call options of sign and call. */
+function callOptions(opts) {
+  const options = {};
+  if (opts['allow-field']) options.allowFields = opts['allow-field'];
+  if (opts.idempotent) options.idempotent = true;
+  return options;
+}
+
 async function call([vendor, operation, params, ...extra], opts) {
   vendorArg(vendor);
   if (!operation) throw new UsageError('missing <operation>: the vendor\'s own id, e.g. /v3/crm/points/getCustomerPoints');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" (PARAMS is one JSON argument; quote it)`);
   const p = paramsArg(params);
   const { client, secrets } = await makeClient(vendor, opts);
-  return run(secrets, () => client.call(operation, p));
+  return run(secrets, () => client.call(operation, p, callOptions(opts)));
 }
 
 async function points([what, vendor, member, delta, ...extra], opts) {

@@ -334,9 +334,9 @@ function ttlMsOf(ttlSeconds, fn) {
  * the same key at once, exactly one sends the change. Entries live `ttlSeconds` (default 7 days, at
  * least 1 day: MIN_TTL_SECONDS); a key reused after that is a new key.
  *
- * A Worker that serves several Kingdee account sets of one developer app (one clientId) gives each
- * its own `name`: jifen tells the keys of two clients apart by clientId only on Kingdee, so two
- * account sets using the same idempotency key in one store would see each other's outcomes.
+ * Several clients and vendor accounts can share one store: jifen names each key by its account
+ * (on Kingdee the account set, `clientId` with `outerInstanceId` or `appKey`, as one developer
+ * app serves many merchants), so two accounts using the same idempotency key stay apart.
  *
  * `options` may be a string (the object's name) or `{ name, shards, ttlSeconds }`. One object
  * serialises every key it holds; `shards` > 1 spreads keys over that many objects by hash when

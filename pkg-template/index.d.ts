@@ -138,8 +138,28 @@ export type Config = KingdeeConfig | FreemudConfig | QimaiConfig;
 // ---------------------------------------------------------------------------------------------
 // buildRequest
 
+/**
+ * Per-call options of `client.call`, `buildRequest` and the `Signer`. Per call on purpose: there is no global
+ * switch that would let typos through.
+ */
+export interface CallOptions {
+  /**
+   * Fields a known operation may send although jifen's schema of it does not list them (the vendor added a field
+   * jifen does not know yet), e.g. `["orderCode"]`. Sent as given, where the operation's fields go. Any other unknown
+   * field is still refused (`invalid_input`, with "did you mean" for a near miss). Operations outside jifen's table
+   * take any field, so there it changes nothing.
+   */
+  allowFields?: string[];
+  /**
+   * Your word that an operation outside jifen's table is safe to repeat (a read, or a write the vendor de-duplicates
+   * on a key in its params): after a lost reply it is then sent again. Without it only a Kingdee `GET` is repeated;
+   * any other unknown operation may be a write, so a lost reply is `outcome_unknown`. Refused on a known operation.
+   */
+  idempotent?: boolean;
+}
+
 /** Makes a dry run deterministic; everything is optional. */
-export interface BuildRequestOptions {
+export interface BuildRequestOptions extends CallOptions {
   /** Epoch milliseconds. */
   timestamp?: Int;
   nonce?: string | number;
@@ -163,8 +183,8 @@ export interface SignedRequest {
 }
 
 /** Builds and signs a request without sending it. */
-export function buildRequest<C extends Config, Op extends OperationId<C>>(
-  config: C, operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
+export function buildRequest<C extends Config, Op extends AnyOperationId<C>>(
+  config: C, operation: Op, params: CallParams<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
 
 // ---------------------------------------------------------------------------------------------
 // Signer
@@ -181,10 +201,10 @@ export class Signer<C extends Config = Config> {
   constructor(config: C);
   /** Kingdee and Qimai: the signed request, synchronously. Freemud throws `unsupported` (RSA is async): use `build`. */
   buildSync: C extends SyncConfig
-    ? <Op extends OperationId<C>>(operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions) => SignedRequest
+    ? <Op extends AnyOperationId<C>>(operation: Op, params: CallParams<C, Op>, options?: BuildRequestOptions) => SignedRequest
     : never;
   /** Any vendor: a Promise of the signed request. */
-  build<Op extends OperationId<C>>(operation: Op, params: ParamsOf<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
+  build<Op extends AnyOperationId<C>>(operation: Op, params: CallParams<C, Op>, options?: BuildRequestOptions): Promise<SignedRequest>;
   /** Frees the wasm memory now instead of at garbage collection (a pending `build` still completes). */
   free(): void;
 }
@@ -227,6 +247,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseL
  * Where `adjustPoints` claims each idempotencyKey and records its outcome; share one between
  * clients (isolates) so that of two given the same key at once exactly one sends. Values are
  * strings; methods may return promises (any realm) or thenables; each call gets `timeoutMs`. Default: the client's own memory (the last 10,000 keys).
+ * Clients of several vendor accounts can share one: jifen names each key by its account (on Kingdee the
+ * account set, `clientId` with `outerInstanceId` or `appKey`, as one developer app serves many merchants).
  * `jifen/cloudflare` has Durable Object and KV implementations.
  */
 export interface IdempotencyStore {
@@ -296,8 +318,12 @@ export class Client<C extends Config = Config> {
   constructor(config: C, options?: ClientOptions);
   /** The vendor this client talks to. */
   readonly vendor: C["vendor"];
-  /** Calls a vendor operation by its vendor-native id (see the operation tables); resolves to its result. */
-  call<Op extends OperationId<C>>(operation: Op, params: ParamsOf<C, Op>): Promise<ResultOf<C, Op>>;
+  /**
+   * Calls a vendor operation by its vendor-native id (see the operation tables); resolves to its typed result. Any
+   * other operation of the vendor's API family (`OtherOperationId`) is signed by the vendor's generic rule and
+   * resolves to the vendor's data as sent (`unknown`; integers beyond `Number.MAX_SAFE_INTEGER` as strings).
+   */
+  call<Op extends AnyOperationId<C>>(operation: Op, params: CallParams<C, Op>, options?: CallOptions): Promise<CallResult<C, Op>>;
 
   /** Adds or removes points (the unified points API). */
   adjustPoints(args: AdjustPointsArgs): Promise<AdjustPointsResult>;
@@ -445,6 +471,8 @@ export interface Capabilities {
   operations: Record<UnifiedOperation, OperationCapability>;
   /** How each reason maps to the vendor's type; null: the vendor has none for it. */
   reasons: Record<Reason, { code: string; name: string } | null>;
+  /** Which way each reason moves points: `earn` needs delta > 0, `spend` delta < 0. */
+  reasonSigns: Record<Reason, "earn" | "spend">;
 }
 /** What the unified API can do with `vendor` (`"qimai-v2"`, or a config, for Qimai's v2 gateway). */
 export function capabilities(vendor: Vendor | "qimai-v2" | Config): Capabilities;
@@ -741,3 +769,26 @@ export type OperationId<C extends Config> = keyof OperationsOf<C> & string;
 export type ParamsOf<C extends Config, Op extends OperationId<C>> = OperationsOf<C>[Op] extends { params: infer P } ? P : never;
 /** The result of an operation. */
 export type ResultOf<C extends Config, Op extends OperationId<C>> = OperationsOf<C>[Op] extends { result: infer R } ? R : never;
+
+// Operations outside jifen's table: any operation of the vendor's API family, signed by its generic rule.
+
+/** Kingdee: any JDY v2 API with its method (a GET's params become its query, a POST's its JSON body). */
+export type KingdeeOtherOperation = `GET /jdy/v2/${string}` | `POST /jdy/v2/${string}`;
+/** Freemud: any API path, in the signed envelope. */
+export type FreemudOtherOperation = `/${string}`;
+/** Qimai: any v2 Action (`user.coupon-list`) or v3 path. */
+export type QimaiOtherOperation = `${string}.${string}` | `/v3/${string}`;
+/** The operation ids outside the table of `C`'s vendor. */
+export type OtherOperationId<C extends Config> =
+  [C] extends [KingdeeConfig] ? KingdeeOtherOperation
+  : [C] extends [FreemudConfig] ? FreemudOtherOperation
+  : [C] extends [QimaiConfig] ? QimaiOtherOperation
+  : KingdeeOtherOperation | FreemudOtherOperation | QimaiOtherOperation;
+/** Every operation id `C`'s vendor takes: the typed ones and the rest of its API family. */
+export type AnyOperationId<C extends Config> = OperationId<C> | OtherOperationId<C>;
+/** The params of an operation outside the table: any JSON object (Freemud: or the exact `requestBody` string). */
+export type OtherParams<C extends Config> = Passthrough | null | ([C] extends [KingdeeConfig | QimaiConfig] ? never : string);
+/** A known operation's params, or any for one outside the table. */
+export type CallParams<C extends Config, Op extends AnyOperationId<C>> = Op extends OperationId<C> ? ParamsOf<C, Op> : OtherParams<C>;
+/** A known operation's typed result; the vendor's data as sent for one outside the table. */
+export type CallResult<C extends Config, Op extends AnyOperationId<C>> = Op extends OperationId<C> ? ResultOf<C, Op> : unknown;

@@ -23,13 +23,13 @@ export function render() {
   }
   out.push('**Reasons** (the vendor code sent; — = refused with `unsupported`)', '');
   out.push(`| reason | sign | ${flavors.join(' | ')} |`, `| --- | --- |${flavors.map(() => ' --- |').join('')}`);
-  const spend = new Set(['redemption', 'points_payment', 'consumption', 'manual_deduction', 'earn_reversal', 'expiry']);
+  const signs = caps.kingdee.reasonSigns;
   for (const reason of Object.keys(caps.kingdee.reasons)) {
     const cols = flavors.map((f) => {
       const r = caps[f].reasons[reason];
       return r ? `${r.code} ${r.name}` : '—';
     });
-    out.push(`| \`${reason}\` | ${spend.has(reason) ? '−' : '+'} | ${cols.join(' | ')} |`);
+    out.push(`| \`${reason}\` | ${signs[reason] === 'spend' ? '−' : '+'} | ${cols.join(' | ')} |`);
   }
   return out.join('\n');
 }

@@ -4,7 +4,7 @@
 import { createSign, createVerify, createPublicKey, createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { fmtShanghai, parseShanghai, asInt, asStr, clone, rawReply } from './util.mjs';
+import { fmtShanghai, parseShanghai, asInt, asStr, clone, rawReply, genericDataText, isApiPath, seenLog } from './util.mjs';
 
 // ---------------------------------------------------------------- pure signing functions
 
@@ -117,6 +117,7 @@ export function createFreemud({ account, seed, now, log = () => {} }) {
   const merchantPublicKey = loadPublicKey(readFileSync(new URL('./keys/merchant_public.pem', import.meta.url), 'utf8'));
   const platformPrivateKey = loadPrivateKey(readFileSync(new URL('./keys/platform_private.pem', import.meta.url), 'utf8'));
   let st;
+  const seen = seenLog();
   const config = { devSkipSign: false, callbackUrl: null };
 
   function reset() {
@@ -136,14 +137,16 @@ export function createFreemud({ account, seed, now, log = () => {} }) {
       }
     }
     st = { members, rows, seq, idempotency: new Map(), callbacks: [] };
+    seen.clear();
     config.devSkipSign = false;
     config.callbackUrl = null;
   }
   reset();
 
-  function envelope(status, message, responseBody) {
+  function envelope(status, message, responseBody, responseBodyText) {
     const env = { ver: '1', statusCode: status, message };
     if (responseBody !== undefined) env.responseBody = JSON.stringify(responseBody);
+    if (responseBodyText !== undefined) env.responseBody = responseBodyText;
     env.sign = signFreemud(platformPrivateKey, env);
     return env;
   }
@@ -316,8 +319,18 @@ export function createFreemud({ account, seed, now, log = () => {} }) {
     idempotencyBussinessId: r.idempotencyBussinessId || '', createTime: r.createTime,
   });
 
+  /** A path outside the table: statusCode 100, the responseBody saying what the sim received. */
+  function generic(entry) {
+    const env = envelope('100', MESSAGES[100], undefined, genericDataText(entry));
+    return { ...rawReply(200, JSON.stringify(env), {}, `statusCode=100 generic ${entry.path}`), ok: true };
+  }
+
   function handle(req) {
-    if (req.method !== 'POST' || !ROUTES.has(req.path)) return reply('404', `${MESSAGES[404]}: ${req.method} ${req.path}`, undefined, 404);
+    // Any API path is answered (a path outside the table generically); `/member/score/opt/{type}`
+    // only with the types 1 and 15.
+    const known = ROUTES.has(req.path);
+    const other = !known && isApiPath(req.path) && !req.path.startsWith('/member/score/opt/');
+    if (req.method !== 'POST' || !(known || other)) return reply('404', `${MESSAGES[404]}: ${req.method} ${req.path}`, undefined, 404);
     let env;
     try { env = JSON.parse(req.body); } catch { return fail('21', '请求体不是合法的JSON'); }
     if (!env || typeof env !== 'object' || Array.isArray(env)) return fail('21', '请求体不是合法的JSON对象');
@@ -333,6 +346,9 @@ export function createFreemud({ account, seed, now, log = () => {} }) {
     if (!skip && !verifyFreemudSignature(merchantPublicKey, env, env.sign)) return fail('401');
     if (String(env.partnerId) !== account.partnerId) return fail('401', 'partnerId与appId不匹配');
     const p = parseLenientJson(env.requestBody);
+    const entry = { path: req.path, requestBody: p ?? env.requestBody };
+    seen.add(entry);
+    if (other) return generic(entry);
     if (!p || typeof p !== 'object' || Array.isArray(p)) return fail('21', 'requestBody不是合法的JSON');
     if (p.partnerId !== undefined && String(p.partnerId) !== account.partnerId) return fail('21', 'requestBody.partnerId与partnerId不一致');
     return business(req.path, p);
@@ -410,6 +426,7 @@ export function createFreemud({ account, seed, now, log = () => {} }) {
       ledger: st.rows.slice().sort((a, b) => (b.time - a.time) || (a.transNo < b.transNo ? 1 : -1)).map((r) => ({ ...recordOut(r), path: r.path || null, idempotencyBussinessType: r.idempotencyBussinessType })),
       idempotency: [...st.idempotency.entries()].map(([key, v]) => ({ idempotencyBussinessId: key, path: v.path, at: v.at, response: v.body })),
       callbacks: st.callbacks.slice(),
+      seen: seen.toJSON(),
     };
   }
 

@@ -2,7 +2,8 @@
 // Signing rules: `docs/vendors/kingdee.md` (§1, §3, §7, §8). Written from the notes, not from the Rust signer.
 import { createHmac } from 'node:crypto';
 import {
-  safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, formDecode, clone, jsonReply,
+  safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, formDecode, clone, jsonReply, rawReply,
+  genericDataText, isApiPath, seenLog,
 } from './util.mjs';
 
 // ---------------------------------------------------------------- pure signing functions
@@ -116,6 +117,13 @@ const ROUTES = {
   '/jdy/v2/ls/account_balance_info': { method: 'GET', kind: 'business' },
 };
 
+/** The route of a path: a known one, or any other JDY v2 API (GET or POST) as `generic`. */
+function routeOf(path, method) {
+  if (ROUTES[path]) return ROUTES[path];
+  if (isApiPath(path, '/jdy/v2/')) return { method: method === 'GET' || method === 'POST' ? method : 'GET or POST', kind: 'generic' };
+  return null;
+}
+
 function gw(errcode, description, description_cn, status = 519, headers = {}) {
   return jsonReply(status, { errcode, description, description_cn }, headers, `errcode=${errcode}`);
 }
@@ -123,6 +131,7 @@ const biz = (errcode, description, data) => jsonReply(200, data === undefined ? 
 
 export function createKingdee({ account, seed, now }) {
   let st;
+  const seen = seenLog();
   const config = { tokenTtlMs: 24 * 3600 * 1000, tokenRatePerMin: 2 };
 
   function reset() {
@@ -152,6 +161,7 @@ export function createKingdee({ account, seed, now }) {
     };
     config.tokenTtlMs = 24 * 3600 * 1000;
     config.tokenRatePerMin = 2;
+    seen.clear();
   }
   reset();
 
@@ -331,7 +341,7 @@ export function createKingdee({ account, seed, now }) {
    * still in transit when its X-Api-TimeStamp leaves the 5-minute window is refused (4006).
    */
   function admit(req) {
-    const route = ROUTES[req.path];
+    const route = routeOf(req.path, req.method);
     if (!route) return withRequestId(gw(5001, 'API not found[GW]', 'API不存在', 519));
     if (req.method !== route.method) return withRequestId(gw(5002, 'Method not allowed[GW]', '请求方法不允许', 519));
     const denied = gatewayAuth(req);
@@ -343,8 +353,22 @@ export function createKingdee({ account, seed, now }) {
     return null;
   }
 
+  /** What a verified request carried: its query (decoded) and JSON body. */
+  function remember(req) {
+    let body = null;
+    if (req.body) { try { body = JSON.parse(req.body); } catch { body = req.body; } }
+    const entry = { method: req.method, path: req.path, query: query(req), body };
+    seen.add(entry);
+    return entry;
+  }
+
+  /** An API outside the table: errcode 0 with what the sim received. */
+  function generic(entry) {
+    return rawReply(200, `{"errcode":0,"description":"success","data":${genericDataText(entry)}}`, {}, `errcode=0 generic ${entry.method} ${entry.path}`);
+  }
+
   function handle(req) {
-    const route = ROUTES[req.path];
+    const route = routeOf(req.path, req.method);
     if (!route) return withRequestId(gw(5001, 'API not found[GW]', 'API不存在', 519));
     if (req.method !== route.method) return withRequestId(gw(5002, 'Method not allowed[GW]', '请求方法不允许', 519));
     const denied = gatewayAuth(req);
@@ -357,6 +381,8 @@ export function createKingdee({ account, seed, now }) {
     if (route.kind === 'token') return withRequestId(issueToken(req));
     const tokenDenied = tokenCheck(req);
     if (tokenDenied) return withRequestId(tokenDenied);
+    const entry = remember(req);
+    if (route.kind === 'generic') return withRequestId(generic(entry));
     if (req.path === '/jdy/v2/ls/integral_adjust') return withRequestId(adjust(req));
     if (req.path === '/jdy/v2/ls/integral_record') return withRequestId(record(req));
     return withRequestId(balance(req));
@@ -408,6 +434,7 @@ export function createKingdee({ account, seed, now }) {
       ledger: st.rows.slice().sort((a, b) => (b.time - a.time) || (BigInt(b.id) > BigInt(a.id) ? 1 : -1)).map(rowOut),
       tokens: [...st.tokens.entries()].map(([token, r]) => ({ token, ...r, expired: r.expires <= now() })),
       counters: { tokenEndpointHits: st.tokenHits, tokenStormHits: st.tokenStormHits },
+      seen: seen.toJSON(),
     };
   }
 

@@ -2,7 +2,7 @@
 // Rules: `docs/vendors/qimai.md` (§2 Token, §5 timestamp/nonce, §6 endpoints, §7 responses);
 // v2 points-add: docs/vendors/qimai.md §11. Every assumed schema and code is documented in sim/README.md.
 import { createHmac } from 'node:crypto';
-import { safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, clone } from './util.mjs';
+import { safeEqual, randomHex, fmtShanghai, parseShanghai, asInt, asStr, clone, genericDataText, isApiPath, seenLog } from './util.mjs';
 
 // ---------------------------------------------------------------- pure signing functions
 
@@ -47,8 +47,12 @@ class QmError extends Error {
 }
 const bad = (what) => new QmError(40006, `参数错误: ${what}`);
 
+/** A v2 Action's shape: letters, digits, `.`, `-`, `_`, with a dot. */
+const isV2Action = (a) => typeof a === 'string' && a.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(a) && a.includes('.');
+
 export function createQimai({ account, seed, now }) {
   let st;
+  const seen = seenLog();
 
   function reset() {
     const customers = clone(seed.customers);
@@ -63,6 +67,7 @@ export function createQimai({ account, seed, now }) {
       }
     }
     st = { customers, flows, seq, bizIds: new Map(), nonces: new Map() };
+    seen.clear();
   }
   reset();
 
@@ -72,6 +77,14 @@ export function createQimai({ account, seed, now }) {
   function ok(version, data) {
     const body = version === 'v2' ? { status: 'true', code: '0', message: 'success', data } : { status: true, code: 0, message: 'success', data, traceId: randomHex(16) };
     return { status: 200, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), note: 'code=0', ok: true };
+  }
+  /** An operation outside the table: success, the data saying what the sim received. */
+  function generic(version, entry) {
+    const data = genericDataText(entry);
+    const body = version === 'v2'
+      ? `{"status":"true","code":"0","message":"success","data":${data}}`
+      : `{"status":true,"code":0,"message":"success","data":${data},"traceId":"${randomHex(16)}"}`;
+    return { status: 200, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body, note: `code=0 generic ${entry.op}`, ok: true };
   }
   function err(version, code, message, http = 200) {
     const body = version === 'v2' ? { status: false, code: String(code), message } : { status: false, code, message, data: null, traceId: randomHex(16) };
@@ -243,7 +256,8 @@ export function createQimai({ account, seed, now }) {
   function handle(req, { admitted = false, checkOnly = false } = {}) {
     const v2 = req.path === '/api/v2';
     const version = v2 ? 'v2' : 'v3';
-    if (req.method !== 'POST' || !(v2 || V3_ROUTES.has(req.path))) return err(version, 40005, `接口不存在: ${req.method} ${req.path}`, 404);
+    // Any v3 path is answered (one outside the table generically), as is any v2 Action below.
+    if (req.method !== 'POST' || !(v2 || V3_ROUTES.has(req.path) || isApiPath(req.path, '/v3/'))) return err(version, 40005, `接口不存在: ${req.method} ${req.path}`, 404);
     let env;
     try { env = JSON.parse(req.body); } catch { return err(version, 40000, '请求体不是合法的JSON'); }
     if (!env || typeof env !== 'object' || Array.isArray(env)) return err(version, 40000, '请求体不是合法的JSON对象');
@@ -271,9 +285,12 @@ export function createQimai({ account, seed, now }) {
     if (v2) {
       op = asStr(env.Action);
       if (!op) return err(version, 40001, '缺少公共参数: Action');
-      if (!V2_ACTIONS.has(op)) return err(version, 40005, `接口不存在: ${op}`);
+      if (!V2_ACTIONS.has(op) && !isV2Action(op)) return err(version, 40005, `接口不存在: ${op}`);
     }
     if (checkOnly) return null;
+    const entry = { version, op, params: p };
+    seen.add(entry);
+    if (v2 ? !V2_ACTIONS.has(op) : !V3_ROUTES.has(op)) return generic(version, entry);
     try {
       return operate(version, op, p);
     } catch (e) {
@@ -299,6 +316,7 @@ export function createQimai({ account, seed, now }) {
       ledger: st.flows.slice().sort((a, b) => (b.time - a.time) || (Number(b.id) - Number(a.id))).map(({ time, ...f }) => f),
       idempotency: [...st.bizIds.entries()].map(([bizId, r]) => ({ bizId, op: r.op, at: r.at, data: r.data })),
       noncesInWindow: st.nonces.size,
+      seen: seen.toJSON(),
     };
   }
 

@@ -88,6 +88,34 @@ export function rawReply(status, body, headers = {}, note = '') {
   return { status, headers: { 'Content-Type': 'application/json;charset=utf-8', ...headers }, body, note };
 }
 
+// ---------------------------------------------------------------- operations outside the table
+// Each vendor answers any path of its API family (Kingdee `/jdy/v2/…`, Freemud any path, Qimai any
+// v2 Action and `/v3/…` path) with its generic success once the request passes the same gateway
+// checks as a known route (signature, timestamp, token). The data says what the sim received.
+
+/** A 19-digit id written as a JSON number, as vendors write ids: a client must return it exact. */
+export const GENERIC_ID = '1790000000000000001';
+
+/** The generic success data as JSON text: `{"simGeneric":true,"id":<GENERIC_ID>,"echo":…}`. */
+export const genericDataText = (echo) => `{"simGeneric":true,"id":${GENERIC_ID},"echo":${JSON.stringify(echo)}}`;
+
+/** A path of unreserved characters under `prefix`, no empty, `.` or `..` segment. */
+export function isApiPath(path, prefix = '/') {
+  if (typeof path !== 'string' || !path.startsWith(prefix) || path.length > 256) return false;
+  const rest = path.slice(prefix.length);
+  return rest.length > 0 && /^[A-Za-z0-9\-._~/]+$/.test(rest) && rest.split('/').every((seg) => seg && seg !== '.' && seg !== '..');
+}
+
+/** A bounded log of what verified requests carried (state().seen): tests read what the sim saw. */
+export function seenLog(max = 50) {
+  const list = [];
+  return {
+    add(entry) { list.push(entry); if (list.length > max) list.shift(); },
+    clear() { list.length = 0; },
+    toJSON() { return list.slice(); },
+  };
+}
+
 /** Simple per-route request counter. */
 export class Counters {
   constructor() { this.reset(); }

@@ -8,30 +8,27 @@
 //!    overload codes), [`Failure::Stale`] (the vendor refused the request's
 //!    timestamp or nonce: sign again, now, with the corrected clock) or
 //!    [`Failure::Permanent`].
-//! 2. **Is repeating harmless?** Reads, and writes the vendor de-duplicates
-//!    (Freemud `idempotencyBussinessId`, Qimai `bizId`), may be repeated after
-//!    any failure. A write without such a key (Kingdee `integral_adjust`) is
-//!    repeated only when the failure proves the vendor did nothing
-//!    ([`Delivery::Refused`]); otherwise the client must find out from the
-//!    ledger (see `client/kingdee_reconcile.rs`), never guess.
+//! 2. **Is repeating harmless?** Reads, and writes the vendor de-duplicates by
+//!    a key the request carries, may be repeated after any failure. A write
+//!    without such a key is repeated only when the failure proves the vendor did
+//!    nothing ([`delivery`] is [`Delivery::Refused`]); otherwise the client must
+//!    find out from the vendor's ledger, never guess.
 //! 3. **When?** Capped exponential backoff with jitter, never sooner than the
 //!    vendor's `Retry-After`; a `Retry-After` longer than the cap is not cut
 //!    short but ends the call, so the caller can schedule it.
 //!
-//! The vendors' "try again" codes (the table in [`classify`]):
+//! ## Where a vendor's codes come in
 //!
-//! | vendor | code | class | source |
-//! | --- | --- | --- | --- |
-//! | Kingdee (HTTP 519) | 4006 timestamp expired | stale | docs/vendors/kingdee.md §7.1 "re-sign at once" |
-//! | Kingdee (HTTP 519) | 5000, 5003, 5004, 5005 | transient | docs/vendors/kingdee.md §7.1 "retryable" |
-//! | Kingdee (HTTP 519) | 5006 circuit breaker, 5007 overload | throttled | docs/vendors/kingdee.md §7.1 "back off" |
-//! | Kingdee (HTTP 519) | 4009–4011 token | permanent here | the client refreshes the token and retries once (client/kingdee.rs) |
-//! | Freemud | statusCode `500` 内部服务异常 | transient | docs/vendors/freemud.md §8 |
-//! | Qimai | 40003 timestamp expired, 40004 nonce reused | stale | docs/vendors/qimai.md §5 "signs again with a fresh nonce"; codes per sim/README.md |
-//! | Qimai | 42900 too many requests | throttled | sim/README.md (Qimai publishes no code table) |
-//! | Qimai | 99999 system error | transient | sim/README.md |
+//! This module knows no vendor. Each vendor keeps one error table in its folder
+//! (`vendors/<v>/errors.rs`, rows of [`ErrorRow`]); its reply parser attaches the
+//! row of the code it read to the error (`Error::row`). [`classify`] and
+//! [`delivery`] read that row first and fall back on what any reply shows
+//! (transport failures, the HTTP status, an unreadable body). The tables, with
+//! their sources, are printed in `docs/vendors/<v>.md` ("jifen's error table"),
+//! which `tests/error_tables.rs` checks against the Rust tables.
 
 use crate::core::error::{Error, ErrorCode};
+pub use crate::core::error_table::{Delivery, ErrorRow, Failure, Renew};
 
 /// How hard to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,29 +52,6 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Whether the failed attempt may have changed anything at the vendor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// The vendor refused the request before acting on it (a gateway refusal,
-    /// a rate limit, a business error): repeating it cannot apply twice.
-    Refused,
-    /// The request may have been acted on (lost reply, timeout, 5xx).
-    Unknown,
-}
-
-/// What kind of failure an attempt had, for retrying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    /// Another attempt after a pause may succeed.
-    Transient,
-    /// The vendor asked us to slow down.
-    Throttled,
-    /// The vendor refused the timestamp or nonce: sign again at once.
-    Stale,
-    /// Another attempt will fail the same way.
-    Permanent,
-}
-
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -87,34 +61,35 @@ pub enum Decision {
     Stop,
 }
 
-/// Sorts a failure by whether, and how, another attempt may help (the table in the module docs).
+/// Sorts a failure by whether, and how, another attempt may help: the vendor's
+/// row when its parser attached one, else by what kind of failure it is.
 pub fn classify(err: &Error) -> Failure {
-    let status = err.http_status;
-    let code = err.vendor_code.as_deref();
-    match (err.vendor, status, code) {
-        (Some("kingdee"), Some(519), Some(c)) => {
-            return match c {
-                "4006" => Failure::Stale,
-                "5000" | "5003" | "5004" | "5005" => Failure::Transient,
-                "5006" | "5007" => Failure::Throttled,
-                _ => Failure::Permanent,
-            }
-        }
-        (Some("qimai"), _, Some("40003" | "40004")) => return Failure::Stale,
-        (Some("qimai"), _, Some("42900")) => return Failure::Throttled,
-        (Some("qimai"), _, Some("99999")) => return Failure::Transient,
-        (Some("freemud"), _, Some("500")) => return Failure::Transient,
-        _ => {}
+    if let Some(row) = err.row {
+        return row.retry;
     }
     match err.code {
         ErrorCode::Network | ErrorCode::Timeout => Failure::Transient,
         ErrorCode::RateLimited => Failure::Throttled,
-        ErrorCode::Http if status.is_some_and(|s| s >= 500 || s == 408) => Failure::Transient,
+        ErrorCode::Http if err.http_status.is_some_and(|s| s >= 500 || s == 408) => {
+            Failure::Transient
+        }
         // A reply that is not JSON at all was truncated or garbled on the way
         // (the parsers mark it retryable); a well-formed reply of the wrong
         // shape will be wrong again.
         ErrorCode::Parse if err.retryable => Failure::Transient,
         _ => Failure::Permanent,
+    }
+}
+
+/// Whether a failed attempt proves the vendor did nothing: the vendor's row
+/// when its parser attached one; else a rate limit (HTTP 429) and a business
+/// refusal in an answered envelope (`vendor`) do, and nothing else does (a
+/// lost reply, a timeout, a 5xx, an unreadable reply may follow the work).
+pub fn delivery(err: &Error) -> Delivery {
+    match err.row {
+        Some(row) => row.delivery,
+        None if err.http_status == Some(429) || err.code == ErrorCode::Vendor => Delivery::Refused,
+        None => Delivery::Unknown,
     }
 }
 
@@ -177,11 +152,43 @@ mod tests {
         Error::new(code, "x")
     }
 
-    fn vendor(v: &'static str, status: u16, code: &str) -> Error {
-        Error::new(ErrorCode::Vendor, "x")
-            .with_vendor(v)
+    /// A row of some vendor's table (its code and wording do not matter here).
+    const fn row(kind: ErrorCode, retry: Failure, delivery: Delivery) -> ErrorRow {
+        ErrorRow {
+            code: "7",
+            status: None,
+            kind,
+            retry,
+            delivery,
+            renew: Renew::Nothing,
+            message: "x",
+        }
+    }
+    static STALE: ErrorRow = row(ErrorCode::Signature, Failure::Stale, Delivery::Refused);
+    static UNAVAILABLE: ErrorRow = row(ErrorCode::Http, Failure::Transient, Delivery::Refused);
+    static BACKEND_FAILED: ErrorRow = row(ErrorCode::Http, Failure::Transient, Delivery::Unknown);
+    static SYSTEM_ERROR: ErrorRow = row(ErrorCode::Vendor, Failure::Permanent, Delivery::Unknown);
+    static OVERLOAD: ErrorRow = row(
+        ErrorCode::RateLimited,
+        Failure::Throttled,
+        Delivery::Refused,
+    );
+    static REFUSED: ErrorRow = row(ErrorCode::Auth, Failure::Permanent, Delivery::Refused);
+    static UNKNOWN_CODE: ErrorRow = row(ErrorCode::Http, Failure::Permanent, Delivery::Unknown);
+
+    /// What a vendor's parser returns for a code of its table.
+    fn coded(row: &'static ErrorRow, status: u16) -> Error {
+        Error::new(row.kind, "x")
             .with_status(status)
-            .with_vendor_code(code)
+            .with_vendor_code(row.code)
+            .with_row(row)
+    }
+
+    /// A vendor code the vendor's table has no row for.
+    fn uncoded(code: ErrorCode, status: u16) -> Error {
+        Error::new(code, "x")
+            .with_status(status)
+            .with_vendor_code("7")
     }
 
     fn policy() -> RetryPolicy {
@@ -193,31 +200,20 @@ mod tests {
     }
 
     #[test]
-    fn classifies_the_vendors_try_again_codes() {
+    fn classifies_by_the_vendors_row_first_then_by_kind() {
         use Failure::*;
         for (e, want) in [
-            (vendor("kingdee", 519, "4006"), Stale),
-            (vendor("kingdee", 519, "5000"), Transient),
-            (vendor("kingdee", 519, "5003"), Transient),
-            (vendor("kingdee", 519, "5004"), Transient),
-            (vendor("kingdee", 519, "5005"), Transient),
-            (vendor("kingdee", 519, "5006"), Throttled),
-            (vendor("kingdee", 519, "5007"), Throttled),
-            (vendor("kingdee", 519, "4008"), Permanent),
-            (vendor("kingdee", 519, "4011"), Permanent),
-            (vendor("kingdee", 519, "5001"), Permanent),
-            (vendor("kingdee", 200, "2000002002"), Permanent),
-            // A business code that happens to read 4006 is not a gateway refusal.
-            (vendor("kingdee", 200, "4006"), Permanent),
-            (vendor("freemud", 200, "500"), Transient),
-            (vendor("freemud", 200, "21"), Permanent),
-            (vendor("freemud", 200, "1002"), Permanent),
-            (vendor("qimai", 200, "40003"), Stale),
-            (vendor("qimai", 200, "40004"), Stale),
-            (vendor("qimai", 200, "42900"), Throttled),
-            (vendor("qimai", 200, "99999"), Transient),
-            (vendor("qimai", 200, "40002"), Permanent),
-            (vendor("qimai", 200, "50002"), Permanent),
+            (coded(&STALE, 200), Stale),
+            (coded(&UNAVAILABLE, 200), Transient),
+            (coded(&OVERLOAD, 200), Throttled),
+            (coded(&REFUSED, 200), Permanent),
+            // The row wins over what the status alone would say.
+            (coded(&UNKNOWN_CODE, 519), Permanent),
+            (coded(&STALE, 400), Stale),
+            // No row: the kind and the status decide.
+            (uncoded(ErrorCode::Vendor, 200), Permanent),
+            (uncoded(ErrorCode::Http, 519), Transient),
+            (uncoded(ErrorCode::Http, 400), Permanent),
             (err(ErrorCode::Network), Transient),
             (err(ErrorCode::Timeout), Transient),
             (err(ErrorCode::RateLimited).with_status(429), Throttled),
@@ -241,9 +237,35 @@ mod tests {
     }
 
     #[test]
+    fn delivery_is_the_rows_else_only_a_refusal_proves_nothing_was_done() {
+        use Delivery::*;
+        for (e, want) in [
+            (coded(&STALE, 200), Refused),
+            (coded(&UNAVAILABLE, 519), Refused),
+            (coded(&BACKEND_FAILED, 519), Unknown),
+            (coded(&UNKNOWN_CODE, 519), Unknown),
+            // A business answer whose row says the work may have been done.
+            (coded(&SYSTEM_ERROR, 200), Unknown),
+            (uncoded(ErrorCode::Vendor, 200), Refused),
+            (err(ErrorCode::RateLimited).with_status(429), Refused),
+            (err(ErrorCode::Http).with_status(429), Refused),
+            (uncoded(ErrorCode::Http, 503), Unknown),
+            (err(ErrorCode::Http).with_status(404), Unknown),
+            (err(ErrorCode::Network), Unknown),
+            (err(ErrorCode::Timeout), Unknown),
+            (
+                err(ErrorCode::Parse).with_status(200).retryable(true),
+                Unknown,
+            ),
+        ] {
+            assert_eq!(delivery(&e), want, "{e:?}");
+        }
+    }
+
+    #[test]
     fn mark_sets_retryable_from_the_class() {
         assert!(mark(err(ErrorCode::Network)).retryable);
-        assert!(mark(vendor("qimai", 200, "99999")).retryable);
+        assert!(mark(coded(&UNAVAILABLE, 200)).retryable);
         assert!(!mark(err(ErrorCode::Signature).retryable(true)).retryable);
         assert!(!mark(err(ErrorCode::OutcomeUnknown).retryable(true)).retryable);
     }
@@ -258,7 +280,7 @@ mod tests {
             Decision::RetryAfter(_)
         ));
         assert_eq!(d(1, &err(ErrorCode::Signature)), Decision::Stop);
-        assert_eq!(d(1, &vendor("kingdee", 519, "4008")), Decision::Stop);
+        assert_eq!(d(1, &coded(&REFUSED, 519)), Decision::Stop);
         let once = RetryPolicy {
             max_attempts: 1,
             ..p
@@ -284,9 +306,8 @@ mod tests {
             err(ErrorCode::Timeout),
             err(ErrorCode::Http).with_status(502),
             err(ErrorCode::Parse).with_status(200).retryable(true),
-            vendor("kingdee", 519, "5004"),
-            vendor("freemud", 200, "500"),
-            vendor("qimai", 200, "99999"),
+            coded(&BACKEND_FAILED, 519),
+            coded(&UNAVAILABLE, 200),
         ] {
             assert!(
                 matches!(
@@ -307,8 +328,7 @@ mod tests {
             err(ErrorCode::Http).with_status(503),
             err(ErrorCode::Parse).with_status(200).retryable(true),
             err(ErrorCode::Parse).with_status(200),
-            vendor("kingdee", 519, "5000"),
-            vendor("kingdee", 519, "5004"),
+            coded(&BACKEND_FAILED, 519),
         ] {
             assert_eq!(
                 decide(&p, 1, &e, false, Delivery::Unknown, 0),
@@ -319,9 +339,9 @@ mod tests {
         // Refused before it could apply: a rate limit, a gateway refusal, a stale timestamp.
         for e in [
             err(ErrorCode::RateLimited).with_status(429),
-            vendor("kingdee", 519, "5003"),
-            vendor("kingdee", 519, "5007"),
-            vendor("kingdee", 519, "4006"),
+            coded(&UNAVAILABLE, 519),
+            coded(&OVERLOAD, 519),
+            coded(&STALE, 519),
         ] {
             assert!(
                 matches!(
@@ -337,36 +357,15 @@ mod tests {
     fn a_stale_timestamp_is_re_signed_at_once() {
         let p = policy();
         assert_eq!(
-            decide(
-                &p,
-                1,
-                &vendor("kingdee", 519, "4006"),
-                false,
-                Delivery::Refused,
-                999
-            ),
+            decide(&p, 1, &coded(&STALE, 519), false, Delivery::Refused, 999),
             Decision::RetryAfter(0)
         );
         assert_eq!(
-            decide(
-                &p,
-                2,
-                &vendor("qimai", 200, "40003"),
-                true,
-                Delivery::Refused,
-                999
-            ),
+            decide(&p, 2, &coded(&STALE, 200), true, Delivery::Refused, 999),
             Decision::RetryAfter(0)
         );
         assert_eq!(
-            decide(
-                &p,
-                10,
-                &vendor("qimai", 200, "40003"),
-                true,
-                Delivery::Refused,
-                0
-            ),
+            decide(&p, 10, &coded(&STALE, 200), true, Delivery::Refused, 0),
             Decision::Stop
         );
     }

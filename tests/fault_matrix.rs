@@ -311,6 +311,30 @@ fn freemud_and_qimai_success_with_an_unreadable_result_is_applied() {
 }
 
 #[test]
+fn freemud_and_qimai_system_error_on_every_attempt_is_outcome_unknown_not_a_refusal() {
+    // Freemud statusCode 500 / Qimai 99999 may come after the vendor applied the change
+    // (their error tables: delivery unknown). After every attempt got one, the change is
+    // `outcome_unknown` (retryable: the vendor deduplicates the key), never a plain
+    // `vendor` error that reads as "not applied"; the same key then tells the truth.
+    for vendor in [Vendor::Freemud, Vendor::Qimai] {
+        let m = Model::new(vendor, 0);
+        for i in 1..=3 {
+            m.faults.borrow_mut().insert(i, Fault::SysErrAfter);
+        }
+        let c = client(&m);
+        let e = jifen::testing::block_on(c.adjust_points(&args(10, "k-1")))
+            .expect_err("every attempt answered a system error");
+        assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{vendor:?}: {e:?}");
+        assert!(e.retryable, "{vendor:?}");
+        assert_eq!(m.applied(), 1, "{vendor:?}");
+        let r = jifen::testing::block_on(c.adjust_points(&args(10, "k-1")));
+        let r = r.unwrap_or_else(|e| panic!("{vendor:?}: {e:?}"));
+        assert_eq!(r.get("applied"), Some(&Json::Bool(true)), "{vendor:?}");
+        assert_eq!(m.applied(), 1, "{vendor:?}");
+    }
+}
+
+#[test]
 fn kingdee_a_row_that_lands_during_a_slow_ledger_read_is_found() {
     // integral_adjust times out (15 s); the vendor was still processing it and writes the
     // row 25 s after it arrived. The first ledger read times out too (15 s): the change is

@@ -315,3 +315,116 @@ fn a_store_failing_or_losing_one_write_at_any_call_never_doubles() {
         bad.join("\n")
     );
 }
+
+/// Kingdee configs of one developer app (clientId "1") for two account sets (made-up credentials).
+const SET_A: &str = r#"{"vendor":"kingdee","clientId":"1","clientSecret":"test-client-secret","appKey":"set-a","appSecret":"test-app-secret","domain":"https://tf.jdy.com","baseUrl":"http://sim/kingdee"}"#;
+const SET_B: &str = r#"{"vendor":"kingdee","clientId":"1","clientSecret":"test-client-secret","appKey":"set-b","appSecret":"test-app-secret","domain":"https://tf.jdy.com","baseUrl":"http://sim/kingdee"}"#;
+
+/// Two merchants (account sets) of one ISV app, each with its own ledger, sharing one store.
+fn two_sets() -> (Rc<Model>, Rc<Model>, Client<Net>, Client<Net>) {
+    let (ma, mb) = (
+        Model::new(Vendor::Kingdee, 0),
+        Model::new(Vendor::Kingdee, 0),
+    );
+    ma.adjust_reply.replace(r#"{"merchant":"a"}"#.into());
+    mb.adjust_reply.replace(r#"{"merchant":"b"}"#.into());
+    let store = Rc::new(MemoryStore::new(100));
+    let a = client_with(&ma, SET_A).with_idempotency_store(Box::new(store.clone()));
+    let b = client_with(&mb, SET_B).with_idempotency_store(Box::new(store));
+    (ma, mb, a, b)
+}
+
+fn merchant(r: &Json) -> Option<&str> {
+    r.get("raw")?.get("merchant")?.as_str()
+}
+
+#[test]
+fn two_kingdee_account_sets_of_one_client_id_keep_the_same_key_apart() {
+    // Two merchants numbering their orders alike: the same key, the same member, the same change.
+    let (ma, mb, a, b) = two_sets();
+    let ra = block_on(a.adjust_points(&args(10, "order-1001"))).unwrap();
+    let rb = block_on(b.adjust_points(&args(10, "order-1001"))).unwrap();
+    assert_eq!((ma.applied(), mb.applied()), (1, 1), "both changes applied");
+    assert_eq!(merchant(&ra), Some("a"), "{ra:?}");
+    assert_eq!(
+        merchant(&rb),
+        Some("b"),
+        "b answered with its own result: {rb:?}"
+    );
+    // A repeat in each account set replays its own result and sends nothing.
+    let sent = (ma.requests.get(), mb.requests.get());
+    assert_eq!(
+        block_on(a.adjust_points(&args(10, "order-1001"))).unwrap(),
+        ra
+    );
+    assert_eq!(
+        block_on(b.adjust_points(&args(10, "order-1001"))).unwrap(),
+        rb
+    );
+    assert_eq!((ma.requests.get(), mb.requests.get()), sent);
+
+    // The same key for another change in the other set is that set's own first use.
+    let (ma, mb, a, b) = two_sets();
+    block_on(a.adjust_points(&args(10, "order-1002"))).unwrap();
+    let rb = block_on(b.adjust_points(&args(-10, "order-1002"))).unwrap();
+    assert_eq!(merchant(&rb), Some("b"));
+    assert_eq!((ma.applied(), mb.applied()), (1, 1));
+    // Reuse within one set is still refused.
+    let e = block_on(a.adjust_points(&args(-10, "order-1002"))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+
+    // At once, interleaved: neither waits for the other's lane (their ledgers are apart).
+    let (ma, mb, a, b) = two_sets();
+    ma.yield_once.set(true);
+    mb.yield_once.set(true);
+    let (ra, rb) = join2(
+        a.adjust_points(&args(10, "order-1003")),
+        b.adjust_points(&args(10, "order-1003")),
+    );
+    assert_eq!(merchant(&ra.unwrap()), Some("a"));
+    assert_eq!(merchant(&rb.unwrap()), Some("b"));
+    assert_eq!((ma.applied(), mb.applied()), (1, 1));
+}
+
+#[test]
+fn a_kingdee_key_stored_under_the_client_id_alone_is_refused_naming_the_migration() {
+    // What a version before per-account-set keys left in a shared store: a claim under
+    // `jifen:kingdee:<clientId>:<key>` (with a try in flight) and, for another key, an outcome.
+    let fp = "|13800138000||10|promotion||";
+    let store = Rc::new(MemoryStore::new(100));
+    let put = |k: &str, v: &str| assert!(block_on(store.put_if_absent(k, v)).unwrap());
+    put(
+        "jifen:kingdee:1:old-1",
+        &format!(r#"{{"fp":"{fp}","try":{{"n":0,"from":1,"until":2,"at":3,"skip":[]}}}}"#),
+    );
+    put("jifen:kingdee:1:old-2", &format!(r#"{{"fp":"{fp}"}}"#));
+    put(
+        "jifen:kingdee:1:old-2:result",
+        &format!(r#"{{"fp":"{fp}","status":"done","result":{{"applied":true,"raw":{{}}}}}}"#),
+    );
+    // Another developer app's old key of the same name is not this client's.
+    put("jifen:kingdee:2:mine", &format!(r#"{{"fp":"{fp}"}}"#));
+    for cfg in [SET_A, SET_B] {
+        let m = Model::new(Vendor::Kingdee, 0);
+        let c = client_with(&m, cfg).with_idempotency_store(Box::new(store.clone()));
+        for key in ["old-1", "old-2"] {
+            // The same change or another: neither replayed nor sent.
+            for delta in [10, -10] {
+                let e = block_on(c.adjust_points(&args(delta, key))).unwrap_err();
+                assert_eq!(e.code, ErrorCode::Conflict, "{cfg} {key}: {e:?}");
+                assert!(!e.retryable, "{e:?}");
+                assert!(
+                    e.message.contains("earlier jifen") && e.message.contains("new key"),
+                    "{e:?}"
+                );
+            }
+        }
+        assert_eq!(m.requests.get(), 0, "{cfg}: nothing sent");
+        assert!(block_on(c.adjust_points(&args(10, "mine"))).is_ok());
+        assert_eq!(m.applied(), 1);
+    }
+    // The old entries are left as they were (the store expires them).
+    assert!(block_on(store.get("jifen:kingdee:1:old-2:result"))
+        .unwrap()
+        .is_some());
+}

@@ -117,6 +117,7 @@ fn signed_requests_match_vectors() {
         assert_eq!(op.method().as_str(), s(&v, "method"));
         let prepared = kingdee::Prepared {
             op,
+            path: op.path().to_string(),
             query: query(&v),
             body: None,
         };

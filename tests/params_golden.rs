@@ -96,7 +96,7 @@ fn kingdee_case(config: &str, op: &str, params: &Json) -> Json {
                 .map(|(k, v)| Json::Array(vec![s(k), s(v)]))
                 .collect();
             obj(vec![
-                ("op", s(p.op.path())),
+                ("op", s(&p.path)),
                 ("query", Json::Array(query)),
                 ("body", opt(p.body.as_deref())),
             ])
@@ -117,7 +117,7 @@ fn freemud_config() -> freemud::Config {
 fn freemud_case(op: &str, params: &Json) -> Json {
     outcome(freemud::prepare(&freemud_config(), op, params).map(|p| {
         obj(vec![
-            ("op", s(p.op.path())),
+            ("op", s(&p.path)),
             ("requestBody", same_or(params, s(&p.request_body))),
             ("idempotencyId", opt(p.idempotency_id.as_deref())),
         ])
@@ -127,7 +127,7 @@ fn freemud_case(op: &str, params: &Json) -> Json {
 fn qimai_case(op: &str, params: &Json) -> Json {
     outcome(qimai::prepare(op, params).map(|p| {
         obj(vec![
-            ("op", s(p.op.id())),
+            ("op", s(&p.id)),
             ("params", same_or(params, p.params.clone())),
             ("bizId", opt(p.biz_id().as_deref())),
         ])
@@ -210,7 +210,7 @@ fn config_case(kind: &str, config: &Json) -> Json {
                 ("baseUrl", opt(c.base_url.as_deref())),
             ])
         }),
-        "vendor_of" => vendor_of(&c).map(s),
+        "vendor_of" => vendor_of(&c).map(|v| s(v.name())),
         other => panic!("unknown config kind {other}"),
     })
 }

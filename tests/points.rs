@@ -13,10 +13,15 @@
 use jifen::client::{Client, Env, LedgerWalk};
 use jifen::core::clock::{FixedClock, TestEntropy};
 use jifen::core::error::ErrorCode;
-use jifen::points::{capabilities, reasons, Flavor};
+use jifen::points::{capabilities, reasons, Mapping};
 use jifen::testing::{block_on, Reply, ScriptedTransport};
 use jifen::Json;
 use std::cell::Cell;
+
+/// The points mapping `capabilities(name)` names.
+fn mapping(name: &str) -> &'static dyn Mapping {
+    jifen::vendors::mapping_named(name).unwrap()
+}
 
 const NOW: u64 = 1_700_000_000_000;
 
@@ -786,10 +791,10 @@ fn preview_signs_without_sending_and_masks_credentials() {
 #[test]
 fn capabilities_are_data_and_match_the_reason_table() {
     for f in [
-        Flavor::Kingdee,
-        Flavor::Freemud,
-        Flavor::QimaiV3,
-        Flavor::QimaiV2,
+        mapping("kingdee"),
+        mapping("freemud"),
+        mapping("qimai"),
+        mapping("qimai-v2"),
     ] {
         let caps = capabilities::to_json(f);
         let ops = caps.get("operations").unwrap();
@@ -806,9 +811,16 @@ fn capabilities_are_data_and_match_the_reason_table() {
         for r in reasons::ALL {
             let entry = caps.get("reasons").unwrap().get(r.name()).unwrap();
             assert_eq!(entry.is_null(), r.vendor_code(f).is_none());
+            let sign = caps.get("reasonSigns").unwrap().get(r.name()).unwrap();
+            let want = if r.sign() == reasons::Sign::Earn {
+                "earn"
+            } else {
+                "spend"
+            };
+            assert_eq!(sign.as_str(), Some(want), "{}", r.name());
         }
     }
-    let k = capabilities::to_json(Flavor::Kingdee);
+    let k = capabilities::to_json(mapping("kingdee"));
     assert_eq!(
         k.get("operations")
             .unwrap()
@@ -822,10 +834,10 @@ fn capabilities_are_data_and_match_the_reason_table() {
 #[test]
 fn every_refused_reason_and_every_contradicting_sign_sends_nothing() {
     let configs = [
-        (Flavor::Kingdee, KINGDEE, r#"{"mobile":"13800138000"}"#),
-        (Flavor::Freemud, FREEMUD, r#"{"id":"1"}"#),
-        (Flavor::QimaiV3, QIMAI, r#"{"id":"1"}"#),
-        (Flavor::QimaiV2, QIMAI_V2, r#"{"id":"1"}"#),
+        (mapping("kingdee"), KINGDEE, r#"{"mobile":"13800138000"}"#),
+        (mapping("freemud"), FREEMUD, r#"{"id":"1"}"#),
+        (mapping("qimai"), QIMAI, r#"{"id":"1"}"#),
+        (mapping("qimai-v2"), QIMAI_V2, r#"{"id":"1"}"#),
     ];
     for (flavor, cfg, member) in configs {
         let c = client(cfg, ScriptedTransport::new());
@@ -885,7 +897,7 @@ fn a_shared_store_dedupes_across_clients() {
     // in the claim before it is sent). The key is not stuck: the next caller sends it.
     // (Another amount than fleet-1's: an identical change would wait for fleet-1's lane.)
     let claim = r#"{"fp":"|13800138000||9|promotion||"}"#;
-    assert!(block_on(store.put_if_absent("jifen:kingdee:1:fleet-2", claim)).unwrap());
+    assert!(block_on(store.put_if_absent("jifen:kingdee-set:1:k:fleet-2", claim)).unwrap());
     let fleet2 = args
         .replace("fleet-1", "fleet-2")
         .replace("\"delta\":7", "\"delta\":9");
@@ -935,9 +947,9 @@ fn a_shared_store_dedupes_across_clients() {
 #[test]
 fn adjust_accepts_exactly_the_fields_capabilities_lists() {
     for (flavor, cfg, member) in [
-        (Flavor::Kingdee, KINGDEE, r#"{"mobile":"13800138000"}"#),
-        (Flavor::Freemud, FREEMUD, r#"{"id":"1"}"#),
-        (Flavor::QimaiV3, QIMAI, r#"{"id":"1"}"#),
+        (mapping("kingdee"), KINGDEE, r#"{"mobile":"13800138000"}"#),
+        (mapping("freemud"), FREEMUD, r#"{"id":"1"}"#),
+        (mapping("qimai"), QIMAI, r#"{"id":"1"}"#),
     ] {
         let accepts = capabilities::adjust_fields(flavor);
         for field in ["orderId", "remark"] {

@@ -640,6 +640,36 @@ fn a_429_is_remembered_by_a_client_without_a_shared_cache() {
     assert_eq!(w.token_calls.borrow().len(), 1);
 }
 
+/// Issue 17 item 7: the token endpoint's 429 names the gateway's code in its body
+/// (`{errcode:5007}`), and the error keeps it as `vendorCode`, also when the token
+/// operation is called directly (the client's own refresh answers through
+/// `a_429_storm_is_answered_locally_until_retry_after_passes`).
+#[test]
+fn a_token_endpoint_429_called_directly_carries_its_vendor_code() {
+    let w = World::new(86_400_000);
+    w.storm_until.set(NOW + 60_000);
+    let c = world_client(&w, None);
+    let none = Json::parse("{}").unwrap();
+    let token_op = "/jdyconnector/app_management/kingdee_auth_token";
+    let e = run_all(&w, vec![Box::pin(c.call(token_op, &none))])
+        .pop()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.vendor_code.as_deref(), e.http_status),
+        (ErrorCode::RateLimited, Some("5007"), Some(429)),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.retry_after_ms, Some(60_000));
+    assert!(e.retryable);
+    assert_eq!(
+        w.token_calls.borrow().len(),
+        1,
+        "Retry-After beyond the cap: not retried"
+    );
+}
+
 #[test]
 fn a_token_shorter_lived_than_the_margin_is_reused_until_shortly_before_it_expires() {
     let w = World::new(2 * 60_000);

@@ -254,6 +254,7 @@ async fn client_call_against_the_simulator() {
     let balance = JsFuture::from(client.call(
         "/jdy/v2/ls/account_balance_info".into(),
         js(r#"{"member_id":"1480000000000000004","member_card_id":"1490000000000000004"}"#),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap();
@@ -264,12 +265,14 @@ async fn client_call_against_the_simulator() {
     JsFuture::from(client.call(
         "/jdy/v2/ls/integral_adjust".into(),
         js(r#"{"mobile":"13900139000","integral":7,"operation":5}"#),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap();
     let balance = JsFuture::from(client.call(
         "/jdy/v2/ls/account_balance_info".into(),
         js(r#"{"member_id":"1480000000000000004","member_card_id":"1490000000000000004"}"#),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap();
@@ -283,6 +286,7 @@ async fn client_call_against_the_simulator() {
     let page = JsFuture::from(client.call(
         "/jdy/v2/ls/integral_record".into(),
         js(r#"{"mobile":"13900139000","page":1,"page_size":10}"#),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap();
@@ -293,6 +297,7 @@ async fn client_call_against_the_simulator() {
     let e = JsFuture::from(client.call(
         "/jdy/v2/ls/integral_adjust".into(),
         js(r#"{"mobile":"13900139000","integral":-999999,"operation":1}"#),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap_err();
@@ -304,9 +309,13 @@ async fn client_call_against_the_simulator() {
 async fn client_reports_a_refused_connection_as_network() {
     let cfg = r#"{"vendor":"kingdee","clientId":"1","clientSecret":"s","appKey":"k","appSecret":"s2","domain":"https://tf.jdy.com","baseUrl":"http://127.0.0.1:9"}"#;
     let client = JsClient::new(js(cfg), js(r#"{"retries":0,"timeoutMs":3000}"#)).unwrap();
-    let e = JsFuture::from(client.call("/jdy/v2/ls/integral_record".into(), js("{}")))
-        .await
-        .unwrap_err();
+    let e = JsFuture::from(client.call(
+        "/jdy/v2/ls/integral_record".into(),
+        js("{}"),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap_err();
     let code = text(&e, "code");
     assert!(code == "network" || code == "timeout", "{code}");
 }

@@ -4,7 +4,7 @@
 import { Gateway, GatewayError } from './js/gateway.js';
 import { describe, isDefinite, renderError } from './js/errors.js';
 import { attachTooltip, balanceChart } from './js/chart.js';
-import { num, signed, time, REASONS, reasonGroup, reasonLabel } from './js/format.js';
+import { num, signed, time, REASON_GROUPS, reasonGroup, reasonLabel, reasonLabels } from './js/format.js';
 import { bi, current as currentLang, onSwitch, relabel, setLang, startI18n, t } from './js/i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,20 +21,22 @@ const ROLE_NAMES = { viewer: ['查看员', 'Viewer'], operator: ['操作员', 'O
 const VENDOR_NAMES = { kingdee: ['金蝶精斗云', 'Kingdee JDY'], freemud: ['非码', 'Freemud'], qimai: ['企迈', 'Qimai'] };
 const DEV = 'jifen-admin-dev';
 
-// What each vendor's unified calls take beyond the contract's common ground
-// (from capabilities().operations[…].note): Kingdee finds a member only by
-// member id plus card id, and its adjust has no order id or remark; Qimai's
-// has no order id (the remark is sent as its reason).
-const VENDOR_FORM = {
-  // Kingdee keeps no remark: the gateway keeps it in the audit trail, and the ledger shows it from there.
-  kingdee: { lookupNeedsCard: true, adjustFields: ['remark'] },
-  freemud: { lookupNeedsCard: false, adjustFields: ['orderId', 'remark'] },
-  qimai: { lookupNeedsCard: false, adjustFields: ['remark'] },
-};
-const formFor = (v) => VENDOR_FORM[v] ?? { lookupNeedsCard: false, adjustFields: ['orderId', 'remark'] };
+// What the vendor's unified calls take beyond the contract's common ground, from its
+// capabilities(): whether a member is found only by id + card id (Kingdee's getBalance and
+// getMember need both), and the optional fields its adjustPoints carries — the remark always: the
+// gateway keeps it in the audit trail where the vendor has no field (Kingdee).
+function formFor() {
+  const ops = caps?.operations ?? {};
+  const needsCard = (op) => Boolean(op?.needsAll && op.needs?.includes('cardId'));
+  const accepts = ops.adjustPoints?.accepts ?? [];
+  return {
+    lookupNeedsCard: needsCard(ops.getMember) || needsCard(ops.getBalance),
+    adjustFields: [...new Set([...accepts, 'remark'])],
+  };
+}
 
 function applyVendorForm() {
-  const f = formFor(vendor);
+  const f = formFor();
   $('lookup-card-wrap').hidden = !f.lookupNeedsCard;
   $('lookup-card-help').hidden = !f.lookupNeedsCard;
   // Kingdee reads a member's card and balance only by member id + card id; by mobile it has the
@@ -106,7 +108,7 @@ async function connect() {
   try {
     [caps, me] = await Promise.all([gw.capabilities(), gw.me()]);
     vendor = caps.vendor;
-    fillReasons(caps.reasons ?? {});
+    fillReasons(caps.reasons ?? {}, caps.reasonSigns ?? {});
     applyVendorForm();
     applyRole();
     $('adj-note').textContent = caps.operations?.adjustPoints?.note ? `${vendor}: ${caps.operations.adjustPoints.note}` : '';
@@ -189,8 +191,10 @@ $('settings-form').addEventListener('submit', async (ev) => {
 });
 
 // ---------------------------------------------------------------- reasons
-function fillReasons(reasons) {
-  // The vendor's own types in the vendor's words; nothing chosen until the person chooses.
+function fillReasons(reasons, signs) {
+  // The reasons this vendor records (capabilities().reasons, in its order), in the vendor's words;
+  // our labels by id, and an id we have no label for shown as itself. Nothing chosen until the
+  // person chooses.
   const sel = $('adj-reason');
   sel.replaceChildren();
   const none = document.createElement('option');
@@ -199,25 +203,26 @@ function fillReasons(reasons) {
   none.dataset.en = 'Choose the type of change';
   none.textContent = none.dataset.zh;
   sel.append(none);
-  const names = Object.values(reasons).filter(Boolean).map((r) => r.name);
-  for (const [g, { label, items }] of Object.entries(REASONS)) {
+  const recorded = Object.entries(reasons).filter(([, r]) => r);
+  const names = recorded.map(([, r]) => r.name);
+  for (const [g, label] of REASON_GROUPS) {
     const og = document.createElement('optgroup');
     [og.dataset.zh, og.dataset.en] = label.split(' ');
     og.label = og.dataset.zh;
-    for (const [id, [zh, en]] of Object.entries(items)) {
-      if (Object.keys(reasons).length && !reasons[id]) continue; // the vendor has no such type
+    for (const [id, { name: vendorName }] of recorded) {
+      if (reasonGroup(id, signs[id]) !== g) continue;
       const o = document.createElement('option');
       o.value = id;
-      const vendorName = reasons[id]?.name;
+      const [zh, en] = reasonLabels(id);
+      const known = zh !== id;
       // Several of our reasons can be one vendor type (Qimai's 积分扣减): say which.
-      const shared = vendorName && names.filter((n) => n === vendorName).length > 1;
-      o.dataset.zh = vendorName ? (shared ? `${vendorName}（${zh}）` : vendorName) : zh;
-      o.dataset.en = vendorName ? `${vendorName} (${en})` : en;
+      const shared = names.filter((n) => n === vendorName).length > 1;
+      o.dataset.zh = known ? (shared ? `${vendorName}（${zh}）` : vendorName) : `${vendorName}（${id}）`;
+      o.dataset.en = `${vendorName} (${en})`;
       o.textContent = o.dataset.zh;
       og.append(o);
     }
     if (og.children.length) sel.append(og);
-    void g;
   }
   sel.value = '';
   relabel();
@@ -227,7 +232,7 @@ function fillReasons(reasons) {
 function parseLookup(kind, q) {
   q = q.trim();
   const card = $('lookup-card').value.trim();
-  if (formFor(vendor).lookupNeedsCard && card && kind !== 'mobile') return { id: q, cardId: card };
+  if (formFor().lookupNeedsCard && card && kind !== 'mobile') return { id: q, cardId: card };
   if (kind === 'auto') kind = /^\+?(86)?1\d{10}$/.test(q.replace(/[\s-]/g, '')) ? 'mobile' : 'id';
   if (kind === 'mobile') return { mobile: q.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '') };
   if (kind === 'card') return { cardId: q };
@@ -241,7 +246,7 @@ $('lookup-form').addEventListener('submit', async (ev) => {
   const q = $('lookup-q').value;
   if (!q.trim()) return;
   lookupArgs = parseLookup($('lookup-kind').value, q);
-  const mobileOnly = formFor(vendor).lookupNeedsCard && !lookupArgs.cardId;
+  const mobileOnly = formFor().lookupNeedsCard && !lookupArgs.cardId;
   if (mobileOnly && !lookupArgs.mobile) {
     showError(new GatewayError('invalid_input', 'kingdee needs the card id with a member id'));
     $('error').querySelector('.what').replaceChildren(bi('按会员ID查询时还需要会员卡ID（在精斗云后台的会员资料里）；也可以直接输入手机号。',
@@ -300,7 +305,7 @@ function renderCard() {
 }
 
 /** Kingdee by mobile: the balance is the balance after the newest ledger row. */
-const balanceByLedger = () => formFor(vendor).lookupNeedsCard && !state.member?.cardId;
+const balanceByLedger = () => formFor().lookupNeedsCard && !state.member?.cardId;
 
 function balanceFromLedger() {
   if (!balanceByLedger()) return;
@@ -704,9 +709,9 @@ function validateAdjust(a) {
     return [`积分不足：当前 ${num(now)}，最多可扣 ${num(now)}。`, `Not enough points: the balance is ${num(now)}, so at most ${num(now)} can be taken.`];
   }
   if (!a.reason) return ['请选择调整类型。', 'Choose the type of change.'];
-  const g = reasonGroup(a.reason);
-  if (g === 'earn' && a.delta < 0) return ['这个原因只能增加积分；扣减请选择“扣减”类原因。', 'This reason only adds points; choose a spending reason to take points away.'];
-  if (g === 'spend' && a.delta > 0) return ['这个原因只能扣减积分；增加请选择“增加”类原因。', 'This reason only takes points away; choose an earning reason to add points.'];
+  const sign = caps?.reasonSigns?.[a.reason];
+  if (sign === 'earn' && a.delta < 0) return ['这个原因只能增加积分；扣减请选择“扣减”类原因。', 'This reason only adds points; choose a spending reason to take points away.'];
+  if (sign === 'spend' && a.delta > 0) return ['这个原因只能扣减积分；增加请选择“增加”类原因。', 'This reason only takes points away; choose an earning reason to add points.'];
   return null;
 }
 
@@ -715,10 +720,10 @@ function vendorDedupes() { return caps?.operations?.adjustPoints?.idempotent !==
 
 /**
  * Whether retrying an uncertain adjustment with the same key is safe: the vendor dedupes on it,
- * or the key is held by another request (`conflict`: nothing was sent; the holder's result is
+ * or the key is held by another request (a retryable `conflict`: nothing was sent; the holder's result is
  * replayed once recorded, and a claimed key is never sent twice).
  */
-function retrySafe(e) { return vendorDedupes() || e?.code === 'conflict'; }
+function retrySafe(e) { return vendorDedupes() || (e?.code === 'conflict' && e.retryable !== false); }
 
 function currentPoints() { return state.balance?.available ?? state.card?.points; }
 
@@ -852,7 +857,7 @@ function showPendingBanner() {
     b.className = 'link';
     b.append(bi('打开这位会员', 'Open this member'));
     b.addEventListener('click', () => {
-      if (m.id && formFor(vendor).lookupNeedsCard) {
+      if (m.id && formFor().lookupNeedsCard) {
         $('lookup-kind').value = 'id';
         $('lookup-q').value = m.id;
         $('lookup-card').value = m.cardId ?? '';

@@ -24,7 +24,13 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
-            let _ = jifen::retry::classify(&e);
+            let _ = (jifen::retry::classify(&e), jifen::retry::delivery(&e));
+            // A row of the vendor's error table comes with the code it was read from,
+            // at the status it names.
+            if let Some(row) = e.row {
+                assert!(e.vendor_code.is_some(), "{e:?}");
+                assert!(row.status.is_none_or(|s| Some(s) == e.http_status), "{e:?}");
+            }
         }
     }
 });

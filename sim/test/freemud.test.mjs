@@ -101,9 +101,24 @@ describe('freemud over HTTP', () => {
     assert.equal((await freemudCall(sim, '/member/score/statisticalScore', params, { envelope: { ver: '' } })).json.statusCode, '21');
     assert.equal((await freemudCall(sim, '/member/score/statisticalScore', params, { headers: { 'x-transaction-id': '' } })).json.statusCode, '21');
     assert.equal((await freemudCall(sim, '/member/score/statisticalScore', params, { rawBody: '{"ver":' })).json.statusCode, '21');
-    const nf = await freemudCall(sim, '/member/nope', params);
-    assert.equal(nf.status, 404);
-    assert.equal(nf.json.statusCode, '404');
+    for (const path of ['/member/score/opt/2', '/member//x']) {
+      const nf = await freemudCall(sim, path, params);
+      assert.equal(nf.status, 404, path);
+      assert.equal(nf.json.statusCode, '404', path);
+    }
+  });
+
+  test('any other path: the generic success once the envelope verifies; a bad signature is still 401', async () => {
+    const body = { orderCode: ['14466581149538022700014'] };
+    const r = await freemudCall(sim, '/member/coupon/list', body);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.statusCode, '100');
+    assert.ok(r.json.responseBody.includes('"id":1790000000000000001'), r.json.responseBody);
+    assert.deepEqual(r.body.echo, { path: '/member/coupon/list', requestBody: body });
+    assert.deepEqual(sim.state().freemud.seen.at(-1), r.body.echo);
+    const forged = await freemudCall(sim, '/member/coupon/list', body, { signFields: { requestBody: '{"orderCode":[]}' } });
+    assert.equal(forged.json.statusCode, '401');
+    assert.equal((await freemudCall(sim, '/member/coupon/list', body, { accessToken: 'nope' })).json.statusCode, '403');
   });
 
   test('ver as a number is accepted; dev mode accepts sign "skip" and single-quoted requestBody', async () => {

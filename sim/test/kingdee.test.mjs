@@ -148,11 +148,38 @@ describe('kingdee over HTTP', () => {
     assert.equal(r.status, 519); assert.equal(r.json.errcode, 4012);
   });
 
-  test('unknown path → 519 5001; wrong method → 5002', async () => {
-    let r = await kingdeeCall(sim, { path: '/jdy/v2/ls/no_such_api', token });
+  test('a path outside the JDY v2 family → 519 5001; wrong method → 5002', async () => {
+    let r = await kingdeeCall(sim, { path: '/jdy/v1/ls/no_such_api', token });
     assert.equal(r.status, 519); assert.equal(r.json.errcode, 5001);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/a//b', token });
+    assert.equal(r.json.errcode, 5001);
     r = await kingdeeCall(sim, { method: 'POST', path: RECORD, token });
     assert.equal(r.status, 519); assert.equal(r.json.errcode, 5002);
+    r = await kingdeeCall(sim, { method: 'PUT', path: '/jdy/v2/bd/customer', token });
+    assert.equal(r.json.errcode, 5002);
+  });
+
+  test('any other JDY v2 API: the generic success once signature and token pass; refused as a known one otherwise', async () => {
+    const query = [['search', '张 三'], ['page', '1']];
+    let r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query, token });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.errcode, 0);
+    assert.ok(r.text.includes('"id":1790000000000000001'), r.text);
+    assert.deepEqual(r.json.data.echo, { method: 'GET', path: '/jdy/v2/bd/customer', query: { search: '张 三', page: '1' }, body: null });
+    r = await kingdeeCall(sim, { method: 'POST', path: '/jdy/v2/bd/customer_save', token, body: { number: 'C1', tags: [1] } });
+    assert.equal(r.json.errcode, 0);
+    assert.deepEqual(r.json.data.echo.body, { number: 'C1', tags: [1] });
+    assert.deepEqual(sim.state().kingdee.seen.at(-1), r.json.data.echo);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query, signQuery: [['search', '张 四'], ['page', '1']], token });
+    assert.equal(r.status, 519); assert.equal(r.json.errcode, 4008);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query, signPath: '/jdy/v2/bd/customers', token });
+    assert.equal(r.json.errcode, 4008);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query });
+    assert.equal(r.json.errcode, 4009);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query, token, domain: 'https://other.jdy.com' });
+    assert.equal(r.json.errcode, 4012);
+    r = await kingdeeCall(sim, { path: '/jdy/v2/bd/customer', query, token, ts: String(Date.now() - 6 * 60 * 1000) });
+    assert.equal(r.json.errcode, 4006);
   });
 
   test('adjust + ledger + balance stay consistent; spend below zero refused and changes nothing', async () => {

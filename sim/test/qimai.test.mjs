@@ -62,7 +62,7 @@ describe('qimai over HTTP', () => {
     assert.equal(r.json.data.customerId, RICH);
     r = await qimaiV2(sim, 'communal.user.gether-customer-info', { identifierNumber: '13700137000', type: 2 }, { capitalised: true });
     assert.equal(r.json.code, '0');
-    r = await qimaiV2(sim, 'user.no-such-action', {});
+    r = await qimaiV2(sim, 'no_such_action', {});
     assert.equal(r.json.status, false);
     assert.equal(r.json.code, '40005');
   });
@@ -106,9 +106,25 @@ describe('qimai over HTTP', () => {
     assert.equal(r.json.code, 40001);
     r = await postJson(`${sim.url}/qimai/v3/crm/points/getCustomerPoints`, '{"openId":');
     assert.equal(r.json.status, false);
-    r = await postJson(`${sim.url}/qimai/v3/crm/nope`, {});
+    r = await postJson(`${sim.url}/qimai/v4/crm/nope`, {});
     assert.equal(r.status, 404);
     assert.equal(r.json.code, 40005);
+  });
+
+  test('any other v2 Action or v3 path: the generic success once the Token verifies; a bad Token is still 40002', async () => {
+    let r = await qimaiV2(sim, 'user.coupon-list', { user_id: RICH });
+    assert.equal(r.json.status, 'true');
+    assert.equal(r.json.code, '0');
+    assert.ok(r.text.includes('"id":1790000000000000001'), r.text);
+    assert.deepEqual(r.json.data.echo, { version: 'v2', op: 'user.coupon-list', params: { user_id: RICH } });
+    r = await qimaiV3(sim, '/v3/crm/coupon/list', { customerId: RICH });
+    assert.equal(r.json.status, true);
+    assert.deepEqual(r.json.data.echo, { version: 'v3', op: '/v3/crm/coupon/list', params: { customerId: RICH } });
+    assert.deepEqual(sim.state().qimai.seen.at(-1), r.json.data.echo);
+    r = await qimaiV3(sim, '/v3/crm/coupon/list', {}, { sign: { nonce: '1' } });
+    assert.equal(r.json.code, 40002);
+    r = await qimaiV2(sim, 'user.coupon-list', {}, { sign: { timestamp: '1' } });
+    assert.equal(r.json.code, '40002');
   });
 
   test('add, reduce, reverse; flow, points and info agree; below zero refused', async () => {

@@ -32,7 +32,7 @@ describe('server', () => {
     r = await kingdeeCall(sim, { path: '/nope' });
     assert.equal(r.status, 519);
     assert.equal(r.json.errcode, 5001);
-    r = await freemudCall(sim, '/nope', {});
+    r = await freemudCall(sim, '/member/score/opt/2', {});
     assert.equal(r.json.statusCode, '404');
     r = await postJson(`${sim.url}/qimai/nope`, {});
     assert.equal(r.json.status, false);

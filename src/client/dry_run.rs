@@ -1,217 +1,105 @@
 //! `buildRequest`: build and sign one request for any vendor, send nothing.
 //! Values the caller does not pin (timestamp, nonce, transaction id) come from
 //! the environment, exactly as a real call would make them.
+//!
+//! The vendor is reached through its [`Account`] (the config read once, what
+//! the JS `Signer` keeps): a vendor that signs synchronously signs here; one
+//! whose signature is made by the platform (RSA through WebCrypto) hands back
+//! the bytes to sign, and [`external_signature`] signs them with `env.rsa`.
 
 use super::Env;
-use crate::core::clock::random_in;
-use crate::core::clock::uuid_v4;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{check_header_values, SignedRequest};
-use crate::vendors::{self, freemud, kingdee, qimai};
+use crate::core::rsa::RsaSigner;
+pub use crate::vendors::DryRunOptions;
+use crate::vendors::{self, Account, Vendor};
 
-/// Options that make a dry run deterministic. `Debug` hides the app-token.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct DryRunOptions {
-    /// Timestamp in ms (each vendor converts to its own unit: Qimai signs seconds, `ms / 1000`).
-    pub timestamp_ms: Option<u64>,
-    /// Nonce, as decimal text.
-    pub nonce: Option<String>,
-    /// Freemud `x-transaction-id`.
-    pub transaction_id: Option<String>,
-    /// Kingdee `app-token` to put on a business call.
-    pub app_token: Option<String>,
-    /// Kingdee `X-GW-Router-Addr`.
-    pub domain: Option<String>,
+/// Reads and checks a config for the vendor it names (what the JS `Signer`
+/// keeps; [`dry_run`] reads one and uses it once).
+pub fn read_account(config: &Json) -> Result<Box<dyn Account>> {
+    vendors::vendor_of(config)?.read(config)
 }
 
-impl std::fmt::Debug for DryRunOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DryRunOptions")
-            .field("timestamp_ms", &self.timestamp_ms)
-            .field("nonce", &self.nonce)
-            .field("transaction_id", &self.transaction_id)
-            .field("app_token", &self.app_token.as_ref().map(|_| "***"))
-            .field("domain", &self.domain)
-            .finish()
-    }
+/// Builds and signs `op` for an account that signs synchronously (no I/O).
+/// One whose signature is made by the platform is `unsupported` here: use [`build`].
+pub fn build_sync(
+    account: &dyn Account,
+    op: &str,
+    params: &Json,
+    options: &DryRunOptions,
+    env: &Env,
+) -> Result<SignedRequest> {
+    let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
+    let signed = account.build_sync(op, params, options, timestamp_ms, env.entropy.as_ref())?;
+    check_header_values(&signed.headers)?;
+    Ok(signed)
 }
 
-impl DryRunOptions {
-    /// Reads `{ timestamp?, nonce?, transactionId?, appToken?, domain? }`.
-    pub fn from_json(j: &Json) -> Result<DryRunOptions> {
-        if j.is_null() {
-            return Ok(DryRunOptions::default());
-        }
-        if j.as_object().is_none() {
-            return Err(Error::invalid_input("options must be an object"));
-        }
-        let text = |k: &str| -> Result<Option<String>> {
-            match j.get_present(k) {
-                None => Ok(None),
-                Some(v) => v
-                    .as_text()
-                    .filter(|t| !t.is_empty())
-                    .map(Some)
-                    .ok_or_else(|| {
-                        Error::invalid_input(format!("options.{k} must be a string or number"))
-                    }),
-            }
-        };
-        let timestamp_ms = match j.get_present("timestamp") {
-            None => None,
-            Some(v) => Some(
-                v.as_i64_lenient()
-                    .and_then(|t| u64::try_from(t).ok())
-                    .ok_or_else(|| {
-                        Error::invalid_input(
-                            "options.timestamp must be a non-negative integer (ms)",
-                        )
-                    })?,
-            ),
-        };
-        Ok(DryRunOptions {
-            timestamp_ms,
-            nonce: text("nonce")?,
-            transaction_id: text("transactionId")?,
-            app_token: text("appToken")?,
-            domain: text("domain")?,
-        })
-    }
+/// Builds and signs `op` for any account. An RSA key is imported through
+/// `env.rsa` (a provider may keep it).
+pub async fn build(
+    account: &dyn Account,
+    op: &str,
+    params: &Json,
+    options: &DryRunOptions,
+    env: &Env,
+) -> Result<SignedRequest> {
+    // The params are checked before the key is imported: a bad call fails
+    // the same way whatever the key.
+    let Some(call) = account.prepare_external(op, params, &options.call)? else {
+        return build_sync(account, op, params, options, env);
+    };
+    let signer = match account.rsa_key() {
+        Some(der) => Some(import_signer(env, account, der).await?),
+        None => None,
+    };
+    let signature = external_signature(signer.as_deref(), account, &call.payload()).await?;
+    let signed = call.finish(signature.as_deref(), options, env.entropy.as_ref())?;
+    check_header_values(&signed.headers)?;
+    Ok(signed)
 }
 
-/// A vendor config read and checked once, for signing many requests with it
-/// (what the JS `Signer` keeps); [`dry_run`] makes one and uses it once.
-pub enum SignerConfig {
-    /// Kingdee: HMAC-SHA256, signed synchronously.
-    Kingdee(kingdee::Config),
-    /// Qimai: HMAC-SHA1 token, signed synchronously.
-    Qimai(qimai::Config),
-    /// Freemud: SHA256withRSA through `env.rsa`, so asynchronous.
-    Freemud(freemud::Config),
+/// The `unsupported` answer where a vendor needs RSA and `env` has none.
+pub(super) fn no_rsa(vendor: &dyn Vendor) -> Error {
+    Error::unsupported(format!(
+        "{} needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)",
+        vendor.title()
+    ))
+    .with_vendor(vendor.name())
 }
 
-impl SignerConfig {
-    /// Reads and checks the config for the vendor it names.
-    pub fn from_json(config: &Json) -> Result<SignerConfig> {
-        match vendors::vendor_of(config)? {
-            "kingdee" => Ok(SignerConfig::Kingdee(kingdee::Config::from_json(config)?)),
-            "qimai" => Ok(SignerConfig::Qimai(qimai::Config::from_json(config)?)),
-            "freemud" => Ok(SignerConfig::Freemud(freemud::Config::from_json(config)?)),
-            other => Err(Error::unsupported(format!(
-                "vendor `{other}` is not available in this build"
-            ))),
-        }
-    }
-
-    /// Freemud's PKCS#8 signing key, where signing needs one (not under `devSkipSignature`).
-    pub fn rsa_key(&self) -> Option<&[u8]> {
-        match self {
-            SignerConfig::Freemud(c) if !c.dev_skip_signature => c.private_key_pkcs8.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// The config borrowed, to sign with.
-    pub fn as_ref(&self) -> ConfigRef<'_> {
-        match self {
-            SignerConfig::Kingdee(c) => ConfigRef::Kingdee(c),
-            SignerConfig::Qimai(c) => ConfigRef::Qimai(c),
-            SignerConfig::Freemud(c) => ConfigRef::Freemud(c),
-        }
-    }
+/// Imports an account's signing key (PKCS#8 DER) through `env.rsa`.
+pub(super) async fn import_signer(
+    env: &Env,
+    account: &dyn Account,
+    der: &[u8],
+) -> Result<Box<dyn RsaSigner>> {
+    let rsa = env.rsa.as_ref().ok_or_else(|| no_rsa(account.vendor()))?;
+    rsa.signer(der).await.map_err(|e| {
+        Error::config(format!(
+            "the platform refused the RSA private key ({})",
+            e.code
+        ))
+        .with_vendor(account.vendor().name())
+    })
 }
 
-/// A read config, borrowed from a [`SignerConfig`] or from a `Client`'s state.
-#[derive(Clone, Copy)]
-pub enum ConfigRef<'a> {
-    /// Kingdee.
-    Kingdee(&'a kingdee::Config),
-    /// Qimai.
-    Qimai(&'a qimai::Config),
-    /// Freemud.
-    Freemud(&'a freemud::Config),
-}
-
-impl ConfigRef<'_> {
-    /// Builds and signs `op` for the HMAC vendors, which need no I/O. Freemud's
-    /// RSA signature is asynchronous (WebCrypto): `unsupported`, use [`ConfigRef::build`].
-    pub fn build_sync(
-        &self,
-        op: &str,
-        params: &Json,
-        options: &DryRunOptions,
-        env: &Env,
-    ) -> Result<SignedRequest> {
-        let timestamp_ms = options.timestamp_ms.unwrap_or_else(|| env.clock.now_ms());
-        let signed = match self {
-            ConfigRef::Kingdee(config) => {
-                let nonce = match &options.nonce {
-                    Some(n) => n.clone(),
-                    None => {
-                        random_in(env.entropy.as_ref(), 1_000_000_000, 9_999_999_999).to_string()
-                    }
-                };
-                let attempt = kingdee::Attempt {
-                    timestamp_ms,
-                    nonce,
-                    app_token: options.app_token.clone(),
-                    domain: options.domain.clone(),
-                };
-                kingdee::build_request(config, op, params, &attempt)
-            }
-            ConfigRef::Qimai(config) => {
-                let nonce = match &options.nonce {
-                    Some(n) => qimai::parse_nonce(n)?,
-                    None => random_in(env.entropy.as_ref(), 1, qimai::MAX_NONCE),
-                };
-                // `options.timestamp` is ms in the JS API; Qimai signs seconds.
-                let attempt = qimai::Attempt {
-                    timestamp_s: timestamp_ms / 1000,
-                    nonce,
-                };
-                qimai::build_request(config, op, params, &attempt)
-            }
-            ConfigRef::Freemud(_) => Err(Error::unsupported(
-                "Freemud signs with RSA through WebCrypto, which is asynchronous: use `await signer.build(...)`",
-            )
-            .with_vendor("freemud")),
-        }?;
-        check_header_values(&signed.headers)?;
-        Ok(signed)
-    }
-
-    /// Builds and signs `op` for any vendor. Freemud's key comes from
-    /// `env.rsa` (imported there; a provider may keep it).
-    pub async fn build(
-        &self,
-        op: &str,
-        params: &Json,
-        options: &DryRunOptions,
-        env: &Env,
-    ) -> Result<SignedRequest> {
-        let ConfigRef::Freemud(config) = self else {
-            return self.build_sync(op, params, options, env);
-        };
-        // The params are checked before the key is imported: a bad call fails
-        // the same way whatever the key.
-        let prepared = freemud::prepare(config, op, params)?;
-        let signer = if config.dev_skip_signature {
-            None
-        } else {
-            Some(super::freemud::import_signer(env, config).await?)
-        };
-        let signature =
-            super::freemud::sign_with(signer.as_deref(), config, &prepared.canonical(config))
-                .await?;
-        let transaction_id = options
-            .transaction_id
-            .clone()
-            .unwrap_or_else(|| uuid_v4(env.entropy.as_ref()));
-        let signed = freemud::sign_request(config, &prepared, &signature, &transaction_id);
-        check_header_values(&signed.headers)?;
-        Ok(signed)
-    }
+/// The signature over `payload` with `signer`; `None` where the account signs
+/// without a key (a dev switch).
+pub(super) async fn external_signature(
+    signer: Option<&dyn RsaSigner>,
+    account: &dyn Account,
+    payload: &str,
+) -> Result<Option<Vec<u8>>> {
+    let Some(signer) = signer else {
+        return Ok(None);
+    };
+    signer
+        .sign(payload.as_bytes())
+        .await
+        .map(Some)
+        .map_err(|e| e.with_vendor(account.vendor().name()))
 }
 
 /// Builds and signs `op` with `params` for the vendor named in `config`.
@@ -222,8 +110,5 @@ pub async fn dry_run(
     options: &DryRunOptions,
     env: &Env,
 ) -> Result<SignedRequest> {
-    SignerConfig::from_json(config)?
-        .as_ref()
-        .build(op, params, options, env)
-        .await
+    build(read_account(config)?.as_ref(), op, params, options, env).await
 }

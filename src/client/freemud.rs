@@ -5,20 +5,26 @@
 //! `idempotencyBussinessId` on every attempt because it is in the body), and
 //! reply/push signature verification by `config.verify`.
 
+use super::dry_run::{external_signature, import_signer};
+use super::session::Session;
 use super::{Client, Env, Transport};
 use crate::core::clock::uuid_v4;
-use crate::core::crypto::{base64_decode, base64_encode};
+use crate::core::crypto::base64_decode;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
+use crate::core::rsa::LocalFuture;
 use crate::core::rsa::{RsaSigner, RsaVerifier};
-use crate::retry::Delivery;
+use crate::retry::delivery;
 use crate::vendors::freemud::callback;
 use crate::vendors::freemud::response::{parse_envelope, result_json, Envelope};
-use crate::vendors::freemud::{self, CallbackConfig, Config, SignatureStatus, VerifyPolicy};
+use crate::vendors::freemud::{
+    self, sign_text, CallbackConfig, Config, SignatureStatus, VerifyPolicy,
+};
+use crate::vendors::Account;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-const VENDOR: &str = "freemud";
+use crate::vendors::freemud::VENDOR;
 
 /// Per-client Freemud state: the configuration and the imported keys.
 pub(super) struct FreemudState {
@@ -28,7 +34,7 @@ pub(super) struct FreemudState {
 }
 
 impl FreemudState {
-    pub(super) fn new(config: Config) -> Self {
+    fn new(config: Config) -> Self {
         FreemudState {
             config,
             signer: RefCell::new(None),
@@ -37,44 +43,36 @@ impl FreemudState {
     }
 }
 
-fn no_rsa() -> Error {
-    Error::unsupported(
-        "Freemud needs RSA (SHA256withRSA) and this environment provides none (Env::with_rsa)",
-    )
-    .with_vendor(VENDOR)
-}
-
-/// Imports the signing key (PKCS#8 DER) through `env.rsa`.
-pub(super) async fn import_signer(env: &Env, config: &Config) -> Result<Box<dyn RsaSigner>> {
-    let rsa = env.rsa.as_ref().ok_or_else(no_rsa)?;
-    let der = config
-        .private_key_pkcs8
-        .as_ref()
-        .ok_or_else(|| Error::config("`privateKey` is required for freemud").with_vendor(VENDOR))?;
-    rsa.signer(der).await.map_err(|e| {
-        Error::config(format!(
-            "the platform refused the RSA private key ({})",
-            e.code
-        ))
-        .with_vendor(VENDOR)
-    })
-}
-
-/// The `sign` value for `canonical`: base64 of the signature, or `"skip"` under `devSkipSignature`.
-pub(super) async fn sign_with(
-    signer: Option<&dyn RsaSigner>,
-    config: &Config,
-    canonical: &str,
-) -> Result<String> {
-    if config.dev_skip_signature {
-        return Ok("skip".to_string());
+/// The session for a Freemud account; any other account is handed back.
+#[allow(clippy::type_complexity)]
+pub(super) fn session<T: Transport>(
+    account: Box<dyn Account>,
+) -> std::result::Result<Box<dyn Session<T>>, Box<dyn Account>> {
+    // Cloned out of the box (once per client): no `Box<dyn Any>` to lose the account in.
+    match account.as_any().downcast_ref::<Config>() {
+        Some(config) => Ok(Box::new(FreemudState::new(config.clone()))),
+        None => Err(account),
     }
-    let signer = signer.ok_or_else(no_rsa)?;
-    let sig = signer
-        .sign(canonical.as_bytes())
-        .await
-        .map_err(|e| e.with_vendor(VENDOR))?;
-    Ok(base64_encode(&sig))
+}
+
+impl<T: Transport> Session<T> for FreemudState {
+    fn account(&self) -> &dyn Account {
+        &self.config
+    }
+
+    fn call<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+        params: &'a Json,
+        options: &'a super::CallOptions,
+    ) -> LocalFuture<'a, Result<Json>> {
+        Box::pin(client.freemud_call(self, op, params, options))
+    }
+}
+
+fn no_rsa() -> Error {
+    super::dry_run::no_rsa(&freemud::Freemud)
 }
 
 /// Checks a base64 `sign` over `canonical`.
@@ -98,25 +96,15 @@ async fn check(
     }
 }
 
-/// Whether a Freemud error proves the vendor did nothing: a `statusCode`
-/// refusal or a rate limit; anything else (network, 5xx, malformed) may have
-/// been applied.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    match (e.code, e.http_status) {
-        (ErrorCode::Vendor, Some(200..=299)) | (ErrorCode::RateLimited, _) => Delivery::Refused,
-        _ => Delivery::Unknown,
-    }
-}
-
 impl<T: Transport> Client<T> {
     async fn freemud_signer(&self, f: &FreemudState) -> Result<Option<Rc<dyn RsaSigner>>> {
-        if f.config.dev_skip_signature {
+        let Some(der) = f.config.rsa_key() else {
             return Ok(None);
-        }
+        };
         if let Some(s) = f.signer.borrow().clone() {
             return Ok(Some(s));
         }
-        let signer: Rc<dyn RsaSigner> = Rc::from(import_signer(&self.env, &f.config).await?);
+        let signer: Rc<dyn RsaSigner> = Rc::from(import_signer(&self.env, &f.config, der).await?);
         *f.signer.borrow_mut() = Some(signer.clone());
         Ok(Some(signer))
     }
@@ -145,11 +133,14 @@ impl<T: Transport> Client<T> {
         f: &FreemudState,
         op: &str,
         params: &Json,
+        options: &super::CallOptions,
     ) -> Result<Json> {
-        let prepared = freemud::prepare(&f.config, op, params)?;
+        let prepared = freemud::prepare_with(&f.config, op, params, options)?;
         let signer = self.freemud_signer(f).await?;
         let signature =
-            sign_with(signer.as_deref(), &f.config, &prepared.canonical(&f.config)).await?;
+            external_signature(signer.as_deref(), &f.config, &prepared.canonical(&f.config))
+                .await?;
+        let signature = sign_text(&f.config, signature.as_deref())?;
         let last: RefCell<Option<Envelope>> = RefCell::new(None);
         let sign = |_now: u64| {
             let tx = uuid_v4(self.env.entropy.as_ref());

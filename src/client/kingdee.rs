@@ -10,6 +10,8 @@
 //! remembers a 429 until its `Retry-After` passes; beyond either, callers are
 //! answered `rate_limited` locally (`token_cache.rs`).
 
+use super::dry_run::DryRunOptions;
+use super::session::{self, Keys};
 use super::token_cache::{
     CachedToken, MemoryTokenCache, Record, TokenCache, DEFAULT_BLOCK_MS, LOCK_TTL_MS, POLLS,
     POLL_MS,
@@ -19,11 +21,12 @@ use crate::core::clock::random_in;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::rsa::LocalFuture;
-use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-use crate::vendors::kingdee::response::{
-    is_authorization_error, is_token_error, parse_envelope, AppToken, Authorization,
+use crate::retry::{
+    classify, decide, delivery, mark, Decision, Delivery, Failure, Renew, RetryPolicy,
 };
+use crate::vendors::kingdee::response::{parse_envelope, AppToken, Authorization};
 use crate::vendors::kingdee::{self, Attempt, Config, Prepared};
+use crate::vendors::Account;
 use std::cell::{Cell, RefCell};
 
 /// Refresh this long before the vendor's `expires`; a token that lives less
@@ -34,7 +37,7 @@ pub const TOKEN_MARGIN_MS: u64 = 5 * 60 * 1000;
 /// its token instead of answering `rate_limited`.
 const IN_FLIGHT_MS: u64 = 15_000;
 
-const VENDOR: &str = "kingdee";
+use crate::vendors::kingdee::VENDOR;
 /// How often a request waiting for this client's own token refresh looks again.
 const WAIT_POLL_MS: u64 = 20;
 
@@ -88,7 +91,7 @@ pub(super) struct KingdeeState {
     refresh: SingleFlight,
     token_calls: Cell<u32>,
     /// A cache shared with other clients (other isolates), if configured.
-    pub(super) shared: Option<Box<dyn TokenCache>>,
+    shared: Option<Box<dyn TokenCache>>,
     /// The cache when none is shared: the same budget, for this client alone.
     own: MemoryTokenCache,
     /// The last token the vendor refused: never taken from the shared cache again.
@@ -96,7 +99,7 @@ pub(super) struct KingdeeState {
 }
 
 impl KingdeeState {
-    pub(super) fn new(config: Config) -> Self {
+    fn new(config: Config) -> Self {
         KingdeeState {
             config,
             authorization: RefCell::new(None),
@@ -133,15 +136,16 @@ impl KingdeeState {
     }
 }
 
-/// Whether the token endpoint refused us for its rate limit (HTTP 429, or
-/// the gateway's 5007 whatever the status).
-fn is_rate_limit(e: &Error) -> bool {
-    e.http_status == Some(429) || e.vendor_code.as_deref() == Some("5007")
+/// What the vendor's error table says must be renewed after `e`.
+fn renew(e: &Error) -> Renew {
+    e.row.map_or(Renew::Nothing, |r| r.renew)
 }
 
 /// The answer, given locally, while the token endpoint's budget is spent or
 /// the vendor's rate limit holds: no token call is made until `wait_ms` passes.
-fn token_rate_limited(wait_ms: u64) -> Error {
+/// `vendor_code`: the code of the vendor's refusal that set the block, if it
+/// named one; else the gateway's "overloaded" (a bare 429, a remembered block).
+fn token_rate_limited(wait_ms: u64, vendor_code: Option<&str>) -> Error {
     Error::new(
         ErrorCode::RateLimited,
         format!(
@@ -152,28 +156,75 @@ fn token_rate_limited(wait_ms: u64) -> Error {
         ),
     )
     .with_vendor(VENDOR)
-    .with_vendor_code("5007")
+    .with_vendor_code(vendor_code.unwrap_or(kingdee::errors::OVERLOADED))
     .with_retry_after(Some(wait_ms))
     .retryable(true)
 }
 
-/// Whether operation `op` carries an app-token.
-pub(super) fn needs_token(op: &str) -> bool {
-    kingdee::ops::Operation::from_path(op).is_ok_and(|o| o.needs_app_token())
+/// The session for a Kingdee account; any other account is handed back.
+#[allow(clippy::type_complexity)]
+pub(super) fn session<T: Transport>(
+    account: Box<dyn Account>,
+) -> std::result::Result<Box<dyn session::Session<T>>, Box<dyn Account>> {
+    // Cloned out of the box (once per client): no `Box<dyn Any>` to lose the account in.
+    match account.as_any().downcast_ref::<Config>() {
+        Some(config) => Ok(Box::new(KingdeeState::new(config.clone()))),
+        None => Err(account),
+    }
 }
 
-/// Whether a Kingdee error proves the vendor did nothing: the documented
-/// gateway refusals (docs/vendors/kingdee.md §7.1; not the backend timeouts/failures
-/// 5000/5004/5005), rate limits, and business errors. A 519 whose errcode is
-/// unreadable or unknown proves nothing: it may be one of 5000/5004/5005.
-pub(super) fn delivery(e: &Error) -> Delivery {
-    let code = e.vendor_code.as_deref().and_then(|c| c.parse().ok());
-    match (e.http_status, code) {
-        (Some(519), Some(4001..=4012 | 5001..=5003 | 5006 | 5007))
-        | (Some(429), _)
-        | (Some(200), Some(_)) => Delivery::Refused,
-        _ => Delivery::Unknown,
+impl<T: Transport> session::Session<T> for KingdeeState {
+    fn account(&self) -> &dyn Account {
+        &self.config
     }
+
+    fn call<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+        params: &'a Json,
+        options: &'a super::CallOptions,
+    ) -> LocalFuture<'a, Result<Json>> {
+        Box::pin(client.kingdee_call(self, op, params, options))
+    }
+
+    fn sign_options<'a>(
+        &'a self,
+        client: &'a Client<T>,
+        op: &'a str,
+    ) -> LocalFuture<'a, Result<DryRunOptions>> {
+        Box::pin(async move {
+            let mut options = DryRunOptions::default();
+            if needs_token(op) {
+                let (token, domain) = client.kingdee_token(self).await?;
+                options.app_token = Some(token);
+                options.domain = Some(domain);
+            }
+            Ok(options)
+        })
+    }
+
+    fn share_tokens(&mut self, cache: Box<dyn TokenCache>) {
+        self.shared = Some(cache);
+    }
+
+    fn token_calls(&self) -> u32 {
+        self.token_calls.get()
+    }
+
+    fn settle_change<'a, 'k: 'a>(
+        &'a self,
+        client: &'a Client<T>,
+        keys: &'a Keys<'k>,
+        params: &'a Json,
+    ) -> Option<LocalFuture<'a, Result<Json>>> {
+        Some(Box::pin(client.kingdee_adjust(self, keys, params)))
+    }
+}
+
+/// Whether operation `op` carries an app-token.
+pub(super) fn needs_token(op: &str) -> bool {
+    kingdee::ops::needs_app_token(op)
 }
 
 impl<T: Transport> Client<T> {
@@ -182,8 +233,9 @@ impl<T: Transport> Client<T> {
         k: &KingdeeState,
         op: &str,
         params: &Json,
+        options: &super::CallOptions,
     ) -> Result<Json> {
-        let prepared = kingdee::prepare(&k.config, op, params)?;
+        let prepared = kingdee::prepare_with(&k.config, op, params, options)?;
         let data = self.kingdee_send_once(k, &prepared, None, None).await?;
         let result = kingdee::result_json(prepared.op, &data)?;
         // A token fetched through `call` also primes the cache.
@@ -225,7 +277,7 @@ impl<T: Transport> Client<T> {
                 .kingdee_exchange(k, prepared, Some(&session), cause, until, false)
                 .await
             {
-                Err(e) if is_token_error(&e) && !refreshed => {
+                Err(e) if renew(&e) == Renew::Token && !refreshed => {
                     refreshed = true;
                     *k.rejected.borrow_mut() = Some(session.token.token.clone());
                     // Drop the token only if it is still the one that failed.
@@ -236,7 +288,7 @@ impl<T: Transport> Client<T> {
                         *s = None;
                     }
                 }
-                Err(mut e) if is_token_error(&e) => {
+                Err(mut e) if renew(&e) == Renew::Token => {
                     e.code = ErrorCode::Auth;
                     e.retryable = false;
                     e.message =
@@ -277,7 +329,7 @@ impl<T: Transport> Client<T> {
             };
             Ok(kingdee::sign_request(&k.config, prepared, &attempt).to_http())
         };
-        let delivery = |e: &Error| {
+        let delivered = |e: &Error| {
             if let Some(c) = cause {
                 *c.borrow_mut() = Some(e.clone());
             }
@@ -293,7 +345,7 @@ impl<T: Transport> Client<T> {
             prepared.op.is_idempotent(),
             &sign,
             &parse_envelope,
-            &delivery,
+            &delivered,
         )
         .await
     }
@@ -370,7 +422,7 @@ impl<T: Transport> Client<T> {
             if record.blocked_until > local {
                 return k
                     .still_good(now)
-                    .ok_or_else(|| token_rate_limited(record.wait_ms(local)));
+                    .ok_or_else(|| token_rate_limited(record.wait_ms(local), None));
             }
             if cache.lock(LOCK_TTL_MS).await? {
                 // Boxed: its state machine stays one function in the wasm.
@@ -427,7 +479,7 @@ impl<T: Transport> Client<T> {
                 {
                     return None;
                 }
-                return Some(Err(token_rate_limited(wait)));
+                return Some(Err(token_rate_limited(wait, None)));
             }
             // The authorisation first: the call is recorded just before it is sent.
             let auth = match self.kingdee_authorization(k).await {
@@ -456,13 +508,17 @@ impl<T: Transport> Client<T> {
                     *k.session.borrow_mut() = Some(session.clone());
                     Some(Ok(session))
                 }
-                Err(e) if is_rate_limit(&e) => {
+                // The vendor asked us to slow down (a 429, or its table's overload codes).
+                Err(e) if classify(&e) == Failure::Throttled => {
                     let block = e.retry_after_ms.unwrap_or(DEFAULT_BLOCK_MS).max(1_000);
                     record.blocked_until = record.blocked_until.max(local.saturating_add(block));
-                    Some(Err(token_rate_limited(record.wait_ms(local))))
+                    Some(Err(token_rate_limited(
+                        record.wait_ms(local),
+                        e.vendor_code.as_deref(),
+                    )))
                 }
                 Err(e)
-                    if is_authorization_error(&e)
+                    if renew(&e) == Renew::Authorization
                         && k.config.outer_instance_id.is_some()
                         && !repulled =>
                 {
@@ -565,11 +621,9 @@ impl<T: Transport> Client<T> {
         Ok((s.token.token, s.domain))
     }
 
-    /// How many times this client has called the token endpoint.
+    /// How many times this client has called the token endpoint (0 on a
+    /// vendor without one).
     pub fn kingdee_token_calls(&self) -> u32 {
-        match &self.vendor {
-            super::VendorClient::Kingdee(k) => k.token_calls.get(),
-            _ => 0,
-        }
+        self.vendor.token_calls()
     }
 }

@@ -39,12 +39,13 @@
 
 use super::kingdee::KingdeeState;
 use super::points::record;
+use super::session::Keys;
 use super::store::IdempotencyStore;
 use super::{Client, Transport};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::time::format_cst;
-use crate::points::{self, Flavor};
+use crate::points;
 use crate::retry::backoff;
 use crate::vendors::kingdee;
 use crate::vendors::kingdee::ops::{IntegralAdjust, INTEGRAL_ADJUST, INTEGRAL_RECORD};
@@ -54,7 +55,7 @@ use crate::vendors::kingdee::reconcile::{
 };
 use crate::vendors::kingdee::response::record_page_json;
 
-const VENDOR: &str = "kingdee";
+use crate::vendors::kingdee::VENDOR;
 
 /// The attempts of one try are signed within this long of its start; an
 /// attempt that would be signed later is not sent.
@@ -72,16 +73,6 @@ const SETTLE_POLLS: u32 = 10;
 
 /// Rounds of read–decide–write against concurrent callers of one key.
 const ROUNDS: u32 = 4;
-
-/// The keys of one `adjustPoints` call in the store.
-pub(super) struct Keys<'a> {
-    /// The claim (`jifen:<account>:<idempotencyKey>`).
-    pub claim: &'a str,
-    /// Where the outcome is recorded.
-    pub result: &'a str,
-    /// The change's fingerprint.
-    pub fp: &'a str,
-}
 
 /// One try of a change: what the claim records before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,6 +247,16 @@ impl Lane {
     }
 }
 
+/// The refusal of a key found under its earlier name (`Account::legacy_key_scope`).
+pub(super) fn legacy_key() -> Error {
+    Error::new(
+        ErrorCode::Conflict,
+        "not sent: an earlier jifen stored this idempotencyKey under the clientId alone, which several account \
+         sets share (CHANGELOG: per-account-set keys). Check the member's ledger; send a change not there with a new key",
+    )
+    .with_vendor(VENDOR)
+}
+
 /// The lane key of `adjust` for account set `account`.
 fn lane_key(account: &str, adjust: &IntegralAdjust) -> String {
     format!(
@@ -332,18 +333,6 @@ fn ms_until(now: i64, then: i64) -> u64 {
 }
 
 impl<T: Transport> Client<T> {
-    /// The account set this client acts for (non-secret ids): Kingdee's
-    /// ledgers, tokens and lanes are per account set, not per developer app.
-    pub(super) fn kingdee_account_set(k: &KingdeeState) -> String {
-        let c = &k.config;
-        let set = c
-            .outer_instance_id
-            .as_deref()
-            .or(c.app_key.as_deref())
-            .unwrap_or_default();
-        format!("{}:{set}", c.client_id)
-    }
-
     /// Our clock, ms.
     fn local_ms(&self) -> i64 {
         as_ms(self.env.clock.now_ms())
@@ -371,7 +360,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<Json> {
         let store = self.points.store.as_ref();
         let adjust = IntegralAdjust::from_params(params)?;
-        let lane = lane_key(&Self::kingdee_account_set(k), &adjust);
+        let lane = lane_key(&k.config.account_set(), &adjust);
         for _ in 0..ROUNDS {
             if let Some(rec) = store.get(keys.result).await? {
                 return super::points::replay(&rec, keys.fp, VENDOR);
@@ -455,7 +444,7 @@ impl<T: Transport> Client<T> {
         match sent {
             Ok(data) => {
                 let raw = kingdee::result_json(prepared.op, &data)?;
-                let result = points::adjust_result(Flavor::Kingdee, raw);
+                let result = points::adjust_result(self.mapping(), raw);
                 let bound = self.reply_bound();
                 self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, None))
                     .await;
@@ -478,7 +467,7 @@ impl<T: Transport> Client<T> {
                     self.kingdee_ledger(k, adjust, window, &t.skip).await
                 {
                     let id = row.text_at("id").filter(|id| !id.is_empty());
-                    let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
+                    let result = points::adjust_result(self.mapping(), ledger_result(row));
                     let bound = self.reply_bound();
                     self.kingdee_finish(store, keys, lane_key, &held, Some(&result), (bound, id))
                         .await;
@@ -742,7 +731,7 @@ impl<T: Transport> Client<T> {
         match verdict {
             Verdict::Applied(row) => {
                 let id = row.text_at("id").filter(|id| !id.is_empty());
-                let result = points::adjust_result(Flavor::Kingdee, ledger_result(row));
+                let result = points::adjust_result(self.mapping(), ledger_result(row));
                 match &mine {
                     Some(l) => {
                         let last = t.last_row();

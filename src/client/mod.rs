@@ -1,6 +1,10 @@
 //! `Client<T>`: sends signed requests through a [`Transport`], keeps tokens,
 //! retries by a pure policy. Runs on one thread (`?Send` futures) so the same
 //! code drives `fetch` in wasm and a scripted transport in native tests.
+//!
+//! The client knows no vendor by name: the vendor side is one `session.rs`
+//! trait object made from the config's `vendors::Account`, and the unified
+//! points calls go through the account's `points::Mapping`.
 
 mod dry_run;
 mod freemud;
@@ -8,7 +12,7 @@ mod gate;
 mod kingdee;
 mod kingdee_settle;
 mod points;
-mod qimai;
+mod session;
 pub mod skew;
 mod store;
 mod token_cache;
@@ -20,10 +24,13 @@ use crate::core::json::Json;
 use crate::core::request::{check_header_values, HttpRequest, HttpResponse, SignedRequest};
 use crate::core::rsa::RsaProvider;
 use crate::retry::{decide, mark, Decision, Delivery, RetryPolicy};
-pub use dry_run::{dry_run, ConfigRef, DryRunOptions, SignerConfig};
+pub use crate::vendors::call_options::CallOptions;
+use crate::vendors::Account;
+pub use dry_run::{build, build_sync, dry_run, read_account, DryRunOptions};
 pub use freemud::verify_callback;
 pub use gate::SingleFlight;
 pub use points::{LedgerWalk, Method};
+use session::Session;
 pub use store::{IdempotencyStore, MemoryStore};
 pub use token_cache::TokenCache;
 
@@ -94,21 +101,13 @@ impl Env {
     }
 }
 
-/// The vendor a client talks to, with its configuration and state.
-/// A client holds exactly one, for its lifetime, so variant sizes do not matter.
-#[allow(clippy::large_enum_variant)]
-enum VendorClient {
-    Kingdee(kingdee::KingdeeState),
-    Qimai(qimai::QimaiState),
-    Freemud(freemud::FreemudState),
-}
-
 /// A client for one vendor account.
 pub struct Client<T: Transport> {
     transport: T,
     env: Env,
     policy: RetryPolicy,
-    vendor: VendorClient,
+    /// The vendor side: the account and its flow's state (`session.rs`).
+    vendor: Box<dyn Session<T>>,
     /// Learned offset between the vendor's clock and ours (from `Date` headers).
     skew: skew::Skew,
     /// Member resolutions and idempotency keys of the unified calls.
@@ -127,11 +126,14 @@ impl<T: Transport> std::fmt::Debug for Client<T> {
 impl<T: Transport> Client<T> {
     /// A client for `config` (a vendor config object as in docs/architecture.md §4).
     pub fn new(config: &Json, transport: T, env: Env) -> Result<Self> {
-        let vendor = match SignerConfig::from_json(config)? {
-            SignerConfig::Kingdee(c) => VendorClient::Kingdee(kingdee::KingdeeState::new(c)),
-            SignerConfig::Qimai(c) => VendorClient::Qimai(qimai::QimaiState::new(c)),
-            SignerConfig::Freemud(c) => VendorClient::Freemud(freemud::FreemudState::new(c)),
-        };
+        Client::from_account(read_account(config)?, transport, env)
+    }
+
+    /// A client for an account already read: one of `vendors::ALL`'s, or of
+    /// a vendor jifen does not list (one under development, implementing
+    /// `vendors::Vendor` and `vendors::Account` with `prepare_call`).
+    pub fn from_account(account: Box<dyn Account>, transport: T, env: Env) -> Result<Self> {
+        let vendor = session::for_account(account)?;
         Ok(Client {
             transport,
             env,
@@ -145,9 +147,7 @@ impl<T: Transport> Client<T> {
     /// Shares Kingdee app-tokens through `cache` (other vendors have no token
     /// to share, and ignore it).
     pub fn with_token_cache(mut self, cache: Box<dyn TokenCache>) -> Self {
-        if let VendorClient::Kingdee(k) = &mut self.vendor {
-            k.shared = Some(cache);
-        }
+        self.vendor.share_tokens(cache);
         self
     }
 
@@ -159,11 +159,7 @@ impl<T: Transport> Client<T> {
 
     /// The vendor's name.
     pub fn vendor_name(&self) -> &'static str {
-        match self.vendor {
-            VendorClient::Kingdee(_) => "kingdee",
-            VendorClient::Qimai(_) => "qimai",
-            VendorClient::Freemud(_) => "freemud",
-        }
+        self.account().vendor().name()
     }
 
     /// The transport (tests read what was sent through it).
@@ -173,41 +169,31 @@ impl<T: Transport> Client<T> {
 
     /// Calls a vendor operation by its vendor-native id and returns its typed result as JSON.
     pub async fn call(&self, op: &str, params: &Json) -> Result<Json> {
-        // Boxed as trait objects: each vendor's state machine stays its own
-        // function in the wasm instead of being inlined into one large poll.
-        let fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Json>> + '_>> =
-            match &self.vendor {
-                VendorClient::Kingdee(k) => Box::pin(self.kingdee_call(k, op, params)),
-                VendorClient::Qimai(q) => Box::pin(self.qimai_call(q, op, params)),
-                VendorClient::Freemud(f) => Box::pin(self.freemud_call(f, op, params)),
-            };
-        fut.await
+        self.call_with(op, params, &CallOptions::default()).await
+    }
+
+    /// [`Client::call`] under per-call options: `allowFields`, and `idempotent`
+    /// for an operation outside the vendor's table ([`CallOptions`]).
+    pub async fn call_with(&self, op: &str, params: &Json, options: &CallOptions) -> Result<Json> {
+        // Boxed (the session's trait object): each vendor's state machine
+        // stays its own function in the wasm instead of being inlined into one large poll.
+        self.vendor.call(self, op, params, options).await
     }
 
     /// Signs `op` as a call would at this moment, and sends nothing but what
     /// signing needs (a Kingdee app-token, fetched or cached).
     pub async fn sign_only(&self, op: &str, params: &Json) -> Result<SignedRequest> {
-        let mut options = DryRunOptions {
-            timestamp_ms: Some(self.now_ms()),
-            ..DryRunOptions::default()
+        let timestamp_ms = Some(self.now_ms());
+        let options = DryRunOptions {
+            timestamp_ms,
+            ..self.vendor.sign_options(self, op).await?
         };
-        if let VendorClient::Kingdee(k) = &self.vendor {
-            if kingdee::needs_token(op) {
-                let (token, domain) = self.kingdee_token(k).await?;
-                options.app_token = Some(token);
-                options.domain = Some(domain);
-            }
-        }
-        self.config().build(op, params, &options, &self.env).await
+        build(self.account(), op, params, &options, &self.env).await
     }
 
-    /// The vendor config, as read when the client was made.
-    fn config(&self) -> ConfigRef<'_> {
-        match &self.vendor {
-            VendorClient::Kingdee(k) => ConfigRef::Kingdee(&k.config),
-            VendorClient::Qimai(q) => ConfigRef::Qimai(&q.config),
-            VendorClient::Freemud(f) => ConfigRef::Freemud(&f.config),
-        }
+    /// The vendor account, as read when the client was made.
+    fn account(&self) -> &dyn Account {
+        self.vendor.account()
     }
 
     /// Now, by the vendor's clock as far as we know it.

@@ -17,7 +17,8 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::{is_credential_header, SignedRequest};
 use crate::points::ledger::{self, LedgerQuery};
-use crate::points::{self, Adjust, Call, Flavor, Member, Need, Plan};
+use crate::points::{self, Adjust, Call, Mapping, Member, Need, Plan};
+use crate::retry::Delivery;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
@@ -79,30 +80,23 @@ pub(super) fn reused() -> Error {
 const PREVIEW_METHODS: [&str; 4] = ["adjustPoints", "getBalance", "ledgerPage", "getMember"];
 
 impl<T: Transport> Client<T> {
-    /// The vendor, and for Qimai the API family, the unified calls use.
-    pub fn flavor(&self) -> Flavor {
-        match &self.vendor {
-            super::VendorClient::Kingdee(_) => Flavor::Kingdee,
-            super::VendorClient::Freemud(_) => Flavor::Freemud,
-            super::VendorClient::Qimai(q) => match q.config.version {
-                crate::vendors::qimai::ops::Version::V2 => Flavor::QimaiV2,
-                crate::vendors::qimai::ops::Version::V3 => Flavor::QimaiV3,
-            },
-        }
+    /// The points mapping (the vendor, and its API family) the unified calls use.
+    pub fn mapping(&self) -> &'static dyn Mapping {
+        self.account().mapping()
     }
 
     /// `member` with what `call` needs, looked up at the vendor if missing.
     pub async fn resolve(&self, member: &Member, call: Call) -> Result<Member> {
-        let flavor = self.flavor();
-        let need = points::need(flavor, call);
+        let mapping = self.mapping();
+        let need = mapping.need(call);
         let mut m = member.clone();
         self.recall(&mut m);
         if need.met_by(&m) {
             return Ok(m);
         }
-        let plan = points::lookup(flavor, &m, need)?;
+        let plan = mapping.lookup(&m, need)?;
         let raw = self.call(plan.op, &plan.params).await?;
-        self.learn(flavor, need, &mut m, &raw)?;
+        self.learn(mapping, need, &mut m, &raw)?;
         Ok(m)
     }
 
@@ -118,16 +112,22 @@ impl<T: Transport> Client<T> {
 
     /// Adds what a lookup (`raw`) found to `member`, refuses it if `need` is
     /// still not met, and remembers it.
-    fn learn(&self, flavor: Flavor, need: Need, member: &mut Member, raw: &Json) -> Result<()> {
-        let found = points::read_lookup(flavor, raw)?;
+    fn learn(
+        &self,
+        mapping: &dyn Mapping,
+        need: Need,
+        member: &mut Member,
+        raw: &Json,
+    ) -> Result<()> {
+        let found = mapping.read_lookup(raw)?;
         member.merge(&found);
         if !need.met_by(member) {
             return Err(Error::invalid_input(format!(
                 "{}'s lookup did not give {}",
-                flavor.vendor(),
+                mapping.vendor(),
                 need.describe()
             ))
-            .with_vendor(flavor.vendor()));
+            .with_vendor(mapping.vendor()));
         }
         let mut cache = self.points.members.borrow_mut();
         if cache.len() >= MAX_MEMBERS {
@@ -143,8 +143,8 @@ impl<T: Transport> Client<T> {
     /// → `{ applied, balance?, vendorRef?, raw }`.
     pub async fn adjust_points(&self, args: &Json) -> Result<Json> {
         let a = Adjust::from_json(args)?;
-        let flavor = self.flavor();
-        let vendor = flavor.vendor();
+        let mapping = self.mapping();
+        let vendor = mapping.vendor();
         let fp = a.fingerprint();
         let store = self.points.store.as_ref();
         let claim = format!("jifen:{}:{}", self.account_tag(), a.idempotency_key);
@@ -153,13 +153,20 @@ impl<T: Transport> Client<T> {
             return replay(&rec, &fp, vendor);
         }
         let claim_value = Json::object([("fp", Some(Json::str(&fp)))]).to_json_string();
-        if flavor == Flavor::Kingdee && !store.can_replace() {
+        if !mapping.dedupes_changes() && !store.can_replace() {
             return Err(Error::config(
                 "Kingdee changes need an idempotencyStore with replace(key, expected, value), an atomic \
                  compare-and-set (durableObjectIdempotencyStore has it; the default in-memory store too): \
                  without it a lost reply could not be settled exactly once",
             )
             .with_vendor(vendor));
+        }
+        // A key an earlier version stored under the clientId alone: refused, never guessed.
+        if let Some(scope) = self.account().legacy_key_scope() {
+            let old = format!("jifen:{scope}:{}", a.idempotency_key);
+            if store.get(&old).await?.is_some() {
+                return Err(super::kingdee_settle::legacy_key());
+            }
         }
         let claimed = store.put_if_absent(&claim, &claim_value).await?;
         if !claimed {
@@ -173,13 +180,13 @@ impl<T: Transport> Client<T> {
             // Freemud and Qimai dedupe on their own key: sending again is safe;
             // Kingdee's settlement reads the claim's state.
         }
-        if flavor == Flavor::Kingdee {
-            let keys = super::kingdee_settle::Keys {
+        if !mapping.dedupes_changes() {
+            let keys = super::session::Keys {
                 claim: &claim,
                 result: &result_key,
                 fp: &fp,
             };
-            let result = self.kingdee_adjust_points(a, &keys).await;
+            let result = self.settle_change(a, &keys).await;
             if let Err(e) = &result {
                 // Refused before anything was sent (a lookup, the input): the key is free.
                 if claimed && e.code != ErrorCode::OutcomeUnknown && e.code != ErrorCode::Conflict {
@@ -212,29 +219,28 @@ impl<T: Transport> Client<T> {
         result
     }
 
-    /// Kingdee `adjustPoints` under `keys` (claimed): the member resolved, then
-    /// the change applied exactly once (`kingdee_settle.rs`).
-    async fn kingdee_adjust_points(
-        &self,
-        a: Adjust,
-        keys: &super::kingdee_settle::Keys<'_>,
-    ) -> Result<Json> {
-        let super::VendorClient::Kingdee(k) = &self.vendor else {
-            return Err(Error::unsupported("not a Kingdee client"));
-        };
+    /// `adjustPoints` under `keys` (claimed) on a vendor that does not
+    /// deduplicate changes: the member resolved, then the change applied
+    /// exactly once by the vendor's session (Kingdee: `kingdee_settle.rs`).
+    async fn settle_change(&self, a: Adjust, keys: &super::session::Keys<'_>) -> Result<Json> {
+        let vendor = self.account().vendor();
         let params = self.pipeline(&mut Request::Adjust(a), Mode::Plan).await?;
-        self.kingdee_adjust(k, keys, &params).await
+        let settled = match self.vendor.settle_change(self, keys, &params) {
+            Some(settled) => settled.await,
+            None => Err(Error::unsupported(format!(
+                "{} has no idempotency field and no settlement of changes in this build",
+                vendor.title()
+            ))
+            .with_vendor(vendor.name())),
+        };
+        settled
     }
 
     /// Which account this client acts for (non-secret ids), to keep keys of
-    /// different accounts apart in a shared store.
+    /// different accounts apart in a shared store: on Kingdee the account set,
+    /// as one developer app (clientId) serves many merchants.
     fn account_tag(&self) -> String {
-        use super::ConfigRef;
-        match self.config() {
-            ConfigRef::Kingdee(c) => format!("kingdee:{}", c.client_id),
-            ConfigRef::Freemud(c) => format!("freemud:{}:{}", c.partner_id, c.app_id),
-            ConfigRef::Qimai(c) => format!("qimai:{}", c.open_id),
-        }
+        self.account().key_scope()
     }
 
     /// Replaces the store of idempotency keys (default: this client's memory).
@@ -304,19 +310,19 @@ impl<T: Transport> Client<T> {
     /// either sign it for a preview or send it and map the reply. One state
     /// machine for all of them; the steps around the awaits are plain functions.
     async fn pipeline(&self, req: &mut Request, mode: Mode) -> Result<Json> {
-        let flavor = self.flavor();
-        req.check(flavor)?;
+        let mapping = self.mapping();
+        req.check(mapping)?;
         let (member, call) = req.member();
-        let need = points::need(flavor, call);
+        let need = mapping.need(call);
         self.recall(member);
         // First the vendor's lookup if the member lacks what the call needs,
         // then the call: one await for both.
         let mut lookup = !need.met_by(member);
         loop {
             let plan = if lookup {
-                points::lookup(flavor, req.member().0, need)?
+                mapping.lookup(req.member().0, need)?
             } else {
-                let plan = req.plan(flavor)?;
+                let plan = req.plan(mapping)?;
                 match mode {
                     Mode::Preview => {
                         let signed: SignedRequest = self.sign_only(plan.op, &plan.params).await?;
@@ -330,30 +336,34 @@ impl<T: Transport> Client<T> {
             let raw = match self.call(plan.op, &plan.params).await {
                 Ok(raw) => raw,
                 Err(e) if !lookup && matches!(req, Request::Adjust(_)) => {
-                    return Err(unsettled(flavor, e))
+                    return Err(unsettled(mapping, e))
                 }
                 Err(e) => return Err(e),
             };
             if !lookup {
-                return req.finish(flavor, raw);
+                return req.finish(mapping, raw);
             }
-            self.learn(flavor, need, req.member().0, &raw)?;
+            self.learn(mapping, need, req.member().0, &raw)?;
             lookup = false;
         }
     }
 }
 
 /// The error of a points change that may have reached Freemud or Qimai and
-/// came back without an answer (`network`, `timeout`, `http`, `parse`): it
-/// may have been applied, so it is `outcome_unknown`, and retryable, since the
+/// came back without an answer (`network`, `timeout`, `http`, `parse`), or with
+/// a code the vendor's error table says may follow the work (a "system error"):
+/// it may have been applied, so it is `outcome_unknown`, and retryable, since the
 /// vendor deduplicates the key and answers a repeat with the first result.
 /// Kingdee's changes do not come here (`kingdee_settle.rs`).
-fn unsettled(flavor: Flavor, e: Error) -> Error {
-    let hides_a_change = matches!(
-        e.code,
-        ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
-    );
-    if flavor == Flavor::Kingdee || !hides_a_change {
+fn unsettled(mapping: &dyn Mapping, e: Error) -> Error {
+    let hides_a_change = match e.row {
+        Some(row) => row.delivery == Delivery::Unknown,
+        None => matches!(
+            e.code,
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Http | ErrorCode::Parse
+        ),
+    };
+    if !mapping.dedupes_changes() || !hides_a_change {
         return e;
     }
     super::outcome_unknown(
@@ -437,9 +447,9 @@ impl Request {
     }
 
     /// Refuses what the vendor cannot record, before any lookup is sent.
-    fn check(&self, flavor: Flavor) -> Result<()> {
+    fn check(&self, mapping: &dyn Mapping) -> Result<()> {
         if let Request::Adjust(a) = self {
-            a.code(flavor)?;
+            a.code(mapping)?;
         }
         Ok(())
     }
@@ -453,22 +463,22 @@ impl Request {
         }
     }
 
-    fn plan(&self, flavor: Flavor) -> Result<Plan> {
+    fn plan(&self, mapping: &dyn Mapping) -> Result<Plan> {
         match self {
-            Request::Adjust(a) => points::adjust_plan(flavor, a),
-            Request::Member(m, Call::Balance) => points::balance_plan(flavor, m),
-            Request::Member(m, _) => points::member_plan(flavor, m),
-            Request::Ledger { q, .. } => ledger::plan(flavor, q, q.page),
+            Request::Adjust(a) => mapping.adjust_plan(a),
+            Request::Member(m, Call::Balance) => mapping.balance_plan(m),
+            Request::Member(m, _) => mapping.member_plan(m),
+            Request::Ledger { q, .. } => mapping.ledger_plan(q, q.page),
         }
     }
 
-    fn finish(&mut self, flavor: Flavor, raw: Json) -> Result<Json> {
+    fn finish(&mut self, mapping: &dyn Mapping, raw: Json) -> Result<Json> {
         match self {
-            Request::Adjust(_) => Ok(points::adjust_result(flavor, raw)),
-            Request::Member(_, Call::Balance) => points::balance_result(flavor, raw),
-            Request::Member(..) => points::member_result(flavor, raw),
+            Request::Adjust(_) => Ok(points::adjust_result(mapping, raw)),
+            Request::Member(_, Call::Balance) => points::balance_result(mapping, raw),
+            Request::Member(..) => points::member_result(mapping, raw),
             Request::Ledger { q, next, buffer } => {
-                let page = ledger::read(flavor, q, q.page, &raw)?;
+                let page = mapping.ledger_read(q, q.page, &raw)?;
                 *next = page.next;
                 if let Some(buffer) = buffer {
                     buffer.extend(page.entries);

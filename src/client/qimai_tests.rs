@@ -2,9 +2,9 @@
 //! body, fresh Tokens per attempt, `bizId` reuse, business/system errors and
 //! malformed replies.
 
-use super::qimai::delivery;
 use super::*;
 use crate::core::clock::{ManualClock, TestEntropy};
+use crate::retry::delivery;
 use crate::testing::{block_on, Reply, ScriptedTransport};
 use crate::vendors::qimai::ops;
 use crate::vendors::qimai::sign::{string_to_sign, token, Fields};
@@ -440,7 +440,9 @@ fn invalid_input_sends_nothing_and_secrets_stay_out_of_errors() {
             ErrorCode::InvalidInput,
         ),
         (ops::GET_CUSTOMER_POINTS, "[1]", ErrorCode::InvalidInput),
-        ("user.points-reduce", "{}", ErrorCode::Unsupported),
+        // Neither a v2 Action (no `.`) nor a v3 path: not of the API family.
+        ("points-reduce", "{}", ErrorCode::Unsupported),
+        ("/v4/crm/points/reducePoints", "{}", ErrorCode::Unsupported),
     ] {
         let e = block_on(c.call(op, &j(params))).unwrap_err();
         assert_eq!(e.code, code, "{op} {params}");
@@ -513,4 +515,45 @@ fn dry_run_converts_ms_to_seconds_and_pins_the_nonce() {
         &env
     ))
     .is_err());
+}
+
+/// An operation outside the table: sent in its family's envelope, its `data`
+/// returned as sent (ids exact); after a lost reply it is not sent again
+/// (it may be a write), unless the call says it is safe to repeat.
+#[test]
+fn operations_outside_the_table_are_sent_and_not_blindly_repeated() {
+    let t = ScriptedTransport::new().then(
+        "/api/v2",
+        v2_ok(r#"{"list":[{"coupon_id":383933091455959041}],"total":"1"}"#),
+    );
+    let c = client(t, "");
+    let out = block_on(c.call("user.coupon-list", &j(r#"{"user_id":"1"}"#))).unwrap();
+    assert_eq!(
+        out.to_json_string(),
+        r#"{"list":[{"coupon_id":"383933091455959041"}],"total":"1"}"#
+    );
+    let sent = c.transport().sent.borrow()[0].clone();
+    let (body, params) = check_envelope(&sent, true, false);
+    assert_eq!(body.get("Action"), Some(&Json::str("user.coupon-list")));
+    assert_eq!(params, j(r#"{"user_id":"1"}"#));
+
+    let t = ScriptedTransport::new()
+        .then("/v3/crm/coupon/send", Reply::network())
+        .then("/v3/crm/coupon/send", v3_ok("{}"));
+    let c = client(t, "");
+    let e = block_on(c.call("/v3/crm/coupon/send", &j(r#"{"customerId":"1"}"#))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e}");
+    assert_eq!(c.transport().count("/v3/crm/coupon/send"), 1);
+
+    let t = ScriptedTransport::new()
+        .then("/v3/crm/coupon/list", Reply::network())
+        .then("/v3/crm/coupon/list", v3_ok(r#"{"n":1}"#));
+    let c = client(t, "");
+    let said = CallOptions {
+        idempotent: Some(true),
+        ..CallOptions::default()
+    };
+    let out = block_on(c.call_with("/v3/crm/coupon/list", &j("{}"), &said)).unwrap();
+    assert_eq!(out, j(r#"{"n":1}"#));
+    assert_eq!(c.transport().count("/v3/crm/coupon/list"), 2);
 }

@@ -4,6 +4,7 @@
 //! fixed text plus non-secret identifiers, and vendor-supplied text is passed
 //! through [`scrub`] before it is stored.
 
+use super::error_table::{ErrorRow, Failure};
 use std::fmt;
 
 /// What kind of failure this is. The string forms are the `code` of a JS `JifenError`.
@@ -96,6 +97,9 @@ pub struct ErrorDetails {
     pub retryable: bool,
     /// How long the vendor asked us to wait before retrying, in milliseconds.
     pub retry_after_ms: Option<u64>,
+    /// The row of the vendor's error table the vendor's code was read with:
+    /// how retrying, delivery and the token judge this error (`crate::retry`).
+    pub row: Option<&'static ErrorRow>,
 }
 
 impl std::ops::Deref for Error {
@@ -138,6 +142,7 @@ impl Error {
             request_id: None,
             retryable: false,
             retry_after_ms: None,
+            row: None,
         }))
     }
 
@@ -188,6 +193,14 @@ impl Error {
     /// Marks the error retryable or not.
     pub fn retryable(mut self, yes: bool) -> Self {
         self.retryable = yes;
+        self
+    }
+
+    /// Attaches the row of the vendor's error table this error was read with;
+    /// the error is retryable unless the row says another attempt will fail.
+    pub fn with_row(mut self, row: &'static ErrorRow) -> Self {
+        self.row = Some(row);
+        self.retryable = row.retry != Failure::Permanent;
         self
     }
 

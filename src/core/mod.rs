@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod echo;
 pub mod encode;
 pub mod error;
+pub mod error_table;
 pub mod json;
 pub mod request;
 pub mod rsa;

@@ -3,7 +3,7 @@
 //! the vendor, and how every reason maps. The README table is this, rendered.
 
 use super::reasons::ALL;
-use super::{need, Call, Flavor};
+use super::{Call, Mapping};
 use crate::core::json::Json;
 
 /// One unified call on one vendor.
@@ -29,14 +29,10 @@ pub fn call_name(call: Call) -> &'static str {
     }
 }
 
-/// Every capability of `flavor`, in call order.
-pub fn of(flavor: Flavor) -> &'static [Capability; 4] {
-    match flavor {
-        Flavor::Kingdee => &KINGDEE,
-        Flavor::Freemud => &FREEMUD,
-        Flavor::QimaiV3 => &QIMAI_V3,
-        Flavor::QimaiV2 => &QIMAI_V2,
-    }
+/// Every capability of a vendor's mapping, in call order (each vendor's
+/// [`Mapping::capabilities`] names its table below).
+pub fn of(mapping: &dyn Mapping) -> &'static [Capability; 4] {
+    mapping.capabilities()
 }
 
 const fn c(
@@ -53,7 +49,8 @@ const fn c(
     }
 }
 
-static KINGDEE: [Capability; 4] = [
+/// The unified calls on Kingdee.
+pub static KINGDEE: [Capability; 4] = [
             c(Call::Adjust, &["/jdy/v2/ls/integral_adjust", "/jdy/v2/ls/account_balance_info (mobile from id + cardId)"], false,
               "No idempotency field at the vendor: idempotencyKey is kept in the client's store (shared and atomic: compare-and-set); a lost reply is outcome_unknown with retryAfterMs until Kingdee's 5-minute timestamp window has closed, then settled from the ledger (integral_record) by the same key: applied, or not applied and sent afresh under that key; never repeated before. No orderId or remark field; no balance in the reply (but one settled from the ledger carries it)."),
             c(Call::Balance, &["/jdy/v2/ls/account_balance_info", "/jdy/v2/ls/integral_record (id from mobile)"], true,
@@ -64,7 +61,8 @@ static KINGDEE: [Capability; 4] = [
               "Needs member.id and member.cardId, as getBalance. No level or registration time. A mobile resolves to a member id only through the member's own ledger rows."),
 ];
 
-static FREEMUD: [Capability; 4] = [
+/// The unified calls on Freemud.
+pub static FREEMUD: [Capability; 4] = [
     c(
         Call::Adjust,
         &[
@@ -94,7 +92,8 @@ static FREEMUD: [Capability; 4] = [
     ),
 ];
 
-static QIMAI_V3: [Capability; 4] = [
+/// The unified calls on Qimai v3.
+pub static QIMAI_V3: [Capability; 4] = [
             c(Call::Adjust, &["/v3/crm/points/addCustomerPoints", "/v3/crm/points/reducePoints", "/v3/crm/customer/getCustomerIdByPhone (id from mobile)"], true,
               "idempotencyKey is sent as bizId; remark is sent as reason; no orderId field. Reversals need reversePoints with the original bizId (use call)."),
             c(Call::Balance, &["/v3/crm/points/getCustomerPoints"], true,
@@ -104,7 +103,8 @@ static QIMAI_V3: [Capability; 4] = [
             c(Call::Member, &["/v3/crm/customer/gatherCustomerInfo"], true, "By id, mobile or card number."),
 ];
 
-static QIMAI_V2: [Capability; 4] = [
+/// The unified calls on Qimai v2.
+pub static QIMAI_V2: [Capability; 4] = [
     c(
         Call::Adjust,
         &[
@@ -135,12 +135,8 @@ static QIMAI_V2: [Capability; 4] = [
 ];
 
 /// The optional `adjustPoints` fields a vendor can carry (others are refused).
-pub fn adjust_fields(flavor: Flavor) -> &'static [&'static str] {
-    match flavor {
-        Flavor::Kingdee => &[],
-        Flavor::Freemud => &["orderId", "remark"],
-        Flavor::QimaiV3 | Flavor::QimaiV2 => &["remark"],
-    }
+pub fn adjust_fields(mapping: &dyn Mapping) -> &'static [&'static str] {
+    mapping.adjust_fields()
 }
 
 fn strs(items: &[&str]) -> Json {
@@ -152,32 +148,35 @@ fn strs(items: &[&str]) -> Json {
 }
 
 /// `{ vendor, operations: { adjustPoints: { supported, nativeCalls, needs, needsAll, idempotent, note, accepts }, … },
-///    reasons: { purchase: { code, name } | null, … } }`.
-pub fn to_json(flavor: Flavor) -> Json {
+///    reasons: { purchase: { code, name } | null, … }, reasonSigns: { purchase: "earn", redemption: "spend", … } }`:
+/// every reason of the table, each vendor's code for it, and which way it moves points.
+pub fn to_json(mapping: &dyn Mapping) -> Json {
     let mut ops = Vec::new();
-    for c in of(flavor) {
+    for c in of(mapping) {
         ops.push((
             call_name(c.call).to_string(),
             Json::object([
                 ("supported", Some(Json::Bool(true))),
                 ("nativeCalls", Some(strs(c.native_calls))),
-                ("needs", Some(strs(need(flavor, c.call).names()))),
+                ("needs", Some(strs(mapping.need(c.call).names()))),
                 (
                     "needsAll",
-                    Some(Json::Bool(need(flavor, c.call) == super::Need::IdAndCard)),
+                    Some(Json::Bool(mapping.need(c.call) == super::Need::IdAndCard)),
                 ),
                 ("idempotent", Some(Json::Bool(c.idempotent))),
                 ("note", Some(Json::str(c.note))),
                 (
                     "accepts",
-                    (c.call == Call::Adjust).then(|| strs(adjust_fields(flavor))),
+                    (c.call == Call::Adjust).then(|| strs(adjust_fields(mapping))),
                 ),
             ]),
         ));
     }
     let mut reasons = Vec::with_capacity(ALL.len());
+    let mut signs = Vec::with_capacity(ALL.len());
     for r in ALL {
-        let v = r.vendor_code(flavor).map_or(Json::Null, |c| {
+        signs.push((r.name().to_string(), Json::str(r.sign().name())));
+        let v = r.vendor_code(mapping).map_or(Json::Null, |c| {
             Json::object([
                 ("code", Some(Json::str(c.code))),
                 ("name", Some(Json::str(c.name))),
@@ -186,16 +185,10 @@ pub fn to_json(flavor: Flavor) -> Json {
         reasons.push((r.name().to_string(), v));
     }
     Json::object([
-        ("vendor", Some(Json::str(flavor.vendor()))),
-        (
-            "version",
-            match flavor {
-                Flavor::QimaiV3 => Some(Json::str("v3")),
-                Flavor::QimaiV2 => Some(Json::str("v2")),
-                _ => None,
-            },
-        ),
+        ("vendor", Some(Json::str(mapping.vendor()))),
+        ("version", mapping.version().map(Json::str)),
         ("operations", Some(Json::Object(ops))),
         ("reasons", Some(Json::Object(reasons))),
+        ("reasonSigns", Some(Json::Object(signs))),
     ])
 }

@@ -2,7 +2,7 @@
 //! cursor, and the page arithmetic that turns a vendor silently dropping rows
 //! into an error instead of a shorter history.
 
-use super::{Flavor, Member};
+use super::Member;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::params::{is_datetime, Params};
@@ -184,26 +184,6 @@ pub fn entry(
     ])
 }
 
-/// The vendor call for one page.
-pub fn plan(flavor: Flavor, q: &LedgerQuery, page: i64) -> Result<super::Plan> {
-    match flavor {
-        Flavor::Kingdee => super::kingdee::ledger_plan(q, page),
-        Flavor::Freemud => super::freemud::ledger_plan(q, page),
-        Flavor::QimaiV3 => super::qimai::ledger_plan(q, page, true),
-        Flavor::QimaiV2 => super::qimai::ledger_plan(q, page, false),
-    }
-}
-
-/// One page in points terms from the vendor's reply to [`plan`].
-pub fn read(flavor: Flavor, q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
-    match flavor {
-        Flavor::Kingdee => super::kingdee::ledger_read(q, page, raw),
-        Flavor::Freemud => super::freemud::ledger_read(q, page, raw),
-        Flavor::QimaiV3 => super::qimai::ledger_read(q, page, raw, true),
-        Flavor::QimaiV2 => super::qimai::ledger_read(q, page, raw, false),
-    }
-}
-
 /// Rows of a page: a missing list is an empty page, anything else but an array is an error.
 pub fn rows<'a>(raw: &'a Json, key: &str, vendor: &'static str) -> Result<&'a [Json]> {
     match raw.get_present(key) {
@@ -249,65 +229,134 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `bound` as it was, with `replacen` of the first `T`.
-    fn bound_before(p: &Params, key: &str, end_of_day: bool) -> Result<Option<String>> {
-        let Some(v) = p.opt_nonempty(key)? else {
-            return Ok(None);
-        };
-        let bad = || {
-            Error::invalid_input(format!(
-                "`{key}` must be `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss` (China Standard Time)"
-            ))
-        };
-        let v = v.strip_suffix("+08:00").unwrap_or(&v);
-        let full = if v.len() == 10 {
-            format!("{v} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
-        } else if v.len() == 19 && v.as_bytes().get(10) == Some(&b'T') {
-            v.replacen('T', " ", 1)
-        } else {
-            v.to_string()
-        };
-        if is_datetime(&full) {
-            Ok(Some(full))
-        } else {
-            Err(bad())
-        }
+    /// `from` (`end_of_day` false) or `to` (true) read from `v`.
+    fn read(v: &str, end_of_day: bool) -> Result<Option<String>> {
+        let key = if end_of_day { "to" } else { "from" };
+        let j = Json::Object(vec![(key.into(), Json::str(v))]);
+        let p = Params::new(&j).unwrap_or_else(|_| unreachable!());
+        bound(&p, key, end_of_day)
     }
 
-    fn same(v: &str) {
-        let j = Json::Object(vec![("from".into(), Json::str(v))]);
-        let p = Params::new(&j).unwrap_or_else(|_| unreachable!());
-        for end in [false, true] {
-            assert_eq!(
-                bound(&p, "from", end),
-                bound_before(&p, "from", end),
-                "{v:?}"
-            );
+    /// The forms the README (`from`/`to` take `yyyy-MM-dd` or `yyyy-MM-dd
+    /// HH:mm:ss`, China Standard Time), index.d.ts (`LedgerDate`) and
+    /// `LedgerQuery::from_json` (ISO 8601 with a `T`, optionally `+08:00`) document.
+    #[test]
+    fn the_documented_forms_read_as_documented() {
+        for (v, from, to) in [
+            ("2024-01-02", "2024-01-02 00:00:00", "2024-01-02 23:59:59"),
+            (
+                "2024-01-02 03:04:05",
+                "2024-01-02 03:04:05",
+                "2024-01-02 03:04:05",
+            ),
+            (
+                "2024-01-02T03:04:05",
+                "2024-01-02 03:04:05",
+                "2024-01-02 03:04:05",
+            ),
+            (
+                "2024-01-02T03:04:05+08:00",
+                "2024-01-02 03:04:05",
+                "2024-01-02 03:04:05",
+            ),
+            (
+                "2024-12-31T23:59:59+08:00",
+                "2024-12-31 23:59:59",
+                "2024-12-31 23:59:59",
+            ),
+        ] {
+            assert_eq!(read(v, false).unwrap().as_deref(), Some(from), "{v}");
+            assert_eq!(read(v, true).unwrap().as_deref(), Some(to), "{v}");
         }
+        // Given but empty is a mistake, not "no bound".
+        let e = read("", false).unwrap_err();
+        assert_eq!(e.message, "`from` must not be empty");
     }
 
     #[test]
-    fn bounds_read_as_before() {
+    fn other_forms_are_refused_with_the_accepted_ones_named() {
         for v in [
-            "2024-01-02",
-            "2024-01-02 03:04:05",
-            "2024-01-02T03:04:05",
-            "2024-01-02T03:04:05+08:00",
+            "x",
+            "2024/01/02",
+            "2024-1-2",
+            "2024-13-02T03:04:05",
+            "2024-01-02T24:00:00",
+            "2024-01-02T03:04:05Z",
+            "2024-01-02T03:04:05+09:00",
+            "2024-01-02T03:04:05.000+08:00",
             "T024-01-02T03:04:05",
             "2024-01-0TT03:04:05",
             "2024-01-02T03:04:0T",
-            "2024-13-02T03:04:05",
-            "",
-            "x",
+            "2024-01-02t03:04:05",
+            " 2024-01-02",
         ] {
-            same(v);
+            for end in [false, true] {
+                let e = read(v, end).unwrap_err();
+                assert_eq!(e.code, crate::core::error::ErrorCode::InvalidInput, "{v}");
+                assert!(
+                    e.message
+                        .contains("must be `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss`"),
+                    "{v}: {}",
+                    e.message
+                );
+                assert!(
+                    !e.message.contains(v.trim()),
+                    "the value is not echoed: {v}"
+                );
+            }
         }
     }
 
+    /// A valid `yyyy-MM-dd` and `HH:mm:ss` (the calendar is not checked: the
+    /// vendors' own fields are not either).
+    fn date_time() -> impl Strategy<Value = (String, String)> {
+        (
+            0u32..=9999,
+            1u32..=12,
+            1u32..=31,
+            0u32..=23,
+            0u32..=59,
+            0u32..=59,
+        )
+            .prop_map(|(y, mo, d, h, mi, s)| {
+                (
+                    format!("{y:04}-{mo:02}-{d:02}"),
+                    format!("{h:02}:{mi:02}:{s:02}"),
+                )
+            })
+    }
+
     proptest! {
+        /// Every spelling of one moment reads as that moment, at either end.
         #[test]
-        fn bounds_read_as_before_on_any_shape(v in "[0-9T :+-]{0,26}|20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\+08:00)?") {
-            same(&v);
+        fn every_spelling_of_a_moment_reads_as_it((date, time) in date_time(), end in any::<bool>()) {
+            let want = format!("{date} {time}");
+            for v in [
+                want.clone(),
+                format!("{date}T{time}"),
+                format!("{date}T{time}+08:00"),
+            ] {
+                prop_assert_eq!(read(&v, end).unwrap(), Some(want.clone()), "{}", v);
+            }
+        }
+
+        /// A bare date is its day's first second as `from`, its last as `to`.
+        #[test]
+        fn a_date_is_the_whole_day((date, _) in date_time()) {
+            prop_assert_eq!(read(&date, false).unwrap(), Some(format!("{date} 00:00:00")));
+            prop_assert_eq!(read(&date, true).unwrap(), Some(format!("{date} 23:59:59")));
+        }
+
+        /// Whatever is given, what is accepted is a valid `yyyy-MM-dd HH:mm:ss`
+        /// of the same day, and reads back as itself.
+        #[test]
+        fn what_is_accepted_is_canonical(v in "[0-9T :+-]{0,26}|20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\+08:00)?", end in any::<bool>()) {
+            if let Ok(Some(x)) = read(&v, end) {
+                prop_assert!(is_datetime(&x), "{} -> {}", v, x);
+                prop_assert_eq!(x.get(..10), v.get(..10));
+                prop_assert_eq!(read(&x, end).unwrap(), Some(x.clone()));
+                prop_assert_eq!(read(&x, !end).unwrap(), Some(x.clone()));
+            }
         }
     }
 }

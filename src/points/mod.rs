@@ -3,67 +3,97 @@
 //! vendor operation to call with which params, and what a reply means in
 //! points terms; [`crate::client`] does the calling.
 //!
-//! Each vendor needs its own identifier for each call (Kingdee adjusts by
-//! mobile but reads by member id; Freemud works by `memberId`; Qimai by
-//! `customerId`). [`need`] says which, [`lookup`] plans the vendor's own lookup
-//! for what the caller did not give, and [`read_lookup`] reads its answer.
+//! The mapping itself is per vendor, behind the [`Mapping`] trait, in each
+//! vendor's folder (`vendors/<v>/points.rs`). Each vendor needs its own
+//! identifier for each call (Kingdee adjusts by mobile but reads by member id;
+//! Freemud works by `memberId`; Qimai by `customerId`): [`Mapping::need`] says
+//! which, [`Mapping::lookup`] plans the vendor's own lookup for what the caller
+//! did not give, and [`Mapping::read_lookup`] reads its answer.
 
 pub mod capabilities;
-mod freemud;
-mod kingdee;
 pub mod ledger;
-mod qimai;
 pub mod reasons;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::vendors::params::Params;
+use ledger::LedgerQuery;
 pub use reasons::{Reason, Sign};
 
-/// A vendor and, for Qimai, the API family the unified calls use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
-    /// Kingdee JDY v2.
-    Kingdee,
-    /// Freemud 开个店.
-    Freemud,
-    /// Qimai v3 paths.
-    QimaiV3,
-    /// Qimai v2 gateway Actions (no deduction, no balance query of its own).
-    QimaiV2,
+/// A vendor's points mapping (one per API family): which of its operations
+/// each unified call uses, with which params, and what the replies mean in
+/// points terms. Implemented in each vendor's folder (`vendors/<v>/points.rs`);
+/// reached through [`crate::vendors::Account::mapping`] or by name
+/// ([`crate::vendors::mapping_named`]). Pure: it plans, the client calls.
+pub trait Mapping: Sync {
+    /// The vendor's name (`qimai`).
+    fn vendor(&self) -> &'static str;
+    /// The names `capabilities(name)` takes for it, the canonical one first
+    /// (`qimai`, `qimai-v3`; `qimai-v2`).
+    fn names(&self) -> &'static [&'static str];
+    /// The canonical name.
+    fn name(&self) -> &'static str {
+        self.names()
+            .first()
+            .copied()
+            .unwrap_or_else(|| self.vendor())
+    }
+    /// The API family, where the vendor has more than one (`v3`).
+    fn version(&self) -> Option<&'static str> {
+        None
+    }
+    /// Which identifier `call` needs.
+    fn need(&self, call: Call) -> Need;
+    /// The vendor lookup that finds what `member` lacks for `need`, or
+    /// `invalid_input` when the vendor has none.
+    fn lookup(&self, member: &Member, need: Need) -> Result<Plan>;
+    /// Reads a lookup's result (from `Client::call`) into what it found.
+    fn read_lookup(&self, result: &Json) -> Result<Member>;
+    /// The vendor call for an adjustment (member already resolved).
+    fn adjust_plan(&self, a: &Adjust) -> Result<Plan>;
+    /// The balance after a change and the vendor's reference for it, from its reply.
+    fn adjust_reply(&self, raw: &Json) -> (Option<i64>, Option<String>);
+    /// Whether the vendor deduplicates a change on a key it is sent (its own
+    /// idempotency field). Without one, a change is settled exactly once by
+    /// the client from the ledger (`client/kingdee_settle.rs`).
+    fn dedupes_changes(&self) -> bool;
+    /// The vendor call for a balance.
+    fn balance_plan(&self, m: &Member) -> Result<Plan>;
+    /// `available, total, used, pending` from the vendor's balance reply.
+    fn balance_reply(&self, raw: &Json) -> Balance;
+    /// The vendor call for a member's profile.
+    fn member_plan(&self, m: &Member) -> Result<Plan>;
+    /// The profile fields the vendor's member reply carries.
+    fn member_fields(&self, raw: &Json) -> MemberFields;
+    /// The vendor call for one ledger page.
+    fn ledger_plan(&self, q: &LedgerQuery, page: i64) -> Result<Plan>;
+    /// One ledger page in points terms from the vendor's reply to [`Mapping::ledger_plan`].
+    fn ledger_read(&self, q: &LedgerQuery, page: i64, raw: &Json) -> Result<ledger::Page>;
+    /// The vendor's code for `reason`, or `None` where it has none.
+    fn reason_code(&self, reason: Reason) -> Option<reasons::VendorCode>;
+    /// Every capability, in call order (`capabilities.rs`).
+    fn capabilities(&self) -> &'static [capabilities::Capability; 4];
+    /// The optional `adjustPoints` fields the vendor can carry (others are refused).
+    fn adjust_fields(&self) -> &'static [&'static str];
 }
 
-impl Flavor {
-    /// The vendor's name.
-    pub fn vendor(self) -> &'static str {
-        match self {
-            Flavor::Kingdee => "kingdee",
-            Flavor::Freemud => "freemud",
-            Flavor::QimaiV3 | Flavor::QimaiV2 => "qimai",
-        }
+impl std::fmt::Debug for dyn Mapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
+}
 
-    /// The flavor a client config selects (Qimai's `version` picks the family).
-    pub fn of_config(config: &Json) -> Result<Flavor> {
-        let vendor = crate::vendors::vendor_of(config)?;
-        let name = match (vendor, config.get("version").and_then(Json::as_str)) {
-            ("qimai", Some("v2")) => "qimai-v2",
-            (v, _) => v,
-        };
-        Flavor::from_name(name)
-            .ok_or_else(|| Error::unsupported("this vendor is not available in this build"))
-    }
-
-    /// `kingdee`, `freemud`, `qimai` (v3) or `qimai-v2`.
-    pub fn from_name(name: &str) -> Option<Flavor> {
-        match name {
-            "kingdee" => Some(Flavor::Kingdee),
-            "freemud" => Some(Flavor::Freemud),
-            "qimai" | "qimai-v3" => Some(Flavor::QimaiV3),
-            "qimai-v2" => Some(Flavor::QimaiV2),
-            _ => None,
-        }
-    }
+/// The balance fields of a vendor's balance reply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balance {
+    /// What can be spent now.
+    pub available: Option<i64>,
+    /// All-time total, where the vendor reports it.
+    pub total: Option<i64>,
+    /// Spent so far, where the vendor reports it.
+    pub used: Option<i64>,
+    /// Not yet available, where the vendor reports it.
+    pub pending: Option<i64>,
 }
 
 /// A unified call.
@@ -244,7 +274,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new<const N: usize>(op: &'static str, params: [(&str, Option<Json>); N]) -> Plan {
+    /// A plan from `op` and its params (absent ones left out).
+    pub fn new<const N: usize>(op: &'static str, params: [(&str, Option<Json>); N]) -> Plan {
         Plan {
             op,
             params: Json::object(params),
@@ -380,68 +411,21 @@ impl Adjust {
     }
 
     /// The vendor code for this adjustment's reason, or `unsupported`.
-    pub fn code(&self, flavor: Flavor) -> Result<reasons::VendorCode> {
-        self.reason.vendor_code(flavor).ok_or_else(|| {
+    pub fn code(&self, mapping: &dyn Mapping) -> Result<reasons::VendorCode> {
+        mapping.reason_code(self.reason).ok_or_else(|| {
             Error::unsupported(format!(
                 "{} cannot record reason `{}` (see capabilities().reasons)",
-                flavor.vendor(),
+                mapping.vendor(),
                 self.reason.name()
             ))
-            .with_vendor(flavor.vendor())
+            .with_vendor(mapping.vendor())
         })
     }
 }
 
-/// Which identifier `call` needs on `flavor`.
-pub fn need(flavor: Flavor, call: Call) -> Need {
-    match flavor {
-        Flavor::Kingdee => kingdee::need(call),
-        Flavor::Freemud => freemud::need(call),
-        Flavor::QimaiV3 | Flavor::QimaiV2 => qimai::need(call),
-    }
-}
-
-/// The vendor lookup that finds what `member` lacks for `need`, or
-/// `invalid_input` when the vendor has none.
-pub fn lookup(flavor: Flavor, member: &Member, need: Need) -> Result<Plan> {
-    match flavor {
-        Flavor::Kingdee => kingdee::lookup(member, need),
-        Flavor::Freemud => freemud::lookup(member, need),
-        Flavor::QimaiV3 => qimai::lookup(member, need, true),
-        Flavor::QimaiV2 => qimai::lookup(member, need, false),
-    }
-}
-
-/// Reads a lookup's result (from `Client::call`) into what it found.
-pub fn read_lookup(flavor: Flavor, result: &Json) -> Result<Member> {
-    match flavor {
-        Flavor::Kingdee => kingdee::read_lookup(result),
-        Flavor::Freemud => freemud::read_lookup(result),
-        Flavor::QimaiV3 | Flavor::QimaiV2 => qimai::read_lookup(result),
-    }
-}
-
-/// The vendor call for an adjustment (member already resolved).
-pub fn adjust_plan(flavor: Flavor, a: &Adjust) -> Result<Plan> {
-    match flavor {
-        Flavor::Kingdee => kingdee::adjust_plan(a),
-        Flavor::Freemud => freemud::adjust_plan(a),
-        Flavor::QimaiV3 => qimai::adjust_plan(a, true),
-        Flavor::QimaiV2 => qimai::adjust_plan(a, false),
-    }
-}
-
 /// `{ applied, balance?, vendorRef?, raw }` from the vendor's reply.
-pub fn adjust_result(flavor: Flavor, raw: Json) -> Json {
-    let (balance, vendor_ref) = match flavor {
-        // A reply settled from the ledger carries the ledger row (client/kingdee_reconcile.rs).
-        Flavor::Kingdee => match raw.get("record") {
-            Some(r) => (int(r, "integral"), r.text_at("id")),
-            None => (None, None),
-        },
-        Flavor::Freemud => (int(&raw, "currentScore"), None),
-        Flavor::QimaiV3 | Flavor::QimaiV2 => (int(&raw, "totalPoints"), raw.text_at("flowId")),
-    };
+pub fn adjust_result(mapping: &dyn Mapping, raw: Json) -> Json {
+    let (balance, vendor_ref) = mapping.adjust_reply(&raw);
     Json::object([
         ("applied", Some(Json::Bool(true))),
         ("balance", balance.map(Json::int)),
@@ -450,70 +434,27 @@ pub fn adjust_result(flavor: Flavor, raw: Json) -> Json {
     ])
 }
 
-/// The vendor call for a balance.
-pub fn balance_plan(flavor: Flavor, m: &Member) -> Result<Plan> {
-    match flavor {
-        Flavor::Kingdee => kingdee::balance_plan(m),
-        Flavor::Freemud => freemud::balance_plan(m),
-        Flavor::QimaiV3 => qimai::balance_plan(m, true),
-        Flavor::QimaiV2 => qimai::balance_plan(m, false),
-    }
-}
-
 /// `{ available, total?, used?, pending?, raw }` from the vendor's reply.
-pub fn balance_result(flavor: Flavor, raw: Json) -> Result<Json> {
-    let (available, total, used, pending) = match flavor {
-        Flavor::Kingdee => {
-            let i = raw.get("integral");
-            let f = |k: &str| i.and_then(|i| int(i, k));
-            (f("usable"), f("total"), None, f("pre"))
-        }
-        Flavor::Freemud => (
-            int(&raw, "currentScore"),
-            int(&raw, "totalScore"),
-            int(&raw, "usedScore"),
-            None,
-        ),
-        Flavor::QimaiV3 => (int(&raw, "totalPoints"), None, None, None),
-        Flavor::QimaiV2 => (
-            raw.get("user_info").and_then(|u| int(u, "user_points")),
-            None,
-            None,
-            None,
-        ),
-    };
-    let available = available.ok_or_else(|| {
+pub fn balance_result(mapping: &dyn Mapping, raw: Json) -> Result<Json> {
+    let b = mapping.balance_reply(&raw);
+    let available = b.available.ok_or_else(|| {
         Error::parse("the vendor's balance reply has no current balance")
-            .with_vendor(flavor.vendor())
+            .with_vendor(mapping.vendor())
     })?;
     Ok(Json::object([
         ("available", Some(Json::int(available))),
-        ("total", total.map(Json::int)),
-        ("used", used.map(Json::int)),
-        ("pending", pending.map(Json::int)),
+        ("total", b.total.map(Json::int)),
+        ("used", b.used.map(Json::int)),
+        ("pending", b.pending.map(Json::int)),
         ("raw", Some(raw)),
     ]))
 }
 
-/// The vendor call for a member's profile.
-pub fn member_plan(flavor: Flavor, m: &Member) -> Result<Plan> {
-    match flavor {
-        Flavor::Kingdee => kingdee::balance_plan(m),
-        Flavor::Freemud => freemud::member_plan(m),
-        Flavor::QimaiV3 => qimai::member_plan(m, true),
-        Flavor::QimaiV2 => qimai::member_plan(m, false),
-    }
-}
-
 /// The common member shape from the vendor's reply.
-pub fn member_result(flavor: Flavor, raw: Json) -> Result<Json> {
-    let m = match flavor {
-        Flavor::Kingdee => kingdee::member_fields(&raw),
-        Flavor::Freemud => freemud::member_fields(&raw),
-        Flavor::QimaiV3 | Flavor::QimaiV2 => qimai::member_fields(&raw),
-    };
+pub fn member_result(mapping: &dyn Mapping, raw: Json) -> Result<Json> {
+    let m = mapping.member_fields(&raw);
     let id = m.id.filter(|s| !s.is_empty()).ok_or_else(|| {
-        Error::parse("the vendor's member reply has no member id").with_vendor(flavor.vendor())
+        Error::parse("the vendor's member reply has no member id").with_vendor(mapping.vendor())
     })?;
     let nonempty = |s: Option<String>| s.filter(|s| !s.is_empty()).map(Json::String);
     Ok(Json::object([
@@ -530,18 +471,25 @@ pub fn member_result(flavor: Flavor, raw: Json) -> Result<Json> {
 
 /// Profile fields a vendor reply carries.
 #[derive(Debug, Default)]
-struct MemberFields {
-    id: Option<String>,
-    name: Option<String>,
-    mobile: Option<String>,
-    card_id: Option<String>,
-    level: Option<String>,
-    registered_at: Option<String>,
-    points: Option<i64>,
+pub struct MemberFields {
+    /// The vendor's member id.
+    pub id: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Mobile number.
+    pub mobile: Option<String>,
+    /// Card id.
+    pub card_id: Option<String>,
+    /// Membership level.
+    pub level: Option<String>,
+    /// When the member registered (vendor time text).
+    pub registered_at: Option<String>,
+    /// Current points.
+    pub points: Option<i64>,
 }
 
 /// An integer field, read leniently (vendors send numbers or numeric strings).
-fn int(j: &Json, key: &str) -> Option<i64> {
+pub fn int(j: &Json, key: &str) -> Option<i64> {
     j.get_present(key).and_then(Json::as_i64_lenient)
 }
 

@@ -1,8 +1,11 @@
-//! The vendor-neutral reasons for a points change, and the one table that maps
-//! each to a vendor's own code. A reason a vendor cannot express maps to
-//! `None` and is refused: never bent into a neighbouring code.
+//! The vendor-neutral reasons for a points change, written once (the `reasons!`
+//! table: name, sign, label), and each vendor's code for them, keyed by reason.
+//! A reason a vendor cannot express maps to `None` and is refused: never bent
+//! into a neighbouring code. Everything outside the library reads this through
+//! `capabilities()` (`reasons`, `reasonSigns`): the README table, the gateway's
+//! validation, the admin page's lists; `index.d.ts` is checked against it.
 
-use super::Flavor;
+use super::Mapping;
 
 /// Which way a reason moves points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,92 +16,79 @@ pub enum Sign {
     Spend,
 }
 
-/// Why points change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Reason {
-    /// Earned on a purchase.
-    Purchase,
-    /// Earned by signing in (Kingdee 11 会员签到赠送).
-    SignIn,
-    /// Earned by checking in (打卡, Kingdee 6 打卡赠送: a type of its own there,
-    /// beside sign-in).
-    CheckIn,
-    /// Granted by staff.
-    ManualGrant,
-    /// Granted by a promotion.
-    Promotion,
-    /// Granted on registration.
-    Registration,
-    /// Granted on a birthday.
-    Birthday,
-    /// Granted for completing a profile.
-    ProfileCompletion,
-    /// Granted with a stored-value top-up.
-    TopUpBonus,
-    /// Carried over from another system.
-    Migration,
-    /// Granted on a level upgrade.
-    Upgrade,
-    /// Spent on a redemption.
-    Redemption,
-    /// Spent as payment (points offset cash, Kingdee 2 积分抵现).
-    PointsPayment,
-    /// Spent on a purchase (Kingdee 1 积分消费): a deduction that is neither a
-    /// redemption for goods nor a cash offset.
-    Consumption,
-    /// Taken by staff.
-    ManualDeduction,
-    /// An earn taken back (e.g. the order was refunded).
-    EarnReversal,
-    /// A points payment given back.
-    PaymentRefund,
-    /// Expired.
-    Expiry,
+impl Sign {
+    /// `earn` or `spend`, as `capabilities().reasonSigns` says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sign::Earn => "earn",
+            Sign::Spend => "spend",
+        }
+    }
 }
 
-/// Every reason, in the order the docs list them.
-pub const ALL: [Reason; 18] = [
-    Reason::Purchase,
-    Reason::SignIn,
-    Reason::CheckIn,
-    Reason::ManualGrant,
-    Reason::Promotion,
-    Reason::Registration,
-    Reason::Birthday,
-    Reason::ProfileCompletion,
-    Reason::TopUpBonus,
-    Reason::Migration,
-    Reason::Upgrade,
-    Reason::Redemption,
-    Reason::PointsPayment,
-    Reason::Consumption,
-    Reason::ManualDeduction,
-    Reason::EarnReversal,
-    Reason::PaymentRefund,
-    Reason::Expiry,
-];
+/// The reason table, written once: each reason's variant, wire name, sign and
+/// Chinese label (sent where a vendor takes free text), in the order the docs
+/// list them. Defines [`Reason`], [`ALL`], [`NAMES`] and the lookups; the
+/// vendors' codes are the tables below, keyed by reason.
+macro_rules! reasons {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sign:ident, $label:literal; )*) => {
+        /// Why points change.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Reason {
+            $( $(#[$doc])* $variant, )*
+        }
 
-/// The wire names, in [`ALL`]'s order (which is the enum's).
-pub const NAMES: [&str; 18] = [
-    "purchase",
-    "sign_in",
-    "check_in",
-    "manual_grant",
-    "promotion",
-    "registration",
-    "birthday",
-    "profile_completion",
-    "top_up_bonus",
-    "migration",
-    "upgrade",
-    "redemption",
-    "points_payment",
-    "consumption",
-    "manual_deduction",
-    "earn_reversal",
-    "payment_refund",
-    "expiry",
-];
+        /// Every reason, in the order the docs list them (the enum's).
+        pub const ALL: [Reason; 18] = [$( Reason::$variant, )*];
+
+        /// The wire names, in [`ALL`]'s order.
+        pub const NAMES: [&str; 18] = [$( $name, )*];
+
+        /// Sign and label per reason, in [`ALL`]'s order.
+        static ROWS: [(Sign, &str); 18] = [$( (Sign::$sign, $label), )*];
+    };
+}
+
+reasons! {
+    /// Earned on a purchase.
+    Purchase = "purchase", Earn, "消费送积分";
+    /// Earned by signing in (Kingdee 11 会员签到赠送).
+    SignIn = "sign_in", Earn, "签到送积分";
+    /// Earned by checking in (打卡, Kingdee 6 打卡赠送: a type of its own there,
+    /// beside sign-in).
+    CheckIn = "check_in", Earn, "打卡送积分";
+    /// Granted by staff.
+    ManualGrant = "manual_grant", Earn, "手动赠送";
+    /// Granted by a promotion.
+    Promotion = "promotion", Earn, "促销赠送";
+    /// Granted on registration.
+    Registration = "registration", Earn, "注册送积分";
+    /// Granted on a birthday.
+    Birthday = "birthday", Earn, "生日送积分";
+    /// Granted for completing a profile.
+    ProfileCompletion = "profile_completion", Earn, "完善资料送积分";
+    /// Granted with a stored-value top-up.
+    TopUpBonus = "top_up_bonus", Earn, "充值赠送";
+    /// Carried over from another system.
+    Migration = "migration", Earn, "积分迁入";
+    /// Granted on a level upgrade.
+    Upgrade = "upgrade", Earn, "升级送积分";
+    /// Spent on a redemption.
+    Redemption = "redemption", Spend, "积分兑换";
+    /// Spent as payment (points offset cash, Kingdee 2 积分抵现).
+    PointsPayment = "points_payment", Spend, "积分支付";
+    /// Spent on a purchase (Kingdee 1 积分消费): a deduction that is neither a
+    /// redemption for goods nor a cash offset.
+    Consumption = "consumption", Spend, "积分消费";
+    /// Taken by staff.
+    ManualDeduction = "manual_deduction", Spend, "手动扣减";
+    /// An earn taken back (e.g. the order was refunded).
+    EarnReversal = "earn_reversal", Spend, "消费送积分扣回";
+    /// A points payment given back.
+    PaymentRefund = "payment_refund", Earn, "积分支付退回";
+    /// Expired.
+    Expiry = "expiry", Spend, "积分过期";
+}
 
 /// A vendor's own code for a reason, with the vendor's name for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,174 +108,47 @@ impl Reason {
 
     /// The reason named `name`.
     pub fn from_name(name: &str) -> Option<Reason> {
-        for (i, n) in NAMES.iter().enumerate() {
-            if *n == name {
-                return ALL.get(i).copied();
-            }
-        }
-        None
+        let i = NAMES.iter().position(|n| *n == name)?;
+        ALL.get(i).copied()
     }
 
     /// Which sign the delta must have.
     pub fn sign(self) -> Sign {
-        match self {
-            Reason::Redemption
-            | Reason::PointsPayment
-            | Reason::Consumption
-            | Reason::ManualDeduction
-            | Reason::EarnReversal
-            | Reason::Expiry => Sign::Spend,
-            _ => Sign::Earn,
-        }
+        ROWS.get(self as usize).map_or(Sign::Earn, |r| r.0)
     }
 
     /// A short Chinese label (sent where a vendor takes free text).
     pub fn label_zh(self) -> &'static str {
-        match self {
-            Reason::Purchase => "消费送积分",
-            Reason::SignIn => "签到送积分",
-            Reason::CheckIn => "打卡送积分",
-            Reason::ManualGrant => "手动赠送",
-            Reason::Promotion => "促销赠送",
-            Reason::Registration => "注册送积分",
-            Reason::Birthday => "生日送积分",
-            Reason::ProfileCompletion => "完善资料送积分",
-            Reason::TopUpBonus => "充值赠送",
-            Reason::Migration => "积分迁入",
-            Reason::Upgrade => "升级送积分",
-            Reason::Redemption => "积分兑换",
-            Reason::PointsPayment => "积分支付",
-            Reason::Consumption => "积分消费",
-            Reason::ManualDeduction => "手动扣减",
-            Reason::EarnReversal => "消费送积分扣回",
-            Reason::PaymentRefund => "积分支付退回",
-            Reason::Expiry => "积分过期",
-        }
+        ROWS.get(self as usize).map_or("", |r| r.1)
     }
 
-    /// The vendor's code for this reason, or `None` where it has none.
+    /// The vendor's code for this reason, or `None` where it has none: each
+    /// vendor's mapping reads its own table (in its folder) with [`Reason::code_in`].
     ///
     /// Sources: Kingdee `operation` 1–11 (docs/vendors/kingdee.md §12.1), Freemud `operationType`
     /// 1–17 (docs/vendors/freemud.md §12.3), Qimai `sourceType` 1–12 (docs/vendors/qimai.md §11) for additions;
-    /// Qimai reductions (`reducePoints`) take no type, only free text.
-    pub fn vendor_code(self, flavor: Flavor) -> Option<VendorCode> {
-        let table = match flavor {
-            Flavor::Kingdee => &KINGDEE,
-            Flavor::Freemud => &FREEMUD,
-            Flavor::QimaiV3 | Flavor::QimaiV2 => &QIMAI,
-        };
-        let &(code, name) = table.get(self as usize)?;
-        // The v2 gateway documents no deduction Action.
-        if code.is_empty() || (flavor == Flavor::QimaiV2 && code == "reduce") {
-            return None;
-        }
-        Some(VendorCode { code, name })
+    /// Qimai reductions (`reducePoints`, §6) take no type, only free text. `tests/vectors/reasons.json`
+    /// holds those documented codes; `tests/node/reasons.test.mjs` checks every code sent against them.
+    pub fn vendor_code(self, mapping: &dyn Mapping) -> Option<VendorCode> {
+        mapping.reason_code(self)
+    }
+
+    /// This reason's entry in a vendor's `table` (reason, code, the vendor's label).
+    pub fn code_in(self, table: &[CodeRow]) -> Option<VendorCode> {
+        table
+            .iter()
+            .find(|row| row.0 == self)
+            .map(|&(_, code, name)| VendorCode { code, name })
     }
 }
 
-/// Each vendor's code and label per reason, in [`ALL`]'s order; `""`: none.
-/// Kingdee `operation`: all eleven 调整类型 have a reason (9 购买积分 and 10
-/// 积分购买退款 are the purchase earn and its reversal, 1 积分消费 is
-/// `consumption`, 6 打卡赠送 `check_in`); no operation says "manual",
-/// "registration", "birthday", "profile", "migration" or "upgrade".
-static KINGDEE: [(&str, &str); 18] = [
-    ("9", "购买积分"),
-    ("11", "会员签到赠送"),
-    ("6", "打卡赠送"),
-    ("", ""),
-    ("5", "促销赠送"),
-    ("", ""),
-    ("", ""),
-    ("", ""),
-    ("4", "充值赠送"),
-    ("", ""),
-    ("", ""),
-    ("3", "积分兑换"),
-    ("2", "积分抵现"),
-    ("1", "积分消费"),
-    ("", ""),
-    ("10", "积分购买退款"),
-    ("8", "退款"),
-    ("7", "到期清零"),
-];
-
-/// Freemud `operationType` (no top-up bonus). Points spent on a purchase are
-/// 14 积分支付 whether Kingdee would call them 积分抵现 or 积分消费; 3 积分签到 is
-/// sign-in, and no type says check-in (打卡), so `check_in` is refused rather
-/// than recorded as a sign-in.
-static FREEMUD: [(&str, &str); 18] = [
-    ("1", "消费送积分"),
-    ("3", "积分签到"),
-    ("", ""),
-    ("4", "手动赠送"),
-    ("10", "消费满赠"),
-    ("8", "注册送"),
-    ("7", "生日送"),
-    ("9", "完善送"),
-    ("", ""),
-    ("6", "割接"),
-    ("5", "等级升级送积分"),
-    ("12", "积分兑换"),
-    ("14", "积分支付"),
-    ("14", "积分支付"),
-    ("11", "手动扣减"),
-    ("15", "消费送积分扣回"),
-    ("2", "积分支付退回"),
-    ("13", "积分清理"),
-];
-
-/// Qimai `sourceType` for additions, `reduce` for v3 `reducePoints` (which
-/// takes no type: every deduction is 积分扣减). Reversals need the original
-/// `bizId` (`reversePoints`), which a delta does not carry; expiry is the
-/// vendor's own job; 5 积分签到 is sign-in, and no type says check-in (打卡).
-static QIMAI: [(&str, &str); 18] = [
-    ("1", "消费增加"),
-    ("5", "积分签到"),
-    ("", ""),
-    ("4", "商家手动补发"),
-    ("6", "满赠活动"),
-    ("", ""),
-    ("", ""),
-    ("12", "完善会员资料得积分"),
-    ("8", "储值赠送"),
-    ("9", "资产迁入"),
-    ("", ""),
-    ("reduce", "积分扣减"),
-    ("reduce", "积分扣减"),
-    ("reduce", "积分扣减"),
-    ("reduce", "积分扣减"),
-    ("", ""),
-    ("", ""),
-    ("", ""),
-];
-
-/// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
-static QIMAI_SOURCES: [(&str, &str); 13] = [
-    ("0", "积分扣减"),
-    ("1", "消费增加"),
-    ("2", "关注有礼"),
-    ("3", "会员特权"),
-    ("4", "商家手动补发"),
-    ("5", "积分签到"),
-    ("6", "满赠活动"),
-    ("7", "抽奖得积分"),
-    ("8", "储值赠送"),
-    ("9", "资产迁入"),
-    ("10", "登录获积分"),
-    ("11", "评价得积分"),
-    ("12", "完善会员资料得积分"),
-];
-
-/// Qimai's label for a flow's `sourceType` (0 = a reduction); `""` for an unknown code.
-pub fn qimai_source_name(code: &str) -> &'static str {
-    QIMAI_SOURCES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("", |(_, name)| name)
-}
+/// One row of a vendor's reason table: the reason, the vendor's code, its label.
+pub type CodeRow = (Reason, &'static str, &'static str);
 
 // Native only: proptest and base64 are native dev-dependencies, and `wasm-pack test`
-// builds every test target for wasm32.
+// builds every test target for wasm32. The codes themselves are checked against the
+// vendors' documented codes in `tests/vectors/reasons.json` (tests/node/reasons.test.mjs);
+// these are the table's properties.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -295,264 +158,169 @@ mod tests {
         Some(VendorCode { code, name })
     }
 
-    /// The matches `vendor_code` was before the tables.
-    trait Before {
-        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode>;
-        fn kingdee(self) -> Option<VendorCode>;
-        fn freemud(self) -> Option<VendorCode>;
-        fn qimai(self, v3: bool) -> Option<VendorCode>;
-    }
-
-    impl Before for Reason {
-        fn vendor_code_before(self, flavor: Flavor) -> Option<VendorCode> {
-            match flavor {
-                Flavor::Kingdee => self.kingdee(),
-                Flavor::Freemud => self.freemud(),
-                Flavor::QimaiV3 => self.qimai(true),
-                Flavor::QimaiV2 => self.qimai(false),
-            }
-        }
-
-        fn kingdee(self) -> Option<VendorCode> {
-            match self {
-                // 9 购买积分 and 10 积分购买退款 are the purchase earn and its reversal.
-                Reason::Purchase => vc("9", "购买积分"),
-                Reason::EarnReversal => vc("10", "积分购买退款"),
-                Reason::SignIn => vc("11", "会员签到赠送"),
-                Reason::CheckIn => vc("6", "打卡赠送"),
-                Reason::Consumption => vc("1", "积分消费"),
-                Reason::Promotion => vc("5", "促销赠送"),
-                Reason::TopUpBonus => vc("4", "充值赠送"),
-                Reason::Redemption => vc("3", "积分兑换"),
-                Reason::PointsPayment => vc("2", "积分抵现"),
-                Reason::PaymentRefund => vc("8", "退款"),
-                Reason::Expiry => vc("7", "到期清零"),
-                // No Kingdee operation says "manual", "registration", "birthday",
-                // "profile", "migration" or "upgrade".
-                _ => None,
-            }
-        }
-
-        fn freemud(self) -> Option<VendorCode> {
-            match self {
-                Reason::Purchase => vc("1", "消费送积分"),
-                Reason::PaymentRefund => vc("2", "积分支付退回"),
-                Reason::SignIn => vc("3", "积分签到"),
-                Reason::ManualGrant => vc("4", "手动赠送"),
-                Reason::Upgrade => vc("5", "等级升级送积分"),
-                Reason::Migration => vc("6", "割接"),
-                Reason::Birthday => vc("7", "生日送"),
-                Reason::Registration => vc("8", "注册送"),
-                Reason::ProfileCompletion => vc("9", "完善送"),
-                Reason::Promotion => vc("10", "消费满赠"),
-                Reason::ManualDeduction => vc("11", "手动扣减"),
-                Reason::Redemption => vc("12", "积分兑换"),
-                Reason::Expiry => vc("13", "积分清理"),
-                Reason::PointsPayment | Reason::Consumption => vc("14", "积分支付"),
-                Reason::EarnReversal => vc("15", "消费送积分扣回"),
-                Reason::TopUpBonus | Reason::CheckIn => None,
-            }
-        }
-
-        fn qimai(self, v3: bool) -> Option<VendorCode> {
-            match self {
-                Reason::Purchase => vc("1", "消费增加"),
-                Reason::ManualGrant => vc("4", "商家手动补发"),
-                Reason::SignIn => vc("5", "积分签到"),
-                Reason::Promotion => vc("6", "满赠活动"),
-                Reason::TopUpBonus => vc("8", "储值赠送"),
-                Reason::Migration => vc("9", "资产迁入"),
-                Reason::ProfileCompletion => vc("12", "完善会员资料得积分"),
-                // v3 `reducePoints`; the v2 gateway documents no deduction Action.
-                Reason::Redemption
-                | Reason::PointsPayment
-                | Reason::Consumption
-                | Reason::ManualDeduction
-                    if v3 =>
-                {
-                    vc("reduce", "积分扣减")
-                }
-                // Reversals need the original `bizId` (`reversePoints`), which a
-                // delta does not carry; expiry is the vendor's own job.
-                _ => None,
-            }
-        }
-    }
+    type Flavor = &'static dyn Mapping;
+    const KINGDEE: Flavor = &crate::vendors::kingdee::points::POINTS;
+    const FREEMUD: Flavor = &crate::vendors::freemud::points::POINTS;
+    const QIMAI_V3: Flavor = &crate::vendors::qimai::points::V3;
+    const QIMAI_V2: Flavor = &crate::vendors::qimai::points::V2;
+    const FLAVORS: [Flavor; 4] = [KINGDEE, FREEMUD, QIMAI_V3, QIMAI_V2];
 
     #[test]
-    fn vendor_code_tables_read_as_the_matches() {
-        for r in ALL {
-            for f in FLAVORS {
-                assert_eq!(r.vendor_code(f), r.vendor_code_before(f), "{r:?} {f:?}");
-            }
-        }
-    }
-
-    const FLAVORS: [Flavor; 4] = [
-        Flavor::Kingdee,
-        Flavor::Freemud,
-        Flavor::QimaiV3,
-        Flavor::QimaiV2,
-    ];
-
-    #[test]
-    fn qimai_source_names_as_before() {
-        // The match it was before the table.
-        let before = |code: &str| match code {
-            "0" => "积分扣减",
-            "1" => "消费增加",
-            "2" => "关注有礼",
-            "3" => "会员特权",
-            "4" => "商家手动补发",
-            "5" => "积分签到",
-            "6" => "满赠活动",
-            "7" => "抽奖得积分",
-            "8" => "储值赠送",
-            "9" => "资产迁入",
-            "10" => "登录获积分",
-            "11" => "评价得积分",
-            "12" => "完善会员资料得积分",
-            _ => "",
-        };
-        for code in ["", "00", "01", "+1", "-1", "13", "1 ", "x", "100"]
-            .into_iter()
-            .map(str::to_string)
-            .chain((0..40).map(|n: i32| n.to_string()))
-        {
-            assert_eq!(qimai_source_name(&code), before(&code), "{code:?}");
-        }
-    }
-
-    #[test]
-    fn names_are_the_wire_names() {
-        use Reason::*;
-        // The match `name()` was before the table: each variant's name.
-        for (r, want) in [
-            (Purchase, "purchase"),
-            (SignIn, "sign_in"),
-            (CheckIn, "check_in"),
-            (ManualGrant, "manual_grant"),
-            (Promotion, "promotion"),
-            (Registration, "registration"),
-            (Birthday, "birthday"),
-            (ProfileCompletion, "profile_completion"),
-            (TopUpBonus, "top_up_bonus"),
-            (Migration, "migration"),
-            (Upgrade, "upgrade"),
-            (Redemption, "redemption"),
-            (PointsPayment, "points_payment"),
-            (Consumption, "consumption"),
-            (ManualDeduction, "manual_deduction"),
-            (EarnReversal, "earn_reversal"),
-            (PaymentRefund, "payment_refund"),
-            (Expiry, "expiry"),
-        ] {
-            assert_eq!(r.name(), want);
-        }
-        assert_eq!(ALL.map(Reason::name), NAMES);
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for r in ALL {
+    fn names_round_trip_and_are_snake_case() {
+        for (i, r) in ALL.into_iter().enumerate() {
+            assert_eq!(r as usize, i, "ALL is in the enum's order");
             assert_eq!(Reason::from_name(r.name()), Some(r));
+            assert!(r
+                .name()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(!r.label_zh().is_empty(), "{}", r.name());
         }
         assert_eq!(Reason::from_name("refund"), None);
+        assert_eq!(Reason::from_name(""), None);
     }
 
     #[test]
-    fn every_reason_maps_or_is_refused_for_every_vendor() {
-        // The table is total: each (reason, vendor) is a code or an explicit None,
-        // and the documented counts keep it honest when the table changes.
+    fn each_vendor_table_names_a_reason_once() {
+        use crate::vendors::{freemud, kingdee, qimai};
+        let (qimai_add, qimai_reduce) = (
+            &qimai::points::REASON_CODES_ADD,
+            &qimai::points::REASON_CODES_REDUCE,
+        );
+        for t in [
+            &kingdee::points::REASON_CODES[..],
+            &freemud::points::REASON_CODES,
+            qimai_add,
+            qimai_reduce,
+        ] {
+            for (i, a) in t.iter().enumerate() {
+                assert!(t.iter().skip(i + 1).all(|b| b.0 != a.0), "{:?} twice", a.0);
+            }
+        }
+        // Qimai's additions and reductions never claim one reason both ways.
+        assert!(qimai_add
+            .iter()
+            .all(|a| qimai_reduce.iter().all(|r| r.0 != a.0)));
+    }
+
+    #[test]
+    fn every_reason_is_recorded_by_some_vendor() {
+        for r in ALL {
+            assert!(
+                FLAVORS.iter().any(|f| r.vendor_code(*f).is_some()),
+                "{}",
+                r.name()
+            );
+        }
+        // The documented counts keep the table honest when it changes.
         let supported = |f: Flavor| ALL.iter().filter(|r| r.vendor_code(f).is_some()).count();
-        assert_eq!(supported(Flavor::Kingdee), 11);
-        assert_eq!(supported(Flavor::Freemud), 16);
-        assert_eq!(supported(Flavor::QimaiV3), 11);
-        assert_eq!(supported(Flavor::QimaiV2), 7);
+        assert_eq!(supported(KINGDEE), 11);
+        assert_eq!(supported(FREEMUD), 16);
+        assert_eq!(supported(QIMAI_V3), 11);
+        assert_eq!(supported(QIMAI_V2), 7);
     }
 
     #[test]
     fn every_kingdee_adjust_type_is_a_reason_in_the_vendor_s_words() {
         use crate::vendors::kingdee::ops::AdjustOperation;
-        // All eleven 调整类型 of integral_adjust, each offered by exactly one reason.
+        // All eleven 调整类型 of integral_adjust (the vendor layer's own enum), each
+        // offered by exactly one reason.
         for op in AdjustOperation::ALL {
             let code = op.code().to_string();
             let named: Vec<_> = ALL
                 .iter()
-                .filter_map(|r| r.vendor_code(Flavor::Kingdee).map(|c| (r, c)))
+                .filter_map(|r| r.vendor_code(KINGDEE).map(|c| (r, c)))
                 .filter(|(_, c)| c.code == code)
                 .collect();
             assert_eq!(named.len(), 1, "operation {code}: {named:?}");
             assert_eq!(named[0].1.name, op.name_zh(), "operation {code}");
         }
-        assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::Kingdee),
-            vc("1", "积分消费")
-        );
-        assert_eq!(
-            Reason::CheckIn.vendor_code(Flavor::Kingdee),
-            vc("6", "打卡赠送")
-        );
+    }
+
+    #[test]
+    fn every_freemud_code_sent_is_an_operation_type_in_the_vendor_s_words() {
+        use crate::vendors::freemud::ops::OperationType;
+        for r in ALL {
+            if let Some(c) = r.vendor_code(FREEMUD) {
+                let op = c.code.parse().ok().and_then(OperationType::from_code);
+                assert_eq!(op.map(OperationType::name_zh), Some(c.name), "{}", r.name());
+            }
+        }
+    }
+
+    #[test]
+    fn qimai_flow_labels_agree_with_the_codes_sent() {
+        use crate::vendors::qimai::points::{qimai_source_name, REASON_CODES_ADD};
+        for (_, code, name) in REASON_CODES_ADD {
+            assert_eq!(qimai_source_name(code), name);
+        }
+        assert_eq!(qimai_source_name("0"), "积分扣减");
+    }
+
+    proptest! {
+        /// Only a canonical code 0–12 has a flow label ("01", "+1", " 1", "13" have none).
+        #[test]
+        fn qimai_flow_labels_only_for_canonical_codes(code in "[0-9+ -]{0,3}") {
+            let canonical = code.parse::<u8>().ok().filter(|n| *n <= 12 && n.to_string() == code);
+            prop_assert_eq!(!crate::vendors::qimai::points::qimai_source_name(&code).is_empty(), canonical.is_some());
+        }
     }
 
     #[test]
     fn check_in_is_refused_where_only_sign_in_exists() {
-        for f in [Flavor::Freemud, Flavor::QimaiV3, Flavor::QimaiV2] {
-            assert_eq!(Reason::CheckIn.vendor_code(f), None, "{f:?}");
-            assert!(Reason::SignIn.vendor_code(f).is_some(), "{f:?}");
+        for f in [FREEMUD, QIMAI_V3, QIMAI_V2] {
+            assert_eq!(Reason::CheckIn.vendor_code(f), None, "{}", f.name());
+            assert!(Reason::SignIn.vendor_code(f).is_some(), "{}", f.name());
         }
         assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::Freemud),
+            Reason::Consumption.vendor_code(FREEMUD),
             vc("14", "积分支付")
         );
         assert_eq!(
-            Reason::Consumption.vendor_code(Flavor::QimaiV3),
+            Reason::Consumption.vendor_code(QIMAI_V3),
             vc("reduce", "积分扣减")
         );
-        assert_eq!(Reason::Consumption.vendor_code(Flavor::QimaiV2), None);
+        assert_eq!(Reason::Consumption.vendor_code(QIMAI_V2), None);
     }
 
     #[test]
     fn the_signs_are_the_issue_s() {
         use Reason::*;
-        for r in [
+        let spend = [
             Redemption,
             PointsPayment,
             Consumption,
             ManualDeduction,
             EarnReversal,
             Expiry,
-        ] {
-            assert_eq!(r.sign(), Sign::Spend, "{}", r.name());
+        ];
+        for r in ALL {
+            let want = if spend.contains(&r) {
+                Sign::Spend
+            } else {
+                Sign::Earn
+            };
+            assert_eq!(r.sign(), want, "{}", r.name());
         }
-        assert_eq!(PaymentRefund.sign(), Sign::Earn);
-        assert_eq!(Purchase.sign(), Sign::Earn);
-        assert_eq!(CheckIn.sign(), Sign::Earn);
     }
 
     #[test]
-    fn no_code_carries_both_signs_exhaustive() {
+    fn no_code_carries_both_signs() {
         for f in FLAVORS {
             for a in ALL {
                 for b in ALL {
                     if let (Some(ca), Some(cb)) = (a.vendor_code(f), b.vendor_code(f)) {
                         if ca.code == cb.code {
-                            assert_eq!(a.sign(), b.sign(), "{} / {} on {f:?}", a.name(), b.name());
+                            assert_eq!(
+                                a.sign(),
+                                b.sign(),
+                                "{} / {} on {}",
+                                a.name(),
+                                b.name(),
+                                f.name()
+                            );
                         }
                     }
-                }
-            }
-        }
-    }
-
-    proptest! {
-        /// No two reasons share a vendor code while moving points in opposite directions.
-        #[test]
-        fn no_code_carries_both_signs(a in 0usize..18, b in 0usize..18, f in 0usize..4) {
-            let (ra, rb, flavor) = (ALL[a], ALL[b], FLAVORS[f]);
-            if let (Some(ca), Some(cb)) = (ra.vendor_code(flavor), rb.vendor_code(flavor)) {
-                if ca.code == cb.code {
-                    prop_assert_eq!(ra.sign(), rb.sign(), "{} and {} share {} on {:?}", ra.name(), rb.name(), ca.code, flavor);
                 }
             }
         }

@@ -7,6 +7,7 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::params::{is_datetime, strict_int, Params};
 
 /// What a present field must hold, and the refusal when it does not. Every
@@ -183,11 +184,104 @@ pub(crate) fn check_value(name: &str, v: &Json, kind: Kind) -> Result<()> {
     }
 }
 
+/// The Damerau (optimal string alignment) distance between `a` and `b`, by
+/// bytes: insertions, deletions, substitutions and swaps of two neighbours
+/// each cost 1, so `mobiel` is 1 from `mobile` (field names are ASCII; a
+/// non-ASCII character counts as its UTF-8 bytes).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    // Rows of the table: the one two back (for swaps), the last, this one.
+    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
+    let mut two_back: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = Vec::with_capacity(b.len() + 1);
+    for j in 0..=b.len() {
+        last.push(j);
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = Vec::with_capacity(b.len() + 1);
+        row.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let mut d = (at(&last, j) + cost)
+                .min(at(&last, j + 1) + 1)
+                .min(at(&row, j) + 1);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
+            if swapped {
+                d = d.min(at(&two_back, j - 1) + 1);
+            }
+            row.push(d);
+        }
+        two_back = std::mem::replace(&mut last, row);
+    }
+    at(&last, b.len())
+}
+
+/// The known field `name` most likely meant: the nearest by [`edit_distance`]
+/// ignoring ASCII case, if within a third of `name`'s length (at least 1, at
+/// most 3); the first in `known` order on a tie.
+pub fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let wanted = name.as_bytes().to_ascii_lowercase();
+    let limit = (wanted.len() / 3).clamp(1, 3);
+    let mut best: Option<(usize, &'a str)> = None;
+    for k in known {
+        let d = edit_distance(&wanted, &k.as_bytes().to_ascii_lowercase());
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Refuses the first field of `p` that is neither in `known` nor named in
+/// `options.allowFields`: "unknown parameter `x`; did you mean `y`? expected
+/// one of: …", and how to send a field jifen does not know yet.
+pub fn refuse_unknown(p: &Params<'_>, known: &[&str], options: &CallOptions) -> Result<()> {
+    match p.names().find(|n| !known.contains(n) && !options.allows(n)) {
+        Some(name) => Err(unknown_field(name, known, true)),
+        None => Ok(()),
+    }
+}
+
+/// "unknown parameter `name`; did you mean `y`? expected one of: …", and with
+/// `escape` how a vendor operation sends a field jifen does not know yet (not
+/// said where there is no such way, as in the unified calls' arguments).
+pub fn unknown_field(name: &str, known: &[&str], escape: bool) -> Error {
+    let name = crate::core::error::scrub(name, 60);
+    let mut m = String::from("unknown parameter `");
+    m.push_str(&name);
+    m.push_str("`; ");
+    if let Some(near) = did_you_mean(&name, known) {
+        m.push_str("did you mean `");
+        m.push_str(near);
+        m.push_str("`? ");
+    }
+    m.push_str("expected one of: ");
+    for (i, k) in known.iter().enumerate() {
+        if i > 0 {
+            m.push_str(", ");
+        }
+        m.push_str(k);
+    }
+    if escape {
+        m.push_str(
+            " (a field jifen does not know yet is sent with the call option allowFields: [\"",
+        );
+        m.push_str(&name);
+        m.push_str("\"])");
+    }
+    Error::invalid_input(m)
+}
+
 impl Schema {
     /// Checks `p`: unknown fields first (when `known` is not empty), then every rule in order.
     pub fn check(&self, p: &Params<'_>) -> Result<()> {
+        self.check_with(p, &CallOptions::default())
+    }
+
+    /// [`Schema::check`], with the fields `options.allowFields` names accepted
+    /// (and not checked: jifen does not know what they hold).
+    pub fn check_with(&self, p: &Params<'_>, options: &CallOptions) -> Result<()> {
         if !self.known.is_empty() {
-            p.only(self.known)?;
+            refuse_unknown(p, self.known, options)?;
         }
         for rule in self.rules {
             match *rule {
@@ -251,6 +345,22 @@ impl Schema {
         }
         out
     }
+
+    /// The present fields that `options.allowFields` let through (not in
+    /// `known`), as given and in the caller's order: what a typed operation
+    /// sends after its own fields.
+    pub fn allowed_extras(&self, p: &Params<'_>, options: &CallOptions) -> Vec<(String, Json)> {
+        let mut out = Vec::new();
+        for name in p.names() {
+            if self.known.contains(&name) || !options.allows(name) {
+                continue;
+            }
+            if let Some(v) = p.get(name) {
+                out.push((name.to_string(), v.clone()));
+            }
+        }
+        out
+    }
 }
 
 /// The text of a present string or number field of a checked params object.
@@ -300,7 +410,74 @@ mod tests {
         );
         assert_eq!(
             check(r#"{"a":1,"d":1}"#),
-            Err("unknown parameter `d`; expected one of: a, b, c".into())
+            Err("unknown parameter `d`; did you mean `a`? expected one of: a, b, c (a field jifen does not know yet is sent with the call option allowFields: [\"d\"])".into())
+        );
+    }
+
+    #[test]
+    fn distances_count_swaps_as_one() {
+        let d = |a: &str, b: &str| edit_distance(a.as_bytes(), b.as_bytes());
+        for (a, b, want) in [
+            ("", "", 0),
+            ("mobile", "mobile", 0),
+            ("mobiel", "mobile", 1),
+            ("mobil", "mobile", 1),
+            ("page_siz", "page_size", 1),
+            ("pageNo", "pageNum", 2),
+            ("kitten", "sitting", 3),
+            ("ca", "abc", 3),
+            ("", "abc", 3),
+            // A non-ASCII character counts as its bytes (分 and 份 differ in all three).
+            ("积分", "积份", 3),
+        ] {
+            assert_eq!(d(a, b), want, "{a} {b}");
+            assert_eq!(d(b, a), want, "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let known = ["member_id", "mobile", "page", "page_size", "memberId"];
+        for (typo, want) in [
+            ("mobiel", Some("mobile")),
+            ("MOBILE", Some("mobile")),
+            // A case-only difference is the nearest of all.
+            ("memberid", Some("memberId")),
+            ("memberID", Some("memberId")),
+            ("member-id", Some("member_id")),
+            ("page_szie", Some("page_size")),
+            ("pag", Some("page")),
+            ("orderCode", None),
+            ("typo", None),
+            ("x", None),
+        ] {
+            assert_eq!(did_you_mean(typo, &known), want, "{typo}");
+        }
+    }
+
+    #[test]
+    fn allowed_fields_pass_and_are_sent_after_the_known() {
+        let j = Json::parse(r#"{"newField":[1],"a":1,"other":2}"#).unwrap();
+        let p = Params::new(&j).unwrap();
+        let allow = CallOptions {
+            allow_fields: vec!["newField".into()],
+            idempotent: None,
+        };
+        let e = S.check_with(&p, &allow).unwrap_err();
+        assert!(
+            e.message.starts_with("unknown parameter `other`;"),
+            "{}",
+            e.message
+        );
+        let j = Json::parse(r#"{"newField":[1],"a":1}"#).unwrap();
+        let p = Params::new(&j).unwrap();
+        assert!(S.check_with(&p, &allow).is_ok());
+        assert!(S.check(&p).is_err());
+        let mut sent = S.canonical(&p);
+        sent.extend(S.allowed_extras(&p, &allow));
+        assert_eq!(
+            Json::Object(sent).to_json_string(),
+            r#"{"a":"1","newField":[1]}"#
         );
     }
 

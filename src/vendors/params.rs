@@ -92,17 +92,17 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// Refuses any field not in `known`, so a typo is caught rather than ignored.
+    /// Refuses any field not in `known`, so a typo is caught rather than ignored
+    /// ("did you mean", [`crate::vendors::param_schema::unknown_field`]). For
+    /// arguments that have no `allowFields` escape (a vendor operation's params
+    /// go through [`crate::vendors::param_schema::refuse_unknown`]).
     pub fn only(&self, known: &[&str]) -> Result<()> {
-        for (n, _) in self.obj {
-            if !known.contains(&n.as_str()) {
-                return Err(Error::invalid_input(format!(
-                    "unknown parameter `{n}`; expected one of: {}",
-                    known.join(", ")
-                )));
-            }
+        match self.names().find(|n| !known.contains(n)) {
+            Some(name) => Err(crate::vendors::param_schema::unknown_field(
+                name, known, false,
+            )),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 

@@ -7,10 +7,11 @@ use super::error;
 use super::fetch::{FetchTransport, Hooks};
 use super::js::{jifen_done, jifen_step};
 use super::promise::promise;
-use crate::client::{Client, LedgerWalk, Method};
+use crate::client::{CallOptions, Client, LedgerWalk, Method};
 use crate::core::error::{Error, Result};
-use crate::points::{capabilities as caps, Flavor};
+use crate::points::capabilities as caps;
 use crate::retry::RetryPolicy;
+use crate::vendors;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -167,10 +168,16 @@ impl JsClient {
         })
     }
 
-    /// Calls a vendor operation by its vendor-native id; resolves to its typed result.
-    pub fn call(&self, operation: JsValue, params: JsValue) -> Promise {
-        match operation_name(&operation) {
-            Ok(op) => self.run(Run::Call, op, &params, "params"),
+    /// `call(operation, params?, { allowFields?, idempotent? }?)`: calls a vendor
+    /// operation by its vendor-native id (or, outside jifen's table, by the
+    /// vendor's generic rule); resolves to its typed result (raw data outside the table).
+    pub fn call(&self, operation: JsValue, params: JsValue, options: JsValue) -> Promise {
+        let read = || -> Result<(String, CallOptions)> {
+            let op = operation_name(&operation)?;
+            Ok((op, CallOptions::from_json(&from_js(&options, "options")?)?))
+        };
+        match read() {
+            Ok((op, options)) => self.run(Run::Call(options), op, &params, "params"),
             Err(e) => reject(e),
         }
     }
@@ -187,7 +194,7 @@ impl JsClient {
         promise(async move {
             let result = match run {
                 Run::Points(m) => c.unified_or_preview(m, &name, &args).await,
-                Run::Call => c.call(&name, &args).await,
+                Run::Call(options) => c.call_with(&name, &args, &options).await,
             }
             .map_err(error::to_js)?;
             to_js(&result).map_err(error::to_js)
@@ -196,11 +203,11 @@ impl JsClient {
 }
 
 /// Which client method [`JsClient::run`] runs.
-#[derive(Clone, Copy)]
 enum Run {
     /// A unified call, or with `None` a preview of the one `name` names.
     Points(Option<Method>),
-    Call,
+    /// `call`, with its options.
+    Call(CallOptions),
 }
 
 /// The iterator `client.ledger()` returns; the package entry makes it an
@@ -249,12 +256,16 @@ impl LedgerIter {
 /// `"freemud"`, `"qimai"`, `"qimai-v2"`, or a config object), as data.
 #[wasm_bindgen]
 pub fn capabilities(vendor: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let flavor = match vendor.as_string() {
-        Some(name) => Flavor::from_name(&name).ok_or_else(|| {
-            Error::invalid_input("capabilities: vendor must be kingdee, freemud, qimai or qimai-v2")
+    let mapping = match vendor.as_string() {
+        Some(name) => vendors::mapping_named(&name).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "capabilities: vendor must be {}",
+                vendors::mapping_names()
+            ))
         }),
-        None => from_js(&vendor, "vendor").and_then(|config| Flavor::of_config(&config)),
+        None => from_js(&vendor, "vendor")
+            .and_then(|config| Ok(vendors::vendor_of(&config)?.mapping_for(&config))),
     }
     .map_err(error::to_js)?;
-    to_js(&caps::to_json(flavor)).map_err(error::to_js)
+    to_js(&caps::to_json(mapping)).map_err(error::to_js)
 }

@@ -2,7 +2,8 @@
 //! requests signed with it: `buildSync` for the HMAC vendors (Kingdee, Qimai),
 //! `build` (a Promise) for every vendor. Freemud's RSA key import starts when
 //! the `Signer` is made, and the `CryptoKey` is kept. The output is
-//! `buildRequest`'s, byte for byte: both run [`SignerConfig`].
+//! `buildRequest`'s, byte for byte: both sign through the vendor's
+//! [`crate::vendors::Account`] (`client::build`).
 
 use super::api::{read_call, signed_to_js};
 use super::convert::from_js;
@@ -10,8 +11,9 @@ use super::env::{JsClock, JsEntropy};
 use super::error;
 use super::promise::promise;
 use super::subtle::KeptRsa;
-use crate::client::{Env, SignerConfig};
+use crate::client::{self, Env};
 use crate::core::error::Result;
+use crate::vendors::Account;
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -24,7 +26,7 @@ pub struct JsSigner {
 
 /// What every call uses: the read config and the platform (with the kept key).
 struct Prepared {
-    config: SignerConfig,
+    account: Box<dyn Account>,
     env: Env,
 }
 
@@ -38,13 +40,13 @@ impl JsSigner {
     }
 
     pub(super) fn create(config: &JsValue) -> Result<JsSigner> {
-        let config = SignerConfig::from_json(&from_js(config, "config")?)?;
+        let account = client::read_account(&from_js(config, "config")?)?;
         let mut env = Env::new(Box::new(JsClock), Box::new(JsEntropy));
-        if let Some(der) = config.rsa_key() {
+        if let Some(der) = account.rsa_key() {
             env = env.with_rsa(Box::new(KeptRsa::import(der)));
         }
         Ok(JsSigner {
-            inner: Rc::new(Prepared { config, env }),
+            inner: Rc::new(Prepared { account, env }),
         })
     }
 
@@ -60,10 +62,7 @@ impl JsSigner {
         let p = &self.inner;
         let (op, params, options) =
             read_call(&operation, &params, &options).map_err(error::to_js)?;
-        let req = p
-            .config
-            .as_ref()
-            .build_sync(&op, &params, &options, &p.env)
+        let req = client::build_sync(p.account.as_ref(), &op, &params, &options, &p.env)
             .map_err(error::to_js)?;
         signed_to_js(&req)
     }
@@ -75,10 +74,7 @@ impl JsSigner {
         let call = read_call(&operation, &params, &options);
         promise(async move {
             let (op, params, options) = call.map_err(error::to_js)?;
-            let req = p
-                .config
-                .as_ref()
-                .build(&op, &params, &options, &p.env)
+            let req = client::build(p.account.as_ref(), &op, &params, &options, &p.env)
                 .await
                 .map_err(error::to_js)?;
             signed_to_js(&req)

@@ -141,6 +141,41 @@ for (const vendor of VENDORS) {
       await page.context().close();
     });
 
+    test('the reasons and fields offered are the gateway\'s capabilities(): one it adds shows under its id, one it drops is gone', async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await ctx.newPage();
+      const dropped = Object.keys(caps.reasons).find((r) => caps.reasons[r]);
+      const hadOrder = caps.operations.adjustPoints.accepts.includes('orderId');
+      // The gateway of a later jifen: a reason this page has no label for, one reason fewer, and
+      // the order id field the other way round.
+      await page.route('**/api/capabilities', async (route) => {
+        const res = await route.fetch();
+        const body = await res.json();
+        body.reasons.gift_card = { code: '99', name: '礼品卡' };
+        body.reasonSigns.gift_card = 'spend';
+        body.reasons[dropped] = null;
+        const accepts = body.operations.adjustPoints.accepts.filter((f) => f !== 'orderId');
+        body.operations.adjustPoints.accepts = hadOrder ? accepts : [...accepts, 'orderId'];
+        await route.fulfill({ response: res, json: body });
+      });
+      await page.goto(stack.pageUrl({ token: OPERATOR.token, simInPage: false }));
+      await page.waitForSelector('#conn.ok');
+      await lookup(page);
+      const options = await page.$$eval('#adj-reason option', (os) => os.filter((o) => o.value).map((o) => [o.value, o.textContent, o.parentElement.dataset.en]));
+      const want = Object.keys(caps.reasons).filter((r) => caps.reasons[r] && r !== dropped).concat('gift_card');
+      assert.deepEqual(options.map(([id]) => id).sort(), want.sort());
+      const gift = options.find(([id]) => id === 'gift_card');
+      assert.equal(gift[1], '礼品卡（gift_card）', 'the vendor\'s name and the id');
+      assert.equal(gift[2], 'Spending', 'grouped by its sign');
+      assert.equal(await page.isVisible('#adj-order'), !hadOrder, 'the order id field follows accepts');
+      assert.equal(await page.isVisible('#adj-remark'), true, 'the remark is always taken (the audit trail keeps it)');
+      await page.fill('#adj-delta', '5');
+      await page.selectOption('#adj-reason', 'gift_card');
+      await page.click('#adj-review');
+      assert.match(await visibleText(page, '#adj-result'), /只能扣减积分/, 'its sign checked: a spending reason with a positive delta');
+      await ctx.close();
+    });
+
     test('an operator\'s change: a second confirmation above the threshold, 取消 disabled while sending, the balance refreshed, the trail and the ledger name the operator', async () => {
       const page = await open(OPERATOR.token);
       await lookup(page);

@@ -55,6 +55,11 @@ test('every JifenError code reads as a sentence in Chinese and English; vendor c
   assert.match(nf.zh, /积分不足/);
   assert.deepEqual(nf.details.slice(0, 3), [['供应商 Vendor', 'qimai'], ['供应商代码 Vendor code', '50002'], ['请求号 Request id', 'r-1']]);
   assert.match(describeError({ code: 'rate_limited', retryAfterMs: 2500 }).zh, /3 秒/);
+  // A key stored before Kingdee keys were per account set: never retried with the same key.
+  assert.match(describeError({ code: 'conflict', retryable: true }).en, /Retry shortly with the same key/);
+  const old = describeError({ code: 'conflict', retryable: false });
+  assert.match(old.zh, /旧版本.*查看流水/);
+  assert.match(old.en, /Check the ledger first/);
   assert.match(describeError(new Error('boom')).en, /unexpected/);
   for (const c of ['network', 'timeout', 'outcome_unknown', 'parse', 'http', 'gateway_unreachable', 'conflict']) assert.equal(isDefinite({ code: c }), false, c);
   for (const c of ['vendor', 'invalid_input', 'auth', 'unsupported', 'unauthorized']) assert.equal(isDefinite({ code: c }), true, c);

@@ -141,6 +141,22 @@ test('jifen call and jifen points reach the simulator; results with credentials 
   assert.ok(secrets.length > 0 && secrets.every((x) => x === '***'), 'the appSecret in the reply is masked');
 });
 
+test('jifen call and sign: an operation outside jifen\'s table, and --allow-field for a field jifen does not know yet', async () => {
+  const call = await jifen(['call', 'qimai', 'user.coupon-list', '{"user_id":"383933091455959041"}', '--config', configFile]);
+  assert.equal(call.status, 0, call.stderr);
+  const out = JSON.parse(call.stdout);
+  assert.equal(out.id, '1790000000000000001', 'the 19-digit id is exact');
+  assert.deepEqual(out.echo, { version: 'v2', op: 'user.coupon-list', params: { user_id: '383933091455959041' } });
+  const typo = await jifen(['sign', 'qimai', 'user.points-add', '{"customerID":"1","bizId":"b","balance":1}', '--config', configFile]);
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /did you mean `customerId`\?/);
+  const add = '{"customerId":"383933091455959041","bizId":"cli-allow-1","balance":1,"storeId":"s-1"}';
+  assert.equal((await jifen(['sign', 'qimai', 'user.points-add', add, '--config', configFile])).status, 2);
+  const signed = await jifen(['sign', 'qimai', 'user.points-add', add, '--allow-field', 'storeId', '--json', '--config', configFile]);
+  assert.equal(signed.status, 0, signed.stderr);
+  assert.ok(JSON.parse(JSON.parse(signed.stdout).body).Params.storeId === 's-1', signed.stdout);
+});
+
 test('bad input: one sentence on stderr, exit status 2, nothing on stdout', async () => {
   const cfg = ['--config', configFile];
   const badJson = join(dir, 'bad.json');

@@ -37,7 +37,8 @@ describe('kingdee', () => {
   test('the token operations cannot be previewed; app_signature never leaves', async () => {
     const sig = appSignature(accounts.kingdee.appKey, t.sim.state().kingdee.appSecret);
     const forms = [sig, encodeURIComponent(sig), encodeURIComponent(encodeURIComponent(sig))].map((s) => s.replace(/(=|%3D|%253D)+$/, ''));
-    for (const method of ['/jdyconnector/app_management/kingdee_auth_token', '/jdyconnector/app_management/push_app_authorize']) {
+    for (const method of ['/jdyconnector/app_management/kingdee_auth_token', '/jdyconnector/app_management/push_app_authorize',
+      'GET /jdyconnector/app_management/kingdee_auth_token', 'POST /jdyconnector/app_management/push_app_authorize']) {
       const r = await t.call('/api/preview', { method: 'POST', body: { method, args: {} } });
       for (const f of forms) assert.ok(!r.text.includes(f), `app_signature in the preview of ${method}: ${r.text}`);
       assert.equal(r.status, 400, r.text);
@@ -46,6 +47,21 @@ describe('kingdee', () => {
     // The business operations still preview.
     const ok = await t.call('/api/preview', { method: 'POST', body: { method: 'getBalance', args: { member: MEMBERS.kingdee.ref } } });
     assert.equal(ok.status, 200, ok.text);
+  });
+
+  test('an operation outside jifen\'s table previews by its method and path, the signature masked, nothing sent', async () => {
+    const before = t.sim.state().kingdee.counters.total;
+    const r = await t.call('/api/preview', { method: 'POST', body: { method: 'GET /jdy/v2/bd/customer', args: { search: '张三', page: 1 } } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.method, 'GET');
+    assert.match(r.json.url, /\/jdy\/v2\/bd\/customer\?page=1&search=%E5%BC%A0%E4%B8%89$/);
+    assert.match(r.json.stringToSign, /^GET\n%2Fjdy%2Fv2%2Fbd%2Fcustomer\npage=1&search=/);
+    const post = await t.call('/api/preview', { method: 'POST', body: { method: 'POST /jdy/v2/bd/customer_save', args: { number: 'C1' } } });
+    assert.equal(post.status, 200, post.text);
+    assert.equal(post.json.body, '{"number":"C1"}');
+    assert.equal(t.sim.state().kingdee.counters.total, before, 'a preview called the vendor');
+    const bad = await t.call('/api/preview', { method: 'POST', body: { method: 'DELETE /jdy/v2/bd/customer', args: {} } });
+    assert.equal(bad.status, 400, bad.text);
   });
 });
 

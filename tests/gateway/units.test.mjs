@@ -2,7 +2,8 @@
 // the binding table, and the generated workerd config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMemberRef, memberFromJson, ledgerArgs, adjustArgs, previewArgs } from '../../www-demo/worker/src/input.js';
+import { parseMemberRef, memberFromJson, ledgerArgs, adjustArgs, adjustRules, previewArgs } from '../../www-demo/worker/src/input.js';
+import { capabilities } from '../../pkg/node.js';
 import { redact, STATUS_BY_CODE, errorBody, GatewayError } from '../../www-demo/worker/src/http.js';
 import { gatewaySettings, bindingsFor, vendorConfig, secretValues, VENDOR_BINDINGS } from '../../www-demo/worker/src/config.js';
 import { moduleGraph, renderConfig, ROOT } from '../../www-demo/worker/capnp.mjs';
@@ -22,14 +23,51 @@ test('member references', () => {
 });
 
 test('ledger, adjust and preview arguments', () => {
+  const rules = adjustRules(capabilities('freemud'));
   assert.deepEqual(ledgerArgs({ member: 'id:1', pageSize: '20', from: '2026-01-01', cursor: 'abc=' }),
     { member: { id: '1' }, from: '2026-01-01', pageSize: 20, cursor: 'abc=' });
-  assert.deepEqual(adjustArgs({ member: { id: '1' }, delta: -3, reason: 'redemption' }, 'key-1'),
+  assert.deepEqual(adjustArgs({ member: { id: '1' }, delta: -3, reason: 'redemption' }, 'key-1', rules),
     { member: { id: '1' }, delta: -3, reason: 'redemption', idempotencyKey: 'key-1' });
-  assert.throws(() => adjustArgs({ member: 'id:1', delta: 3, reason: 'promotion' }, null), /Idempotency-Key/);
-  assert.deepEqual(previewArgs({ method: 'getBalance', args: { member: 'id:1' } }), { unified: true, method: 'getBalance', args: { member: { id: '1' } } });
-  assert.deepEqual(previewArgs({ method: 'user.points-add', args: { a: 1 } }), { unified: false, operation: 'user.points-add', params: { a: 1 } });
-  assert.equal(previewArgs({ method: 'adjustPoints', args: { member: 'id:1', delta: 1, reason: 'promotion', idempotencyKey: 'k' } }).args.idempotencyKey, 'k');
+  assert.throws(() => adjustArgs({ member: 'id:1', delta: 3, reason: 'promotion' }, null, rules), /Idempotency-Key/);
+  assert.deepEqual(previewArgs({ method: 'getBalance', args: { member: 'id:1' } }, rules), { unified: true, method: 'getBalance', args: { member: { id: '1' } } });
+  assert.deepEqual(previewArgs({ method: 'user.points-add', args: { a: 1 } }, rules), { unified: false, operation: 'user.points-add', params: { a: 1 } });
+  assert.equal(previewArgs({ method: 'adjustPoints', args: { member: 'id:1', delta: 1, reason: 'promotion', idempotencyKey: 'k' } }, rules).args.idempotencyKey, 'k');
+});
+
+test('adjust rules come from capabilities(): its reasons and its accepted fields, nothing of the gateway\'s own', () => {
+  const code = (f) => { try { f(); return null; } catch (e) { return e.code; } };
+  const body = { member: 'id:1', delta: 2 };
+  for (const flavor of ['kingdee', 'freemud', 'qimai', 'qimai-v2']) {
+    const caps = capabilities(flavor);
+    const rules = adjustRules(caps);
+    for (const [reason, sent] of Object.entries(caps.reasons)) {
+      const delta = caps.reasonSigns[reason] === 'earn' ? 2 : -2;
+      // A reason the vendor records passes; one of the contract it has no type for is jifen's 422.
+      assert.equal(code(() => adjustArgs({ ...body, delta, reason }, 'k', rules)), sent ? null : 'unsupported', `${flavor} ${reason}`);
+    }
+    assert.equal(code(() => adjustArgs({ ...body, reason: 'gift' }, 'k', rules)), 'invalid_input', flavor);
+    const accepts = caps.operations.adjustPoints.accepts;
+    const orderId = code(() => adjustArgs({ ...body, reason: 'promotion', orderId: 'O-1' }, 'k', rules));
+    assert.equal(orderId, accepts.includes('orderId') ? null : 'unsupported', flavor);
+    // The remark is always taken: the audit trail keeps it where the vendor cannot.
+    assert.equal(code(() => adjustArgs({ ...body, reason: 'promotion', remark: 'r' }, 'k', rules)), null, flavor);
+    assert.equal(code(() => adjustArgs({ ...body, reason: 'promotion', orderid: 'O-1' }, 'k', rules)), 'invalid_input', flavor);
+    // Malformed is invalid before it is unsupported; null is absent.
+    assert.equal(code(() => adjustArgs({ ...body, reason: 'promotion', orderId: 'a b' }, 'k', rules)), 'invalid_input', flavor);
+    assert.equal(code(() => adjustArgs({ ...body, reason: 'promotion', orderId: null }, 'k', rules)), null, flavor);
+  }
+  // A reason or a field a later jifen adds reaches the vendor without a gateway change.
+  const later = capabilities('freemud');
+  later.reasons.gift_card = { code: '99', name: '礼品卡' };
+  later.reasonSigns.gift_card = 'earn';
+  later.operations.adjustPoints.accepts = [...later.operations.adjustPoints.accepts, 'storeCode'];
+  const rules = adjustRules(later);
+  assert.deepEqual(adjustArgs({ ...body, reason: 'gift_card', storeCode: 'S-1' }, 'k', rules),
+    { member: { id: '1' }, delta: 2, reason: 'gift_card', storeCode: 'S-1', idempotencyKey: 'k' });
+  // And one it drops is refused.
+  const fewer = capabilities('freemud');
+  delete fewer.reasons.promotion;
+  assert.equal(code(() => adjustArgs({ ...body, reason: 'promotion' }, 'k', adjustRules(fewer))), 'invalid_input');
 });
 
 test('redaction covers raw, JSON-escaped and PEM-line forms', () => {

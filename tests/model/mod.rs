@@ -154,6 +154,8 @@ pub struct Model {
     pub adjusts_received: Cell<usize>,
     /// The vendor's clock steps by this much (once) as the next `integral_adjust` arrives.
     pub jump_at_write_ms: Cell<i64>,
+    /// The `data` of Kingdee's `integral_adjust` success reply (the vendor's is `{}`).
+    pub adjust_reply: RefCell<String>,
 }
 
 pub struct TestClock(pub Cell<u64>);
@@ -228,6 +230,7 @@ impl Model {
             hang_after: Cell::new(None),
             adjusts_received: Cell::new(0),
             jump_at_write_ms: Cell::new(0),
+            adjust_reply: RefCell::new("{}".into()),
         })
     }
 
@@ -315,7 +318,7 @@ impl Model {
             let delta = b.get("integral").and_then(Json::as_i64_lenient).unwrap();
             let op = b.get("operation").and_then(Json::as_i64_lenient).unwrap();
             self.apply(None, delta, op);
-            return ok("{}".into());
+            return ok(self.adjust_reply.borrow().clone());
         }
         if req.url.contains("integral_record") {
             for (delta, op) in self.others.borrow_mut().drain(..) {
@@ -575,6 +578,11 @@ pub fn client(m: &Rc<Model>) -> Client<Net> {
         Vendor::Freemud => FREEMUD,
         Vendor::Qimai => QIMAI,
     };
+    client_with(m, cfg)
+}
+
+/// A client of `m` with the config `cfg` (JSON text).
+pub fn client_with(m: &Rc<Model>, cfg: &str) -> Client<Net> {
     Client::new(
         &Json::parse(cfg).unwrap(),
         Net(m.clone()),

@@ -1,6 +1,7 @@
 // Many clients (as a gateway's many isolates) sharing one Kingdee token through a token cache with a
 // lock: started cold and all at once, they make exactly one call to the rate-limited token endpoint;
-// a 429 from it is remembered in the cache and answered locally; a short-lived token is reused.
+// a 429 from it is remembered in the cache and answered locally, with the vendor's code; a short-lived token is
+// reused.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -81,6 +82,21 @@ test('a 429 with Retry-After: 60 from the token endpoint is remembered in the ca
   }
   // What the cache holds is the budget and the block, never a credential of the config.
   assert.ok(!JSON.stringify(await cache.get()).includes(accounts.kingdee.appSecret));
+});
+
+test('the token operation called directly during a token storm: rate_limited with the vendor\'s code 5007', async () => {
+  await fetch(`${sim.url}/_sim/kingdee/token-storm`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 60_000, retryAfter: 60 }),
+  });
+  const client = new Client(config(), { retries: 0 });
+  await assert.rejects(client.call('/jdyconnector/app_management/kingdee_auth_token', {}), (e) => {
+    assert.ok(e instanceof JifenError);
+    assert.equal(e.code, 'rate_limited', e.message);
+    assert.equal(e.httpStatus, 429);
+    assert.equal(e.vendorCode, '5007');
+    assert.equal(e.retryAfterMs, 60_000);
+    return true;
+  });
 });
 
 test('a token living less than the 5-minute refresh margin is reused, not refreshed on every call', async () => {

@@ -6,6 +6,9 @@
 // replace rejects, and token caches with and without lock/unlock, holding a good, an expired or no
 // token. Re-blessed for the Kingdee settle protocol (issue 16): a change now also reads and
 // compare-and-sets the claim's try and the change's lane before it is sent.
+// Re-blessed for per-account-set Kingdee keys (issue 17 item 6): keys are named
+// `jifen:kingdee-set:<clientId>:<appKey>:<key>`, and a new key first reads the name an earlier
+// version gave it (`jifen:kingdee:<clientId>:<key>`).
 // No network: the vendor is an injected fetch. Regenerate only on purpose:
 // JIFEN_BLESS=1 node --test tests/node/stores.test.mjs
 import { test } from 'node:test';

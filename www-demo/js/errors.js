@@ -84,6 +84,12 @@ export function describe(err) {
   if (code === 'forbidden' && /origin/i.test(err?.message ?? '')) {
     [zh, en] = ['本页面无权访问该网关。', 'This page is not allowed to use that gateway.'];
   }
+  if (code === 'conflict' && err?.retryable === false) {
+    // A key an earlier jifen stored before Kingdee keys were kept per account set: the same key
+    // never goes through, and nothing says whether this store's change was applied under it.
+    zh = '这个幂等键由旧版本记录，无法确认这笔调整是否已入账，本次未发送。请先查看流水：若没有这笔调整，再重新填写提交。';
+    en = 'This idempotency key was recorded by an earlier version, which cannot tell whether the change went through; nothing was sent. Check the ledger first: if the change is not there, start over.';
+  }
   if (code === 'rate_limited' && err?.retryAfterMs) {
     const s = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
     zh = `操作太频繁，请 ${s} 秒后再试。`;

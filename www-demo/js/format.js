@@ -18,32 +18,36 @@ export function time(iso) {
   return m ? `${m[1]} ${m[2]}` : iso;
 }
 
-/** The unified reasons (issue 5), with Chinese and English labels. */
-export const REASONS = {
-  earn: {
-    label: '增加 Earning',
-    items: {
-      purchase: ['消费赠送', 'Purchase'], sign_in: ['签到赠送', 'Sign-in'], check_in: ['打卡赠送', 'Check-in'], manual_grant: ['手动赠送', 'Manual grant'],
-      promotion: ['促销赠送', 'Promotion'], registration: ['注册赠送', 'Registration'], birthday: ['生日赠送', 'Birthday'],
-      profile_completion: ['完善资料', 'Profile completion'], top_up_bonus: ['充值赠送', 'Top-up bonus'],
-      migration: ['积分迁移', 'Migration'], upgrade: ['升级赠送', 'Upgrade'],
-    },
-  },
-  spend: {
-    label: '扣减 Spending',
-    items: { redemption: ['积分兑换', 'Redemption'], points_payment: ['积分抵现', 'Points payment'], consumption: ['积分消费', 'Consumption'], manual_deduction: ['手动扣减', 'Manual deduction'] },
-  },
-  fix: {
-    label: '更正 Corrections',
-    items: { earn_reversal: ['赠送冲回', 'Earn reversal'], payment_refund: ['抵现退回', 'Payment refund'], expiry: ['积分过期', 'Expiry'] },
-  },
+/**
+ * Chinese and English labels of the unified reasons, by id. Only labels: which reasons a vendor
+ * records, and which way each moves points, come from the gateway (capabilities()), and a reason
+ * not named here is still offered, under its id.
+ */
+export const REASON_LABELS = {
+  purchase: ['消费赠送', 'Purchase'], sign_in: ['签到赠送', 'Sign-in'], check_in: ['打卡赠送', 'Check-in'], manual_grant: ['手动赠送', 'Manual grant'],
+  promotion: ['促销赠送', 'Promotion'], registration: ['注册赠送', 'Registration'], birthday: ['生日赠送', 'Birthday'],
+  profile_completion: ['完善资料', 'Profile completion'], top_up_bonus: ['充值赠送', 'Top-up bonus'],
+  migration: ['积分迁移', 'Migration'], upgrade: ['升级赠送', 'Upgrade'],
+  redemption: ['积分兑换', 'Redemption'], points_payment: ['积分抵现', 'Points payment'], consumption: ['积分消费', 'Consumption'], manual_deduction: ['手动扣减', 'Manual deduction'],
+  earn_reversal: ['赠送冲回', 'Earn reversal'], payment_refund: ['抵现退回', 'Payment refund'], expiry: ['积分过期', 'Expiry'],
 };
 
-/** 'earn' | 'spend' | 'fix' for a reason id. */
-export const reasonGroup = (id) => Object.keys(REASONS).find((g) => id in REASONS[g].items);
+/** How the reason list is grouped: by sign, corrections of earlier changes apart. */
+export const REASON_GROUPS = [
+  ['earn', '增加 Earning'],
+  ['spend', '扣减 Spending'],
+  ['fix', '更正 Corrections'],
+];
+const CORRECTIONS = new Set(['earn_reversal', 'payment_refund', 'expiry']);
+
+/** 'earn' | 'spend' | 'fix' for a reason id and its sign (capabilities().reasonSigns). */
+export const reasonGroup = (id, sign) => (CORRECTIONS.has(id) ? 'fix' : sign === 'spend' ? 'spend' : 'earn');
+
+/** [zh, en] for a reason id; an id without labels is shown as itself. */
+export const reasonLabels = (id) => (Object.hasOwn(REASON_LABELS, id) ? REASON_LABELS[id] : [id, id]);
 
 /** "手动赠送 Manual grant" */
 export const reasonLabel = (id) => {
-  const g = reasonGroup(id);
-  return g ? REASONS[g].items[id].join(' ') : id;
+  const [zh, en] = reasonLabels(id);
+  return zh === en ? zh : `${zh} ${en}`;
 };

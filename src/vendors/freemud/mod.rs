@@ -39,19 +39,25 @@
 //! that is not on this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
 
 pub mod callback;
+pub mod errors;
 pub mod key;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{Method, SignedRequest};
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
 use std::fmt;
+pub use vendor::{sign_text, Freemud};
 
-const VENDOR: &str = "freemud";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "freemud";
 
 /// The content type of requests and replies.
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
@@ -248,6 +254,8 @@ impl CallbackConfig {
 pub struct Prepared {
     /// The operation.
     pub op: Operation,
+    /// The path it is sent to.
+    pub path: String,
     /// The `requestBody` text.
     pub request_body: String,
     /// `idempotencyBussinessId`, for points changes.
@@ -261,15 +269,36 @@ impl Prepared {
     }
 }
 
-/// Validates `params` for `op` (a vendor path). `params` is a JSON object, or
-/// a string used verbatim as `requestBody` (still validated when it is a JSON
-/// object; a points change must be).
+/// Validates `params` for `op` (a vendor path; any API path outside the table
+/// is sent unchecked, see [`ops`]). `params` is a JSON object, or a string
+/// used verbatim as `requestBody` (still validated when it is a JSON object; a
+/// points change must be).
 pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
-    let op = Operation::from_path(op)?;
+    prepare_with(config, op, params, &CallOptions::default())
+}
+
+/// [`prepare`] under per-call options (`allowFields`, `idempotent`).
+pub fn prepare_with(
+    config: &Config,
+    path: &str,
+    params: &Json,
+    options: &CallOptions,
+) -> Result<Prepared> {
     let with_vendor = |e: Error| e.with_vendor(VENDOR);
+    let op = match ops::route(path)? {
+        Operation::Other { .. } => Operation::Other {
+            idempotent: options.idempotent.unwrap_or(false),
+        },
+        known => {
+            options
+                .refuse_idempotent_on_known(path)
+                .map_err(with_vendor)?;
+            known
+        }
+    };
     let (request_body, checked) = match params {
         Json::String(text) => match Json::parse(text) {
-            Ok(obj @ Json::Object(_)) => (text.clone(), ops::check(op, &obj, &config.partner_id).map_err(with_vendor)?),
+            Ok(obj @ Json::Object(_)) => (text.clone(), ops::check_with(op, &obj, &config.partner_id, options).map_err(with_vendor)?),
             _ if op.changes_points() => {
                 return Err(with_vendor(Error::invalid_input(
                     "a points change's `requestBody` string must be a JSON object (jifen checks `idempotencyBussinessId`)",
@@ -279,7 +308,7 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
             _ => (text.clone(), ops::Checked::default()),
         },
         Json::Object(_) | Json::Null => {
-            let checked = ops::check(op, params, &config.partner_id).map_err(with_vendor)?;
+            let checked = ops::check_with(op, params, &config.partner_id, options).map_err(with_vendor)?;
             let text = if params.is_null() { "{}".to_string() } else { params.to_json_string() };
             (text, checked)
         }
@@ -287,6 +316,7 @@ pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
     };
     Ok(Prepared {
         op,
+        path: path.to_string(),
         request_body,
         idempotency_id: checked.idempotency_id,
     })
@@ -318,7 +348,7 @@ pub fn sign_request(
     }
     SignedRequest {
         method: Method::Post,
-        url: format!("{}{}", config.base_url, prepared.op.path()),
+        url: format!("{}{}", config.base_url, prepared.path),
         headers,
         body: Some(body),
         string_to_sign: prepared.canonical(config),
@@ -380,5 +410,108 @@ mod tests {
         );
         assert_eq!(r.url, "http://127.0.0.1/fm/member/score/statisticalScore");
         assert!(!format!("{c:?} {r:?}").contains("tok-secret"));
+    }
+
+    /// Vector A1 of docs/vendors/freemud.md §9 (the vendor demo's own input): an
+    /// operation outside the table signs the same `appId=…&partnerId=…&requestBody=…&ver=1`.
+    #[test]
+    fn any_path_is_the_same_envelope() {
+        let c = Config::from_json(
+            &Json::parse(r#"{"vendor":"freemud","partnerId":"2282","appId":"wxaa246","baseUrl":"http://127.0.0.1/fm","devSkipSignature":true}"#)
+                .unwrap(),
+        )
+        .unwrap();
+        let params = Json::parse(r#"{"orderCode":["14466581149538022700014"]}"#).unwrap();
+        let p = prepare(&c, "/order/getOrderDetail", &params).unwrap();
+        assert_eq!(
+            p.canonical(&c),
+            r#"appId=wxaa246&partnerId=2282&requestBody={"orderCode":["14466581149538022700014"]}&ver=1"#
+        );
+        assert!(!p.op.is_idempotent() && !p.op.changes_points());
+        assert_eq!(p.idempotency_id, None);
+        let r = sign_request(&c, &p, "skip", "tx-1");
+        assert_eq!(r.url, "http://127.0.0.1/fm/order/getOrderDetail");
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(
+            r.body.as_deref(),
+            Some(
+                r#"{"ver":"1","partnerId":"2282","appId":"wxaa246","requestBody":"{\"orderCode\":[\"14466581149538022700014\"]}","sign":"skip"}"#
+            )
+        );
+        // A string is sent verbatim; `partnerId` must still be the configured one.
+        let text = Json::str(r#"{ "pageNum" : 1 }"#);
+        assert_eq!(
+            prepare(&c, "/member/coupon/list", &text)
+                .unwrap()
+                .request_body,
+            r#"{ "pageNum" : 1 }"#
+        );
+        let other = Json::parse(r#"{"partnerId":"9"}"#).unwrap();
+        assert!(prepare(&c, "/member/coupon/list", &other).is_err());
+        let said = CallOptions {
+            idempotent: Some(true),
+            ..CallOptions::default()
+        };
+        assert!(prepare_with(&c, "/member/coupon/list", &Json::Null, &said)
+            .unwrap()
+            .op
+            .is_idempotent());
+        assert!(prepare_with(&c, ops::STATISTICAL_SCORE, &Json::Null, &said).is_err());
+        for bad in [
+            "",
+            "/",
+            "member/x",
+            "/member//x",
+            "/member/../x",
+            "/member/x?y=1",
+            "/member/score/opt/2",
+        ] {
+            assert_eq!(
+                prepare(&c, bad, &Json::Null).unwrap_err().code,
+                crate::core::error::ErrorCode::Unsupported,
+                "{bad}"
+            );
+        }
+        // The reply's `responseBody` comes back as sent, ids exact.
+        let body = Json::parse(r#"{"couponList":[{"couponId":115589208394311926000}],"total":1}"#)
+            .unwrap();
+        assert_eq!(
+            response::result_json(p.op, &body).unwrap().to_json_string(),
+            r#"{"couponList":[{"couponId":"115589208394311926000"}],"total":1}"#
+        );
+    }
+
+    /// The demo's `orderCode` on a known operation: refused as unknown, sent with `allowFields`.
+    #[test]
+    fn allow_fields_sends_a_field_jifen_does_not_know() {
+        let c = cfg(r#","baseUrl":"http://127.0.0.1/fm","devSkipSignature":true"#).unwrap();
+        let params = Json::parse(
+            r#"{"memberId":"115589208394311926","orderCode":["14466581149538022700014"]}"#,
+        )
+        .unwrap();
+        let e = prepare(&c, ops::STATISTICAL_SCORE, &params).unwrap_err();
+        assert!(
+            e.message.starts_with("unknown parameter `orderCode`;"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains(r#"allowFields: ["orderCode"]"#),
+            "{}",
+            e.message
+        );
+        let allow = CallOptions {
+            allow_fields: vec!["orderCode".into()],
+            idempotent: None,
+        };
+        let p = prepare_with(&c, ops::STATISTICAL_SCORE, &params, &allow).unwrap();
+        assert_eq!(p.request_body, params.to_json_string());
+        let typo = Json::parse(r#"{"memberid":"1","orderCode":"x"}"#).unwrap();
+        let e = prepare_with(&c, ops::STATISTICAL_SCORE, &typo, &allow).unwrap_err();
+        assert!(
+            e.message.contains("did you mean `memberId`?"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -7,9 +7,24 @@
 //! is signed and sent is the caller's JSON, serialised once in the caller's
 //! key order. Validation only refuses what the vendor would refuse, and what
 //! jifen must not send (a points change without `idempotencyBussinessId`).
+//!
+//! # Operations outside the table
+//!
+//! Every Freemud API is the same signed envelope POSTed to a path, so any path can be
+//! called ([`route`]): `/member/coupon/list` is sent like a known operation, its params
+//! (object or string) as the `requestBody`, unchecked but for `partnerId` (it must be the
+//! configured one). `/member/score/opt/{type}` is the one family jifen knows to refuse
+//! beyond types 1 and 15. The reply goes through the envelope and its status codes and
+//! its `responseBody` comes back as sent ([`crate::vendors::generic`]).
+//!
+//! **Retries.** Every Freemud call is a POST, so jifen cannot tell a read from a write
+//! outside its table: such an operation is treated as a write that may not be idempotent
+//! and is never sent again after a lost reply (`outcome_unknown`), unless the caller says
+//! per call that it is safe to repeat (`idempotent: true`, [`crate::vendors::call_options`]).
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::param_schema::{text_of, Kind, Rule, Schema};
 use crate::vendors::params::{strict_int, Params};
 
@@ -69,6 +84,26 @@ pub enum Operation {
     StatisticalScore,
     /// `/member/score/getScoreRecords`
     GetScoreRecords,
+    /// A path outside the table (its path is the prepared call's).
+    Other {
+        /// Whether it may be repeated after a lost reply (the caller said so).
+        idempotent: bool,
+    },
+}
+
+/// Resolves a path: a known operation, or any other API path as
+/// [`Operation::Other`] (not idempotent until the caller says so).
+pub fn route(path: &str) -> Result<Operation> {
+    match Operation::from_path(path) {
+        Ok(op) => Ok(op),
+        Err(e)
+            if path.starts_with("/member/score/opt/")
+                || !crate::vendors::generic::is_api_path(path, "/") =>
+        {
+            Err(e)
+        }
+        Err(_) => Ok(Operation::Other { idempotent: false }),
+    }
 }
 
 impl Operation {
@@ -100,7 +135,8 @@ impl Operation {
             })
     }
 
-    /// The path.
+    /// The path of a known operation; `""` for [`Operation::Other`], whose
+    /// path is the prepared call's (`Prepared::path`).
     pub fn path(self) -> &'static str {
         match self {
             Operation::GetMemberInfo => GET_MEMBER_INFO,
@@ -112,6 +148,7 @@ impl Operation {
             Operation::ReturnScore => RETURN_SCORE,
             Operation::StatisticalScore => STATISTICAL_SCORE,
             Operation::GetScoreRecords => GET_SCORE_RECORDS,
+            Operation::Other { .. } => "",
         }
     }
 
@@ -129,9 +166,13 @@ impl Operation {
 
     /// Whether repeating the call is harmless: reads always, points changes
     /// because each carries its `idempotencyBussinessId` (the vendor answers a
-    /// repeat with the first result and changes nothing).
+    /// repeat with the first result and changes nothing); an operation outside
+    /// the table only when the caller said so (see the module docs).
     pub fn is_idempotent(self) -> bool {
-        true
+        match self {
+            Operation::Other { idempotent } => idempotent,
+            _ => true,
+        }
     }
 }
 
@@ -436,6 +477,12 @@ static STATISTICS: Schema = Schema {
     rules: &[MEMBER_ID],
 };
 
+/// An operation outside the table: any field.
+static OTHER: Schema = Schema {
+    known: &[],
+    rules: &[],
+};
+
 static RECORDS: Schema = Schema {
     known: &[
         "partnerId",
@@ -460,6 +507,7 @@ impl Operation {
             Operation::ReturnScore => &RETURN,
             Operation::StatisticalScore => &STATISTICS,
             Operation::GetScoreRecords => &RECORDS,
+            Operation::Other { .. } => &OTHER,
         }
     }
 }
@@ -467,6 +515,16 @@ impl Operation {
 /// Validates `params` (a JSON object, or `null` for none) for `op`. `partner_id`
 /// is the configured merchant: a `partnerId` in params must match it.
 pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> {
+    check_with(op, params, partner_id, &CallOptions::default())
+}
+
+/// [`check`], with the fields `options.allowFields` names accepted.
+pub fn check_with(
+    op: Operation,
+    params: &Json,
+    partner_id: &str,
+    options: &CallOptions,
+) -> Result<Checked> {
     let p = Params::new(params)?;
     if let Some(pid) = p.opt_str("partnerId")? {
         if pid != partner_id {
@@ -475,7 +533,7 @@ pub fn check(op: Operation, params: &Json, partner_id: &str) -> Result<Checked> 
             ));
         }
     }
-    op.schema().check(&p)?;
+    op.schema().check_with(&p, options)?;
     Ok(Checked {
         idempotency_id: if op.changes_points() {
             Some(text_of(&p, "idempotencyBussinessId"))

@@ -8,6 +8,7 @@
 //! normalised: the vendor sends `"20"` and `20` for the same field, jifen
 //! returns `20`.
 
+use super::errors;
 use super::ops::{lenient_int, Operation, OperationType};
 use super::sign::canonical_of_object;
 use crate::core::error::{scrub, Error, ErrorCode, Result};
@@ -19,10 +20,6 @@ const VENDOR: &str = "freemud";
 
 /// The success code.
 pub const STATUS_OK: &str = "100";
-/// 缺少必要的请求参数: a required parameter is missing.
-pub const STATUS_MISSING_PARAMETER: &str = "21";
-/// 内部服务异常: the vendor failed internally.
-pub const STATUS_SERVER_ERROR: &str = "500";
 
 /// A successful reply's envelope.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +59,23 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
     let body = Json::parse_bytes(&resp.body)
         .ok()
         .filter(|b| b.as_object().is_some());
+    let status_code = body.as_ref().and_then(|b| b.text_at("statusCode"));
+    let message = body
+        .as_ref()
+        .and_then(|b| b.text_at("message"))
+        .unwrap_or_default();
+    // An error that answers with the vendor's `statusCode`, and what it means (`errors.rs`).
+    let coded = |mut e: Error| {
+        if let Some(code) = &status_code {
+            if let Some(row) = errors::row(resp.status, code) {
+                e = e.with_row(row);
+            }
+            e = e.with_vendor_code(code.clone());
+        }
+        fail(e)
+    };
     if resp.status == 429 {
-        return Err(fail(
+        return Err(coded(
             Error::new(
                 ErrorCode::RateLimited,
                 "Freemud rate limit reached (HTTP 429)",
@@ -73,48 +85,34 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Envelope> {
         ));
     }
     if !(200..300).contains(&resp.status) {
-        let mut e = Error::new(
-            ErrorCode::Http,
-            format!("Freemud answered HTTP {}", i64::from(resp.status)),
-        )
-        .retryable(resp.status >= 500);
-        if let Some(b) = &body {
-            if let Some(code) = b.text_at("statusCode") {
-                e = e.with_vendor_code(code);
-            }
-            if let Some(m) = b.text_at("message") {
-                e.message = format!(
-                    "Freemud answered HTTP {}: {}",
-                    i64::from(resp.status),
-                    scrub(&m, 200)
-                );
-            }
-        }
-        return Err(fail(e));
+        let status = i64::from(resp.status);
+        let text = if message.is_empty() {
+            format!("Freemud answered HTTP {status}")
+        } else {
+            format!("Freemud answered HTTP {status}: {}", scrub(&message, 200))
+        };
+        return Err(coded(
+            Error::new(ErrorCode::Http, text).retryable(resp.status >= 500),
+        ));
     }
     // A truncated or non-JSON reply: the request may or may not have been acted
     // on. Retryable: the retry policy repeats it only where that is safe (a
     // points change carries its idempotencyBussinessId), else outcome_unknown.
     let body = body
         .ok_or_else(|| fail(Error::parse("Freemud reply is not a JSON object").retryable(true)))?;
-    let status_code = body
-        .text_at("statusCode")
-        .ok_or_else(|| fail(Error::parse("Freemud reply lacks `statusCode`")))?;
-    let message = body.text_at("message").unwrap_or_default();
+    let Some(status_code) = status_code.clone() else {
+        return Err(fail(Error::parse("Freemud reply lacks `statusCode`")));
+    };
     if status_code != STATUS_OK {
-        let text = if message.is_empty() {
-            "no message".to_string()
-        } else {
-            scrub(&message, 200)
+        let lead = format!("Freemud statusCode {}", scrub(&status_code, 16));
+        let text = scrub(&message, 200);
+        // Our words for a code of the table, then the vendor's.
+        let e = match errors::row(resp.status, &status_code) {
+            Some(r) => Error::new(r.kind, r.describe(&lead, &text)),
+            None if text.is_empty() => Error::new(ErrorCode::Vendor, format!("{lead}: no message")),
+            None => Error::new(ErrorCode::Vendor, format!("{lead}: {text}")),
         };
-        return Err(fail(
-            Error::new(
-                ErrorCode::Vendor,
-                format!("Freemud statusCode {}: {text}", scrub(&status_code, 16)),
-            )
-            .with_vendor_code(status_code.clone())
-            .retryable(status_code == STATUS_SERVER_ERROR),
-        ));
+        return Err(coded(e));
     }
     let response_body = match body.get_present("responseBody") {
         None => None,
@@ -317,6 +315,9 @@ pub fn member_json(member: &Json) -> Result<Json> {
 
 /// The typed result of `op` from its parsed `responseBody`, as JSON.
 pub fn result_json(op: Operation, body: &Json) -> Result<Json> {
+    if let Operation::Other { .. } = op {
+        return Ok(crate::vendors::generic::raw_result(body));
+    }
     let ctx = context(op);
     let schema = match op {
         Operation::GetMemberInfo if body.is_null() => {

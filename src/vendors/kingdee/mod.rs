@@ -2,24 +2,31 @@
 //! reply parsing. Pure: no clock, no randomness, no I/O (the caller passes the
 //! timestamp and nonce). The token flow's decisions live in `client`.
 
+mod account_set;
+pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod reconcile;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::SignedRequest;
+use crate::core::request::{Method, SignedRequest};
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::ConfigReader;
 use crate::vendors::params::Params;
-use ops::{IntegralAdjust, Operation};
+use ops::Operation;
 use response::{balance_json, record_page_json, AppToken, Authorization};
 use std::fmt;
+pub use vendor::Kingdee;
 
 /// The production gateway.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingdee.com";
 
-const VENDOR: &str = "kingdee";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "kingdee";
 
 /// A Kingdee client configuration. `Debug` hides both secrets.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -99,6 +106,8 @@ impl Config {
 pub struct Prepared {
     /// The operation.
     pub op: Operation,
+    /// The path it is sent to (a known operation's, or the one given with its method).
+    pub path: String,
     /// Query parameters, unsorted.
     pub query: Vec<(String, String)>,
     /// JSON body for POSTs.
@@ -120,6 +129,7 @@ impl Prepared {
     pub fn push_app_authorize(outer_instance_id: &str) -> Prepared {
         Prepared {
             op: Operation::PushAppAuthorize,
+            path: ops::PUSH_APP_AUTHORIZE.to_string(),
             query: vec![("outerInstanceId".into(), outer_instance_id.to_string())],
             body: Some("{}".into()),
         }
@@ -139,21 +149,37 @@ impl Prepared {
         }
         Prepared {
             op: Operation::KingdeeAuthToken,
+            path: ops::KINGDEE_AUTH_TOKEN.to_string(),
             query,
             body: None,
         }
     }
 }
 
-/// Validates `params` for `op` (an operation path) against `config`.
+/// Validates `params` for `op` (an operation path, or `METHOD /path`; see
+/// [`ops`] for operations outside the table) against `config`.
 pub fn prepare(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
-    prepare_op(config, op, params).map_err(|e| e.with_vendor(VENDOR))
+    prepare_with(config, op, params, &CallOptions::default())
 }
 
-fn prepare_op(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
-    let op = Operation::from_path(op)?;
+/// [`prepare`] under per-call options (`allowFields`, `idempotent`).
+pub fn prepare_with(
+    config: &Config,
+    op: &str,
+    params: &Json,
+    options: &CallOptions,
+) -> Result<Prepared> {
+    prepare_op(config, op, params, options).map_err(|e| e.with_vendor(VENDOR))
+}
+
+fn prepare_op(config: &Config, id: &str, params: &Json, options: &CallOptions) -> Result<Prepared> {
+    let (op, path) = ops::route(id)?;
+    if !matches!(op, Operation::Other { .. }) {
+        options.refuse_idempotent_on_known(id)?;
+    }
     let p = Params::new(params)?;
     let (query, body) = match op {
+        // The token flow's two calls take no `allowFields`: jifen drives them itself.
         Operation::PushAppAuthorize => {
             p.only(&["outerInstanceId"])?;
             let id = p
@@ -194,14 +220,57 @@ fn prepare_op(config: &Config, op: &str, params: &Json) -> Result<Prepared> {
             }
             (query, None)
         }
-        Operation::IntegralAdjust => (
-            Vec::new(),
-            Some(IntegralAdjust::from_params(params)?.body()),
-        ),
-        Operation::IntegralRecord => (ops::query(&ops::RECORD, params)?, None),
-        Operation::AccountBalanceInfo => (ops::query(&ops::BALANCE, params)?, None),
+        Operation::IntegralAdjust => (Vec::new(), Some(ops::adjust_body(params, options)?)),
+        Operation::IntegralRecord => (ops::query_with(&ops::RECORD, params, options)?, None),
+        Operation::AccountBalanceInfo => (ops::query_with(&ops::BALANCE, params, options)?, None),
+        Operation::Other { method, .. } => return prepare_other(method, path, params, options),
     };
-    Ok(Prepared { op, query, body })
+    Ok(Prepared {
+        op,
+        path,
+        query,
+        body,
+    })
+}
+
+/// An operation outside the table: a GET's params as its query, a POST's as
+/// its JSON body (compact, in the caller's order; none is `{}`).
+fn prepare_other(
+    method: Method,
+    path: String,
+    params: &Json,
+    options: &CallOptions,
+) -> Result<Prepared> {
+    let p = Params::new(params)?;
+    let op = Operation::Other {
+        method,
+        idempotent: options.idempotent.unwrap_or(method == Method::Get),
+    };
+    let (query, body) = match method {
+        Method::Get => {
+            let mut fields = Vec::new();
+            for name in p.names() {
+                if let Some(v) = p.get(name) {
+                    fields.push((name.to_string(), v.clone()));
+                }
+            }
+            (ops::query_pairs(fields)?, None)
+        }
+        Method::Post => (
+            Vec::new(),
+            Some(if params.is_null() {
+                "{}".to_string()
+            } else {
+                params.to_json_string()
+            }),
+        ),
+    };
+    Ok(Prepared {
+        op,
+        path,
+        query,
+        body,
+    })
 }
 
 /// Per-attempt values: when, which nonce, and the token to present.
@@ -252,14 +321,14 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
     let timestamp = attempt.timestamp_ms.to_string();
     let string_to_sign = sign::string_to_sign(
         op.method().as_str(),
-        op.path(),
+        &prepared.path,
         &prepared.query,
         &attempt.nonce,
         &timestamp,
     );
     let signature = sign::x_api_signature(&config.client_secret, &string_to_sign);
     let query = sign::wire_query(&prepared.query);
-    let mut url = format!("{}{}", config.base_url, op.path());
+    let mut url = format!("{}{}", config.base_url, prepared.path);
     if !query.is_empty() {
         url.push('?');
         url.push_str(&query);
@@ -300,8 +369,19 @@ pub fn build_request(
     params: &Json,
     attempt: &Attempt,
 ) -> Result<SignedRequest> {
+    build_request_with(config, op, params, attempt, &CallOptions::default())
+}
+
+/// [`build_request`] under per-call options.
+pub fn build_request_with(
+    config: &Config,
+    op: &str,
+    params: &Json,
+    attempt: &Attempt,
+    options: &CallOptions,
+) -> Result<SignedRequest> {
     check_nonce(&attempt.nonce)?;
-    let prepared = prepare(config, op, params)?;
+    let prepared = prepare_with(config, op, params, options)?;
     Ok(sign_request(config, &prepared, attempt))
 }
 
@@ -316,6 +396,7 @@ pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
         },
         Operation::IntegralRecord => record_page_json(data)?,
         Operation::AccountBalanceInfo => balance_json(data)?,
+        Operation::Other { .. } => crate::vendors::generic::raw_result(data),
     })
 }
 
@@ -404,6 +485,193 @@ mod tests {
         assert!(r.as_ref().is_some_and(|r| r.header("app-token").is_none()));
         // V4's values: appKey AbCd1234 + appSecret fake-app-secret-0001.
         assert!(r.as_ref().is_some_and(|r| r.url.ends_with("app_key=AbCd1234&app_signature=ZTllZWMxMzQwZGRlYmIyNGQzZDE3ZjRhYjY1M2U1M2M2MTk1NzY3ZDk1NDExZDk4ODg2Y2Y5YjdhMDA5YWQyNw%3D%3D")));
+    }
+
+    /// A hand-written case of the generic rule (docs/vendors/kingdee.md §3): the path
+    /// GwEnc'd, each pair once `GwEnc(k)=FormEnc(v)`, sorted as `k=v` text (`page=` before
+    /// `page_size=`: `=` is 0x3D, `_` 0x5F), then both sides GwEnc'd again. The
+    /// signature is Base64(hex(HMAC-SHA256)) computed outside jifen (Python's `hmac`).
+    #[test]
+    fn any_get_is_signed_by_the_generic_rule() {
+        let c = config();
+        let a = Attempt {
+            timestamp_ms: 1_700_000_000_000,
+            nonce: "1234567890".into(),
+            app_token: Some("tok".into()),
+            domain: None,
+        };
+        let params =
+            Json::parse(r#"{"search":"张 三","page":1,"page_size":20,"enable":true,"gone":null}"#)
+                .unwrap();
+        let r = build_request(&c, "GET /jdy/v2/bd/customer", &params, &a).unwrap();
+        assert_eq!(
+            r.string_to_sign,
+            "GET\n%2Fjdy%2Fv2%2Fbd%2Fcustomer\nenable=true&page=1&page_size=20&search=%25E5%25BC%25A0%2B%25E4%25B8%2589\nx-api-nonce:1234567890\nx-api-timestamp:1700000000000\n"
+        );
+        assert_eq!(
+            r.header("X-Api-Signature"),
+            Some("NDg5OTg3M2I1MjgwYzU4ZGZjMzg5MmI0OTk1Yjk3YTAwYmI0MGZjNjVkZDUwNWY3YzhjNGRiNDQzYmEwYmIxOQ==")
+        );
+        assert_eq!(
+            r.url,
+            "https://api.kingdee.com/jdy/v2/bd/customer?enable=true&page=1&page_size=20&search=%E5%BC%A0+%E4%B8%89"
+        );
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(r.body, None);
+        assert_eq!(r.header("app-token"), Some("tok"));
+        assert_eq!(r.header("X-GW-Router-Addr"), Some("https://tf.jdy.com"));
+        let p = prepare(&c, "GET /jdy/v2/bd/customer", &params).unwrap();
+        assert!(p.op.is_idempotent() && p.op.needs_app_token());
+        assert_eq!(
+            result_json(
+                p.op,
+                &Json::parse(r#"{"id":1480000000000000001,"rows":[]}"#).unwrap()
+            )
+            .unwrap()
+            .to_json_string(),
+            r#"{"id":"1480000000000000001","rows":[]}"#
+        );
+    }
+
+    #[test]
+    fn any_post_sends_its_params_as_the_body() {
+        let c = config();
+        let a = Attempt {
+            timestamp_ms: 1_700_000_000_000,
+            nonce: "1234567890".into(),
+            app_token: Some("tok".into()),
+            domain: None,
+        };
+        let params = Json::parse(
+            r#"{"number":"C001","name":"张三","id":"1480000000000000001","tags":[1,{"a":null}]}"#,
+        )
+        .unwrap();
+        let r = build_request(&c, "POST /jdy/v2/bd/customer_save", &params, &a).unwrap();
+        assert_eq!(
+            r.string_to_sign,
+            "POST\n%2Fjdy%2Fv2%2Fbd%2Fcustomer_save\n\nx-api-nonce:1234567890\nx-api-timestamp:1700000000000\n"
+        );
+        assert_eq!(
+            r.header("X-Api-Signature"),
+            Some("NzE2ZjU5Y2FkODQ5OGViNjkzYTVkYzAzZjhkZTU3MjE1YWFlYzUzY2U0MzliZDU3Y2ZjNzg5NTEwMTI4NjExNQ==")
+        );
+        assert_eq!(r.url, "https://api.kingdee.com/jdy/v2/bd/customer_save");
+        assert_eq!(
+            r.body.as_deref(),
+            Some(
+                r#"{"number":"C001","name":"张三","id":"1480000000000000001","tags":[1,{"a":null}]}"#
+            )
+        );
+        assert_eq!(r.header("app-token"), Some("tok"));
+        let body = |p: &str| {
+            build_request(&c, "POST /jdy/v2/x", &Json::parse(p).unwrap(), &a)
+                .unwrap()
+                .body
+        };
+        assert_eq!(body("null").as_deref(), Some("{}"));
+        // An unknown POST may be a write: not repeated after a lost reply, unless the caller says so.
+        let unsafe_write = prepare(&c, "POST /jdy/v2/bd/customer_save", &params).unwrap();
+        assert!(!unsafe_write.op.is_idempotent());
+        let said = CallOptions {
+            idempotent: Some(true),
+            ..CallOptions::default()
+        };
+        let p = prepare_with(&c, "POST /jdy/v2/bd/customer_save", &params, &said).unwrap();
+        assert!(p.op.is_idempotent());
+    }
+
+    #[test]
+    fn a_known_operation_under_its_method_stays_typed() {
+        let c = config();
+        let ok = Json::parse(r#"{"mobile":"13800138000","integral":"007","operation":5}"#).unwrap();
+        let typed = prepare(&c, ops::INTEGRAL_ADJUST, &ok).unwrap();
+        let spelled = prepare(&c, "POST /jdy/v2/ls/integral_adjust", &ok).unwrap();
+        assert_eq!(typed, spelled);
+        assert_eq!(spelled.op, Operation::IntegralAdjust);
+        assert_eq!(
+            spelled.body.as_deref(),
+            Some(r#"{"mobile":"13800138000","integral":7,"operation":5}"#)
+        );
+        let bad = Json::parse(r#"{"mobile":"13800138000","integral":0,"operation":5}"#).unwrap();
+        assert_eq!(
+            prepare(&c, "POST /jdy/v2/ls/integral_adjust", &bad)
+                .unwrap_err()
+                .message,
+            "`integral` must not be zero"
+        );
+        let e = prepare(&c, "GET /jdy/v2/ls/integral_adjust", &ok).unwrap_err();
+        assert_eq!(e.code, crate::core::error::ErrorCode::InvalidInput);
+        assert!(e.message.contains("called with POST"), "{}", e.message);
+        let said = CallOptions {
+            idempotent: Some(true),
+            ..CallOptions::default()
+        };
+        assert!(prepare_with(&c, ops::INTEGRAL_ADJUST, &ok, &said).is_err());
+    }
+
+    #[test]
+    fn other_ids_must_be_jdy_v2_paths_with_a_method() {
+        let c = config();
+        for (id, code) in [
+            ("/jdy/v2/bd/customer", "unsupported"),
+            ("get /jdy/v2/bd/customer", "unsupported"),
+            ("PUT /jdy/v2/bd/customer", "unsupported"),
+            ("GET /jdy/v1/bd/customer", "unsupported"),
+            ("GET /jdy/v2/", "unsupported"),
+            ("GET /jdy/v2/bd//customer", "unsupported"),
+            ("GET /jdy/v2/bd/../customer", "unsupported"),
+            ("GET /jdy/v2/bd/customer?x=1", "unsupported"),
+            ("GET /jdy/v2/bd/customer ", "unsupported"),
+            ("GET  /jdy/v2/bd/customer", "unsupported"),
+        ] {
+            let e = prepare(&c, id, &Json::Null).unwrap_err();
+            assert_eq!(e.code.as_str(), code, "{id}");
+            assert_eq!(e.vendor, Some("kingdee"));
+        }
+        let e = prepare(&c, "/jdy/v2/bd/customer", &Json::Null).unwrap_err();
+        assert!(e.message.contains("`GET /jdy/v2/…`"), "{}", e.message);
+        let nested = Json::parse(r#"{"filter":{"a":1}}"#).unwrap();
+        let e = prepare(&c, "GET /jdy/v2/bd/customer", &nested).unwrap_err();
+        assert!(
+            e.message.starts_with("`filter` is an object or array"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn allowed_fields_go_where_the_operations_fields_go() {
+        let c = config();
+        let allow = CallOptions {
+            allow_fields: vec!["shop_id".into()],
+            idempotent: None,
+        };
+        let q = Json::parse(r#"{"shop_id":7,"member_id":"1","member_card_id":"2"}"#).unwrap();
+        let e = prepare(&c, ops::ACCOUNT_BALANCE_INFO, &q).unwrap_err();
+        assert!(
+            e.message.starts_with("unknown parameter `shop_id`;"),
+            "{}",
+            e.message
+        );
+        let p = prepare_with(&c, ops::ACCOUNT_BALANCE_INFO, &q, &allow).unwrap();
+        assert_eq!(
+            sign::wire_query(&p.query),
+            "member_card_id=2&member_id=1&shop_id=7"
+        );
+        let b = Json::parse(r#"{"shop_id":7,"mobile":"13800138000","integral":1,"operation":5}"#)
+            .unwrap();
+        let p = prepare_with(&c, ops::INTEGRAL_ADJUST, &b, &allow).unwrap();
+        assert_eq!(
+            p.body.as_deref(),
+            Some(r#"{"mobile":"13800138000","integral":1,"operation":5,"shop_id":7}"#)
+        );
+        let typo = Json::parse(r#"{"mobiel":"13800138000","integral":1,"operation":5}"#).unwrap();
+        let e = prepare_with(&c, ops::INTEGRAL_ADJUST, &typo, &allow).unwrap_err();
+        assert!(
+            e.message.contains("did you mean `mobile`?"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -2,10 +2,31 @@
 //!
 //! Operation ids are the vendor's own paths. Names follow the vendor's fields
 //! (`integral`, `mobile`, `member_card_id`).
+//!
+//! # Operations outside the table
+//!
+//! Every JDY v2 API is signed and authorised the same way (X-Api-Signature over the
+//! method, path and canonical query; `app-token` and `X-GW-Router-Addr` from the token
+//! flow), so any of them can be called: written with its method, `"GET /jdy/v2/bd/customer"`
+//! or `"POST /jdy/v2/…"` ([`route`]). A GET's params become its query (strings, numbers as
+//! written, booleans; encoded and sorted as for the known GETs), a POST's params its JSON
+//! body (compact, in the caller's key order). Nothing is checked but the shape: jifen
+//! does not know the fields. The reply goes through the same envelope and error codes and
+//! its `data` comes back as sent ([`crate::vendors::generic`]).
+//!
+//! A known operation written with its method (`"POST /jdy/v2/ls/integral_adjust"`) *is*
+//! that known operation, validated and typed as under its plain path: the spelling never
+//! turns validation off (a field jifen lacks goes through `allowFields`,
+//! [`crate::vendors::call_options`]). Written with the other method, it is refused.
+//!
+//! **Retries.** An operation outside the table is safe to repeat when it is a GET; a POST
+//! may be a write that is not idempotent, so after a lost reply it is never sent again
+//! (`outcome_unknown`), unless the caller says otherwise per call (`idempotent: true`).
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::Method;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::param_schema::{int_of, text_of, Kind, Rule, Schema};
 use crate::vendors::params::Params;
 
@@ -42,6 +63,71 @@ pub enum Operation {
     IntegralRecord,
     /// Balances.
     AccountBalanceInfo,
+    /// An operation outside the table (its path is in [`route`]'s answer and in
+    /// the prepared call): signed by the generic rule, with an app-token.
+    Other {
+        /// GET or POST.
+        method: Method,
+        /// Whether it may be repeated after a lost reply: a GET, or the caller said so.
+        idempotent: bool,
+    },
+}
+
+const OTHER_HINT: &str =
+    " (an operation outside jifen's table is written with its method: `GET /jdy/v2/…` or `POST /jdy/v2/…`)";
+
+/// Resolves an operation id to the operation and its path: a known path, or
+/// `METHOD /path` (a known operation under its own method, else a JDY v2 API
+/// outside the table, as [`Operation::Other`], idempotent when a GET).
+pub fn route(id: &str) -> Result<(Operation, String)> {
+    let Some((method, path)) = id.split_once(' ') else {
+        return Operation::from_path(id).map(|op| (op, id.to_string()));
+    };
+    let method = match method {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        _ => {
+            return Err(crate::vendors::unknown_operation(
+                "kingdee",
+                "Kingdee",
+                id,
+                OTHER_HINT,
+                &OPERATIONS,
+            ))
+        }
+    };
+    if let Some(op) = Operation::ALL.into_iter().find(|o| o.path() == path) {
+        if op.method() != method {
+            return Err(Error::invalid_input(format!(
+                "Kingdee `{path}` is called with {}, not {}",
+                op.method().as_str(),
+                method.as_str()
+            ))
+            .with_vendor("kingdee"));
+        }
+        return Ok((op, path.to_string()));
+    }
+    if !crate::vendors::generic::is_api_path(path, "/jdy/v2/") {
+        return Err(crate::vendors::unknown_operation(
+            "kingdee",
+            "Kingdee",
+            id,
+            OTHER_HINT,
+            &OPERATIONS,
+        ));
+    }
+    let op = Operation::Other {
+        method,
+        idempotent: method == Method::Get,
+    };
+    Ok((op, path.to_string()))
+}
+
+/// Whether the operation `id` names carries an app-token (every business API,
+/// known or not; not the two token-flow calls). `false` for an id that does
+/// not resolve.
+pub fn needs_app_token(id: &str) -> bool {
+    route(id).is_ok_and(|(op, _)| op.needs_app_token())
 }
 
 impl Operation {
@@ -60,11 +146,18 @@ impl Operation {
             .into_iter()
             .find(|o| o.path() == path)
             .ok_or_else(|| {
-                crate::vendors::unknown_operation("kingdee", "Kingdee", path, "", &OPERATIONS)
+                crate::vendors::unknown_operation(
+                    "kingdee",
+                    "Kingdee",
+                    path,
+                    OTHER_HINT,
+                    &OPERATIONS,
+                )
             })
     }
 
-    /// The path.
+    /// The path of a known operation; `""` for [`Operation::Other`], whose path
+    /// is the prepared call's (`Prepared::path`).
     pub fn path(self) -> &'static str {
         match self {
             Operation::PushAppAuthorize => PUSH_APP_AUTHORIZE,
@@ -72,6 +165,7 @@ impl Operation {
             Operation::IntegralAdjust => INTEGRAL_ADJUST,
             Operation::IntegralRecord => INTEGRAL_RECORD,
             Operation::AccountBalanceInfo => ACCOUNT_BALANCE_INFO,
+            Operation::Other { .. } => "",
         }
     }
 
@@ -79,6 +173,7 @@ impl Operation {
     pub fn method(self) -> Method {
         match self {
             Operation::PushAppAuthorize | Operation::IntegralAdjust => Method::Post,
+            Operation::Other { method, .. } => method,
             _ => Method::Get,
         }
     }
@@ -92,9 +187,14 @@ impl Operation {
     }
 
     /// Whether repeating the call is harmless. `integral_adjust` has no
-    /// idempotency field: a repeat adjusts twice.
+    /// idempotency field: a repeat adjusts twice. An operation outside the
+    /// table: a GET, or what the caller said (see the module docs).
     pub fn is_idempotent(self) -> bool {
-        !matches!(self, Operation::IntegralAdjust)
+        match self {
+            Operation::IntegralAdjust => false,
+            Operation::Other { idempotent, .. } => idempotent,
+            _ => true,
+        }
     }
 }
 
@@ -185,6 +285,12 @@ impl IntegralAdjust {
     pub fn from_params(params: &Json) -> Result<Self> {
         let p = Params::new(params)?;
         ADJUST.check(&p)?;
+        Self::from_checked(&p)
+    }
+
+    /// Reads params checked by the caller.
+    fn from_checked(p: &Params<'_>) -> Result<Self> {
+        let p = *p;
         let operation = int_of(&p, "operation")
             .and_then(AdjustOperation::from_code)
             .ok_or_else(|| Error::invalid_input("`operation` must be 1–11"))?;
@@ -197,13 +303,27 @@ impl IntegralAdjust {
 
     /// The JSON body, fields in the vendor's documented order.
     pub fn body(&self) -> String {
-        Json::object([
-            ("mobile", Some(Json::str(&self.mobile))),
-            ("integral", Some(Json::int(self.integral))),
-            ("operation", Some(Json::int(self.operation.code()))),
-        ])
-        .to_json_string()
+        self.body_with(Vec::new())
     }
+
+    /// The JSON body, then `extras` (fields `allowFields` let through) as given.
+    pub fn body_with(&self, extras: Vec<(String, Json)>) -> String {
+        let mut body = vec![
+            ("mobile".to_string(), Json::str(&self.mobile)),
+            ("integral".to_string(), Json::int(self.integral)),
+            ("operation".to_string(), Json::int(self.operation.code())),
+        ];
+        body.extend(extras);
+        Json::Object(body).to_json_string()
+    }
+}
+
+/// The `integral_adjust` body for `params` under `options`: validated, the
+/// documented fields in their order, then the allowed extras.
+pub fn adjust_body(params: &Json, options: &CallOptions) -> Result<String> {
+    let p = Params::new(params)?;
+    ADJUST.check_with(&p, options)?;
+    Ok(IntegralAdjust::from_checked(&p)?.body_with(ADJUST.allowed_extras(&p, options)))
 }
 
 /// Largest page Kingdee honours; larger sizes are silently truncated by the vendor.
@@ -261,12 +381,43 @@ pub static BALANCE: Schema = Schema {
 /// Checks a query operation's params against `schema` and returns the query
 /// parameters (unordered; signing sorts them), integers in canonical form.
 pub fn query(schema: &Schema, params: &Json) -> Result<Vec<(String, String)>> {
+    query_with(schema, params, &CallOptions::default())
+}
+
+/// [`query`], with the fields `options.allowFields` names added as given.
+pub fn query_with(
+    schema: &Schema,
+    params: &Json,
+    options: &CallOptions,
+) -> Result<Vec<(String, String)>> {
     let p = Params::new(params)?;
-    schema.check(&p)?;
+    schema.check_with(&p, options)?;
     let mut q = Vec::new();
     for (k, v) in schema.canonical(&p) {
         if let Json::String(v) = v {
             q.push((k, v));
+        }
+    }
+    q.extend(query_pairs(schema.allowed_extras(&p, options))?);
+    Ok(q)
+}
+
+/// Query pairs from fields of any name: strings as they are, numbers as
+/// written, booleans as `true`/`false`; `null` is absent; an object or array
+/// has no query form and is refused.
+pub fn query_pairs(fields: Vec<(String, Json)>) -> Result<Vec<(String, String)>> {
+    let mut q = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        match v {
+            Json::Null => {}
+            Json::String(t) | Json::Number(t) => q.push((k, t)),
+            Json::Bool(b) => q.push((k, b.to_string())),
+            Json::Array(_) | Json::Object(_) => {
+                return Err(Error::invalid_input(format!(
+                    "`{}` is an object or array: a GET query takes strings, numbers and booleans (send it with POST, or as text)",
+                    crate::core::error::scrub(&k, 60)
+                )))
+            }
         }
     }
     Ok(q)

@@ -2,6 +2,7 @@
 //! the typed results of each operation. Numbers are read leniently (the vendor
 //! sends `"100"` and `100` for the same field).
 
+use super::errors;
 use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::request::HttpResponse;
@@ -9,9 +10,6 @@ use crate::vendors::result_schema::{read, Dialect, Field, Kind::*, Schema};
 use std::fmt;
 
 const VENDOR: &str = "kingdee";
-
-/// Business errcode: the appKey/appSecret check failed (secret rotated or wrong).
-pub const ERR_AUTHORIZATION_KEY: i64 = 1_030_002_006;
 
 /// Checks the status and envelope of a reply and returns its `data`
 /// (`Json::Null` when the vendor sent none).
@@ -23,17 +21,25 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
             .with_request_id(request_id.clone())
     };
 
-    if resp.status == 429 {
-        return Err(fail(
-            Error::new(
-                ErrorCode::RateLimited,
-                "Kingdee rate limit reached (HTTP 429)",
-            )
-            .retryable(true)
-            .with_retry_after(resp.retry_after_ms()),
-        ));
-    }
     let body = Json::parse_bytes(&resp.body);
+    if resp.status == 429 {
+        // The token endpoint's 429 names the gateway's code (`{errcode:5007}`): keep it.
+        let mut e = Error::new(
+            ErrorCode::RateLimited,
+            "Kingdee rate limit reached (HTTP 429)",
+        )
+        .retryable(true)
+        .with_retry_after(resp.retry_after_ms());
+        if let Some(c) = body
+            .as_ref()
+            .ok()
+            .and_then(|b| b.get("errcode"))
+            .and_then(Json::as_i64_lenient)
+        {
+            e = e.with_vendor_code(c.to_string());
+        }
+        return Err(fail(e));
+    }
     if resp.status == 519 {
         let body = body.map_err(|_| {
             fail(Error::parse(
@@ -80,13 +86,12 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         Some(0) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
         Some(c) => {
             let text = scrub(&text.unwrap_or_default(), 200);
-            let e = if c == ERR_AUTHORIZATION_KEY {
-                Error::new(
-                    ErrorCode::Auth,
-                    format!("Kingdee refused the app authorisation ({c} {text})"),
-                )
-            } else {
-                Error::new(ErrorCode::Vendor, format!("Kingdee error {c}: {text}"))
+            let e = match errors::row(resp.status, c) {
+                Some(row) => {
+                    Error::new(row.kind, row.describe(&format!("Kingdee error {c}"), &text))
+                        .with_row(row)
+                }
+                None => Error::new(ErrorCode::Vendor, format!("Kingdee error {c}: {text}")),
             };
             Err(fail(e.with_vendor_code(c.to_string())))
         }
@@ -94,105 +99,24 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     }
 }
 
-/// The HTTP 519 gateway errcodes (docs/vendors/kingdee.md §7.1): code, error code, retryable, meaning.
-static GATEWAY: [(u16, ErrorCode, bool, &str); 20] = [
-    (
-        4001,
-        ErrorCode::Config,
-        false,
-        "unsupported X-Api-Auth-Version",
-    ),
-    (
-        4002,
-        ErrorCode::Config,
-        false,
-        "client id or secret missing",
-    ),
-    (
-        4004,
-        ErrorCode::Config,
-        false,
-        "client id or secret missing",
-    ),
-    (4003, ErrorCode::Auth, false, "client id or secret refused"),
-    (4005, ErrorCode::Auth, false, "client id or secret refused"),
-    (
-        4006,
-        ErrorCode::Signature,
-        true,
-        "X-Api-TimeStamp expired (check the clock)",
-    ),
-    (
-        4007,
-        ErrorCode::Signature,
-        false,
-        "X-Api-SignHeaders refused",
-    ),
-    (4008, ErrorCode::Signature, false, "X-Api-Signature refused"),
-    (4009, ErrorCode::Auth, false, "app-token missing"),
-    (4010, ErrorCode::Auth, false, "app-token invalid"),
-    (4011, ErrorCode::Auth, false, "app-token expired"),
-    (
-        4012,
-        ErrorCode::Auth,
-        false,
-        "the app is not allowed to call this API",
-    ),
-    (5000, ErrorCode::Http, true, "gateway internal failure"),
-    (5001, ErrorCode::Unsupported, false, "API not found"),
-    (5002, ErrorCode::Unsupported, false, "method not allowed"),
-    (5003, ErrorCode::Http, true, "API unavailable"),
-    (
-        5004,
-        ErrorCode::Timeout,
-        true,
-        "API timed out at the gateway",
-    ),
-    (
-        5005,
-        ErrorCode::Http,
-        true,
-        "request cancelled at the gateway",
-    ),
-    (5006, ErrorCode::RateLimited, true, "circuit breaker open"),
-    (5007, ErrorCode::RateLimited, true, "gateway overloaded"),
-];
-
-/// Maps an HTTP 519 gateway errcode (docs/vendors/kingdee.md §7.1).
+/// Maps an HTTP 519 gateway errcode through the error table (`errors.rs`).
 fn gateway_error(code: Option<i64>, text: &str) -> Error {
     let text = scrub(text, 200);
     let Some(c) = code else {
+        // Like any 5xx: another attempt may help, and it proves nothing.
         return Error::new(
             ErrorCode::Http,
             "Kingdee gateway error (HTTP 519) without an errcode",
-        );
+        )
+        .retryable(true);
     };
-    let (kind, retryable, what) = GATEWAY
-        .iter()
-        .find(|g| i64::from(g.0) == c)
-        .map_or((ErrorCode::Http, false, "unknown gateway error"), |g| {
-            (g.1, g.2, g.3)
-        });
-    let message = if text.is_empty() {
-        format!("Kingdee gateway {c}: {what}")
-    } else {
-        format!("Kingdee gateway {c}: {what} ({text})")
-    };
-    Error::new(kind, message)
-        .with_vendor_code(c.to_string())
-        .retryable(retryable)
-}
-
-/// Whether an error means the app-token must be fetched again (4009–4011).
-pub fn is_token_error(e: &Error) -> bool {
-    e.vendor == Some(VENDOR)
-        && e.http_status == Some(519)
-        && matches!(e.vendor_code.as_deref(), Some("4009" | "4010" | "4011"))
-}
-
-/// Whether an error means the authorisation must be pulled again (1030002006).
-pub fn is_authorization_error(e: &Error) -> bool {
-    e.vendor == Some(VENDOR) && e.vendor_code.as_deref() == Some("1030002006")
+    let row = errors::row(errors::GATEWAY, c).unwrap_or(&errors::OTHER_GATEWAY);
+    Error::new(
+        row.kind,
+        row.describe(&format!("Kingdee gateway {c}"), &text),
+    )
+    .with_row(row)
+    .with_vendor_code(c.to_string())
 }
 
 fn opt_text(j: &Json, key: &str) -> Option<String> {
@@ -452,63 +376,6 @@ pub fn balance_json(data: &Json) -> Result<Json> {
 mod tests {
     use super::*;
 
-    /// The errcode match `gateway_error` was before it became a table.
-    fn gateway_before(c: i64) -> (ErrorCode, bool, &'static str) {
-        match c {
-            4001 => (ErrorCode::Config, false, "unsupported X-Api-Auth-Version"),
-            4002 | 4004 => (ErrorCode::Config, false, "client id or secret missing"),
-            4003 | 4005 => (ErrorCode::Auth, false, "client id or secret refused"),
-            4006 => (
-                ErrorCode::Signature,
-                true,
-                "X-Api-TimeStamp expired (check the clock)",
-            ),
-            4007 => (ErrorCode::Signature, false, "X-Api-SignHeaders refused"),
-            4008 => (ErrorCode::Signature, false, "X-Api-Signature refused"),
-            4009 => (ErrorCode::Auth, false, "app-token missing"),
-            4010 => (ErrorCode::Auth, false, "app-token invalid"),
-            4011 => (ErrorCode::Auth, false, "app-token expired"),
-            4012 => (
-                ErrorCode::Auth,
-                false,
-                "the app is not allowed to call this API",
-            ),
-            5000 => (ErrorCode::Http, true, "gateway internal failure"),
-            5001 => (ErrorCode::Unsupported, false, "API not found"),
-            5002 => (ErrorCode::Unsupported, false, "method not allowed"),
-            5003 => (ErrorCode::Http, true, "API unavailable"),
-            5004 => (ErrorCode::Timeout, true, "API timed out at the gateway"),
-            5005 => (ErrorCode::Http, true, "request cancelled at the gateway"),
-            5006 => (ErrorCode::RateLimited, true, "circuit breaker open"),
-            5007 => (ErrorCode::RateLimited, true, "gateway overloaded"),
-            _ => (ErrorCode::Http, false, "unknown gateway error"),
-        }
-    }
-
-    #[test]
-    fn gateway_table_reads_as_the_match_did() {
-        for c in (3990..=4020)
-            .chain(4990..=5010)
-            .chain([0, -4001, 65536 + 4001, i64::MAX])
-        {
-            let (kind, retryable, what) = gateway_before(c);
-            for text in ["", "detail"] {
-                let e = gateway_error(Some(c), text);
-                let want = if text.is_empty() {
-                    format!("Kingdee gateway {c}: {what}")
-                } else {
-                    format!("Kingdee gateway {c}: {what} ({text})")
-                };
-                assert_eq!(
-                    (e.code, e.retryable, e.message.as_str()),
-                    (kind, retryable, want.as_str()),
-                    "{c}"
-                );
-                assert_eq!(e.vendor_code.as_deref(), Some(c.to_string().as_str()));
-            }
-        }
-    }
-
     fn resp(status: u16, body: &str) -> HttpResponse {
         HttpResponse {
             status,
@@ -534,7 +401,8 @@ mod tests {
             Some((ErrorCode::Http, false))
         );
         let token = parse_envelope(&resp(519, r#"{"errcode":"4011"}"#)).err();
-        assert!(token.as_ref().is_some_and(is_token_error));
+        let renew = token.as_ref().and_then(|e| e.row).map(|r| r.renew);
+        assert_eq!(renew, Some(crate::core::error_table::Renew::Token));
     }
 
     #[test]

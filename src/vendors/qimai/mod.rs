@@ -45,17 +45,22 @@
 //! # Ok::<(), jifen::core::error::Error>(())
 //! ```
 
+pub mod errors;
 pub mod ops;
+pub mod points;
 pub mod response;
 pub mod sign;
+mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
 use crate::core::request::{Method, SignedRequest};
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::ConfigReader;
 use ops::{Operation, Version};
 pub use sign::KeyCase;
 use std::fmt;
+pub use vendor::Qimai;
 
 /// The v3 gateway used when `baseUrl` is absent.
 pub const DEFAULT_V3_BASE_URL: &str = "https://openapi.qmai.cn";
@@ -68,7 +73,8 @@ pub const MAX_NONCE: u64 = 2_147_483_647;
 /// Timestamps at or above this are refused as milliseconds (it is the year 5138 in seconds).
 const MAX_TIMESTAMP_S: u64 = 100_000_000_000;
 
-const VENDOR: &str = "qimai";
+/// The vendor's name, as configs give it and errors carry it.
+pub const VENDOR: &str = "qimai";
 
 /// A Qimai client configuration. `Debug` hides `open_key`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -150,6 +156,8 @@ impl Config {
 pub struct Prepared {
     /// The operation.
     pub op: Operation,
+    /// The v2 Action or v3 path.
+    pub id: String,
     /// The params object exactly as it will be sent.
     pub params: Json,
 }
@@ -164,6 +172,14 @@ impl fmt::Debug for Prepared {
 }
 
 impl Prepared {
+    /// The URL path under the base URL: `/api/v2` for every v2 Action, the id for v3.
+    pub fn path(&self) -> &str {
+        match self.op.version() {
+            Version::V2 => "/api/v2",
+            Version::V3 => &self.id,
+        }
+    }
+
     /// The `bizId` of a points change (the idempotency key), if any.
     pub fn biz_id(&self) -> Option<String> {
         if self.op.is_points_change() {
@@ -174,12 +190,34 @@ impl Prepared {
     }
 }
 
-/// Validates `params` for `op` (a v2 Action or v3 path). Errors are
-/// `unsupported` for an unknown operation, `invalid_input` for bad params.
+/// Validates `params` for `op` (a v2 Action or v3 path; one outside the table
+/// is sent unchecked, see [`ops`]). Errors are `unsupported` for an id that is
+/// neither, `invalid_input` for bad params.
 pub fn prepare(op: &str, params: &Json) -> Result<Prepared> {
-    let op = Operation::from_id(op)?;
-    let params = ops::params_to_send(op, params).map_err(|e| e.with_vendor(VENDOR))?;
-    Ok(Prepared { op, params })
+    prepare_with(op, params, &CallOptions::default())
+}
+
+/// [`prepare`] under per-call options (`allowFields`, `idempotent`).
+pub fn prepare_with(id: &str, params: &Json, options: &CallOptions) -> Result<Prepared> {
+    let with_vendor = |e: Error| e.with_vendor(VENDOR);
+    let op = match ops::route(id)? {
+        Operation::Other { version, .. } => Operation::Other {
+            version,
+            idempotent: options.idempotent.unwrap_or(false),
+        },
+        known => {
+            options
+                .refuse_idempotent_on_known(id)
+                .map_err(with_vendor)?;
+            known
+        }
+    };
+    let params = ops::params_to_send_with(op, params, options).map_err(with_vendor)?;
+    Ok(Prepared {
+        op,
+        id: id.to_string(),
+        params,
+    })
 }
 
 /// Per-attempt values.
@@ -251,7 +289,7 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
             ("Timestamp", Some(timestamp)),
             ("Nonce", Some(nonce)),
             ("Token", Some(Json::str(token))),
-            ("Action", Some(Json::str(op.id()))),
+            ("Action", Some(Json::str(&prepared.id))),
             ("Params", Some(prepared.params.clone())),
         ]),
         Version::V3 => Json::object([
@@ -265,7 +303,7 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
     };
     SignedRequest {
         method: Method::Post,
-        url: format!("{}{}", config.base_url_for(op.version()), op.path()),
+        url: format!("{}{}", config.base_url_for(op.version()), prepared.path()),
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: Some(body.to_json_string()),
         string_to_sign,
@@ -279,8 +317,19 @@ pub fn build_request(
     params: &Json,
     attempt: &Attempt,
 ) -> Result<SignedRequest> {
+    build_request_with(config, op, params, attempt, &CallOptions::default())
+}
+
+/// [`build_request`] under per-call options.
+pub fn build_request_with(
+    config: &Config,
+    op: &str,
+    params: &Json,
+    attempt: &Attempt,
+    options: &CallOptions,
+) -> Result<SignedRequest> {
     check_attempt(attempt)?;
-    let prepared = prepare(op, params)?;
+    let prepared = prepare_with(op, params, options)?;
     Ok(sign_request(config, &prepared, attempt))
 }
 
@@ -407,5 +456,108 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.biz_id().as_deref(), Some("r-1"));
+    }
+
+    /// Vectors B2/B3 (docs/vendors/qimai.md): the Token covers the credentials, the
+    /// timestamp and the nonce, never the operation, so any v2 Action or v3 path gets
+    /// the vectors' Tokens in its family's envelope.
+    #[test]
+    fn any_action_or_v3_path_is_signed_by_the_token_rule() {
+        let c = config("");
+        let params = j(r#"{"user_id":"383933091455959041","status":1}"#);
+        let v2 = build_request(&c, "user.coupon-list", &params, &B2).unwrap();
+        assert_eq!(v2.url, "http://openapi.zvcms.com/api/v2");
+        assert_eq!(
+            v2.string_to_sign,
+            "grantCode=782c281f62&nonce=658965&openId=6dc05b4ac175cf316d226252b05cf685&timestamp=1547186244"
+        );
+        assert_eq!(
+            v2.body.as_deref(),
+            Some(
+                r#"{"OpenId":"6dc05b4ac175cf316d226252b05cf685","GrantCode":"782c281f62","Timestamp":"1547186244","Nonce":"658965","Token":"Pz%2BxK5sKJotGhD9N%2B8anWLECuNk%3D","Action":"user.coupon-list","Params":{"user_id":"383933091455959041","status":1}}"#
+            )
+        );
+        let as_sent = config(r#","keyCase":"as_sent""#);
+        let v2 = build_request(&as_sent, "user.coupon-list", &params, &B2).unwrap();
+        assert!(v2
+            .body
+            .unwrap()
+            .contains(r#""Token":"e%2FajQ0Gbkb8DHw01vXHyHb5qro8%3D""#));
+        let v3 = build_request(&c, "/v3/crm/coupon/list", &params, &B2).unwrap();
+        assert_eq!(v3.url, "https://openapi.qmai.cn/v3/crm/coupon/list");
+        assert_eq!(
+            v3.body.as_deref(),
+            Some(
+                r#"{"openId":"6dc05b4ac175cf316d226252b05cf685","grantCode":"782c281f62","timestamp":"1547186244","nonce":"658965","token":"Pz%2BxK5sKJotGhD9N%2B8anWLECuNk%3D","params":{"user_id":"383933091455959041","status":1}}"#
+            )
+        );
+        let p = prepare("user.coupon-list", &params).unwrap();
+        assert!(!p.op.is_idempotent() && !p.op.is_points_change());
+        assert_eq!(p.biz_id(), None);
+        let said = CallOptions {
+            idempotent: Some(true),
+            ..CallOptions::default()
+        };
+        assert!(prepare_with("/v3/crm/coupon/list", &params, &said)
+            .unwrap()
+            .op
+            .is_idempotent());
+        assert!(
+            prepare_with(ops::GET_CUSTOMER_POINTS, &j(r#"{"customerId":"1"}"#), &said).is_err()
+        );
+        for bad in [
+            "",
+            "user",
+            ".user",
+            "user coupon.list",
+            "/v2/x",
+            "/v3/",
+            "/v3//x",
+            "/v3/a/../b",
+            "/v3/x?y=1",
+        ] {
+            assert_eq!(
+                prepare(bad, &Json::Null).unwrap_err().code,
+                ErrorCode::Unsupported,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            result_json(p.op, &j(r#"[{"coupon_id":383933091455959041}]"#))
+                .unwrap()
+                .to_json_string(),
+            r#"[{"coupon_id":"383933091455959041"}]"#
+        );
+    }
+
+    #[test]
+    fn allow_fields_adds_to_a_typed_operations_params() {
+        let params = j(r#"{"storeId":"s-1","customerId":"1","bizId":"b","balance":11}"#);
+        let e = prepare(ops::POINTS_ADD, &params).unwrap_err();
+        assert!(
+            e.message.starts_with("unknown parameter `storeId`;"),
+            "{}",
+            e.message
+        );
+        let allow = CallOptions {
+            allow_fields: vec!["storeId".into()],
+            idempotent: None,
+        };
+        let p = prepare_with(ops::POINTS_ADD, &params, &allow).unwrap();
+        assert_eq!(
+            p.params.to_json_string(),
+            r#"{"balance":"11","bizId":"b","customerId":"1","storeId":"s-1"}"#
+        );
+        let e = prepare_with(
+            ops::POINTS_ADD,
+            &j(r#"{"customerID":"1","bizId":"b","balance":1}"#),
+            &allow,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("did you mean `customerId`?"),
+            "{}",
+            e.message
+        );
     }
 }

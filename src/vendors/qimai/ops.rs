@@ -29,9 +29,24 @@
 //! these checks (`balance`, `originBizId`, `page`, `pageSize`, `phone`) are the
 //! simulator's assumptions (`sim/README.md`, "Assumed schemas (Qimai)"), not
 //! the vendor's; confirm them against the vendor before relying on them.
+//!
+//! # Operations outside the table
+//!
+//! Every v2 Action and every v3 path is signed by the same Token rule, so any of them can
+//! be called ([`route`]): a v2 Action (`user.coupon-list`: letters, digits, `.`, `-`, `_`,
+//! with at least one `.`) in the v2 envelope, a v3 path (`/v3/…`) in the v3 envelope, the
+//! params sent as given, unchecked. The reply goes through the envelope and its codes and
+//! its `data` comes back as sent ([`crate::vendors::generic`]).
+//!
+//! **Retries.** Every Qimai call is a POST, and jifen knows the de-duplication key
+//! (`bizId`) only of its own operations: one outside the table is treated as a write that
+//! may not be idempotent and is never sent again after a lost reply (`outcome_unknown`),
+//! unless the caller says per call that it is safe to repeat (`idempotent: true`,
+//! [`crate::vendors::call_options`]).
 
 use crate::core::error::Result;
 use crate::core::json::Json;
+use crate::vendors::call_options::CallOptions;
 use crate::vendors::param_schema::{int_of, Kind, Rule, Schema};
 use crate::vendors::params::Params;
 
@@ -132,6 +147,52 @@ pub enum Operation {
     AllCustomerInfo,
     /// v3 `/v3/crm/customer/getCustomerIdByPhone`.
     GetCustomerIdByPhone,
+    /// A v2 Action or v3 path outside the table (its id is the prepared call's).
+    Other {
+        /// The family, from the id's shape.
+        version: Version,
+        /// Whether it may be repeated after a lost reply (the caller said so).
+        idempotent: bool,
+    },
+}
+
+const OTHER_HINT: &str =
+    " (an operation outside jifen's table is a v2 Action such as `user.coupon-list` or a v3 path `/v3/…`)";
+
+/// Whether `id` has the shape of a v2 Action: letters, digits, `.`, `-`, `_`,
+/// starting with a letter or digit, with at least one `.`.
+fn is_v2_action(id: &str) -> bool {
+    id.len() <= 128
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && id.contains('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+}
+
+/// Resolves an operation id: a known one, or any v2 Action or v3 path as
+/// [`Operation::Other`] (not idempotent until the caller says so).
+pub fn route(id: &str) -> Result<Operation> {
+    if let Some(op) = Operation::ALL.into_iter().find(|o| o.id() == id) {
+        return Ok(op);
+    }
+    let version = if crate::vendors::generic::is_api_path(id, "/v3/") {
+        Version::V3
+    } else if is_v2_action(id) {
+        Version::V2
+    } else {
+        return Err(crate::vendors::unknown_operation(
+            "qimai",
+            "Qimai",
+            id,
+            OTHER_HINT,
+            &OPERATIONS,
+        ));
+    };
+    Ok(Operation::Other {
+        version,
+        idempotent: false,
+    })
 }
 
 impl Operation {
@@ -159,7 +220,8 @@ impl Operation {
             .ok_or_else(|| crate::vendors::unknown_operation("qimai", "Qimai", id, "", &OPERATIONS))
     }
 
-    /// The v2 Action or v3 path.
+    /// The v2 Action or v3 path of a known operation; `""` for
+    /// [`Operation::Other`], whose id is the prepared call's (`Prepared::id`).
     pub fn id(self) -> &'static str {
         match self {
             Operation::PointsAdd => POINTS_ADD,
@@ -174,12 +236,14 @@ impl Operation {
             Operation::GatherCustomerInfo => GATHER_CUSTOMER_INFO,
             Operation::AllCustomerInfo => ALL_CUSTOMER_INFO,
             Operation::GetCustomerIdByPhone => GET_CUSTOMER_ID_BY_PHONE,
+            Operation::Other { .. } => "",
         }
     }
 
     /// The API family, which decides the envelope.
     pub fn version(self) -> Version {
         match self {
+            Operation::Other { version, .. } => version,
             Operation::PointsAdd
             | Operation::UserPointsRecords
             | Operation::UserIdentity
@@ -208,9 +272,13 @@ impl Operation {
     }
 
     /// Whether repeating the call is harmless: reads are, and every points
-    /// change carries a required `bizId` that the vendor de-duplicates on.
+    /// change carries a required `bizId` that the vendor de-duplicates on; an
+    /// operation outside the table only when the caller said so (module docs).
     pub fn is_idempotent(self) -> bool {
-        true
+        match self {
+            Operation::Other { idempotent, .. } => idempotent,
+            _ => true,
+        }
     }
 
     /// Whether jifen knows the parameter schema (typed, unknown fields refused)
@@ -456,6 +524,12 @@ static ALL_CUSTOMER_INFO_PARAMS: Schema = Schema {
     rules: &[CUSTOMER_ID],
 };
 
+/// An operation outside the table: any field, unchecked.
+static OTHER_PARAMS: Schema = Schema {
+    known: &[],
+    rules: &[],
+};
+
 /// Free-form `getCustomerIdByPhone`.
 static GET_CUSTOMER_ID_BY_PHONE_PARAMS: Schema = Schema {
     known: &[],
@@ -479,6 +553,7 @@ impl Operation {
             Operation::GetCrmPointsFlow => &GET_CRM_POINTS_FLOW_PARAMS,
             Operation::AllCustomerInfo => &ALL_CUSTOMER_INFO_PARAMS,
             Operation::GetCustomerIdByPhone => &GET_CUSTOMER_ID_BY_PHONE_PARAMS,
+            Operation::Other { .. } => &OTHER_PARAMS,
         }
     }
 }
@@ -487,11 +562,19 @@ impl Operation {
 /// operation's fields in the documented order with every scalar a string; a
 /// free-form operation's object as given (`null` as `{}`).
 pub fn params_to_send(op: Operation, params: &Json) -> Result<Json> {
+    params_to_send_with(op, params, &CallOptions::default())
+}
+
+/// [`params_to_send`], with the fields `options.allowFields` names accepted and
+/// sent as given after a typed operation's own.
+pub fn params_to_send_with(op: Operation, params: &Json, options: &CallOptions) -> Result<Json> {
     let p = Params::new(params)?;
     let schema = op.schema();
-    schema.check(&p)?;
+    schema.check_with(&p, options)?;
     Ok(if op.is_typed() {
-        Json::Object(schema.canonical(&p))
+        let mut fields = schema.canonical(&p);
+        fields.extend(schema.allowed_extras(&p, options));
+        Json::Object(fields)
     } else {
         match params {
             Json::Null => Json::Object(Vec::new()),

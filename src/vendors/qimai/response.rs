@@ -13,6 +13,7 @@
 //! JSON numbers and the known id fields into strings (an 18-digit id must not
 //! pass through a JavaScript number).
 
+use super::errors;
 use super::ops::Operation;
 use crate::core::error::{scrub, Error, ErrorCode, Result};
 use crate::core::json::Json;
@@ -79,6 +80,22 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
             .with_request_id(request_id.clone())
     };
     let (vendor_code, vendor_message) = body.as_ref().map(code_and_message).unwrap_or_default();
+    // What the code means, at any status (`errors.rs`).
+    let row = body
+        .as_ref()
+        .and_then(|b| b.get_present("code"))
+        .and_then(Json::as_i64_lenient)
+        .and_then(|c| errors::row(resp.status, &c.to_string()));
+    // An error that answers with the vendor's code.
+    let coded = |mut e: Error| {
+        if let Some(r) = row {
+            e = e.with_row(r);
+        }
+        if let Some(c) = &vendor_code {
+            e = e.with_vendor_code(c.clone());
+        }
+        fail(e)
+    };
     let detail = if vendor_message.is_empty() {
         String::new()
     } else {
@@ -86,27 +103,23 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
     };
 
     if resp.status == 429 {
-        let mut e = Error::new(
-            ErrorCode::RateLimited,
-            format!("Qimai rate limit reached (HTTP 429){detail}"),
-        )
-        .retryable(true)
-        .with_retry_after(resp.retry_after_ms());
-        if let Some(c) = vendor_code {
-            e = e.with_vendor_code(c);
-        }
-        return Err(fail(e));
+        return Err(coded(
+            Error::new(
+                ErrorCode::RateLimited,
+                format!("Qimai rate limit reached (HTTP 429){detail}"),
+            )
+            .retryable(true)
+            .with_retry_after(resp.retry_after_ms()),
+        ));
     }
     if !(200..300).contains(&resp.status) {
-        let mut e = Error::new(
-            ErrorCode::Http,
-            format!("Qimai answered HTTP {}{detail}", i64::from(resp.status)),
-        )
-        .retryable(resp.status >= 500);
-        if let Some(c) = vendor_code {
-            e = e.with_vendor_code(c);
-        }
-        return Err(fail(e));
+        return Err(coded(
+            Error::new(
+                ErrorCode::Http,
+                format!("Qimai answered HTTP {}{detail}", i64::from(resp.status)),
+            )
+            .retryable(resp.status >= 500),
+        ));
     }
     let Some(body) = body else {
         // A truncated or non-JSON reply: the request may or may not have been
@@ -129,22 +142,17 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         )));
     }
     let shown = vendor_code.clone().unwrap_or_else(|| "(none)".into());
-    let message = if vendor_message.is_empty() {
-        format!("Qimai error {shown}")
-    } else {
-        format!("Qimai error {shown}: {vendor_message}")
+    // Our words for a code of the table, then the vendor's.
+    let lead = format!("Qimai error {shown}");
+    let message = match row {
+        Some(r) => r.describe(&lead, &vendor_message),
+        None if vendor_message.is_empty() => lead,
+        None => format!("{lead}: {vendor_message}"),
     };
-    let mut e = Error::new(ErrorCode::Vendor, message);
-    if let Some(c) = vendor_code {
-        e = e.with_vendor_code(c);
-    }
-    Err(fail(e))
-}
-
-/// Whether an error is a business refusal by the vendor (an answered
-/// `status:false` or non-zero `code`), as opposed to a transport, HTTP or parse failure.
-pub fn is_business_error(e: &Error) -> bool {
-    e.vendor == Some(VENDOR) && e.code == ErrorCode::Vendor
+    Err(coded(Error::new(
+        row.map_or(ErrorCode::Vendor, |r| r.kind),
+        message,
+    )))
 }
 
 /// How Qimai words result errors (`@` names the result) and which keys it normalises.
@@ -252,6 +260,7 @@ fn all_customer_info(data: &Json) -> Result<Json> {
 /// The typed result of `op`, as JSON.
 pub fn result_json(op: Operation, data: &Json) -> Result<Json> {
     let (schema, what) = match op {
+        Operation::Other { .. } => return Ok(crate::vendors::generic::raw_result(data)),
         Operation::PointsAdd
         | Operation::AddCustomerPoints
         | Operation::ReducePoints
@@ -318,7 +327,7 @@ mod tests {
             (e.code, e.vendor_code.as_deref(), e.request_id.as_deref()),
             (ErrorCode::Vendor, Some("50002"), Some("abc"))
         );
-        assert!(e.message.contains("积分不足") && !e.retryable && is_business_error(&e));
+        assert!(e.message.contains("积分不足") && !e.retryable);
         // The doc's 异常示例: status true with an error code.
         let e = parse_envelope(&resp(
             200,
@@ -335,7 +344,6 @@ mod tests {
             (e.code, e.retryable, e.vendor_code.as_deref(), e.http_status),
             (ErrorCode::Http, true, Some("99999"), Some(503))
         );
-        assert!(!is_business_error(&e));
         let e = parse_envelope(&HttpResponse {
             status: 429,
             headers: vec![("Retry-After".into(), "2".into())],

@@ -54,6 +54,17 @@ export async function main(): Promise<number> {
   const added = await q.call("user.points-add", { balance: "11", bizId: "b1", customerId: "1", sourceType: 1 });
   const after: number | undefined = added.totalPoints;
 
+  // Operations outside jifen's table (raw results) and the per-call options.
+  const customers: unknown = await k.call("GET /jdy/v2/bd/customer", { search: "张三", page: 1 });
+  await k.call("POST /jdy/v2/bd/customer_save", { number: "C1" }, { idempotent: true });
+  await f.call("/member/coupon/list", '{"memberId":"1"}');
+  await q.call("user.coupon-list", { user_id: "1" });
+  await q.call("/v3/crm/coupon/list", null);
+  await f.call("/member/score/statisticalScore", { memberId: "1" }, { allowFields: ["orderCode"] });
+  const other: SignedRequest = await buildRequest(kingdee, "GET /jdy/v2/bd/customer", { page: 1 }, { appToken: "t", allowFields: [] });
+  const otherSync: SignedRequest = new Signer(qimai).buildSync("user.coupon-list", { user_id: "1" });
+  void customers, other, otherSync;
+
   // The unified API.
   const adjusted: AdjustPointsResult = await q.adjustPoints({ member: { id: "1" }, delta: -5, reason: "redemption", idempotencyKey: "k1" });
   const balance: Balance = await k.getBalance({ member: { mobile: "13800138000" } });

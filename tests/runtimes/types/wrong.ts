@@ -18,6 +18,14 @@ export async function wrong(): Promise<void> {
   await k.call("/jdy/v2/ls/integral_adjust", { mobile: "13800138000", integral: 5 });
   // @ts-expect-error: a param of the wrong type
   await k.call("/jdy/v2/ls/account_balance_info", { member_id: 1, member_card_id: "2" });
+  // @ts-expect-error: a Kingdee operation outside the table needs its method
+  await k.call("/jdy/v2/bd/customer", {});
+  // @ts-expect-error: only GET and POST
+  await k.call("PUT /jdy/v2/bd/customer", {});
+  // @ts-expect-error: a Kingdee operation outside the table takes an object, not a string
+  await k.call("POST /jdy/v2/bd/customer_save", "{}");
+  // @ts-expect-error: allowFields is a list of names
+  await k.call("/jdy/v2/ls/integral_record", { mobile: "1" }, { allowFields: "shop_id" });
   const bal = await k.call("/jdy/v2/ls/account_balance_info", { member_id: "1", member_card_id: "2" });
   // @ts-expect-error: results are typed, not any
   const s: string = bal.integral.usable;

@@ -38,6 +38,22 @@ function clientFor(env, settings) {
   return client;
 }
 
+let capsCached = null; // { flavor, caps, rules }: the vendor's capabilities, read once per isolate
+
+/**
+ * This gateway's vendor's `capabilities()` (Qimai: of the API version configured) and the input
+ * rules built from them (input.adjustRules): the one source of its reasons and fields.
+ */
+function capsFor(ctx) {
+  const { vendor } = ctx.settings;
+  const flavor = vendor === 'qimai' && ctx.env.QIMAI_VERSION === 'v2' ? 'qimai-v2' : vendor;
+  if (capsCached?.flavor === flavor) return capsCached;
+  if (typeof jifen.capabilities !== 'function') throw new GatewayError('unsupported', 'this build of jifen has no capabilities');
+  const caps = jifen.capabilities(flavor);
+  capsCached = { flavor, caps, rules: input.adjustRules(caps) };
+  return capsCached;
+}
+
 function method(client, name) {
   if (typeof client[name] !== 'function') {
     throw new GatewayError('unsupported', `this build of jifen has no ${name}`);
@@ -130,8 +146,7 @@ app.post('/api/callbacks/freemud', (c) => freemudCallback(c.env));
 app.get('/api/capabilities', async (c) => {
   const ctx = c.env;
   input.queryParams(ctx.url, []);
-  if (typeof jifen.capabilities !== 'function') throw new GatewayError('unsupported', 'this build of jifen has no capabilities');
-  return ok({ vendor: ctx.settings.vendor, ...jifen.capabilities(ctx.settings.vendor) }, ctx);
+  return ok({ vendor: ctx.settings.vendor, ...capsFor(ctx).caps }, ctx);
 });
 
 app.get('/api/members/:member', async (c) => {
@@ -170,14 +185,15 @@ app.post('/api/adjust', async (c) => {
   if (refusal) throw new GatewayError('config', refusal);
   const key = ctx.request.headers.get('idempotency-key');
   const body = await readJsonObject(ctx.request, ctx.settings.maxBodyBytes);
-  const args = input.adjustArgs(body, key);
+  const { caps, rules } = capsFor(ctx);
+  const args = input.adjustArgs(body, key, rules);
   requireWithinLimit(ctx.who, args.delta);
   const adjust = method(ctx.client(), 'adjustPoints');
   ctx.note = `store=${cached?.stores}`;
   // The operator's name goes into the vendor's remark where it has one; the trail keeps the
   // remark as typed.
   const remark = args.remark;
-  const accepts = jifen.capabilities?.(ctx.settings.vendor)?.operations?.adjustPoints?.accepts ?? [];
+  const accepts = caps.operations.adjustPoints.accepts ?? [];
   // Where the vendor has no remark field (Kingdee), the remark lives in the trail only.
   if (accepts.includes('remark')) args.remark = remarkWithOperator(ctx.who.name, remark);
   else delete args.remark;
@@ -243,7 +259,7 @@ app.get('/api/audit', async (c) => {
 app.post('/api/preview', async (c) => {
   const ctx = c.env;
   input.queryParams(ctx.url, []);
-  const p = input.previewArgs(await readJsonObject(ctx.request, ctx.settings.maxBodyBytes));
+  const p = input.previewArgs(await readJsonObject(ctx.request, ctx.settings.maxBodyBytes), capsFor(ctx).rules);
   const req = p.unified
     ? await method(ctx.client(), 'preview')(p.method, p.args)
     : await jifen.buildRequest(vendorConfig(ctx.env, ctx.settings.vendor, ctx.settings.upstream), p.operation, p.params);

@@ -3,15 +3,7 @@
 // `invalid_input`. Messages name the field, never echo a value.
 
 import * as v from 'valibot';
-import { invalid } from './http.js';
-
-/** The unified reasons (docs/architecture.md §4, the JS API contract). */
-export const REASONS = [
-  'purchase', 'sign_in', 'check_in', 'manual_grant', 'promotion', 'registration', 'birthday',
-  'profile_completion', 'top_up_bonus', 'migration', 'upgrade',
-  'redemption', 'points_payment', 'consumption', 'manual_deduction',
-  'earn_reversal', 'payment_refund', 'expiry',
-];
+import { GatewayError, invalid } from './http.js';
 
 const MEMBER_KINDS = { id: 'id', mobile: 'mobile', card: 'cardId' };
 const MEMBER_VALUE = /^[A-Za-z0-9_.@+-]{1,64}$/;
@@ -158,25 +150,65 @@ export function ledgerArgs(obj) {
 }
 
 const DELTA_MESSAGE = `delta must be a non-zero integer between -${MAX_DELTA} and ${MAX_DELTA}`;
-const ADJUST_KEYS = ['member', 'delta', 'reason', 'orderId', 'remark'];
-const AdjustHead = v.pipe(plainObject('the body must be a JSON object'), takesOnly('adjust', ADJUST_KEYS), required('member'));
-const AdjustChange = v.object({
-  delta: v.pipe(v.number(DELTA_MESSAGE), v.safeInteger(DELTA_MESSAGE), v.check((d) => d !== 0 && Math.abs(d) <= MAX_DELTA, DELTA_MESSAGE)),
-  reason: v.picklist(REASONS, `reason must be one of ${REASONS.join(', ')}`),
-});
-const AdjustExtras = v.object({
+const Delta = v.pipe(v.number(DELTA_MESSAGE), v.safeInteger(DELTA_MESSAGE), v.check((d) => d !== 0 && Math.abs(d) <= MAX_DELTA, DELTA_MESSAGE));
+
+/**
+ * The gateway's format for each optional field of `adjustPoints` it knows; a field the
+ * vendor's capabilities accept that is not here is free text of at most 200 characters.
+ */
+const FIELD_FORMATS = {
   orderId: optionalText('orderId', 64, /^[A-Za-z0-9_.:-]+$/),
   remark: optionalText('remark', 200),
-});
+};
 
-/** Arguments of `adjustPoints`: the body fields plus the idempotency key. */
-export function adjustArgs(body, key) {
-  parse(AdjustHead, body);
+/**
+ * What `POST /api/adjust` takes from one vendor, built from its `capabilities()` (jifen's own
+ * table, read once per isolate): the reasons it records, and the optional fields
+ * it carries — plus `remark` always, which the gateway keeps in its audit trail where the vendor
+ * has no field for it. A reason or field of the contract the vendor cannot carry is refused as
+ * jifen would refuse it (`unsupported`, 422); anything else is `invalid_input`.
+ */
+export function adjustRules(caps) {
+  const reasons = Object.keys(caps?.reasons ?? {});
+  if (!reasons.length) throw new TypeError('adjustRules: capabilities() names no reasons');
+  const recorded = reasons.filter((r) => caps.reasons[r]);
+  const accepts = [...new Set([...(caps.operations?.adjustPoints?.accepts ?? []), 'remark'])];
+  const fields = Object.fromEntries(accepts.map((f) => [f, FIELD_FORMATS[f] ?? optionalText(f, 200)]));
+  return {
+    vendor: caps.vendor ?? 'this vendor',
+    reasons: recorded,
+    all: reasons,
+    accepts,
+    allowed: ['member', 'delta', 'reason', ...accepts],
+    extras: v.object(fields),
+  };
+}
+
+const AdjustBody = plainObject('the body must be a JSON object');
+
+/** `unsupported` (422): a well-formed request this vendor cannot carry out. */
+function unsupported(message) {
+  return new GatewayError('unsupported', message);
+}
+
+/** Arguments of `adjustPoints`: the body fields plus the idempotency key, by `rules` (adjustRules). */
+export function adjustArgs(body, key, rules) {
+  parse(AdjustBody, body);
+  // A contract field left null is absent, as it always was.
+  const extra = Object.keys(body).find((k) => !rules.allowed.includes(k) && !(Object.hasOwn(FIELD_FORMATS, k) && body[k] == null));
+  if (extra !== undefined) {
+    // A well-formed field of the contract this vendor has no place for: jifen's own answer, unsupported.
+    if (Object.hasOwn(FIELD_FORMATS, extra) && parse(FIELD_FORMATS[extra], body[extra])) throw unsupported(`${rules.vendor} cannot carry ${extra}; it takes ${rules.allowed.join(', ')}`);
+    throw invalid(`adjust does not take "${shown(extra)}"; allowed: ${rules.allowed.join(', ')}`);
+  }
+  parse(required('member'), body);
   const member = memberFromJson(body.member);
-  const { delta, reason } = parse(AdjustChange, body);
+  const delta = parse(Delta, body.delta);
+  // Its sign against the delta is jifen's to check (capabilities().reasonSigns says it too).
+  const reason = parse(v.picklist(rules.all, `reason must be one of ${rules.reasons.join(', ')}`), body.reason);
+  if (!rules.reasons.includes(reason)) throw unsupported(`${rules.vendor} cannot record reason ${reason} (capabilities().reasons); it records ${rules.reasons.join(', ')}`);
   const args = { member, delta, reason, idempotencyKey: idempotencyKey(key) };
-  const { orderId, remark } = parse(AdjustExtras, body);
-  return { ...args, ...present({ orderId, remark }) };
+  return { ...args, ...present(parse(rules.extras, Object.fromEntries(rules.accepts.map((f) => [f, body[f]])))) };
 }
 
 /** `format` of GET /api/audit: csv, or absent for JSON. */
@@ -188,14 +220,16 @@ export const auditCursor = (cursor) => parse(v.optional(v.pipe(v.string(CURSOR_M
 /** The unified methods `POST /api/preview` can show. */
 export const PREVIEW_METHODS = ['adjustPoints', 'getBalance', 'ledgerPage', 'getMember'];
 
-const VENDOR_OPERATION = /^(\/[A-Za-z0-9_.\/-]{1,200}|[a-z][a-z0-9_-]*(\.[a-z0-9_-]+){1,6})$/;
+// A vendor operation id: a path or a Qimai v2 Action, a Kingdee path optionally with its method
+// ("GET /jdy/v2/bd/customer": operations outside jifen's table are written so).
+const VENDOR_OPERATION = /^((GET|POST) )?(\/[A-Za-z0-9_.\/~-]{1,200}|[a-z][a-z0-9_-]*(\.[a-z0-9_-]+){1,6})$/;
 
 /**
  * `{ method, args }` → `{ unified: true, method, args }` for a unified method,
  * or `{ unified: false, operation, params }` for a vendor-native operation id
  * ("/jdy/v2/ls/integral_adjust", "user.points-add"), shown with buildRequest.
  */
-export function previewArgs(body) {
+export function previewArgs(body, rules) {
   parse(v.pipe(plainObject('the body must be a JSON object'), takesOnly('preview', ['method', 'args'])), body);
   const { method } = body;
   const args = body.args ?? {};
@@ -204,7 +238,7 @@ export function previewArgs(body) {
     if (!args || typeof args !== 'object' || Array.isArray(args)) throw invalid('args must be an object');
     if (method === 'adjustPoints') {
       const { idempotencyKey: key, ...rest } = args;
-      return { unified: true, method, args: adjustArgs(rest, idempotencyKey(key, 'args.idempotencyKey')) };
+      return { unified: true, method, args: adjustArgs(rest, idempotencyKey(key, 'args.idempotencyKey'), rules) };
     }
     if (method === 'ledgerPage') return { unified: true, method, args: ledgerArgs(args) };
     return { unified: true, method, args: memberArgs(args) };
@@ -213,8 +247,8 @@ export function previewArgs(body) {
     throw invalid(`method must be one of ${PREVIEW_METHODS.join(', ')} or a vendor operation id`);
   }
   // Kingdee's token plumbing: its signed request carries app_signature (HMAC of appSecret),
-  // and jifen makes these calls itself.
-  if (method.startsWith('/jdyconnector/app_management/')) {
+  // and jifen makes these calls itself. (Checked on the path, with or without a method.)
+  if (method.replace(/^(GET|POST) /, '').startsWith('/jdyconnector/')) {
     throw invalid('the vendor\'s token operations cannot be previewed here');
   }
   const paramsOk = typeof args === 'string' || (args && typeof args === 'object' && !Array.isArray(args));

@@ -4,15 +4,106 @@
 //! mobile is resolved to a member id through the member's own ledger rows, and
 //! a card id is never found for the caller.
 
-use super::ledger::{self, LedgerQuery, Page};
-use super::{int, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
+use super::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
+use super::VENDOR;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::vendors::kingdee::ops::{ACCOUNT_BALANCE_INFO, INTEGRAL_ADJUST, INTEGRAL_RECORD};
+use crate::points::ledger::{self, LedgerQuery, Page};
+use crate::points::reasons::{CodeRow, VendorCode};
+use crate::points::{
+    capabilities, int, Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason,
+};
 
-const VENDOR: &str = "kingdee";
+/// Kingdee's points mapping.
+#[derive(Debug, Clone, Copy)]
+pub struct Points;
 
-pub(super) fn need(call: Call) -> Need {
+/// The one Kingdee mapping.
+pub static POINTS: Points = Points;
+
+impl Mapping for Points {
+    fn vendor(&self) -> &'static str {
+        VENDOR
+    }
+
+    fn names(&self) -> &'static [&'static str] {
+        &[VENDOR]
+    }
+
+    fn need(&self, call: Call) -> Need {
+        need(call)
+    }
+
+    fn lookup(&self, member: &Member, need: Need) -> Result<Plan> {
+        lookup(member, need)
+    }
+
+    fn read_lookup(&self, result: &Json) -> Result<Member> {
+        read_lookup(result)
+    }
+
+    fn adjust_plan(&self, a: &Adjust) -> Result<Plan> {
+        adjust_plan(a)
+    }
+
+    fn adjust_reply(&self, raw: &Json) -> (Option<i64>, Option<String>) {
+        // A reply settled from the ledger carries the ledger row (client/kingdee_settle.rs).
+        match raw.get("record") {
+            Some(r) => (int(r, "integral"), r.text_at("id")),
+            None => (None, None),
+        }
+    }
+
+    fn dedupes_changes(&self) -> bool {
+        // integral_adjust has no idempotency field.
+        false
+    }
+
+    fn balance_plan(&self, m: &Member) -> Result<Plan> {
+        balance_plan(m)
+    }
+
+    fn balance_reply(&self, raw: &Json) -> Balance {
+        let i = raw.get("integral");
+        let f = |k: &str| i.and_then(|i| int(i, k));
+        Balance {
+            available: f("usable"),
+            total: f("total"),
+            used: None,
+            pending: f("pre"),
+        }
+    }
+
+    fn member_plan(&self, m: &Member) -> Result<Plan> {
+        balance_plan(m)
+    }
+
+    fn member_fields(&self, raw: &Json) -> MemberFields {
+        member_fields(raw)
+    }
+
+    fn ledger_plan(&self, q: &LedgerQuery, page: i64) -> Result<Plan> {
+        ledger_plan(q, page)
+    }
+
+    fn ledger_read(&self, q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+        ledger_read(q, page, raw)
+    }
+
+    fn reason_code(&self, reason: Reason) -> Option<VendorCode> {
+        reason.code_in(&REASON_CODES)
+    }
+
+    fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
+        &capabilities::KINGDEE
+    }
+
+    fn adjust_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+fn need(call: Call) -> Need {
     match call {
         Call::Adjust => Need::Mobile,
         Call::Balance | Call::Member => Need::IdAndCard,
@@ -30,7 +121,7 @@ fn by_id_and_card(m: &Member) -> Plan {
     )
 }
 
-pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
+fn lookup(m: &Member, need: Need) -> Result<Plan> {
     match need {
         Need::Mobile if m.id.is_some() && m.card_id.is_some() => Ok(by_id_and_card(m)),
         Need::IdAndCard if m.id.is_none() && m.card_id.is_some() && m.mobile.is_some() => {
@@ -52,7 +143,7 @@ pub(super) fn lookup(m: &Member, need: Need) -> Result<Plan> {
     }
 }
 
-pub(super) fn read_lookup(result: &Json) -> Result<Member> {
+fn read_lookup(result: &Json) -> Result<Member> {
     if let Some(i) = result.get_present("integral") {
         let member = i.get("member");
         return Ok(Member {
@@ -77,8 +168,8 @@ pub(super) fn read_lookup(result: &Json) -> Result<Member> {
     })
 }
 
-pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
-    let code = a.code(Flavor::Kingdee)?;
+fn adjust_plan(a: &Adjust) -> Result<Plan> {
+    let code = a.code(&POINTS)?;
     if a.order_id.is_some() || a.remark.is_some() {
         return Err(Error::unsupported(
             "Kingdee integral_adjust has no order id or remark field: leave orderId and remark out",
@@ -99,7 +190,7 @@ pub(super) fn adjust_plan(a: &Adjust) -> Result<Plan> {
     ))
 }
 
-pub(super) fn balance_plan(m: &Member) -> Result<Plan> {
+fn balance_plan(m: &Member) -> Result<Plan> {
     if !Need::IdAndCard.met_by(m) {
         return Err(
             Error::invalid_input("Kingdee reads balances by member.id and member.cardId")
@@ -109,7 +200,7 @@ pub(super) fn balance_plan(m: &Member) -> Result<Plan> {
     Ok(by_id_and_card(m))
 }
 
-pub(super) fn member_fields(raw: &Json) -> MemberFields {
+fn member_fields(raw: &Json) -> MemberFields {
     let i = raw.get("integral");
     let m = i.and_then(|i| i.get("member"));
     MemberFields {
@@ -125,7 +216,7 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     }
 }
 
-pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
+fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
     let (id, mobile) = match (&q.member.id, &q.member.mobile) {
         (Some(id), _) => (Some(id), None),
         (None, Some(m)) => (None, Some(m)),
@@ -149,7 +240,7 @@ pub(super) fn ledger_plan(q: &LedgerQuery, page: i64) -> Result<Plan> {
     ))
 }
 
-pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
     let (rows, next) = ledger::checked_rows(raw, "rows", "count", q, page, VENDOR)?;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows {
@@ -167,3 +258,21 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page
     }
     Ok(Page { entries, next })
 }
+
+/// Kingdee `operation`, in code order: all eleven 调整类型 have a reason (9
+/// 购买积分 and 10 积分购买退款 are the purchase earn and its reversal, 1 积分消费
+/// is `consumption`, 6 打卡赠送 `check_in`); no operation says "manual",
+/// "registration", "birthday", "profile", "migration" or "upgrade".
+pub(crate) static REASON_CODES: [CodeRow; 11] = [
+    (Reason::Consumption, "1", "积分消费"),
+    (Reason::PointsPayment, "2", "积分抵现"),
+    (Reason::Redemption, "3", "积分兑换"),
+    (Reason::TopUpBonus, "4", "充值赠送"),
+    (Reason::Promotion, "5", "促销赠送"),
+    (Reason::CheckIn, "6", "打卡赠送"),
+    (Reason::Expiry, "7", "到期清零"),
+    (Reason::PaymentRefund, "8", "退款"),
+    (Reason::Purchase, "9", "购买积分"),
+    (Reason::EarnReversal, "10", "积分购买退款"),
+    (Reason::SignIn, "11", "会员签到赠送"),
+];

@@ -3,22 +3,130 @@
 //! paths serve every call; a v2-only account (config `version: "v2"`) has no
 //! deduction and reads its balance from `communal.user.identity`.
 
-use super::ledger::{self, LedgerQuery, Page};
-use super::reasons::qimai_source_name;
-use super::{int, Adjust, Call, Flavor, Member, MemberFields, Need, Plan};
-use crate::core::error::{Error, Result};
-use crate::core::json::Json;
-use crate::vendors::qimai::ops::{
+use super::ops::{
     ADD_CUSTOMER_POINTS, GATHER_CUSTOMER_INFO, GETHER_CUSTOMER_INFO, GET_CRM_POINTS_FLOW,
     GET_CUSTOMER_ID_BY_PHONE, GET_CUSTOMER_POINTS, POINTS_ADD, REDUCE_POINTS, USER_IDENTITY,
     USER_POINTS_RECORDS,
 };
+use super::VENDOR;
+use crate::core::error::{Error, Result};
+use crate::core::json::Json;
+use crate::points::ledger::{self, LedgerQuery, Page};
+use crate::points::reasons::{CodeRow, VendorCode};
+use crate::points::{
+    capabilities, int, Adjust, Balance, Call, Mapping, Member, MemberFields, Need, Plan, Reason,
+};
+/// Qimai's points mapping for one API family: v3 paths, or the v2 gateway's
+/// Actions (config `version: "v2"`).
+#[derive(Debug, Clone, Copy)]
+pub struct Points {
+    v3: bool,
+}
 
-const VENDOR: &str = "qimai";
+/// The v3 mapping (the default).
+pub static V3: Points = Points { v3: true };
+/// The v2 gateway's mapping.
+pub static V2: Points = Points { v3: false };
+
+impl Mapping for Points {
+    fn vendor(&self) -> &'static str {
+        VENDOR
+    }
+
+    fn names(&self) -> &'static [&'static str] {
+        if self.v3 {
+            &["qimai", "qimai-v3"]
+        } else {
+            &["qimai-v2"]
+        }
+    }
+
+    fn version(&self) -> Option<&'static str> {
+        Some(if self.v3 { "v3" } else { "v2" })
+    }
+
+    fn need(&self, call: Call) -> Need {
+        need(call)
+    }
+
+    fn lookup(&self, member: &Member, need: Need) -> Result<Plan> {
+        lookup(member, need, self.v3)
+    }
+
+    fn read_lookup(&self, result: &Json) -> Result<Member> {
+        read_lookup(result)
+    }
+
+    fn adjust_plan(&self, a: &Adjust) -> Result<Plan> {
+        adjust_plan(a, self.v3)
+    }
+
+    fn adjust_reply(&self, raw: &Json) -> (Option<i64>, Option<String>) {
+        (int(raw, "totalPoints"), raw.text_at("flowId"))
+    }
+
+    fn dedupes_changes(&self) -> bool {
+        // bizId.
+        true
+    }
+
+    fn balance_plan(&self, m: &Member) -> Result<Plan> {
+        balance_plan(m, self.v3)
+    }
+
+    fn balance_reply(&self, raw: &Json) -> Balance {
+        let available = if self.v3 {
+            int(raw, "totalPoints")
+        } else {
+            raw.get("user_info").and_then(|u| int(u, "user_points"))
+        };
+        Balance {
+            available,
+            ..Balance::default()
+        }
+    }
+
+    fn member_plan(&self, m: &Member) -> Result<Plan> {
+        member_plan(m, self.v3)
+    }
+
+    fn member_fields(&self, raw: &Json) -> MemberFields {
+        member_fields(raw)
+    }
+
+    fn ledger_plan(&self, q: &LedgerQuery, page: i64) -> Result<Plan> {
+        ledger_plan(q, page, self.v3)
+    }
+
+    fn ledger_read(&self, q: &LedgerQuery, page: i64, raw: &Json) -> Result<Page> {
+        ledger_read(q, page, raw, self.v3)
+    }
+
+    fn reason_code(&self, reason: Reason) -> Option<VendorCode> {
+        // The v2 gateway documents no deduction Action.
+        let reduce: &[CodeRow] = if self.v3 { &REASON_CODES_REDUCE } else { &[] };
+        reason
+            .code_in(&REASON_CODES_ADD)
+            .or_else(|| reason.code_in(reduce))
+    }
+
+    fn capabilities(&self) -> &'static [capabilities::Capability; 4] {
+        if self.v3 {
+            &capabilities::QIMAI_V3
+        } else {
+            &capabilities::QIMAI_V2
+        }
+    }
+
+    fn adjust_fields(&self) -> &'static [&'static str] {
+        &["remark"]
+    }
+}
+
 /// `pointsChannel` 8 = 其他 (other).
 const CHANNEL_OTHER: i64 = 8;
 
-pub(super) fn need(call: Call) -> Need {
+fn need(call: Call) -> Need {
     match call {
         Call::Member => Need::Any,
         _ => Need::Id,
@@ -46,7 +154,7 @@ fn gather(m: &Member, v3: bool) -> Option<Plan> {
     ))
 }
 
-pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
+fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
     let plan = match (&m.mobile, v3) {
         (Some(phone), true) if need == Need::Id => Some(Plan::new(
             GET_CUSTOMER_ID_BY_PHONE,
@@ -64,7 +172,7 @@ pub(super) fn lookup(m: &Member, need: Need, v3: bool) -> Result<Plan> {
     })
 }
 
-pub(super) fn read_lookup(result: &Json) -> Result<Member> {
+fn read_lookup(result: &Json) -> Result<Member> {
     let id = result
         .filled_at("customerId")
         .ok_or_else(|| Error::parse("Qimai lookup reply has no customerId").with_vendor(VENDOR))?;
@@ -81,9 +189,8 @@ fn customer_id(m: &Member) -> Result<&str> {
     })
 }
 
-pub(super) fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
-    let flavor = if v3 { Flavor::QimaiV3 } else { Flavor::QimaiV2 };
-    let code = a.code(flavor)?;
+fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
+    let code = a.code(if v3 { &V3 } else { &V2 })?;
     if a.order_id.is_some() {
         return Err(Error::unsupported(
             "Qimai points changes have no order id field: leave orderId out (the remark is sent as `reason`)",
@@ -118,7 +225,7 @@ pub(super) fn adjust_plan(a: &Adjust, v3: bool) -> Result<Plan> {
     }
 }
 
-pub(super) fn balance_plan(m: &Member, v3: bool) -> Result<Plan> {
+fn balance_plan(m: &Member, v3: bool) -> Result<Plan> {
     let id = customer_id(m)?;
     Ok(if v3 {
         Plan::new(GET_CUSTOMER_POINTS, [("customerId", Some(Json::str(id)))])
@@ -133,14 +240,14 @@ pub(super) fn balance_plan(m: &Member, v3: bool) -> Result<Plan> {
     })
 }
 
-pub(super) fn member_plan(m: &Member, v3: bool) -> Result<Plan> {
+fn member_plan(m: &Member, v3: bool) -> Result<Plan> {
     gather(m, v3).ok_or_else(|| {
         Error::invalid_input("Qimai finds members by member.id, member.mobile or member.cardId")
             .with_vendor(VENDOR)
     })
 }
 
-pub(super) fn member_fields(raw: &Json) -> MemberFields {
+fn member_fields(raw: &Json) -> MemberFields {
     MemberFields {
         id: raw.text_at("customerId"),
         name: raw.text_at("name"),
@@ -152,7 +259,7 @@ pub(super) fn member_fields(raw: &Json) -> MemberFields {
     }
 }
 
-pub(super) fn ledger_plan(q: &LedgerQuery, page: i64, v3: bool) -> Result<Plan> {
+fn ledger_plan(q: &LedgerQuery, page: i64, v3: bool) -> Result<Plan> {
     let id = customer_id(&q.member)?;
     Ok(if v3 {
         Plan::new(
@@ -183,13 +290,13 @@ struct Fields {
     at: &'static str,
 }
 
-const V3: Fields = Fields {
+const V3_FIELDS: Fields = Fields {
     delta: "changePoints",
     after: "afterPoints",
     source: "sourceType",
     at: "createdAt",
 };
-const V2: Fields = Fields {
+const V2_FIELDS: Fields = Fields {
     delta: "points",
     after: "after_points",
     source: "source_type",
@@ -198,8 +305,8 @@ const V2: Fields = Fields {
 
 /// Qimai's flow takes no date range: rows (newest first) are filtered here,
 /// and the walk stops at the first row older than `from`.
-pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> Result<Page> {
-    let f = if v3 { V3 } else { V2 };
+fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> Result<Page> {
+    let f = if v3 { V3_FIELDS } else { V2_FIELDS };
     let (rows, mut next) = ledger::checked_rows(raw, "list", "total", q, page, VENDOR)?;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows {
@@ -226,4 +333,51 @@ pub(super) fn ledger_read(q: &LedgerQuery, page: i64, raw: &Json, v3: bool) -> R
         ));
     }
     Ok(Page { entries, next })
+}
+
+/// Qimai `sourceType` for additions (v2 `user.points-add`, v3 `addCustomerPoints`),
+/// in code order; 5 积分签到 is sign-in, and no type says check-in (打卡).
+/// Reversals need the original `bizId` (`reversePoints`), which a delta does
+/// not carry; expiry is the vendor's own job.
+pub(crate) static REASON_CODES_ADD: [CodeRow; 7] = [
+    (Reason::Purchase, "1", "消费增加"),
+    (Reason::ManualGrant, "4", "商家手动补发"),
+    (Reason::SignIn, "5", "积分签到"),
+    (Reason::Promotion, "6", "满赠活动"),
+    (Reason::TopUpBonus, "8", "储值赠送"),
+    (Reason::Migration, "9", "资产迁入"),
+    (Reason::ProfileCompletion, "12", "完善会员资料得积分"),
+];
+
+/// Qimai v3 `reducePoints`, which takes no type: every deduction is 积分扣减.
+pub(crate) static REASON_CODES_REDUCE: [CodeRow; 4] = [
+    (Reason::Redemption, "reduce", "积分扣减"),
+    (Reason::PointsPayment, "reduce", "积分扣减"),
+    (Reason::Consumption, "reduce", "积分扣减"),
+    (Reason::ManualDeduction, "reduce", "积分扣减"),
+];
+
+/// Qimai's flow `sourceType` codes and their labels (0 = a reduction).
+static SOURCE_NAMES: [(&str, &str); 13] = [
+    ("0", "积分扣减"),
+    ("1", "消费增加"),
+    ("2", "关注有礼"),
+    ("3", "会员特权"),
+    ("4", "商家手动补发"),
+    ("5", "积分签到"),
+    ("6", "满赠活动"),
+    ("7", "抽奖得积分"),
+    ("8", "储值赠送"),
+    ("9", "资产迁入"),
+    ("10", "登录获积分"),
+    ("11", "评价得积分"),
+    ("12", "完善会员资料得积分"),
+];
+
+/// Qimai's label for a flow's `sourceType` (0 = a reduction); `""` for an unknown code.
+pub fn qimai_source_name(code: &str) -> &'static str {
+    SOURCE_NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, name)| name)
 }
