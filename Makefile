@@ -62,6 +62,7 @@ test-native:
 test-vectors:
 	node tests/vectors/freemud/check.mjs $(LOG)
 	node tests/vectors/qimai/check.mjs $(LOG)
+	node tests/vectors/json/gen.mjs --check $(LOG)
 
 test-sim:
 	node --test sim/test/ $(LOG)

@@ -1,13 +1,14 @@
 // Writes stringify.json: JSON texts and what JavaScript's JSON.stringify(JSON.parse(text)) makes of
 // them, so src/core/json.rs is checked against an independent implementation of the rules it
 // promises (ECMA-262 JSON.stringify / QuoteJSONString; RFC 8259 §7 for string escapes), not
-// against a copy of itself. Deterministic: `node tests/vectors/json/gen.mjs` rewrites the same file.
+// against a copy of itself. Deterministic: `node tests/vectors/json/gen.mjs` rewrites the same file;
+// `--check` (make test-vectors) only compares the cases with the committed file and fails on a difference.
 //
 // Only numbers already in JavaScript's canonical form are used (String(x) of a JS number): jifen
 // keeps a number's text as written, JSON.stringify re-prints it (1.0 → 1), so those would differ by
 // design (src/core/json.rs tests the kept text on its own). Objects have no repeated keys
 // (JSON.parse keeps the last value, jifen keeps both).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const cases = [];
 const add = (source, text) => {
@@ -84,5 +85,15 @@ const out = {
     '. Each case: `text`, a JSON text; `stringify`, JSON.stringify(JSON.parse(text)); `source`, the rule it exercises.',
   cases,
 };
-writeFileSync(new URL('./stringify.json', import.meta.url), JSON.stringify(out, null, 1) + '\n');
-console.log(`stringify.json: ${cases.length} cases`);
+const file = new URL('./stringify.json', import.meta.url);
+if (process.argv.includes('--check')) {
+  const committed = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).cases);
+  if (committed !== JSON.stringify(cases)) {
+    console.error('tests/vectors/json/stringify.json differs from what JSON.stringify writes now: run node tests/vectors/json/gen.mjs');
+    process.exit(1);
+  }
+  console.log(`json vectors: ${cases.length} cases, as JSON.stringify writes them`);
+} else {
+  writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+  console.log(`stringify.json: ${cases.length} cases`);
+}
