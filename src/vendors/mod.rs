@@ -84,12 +84,18 @@ pub fn by_name(name: &str) -> Option<&'static dyn Vendor> {
 
 /// The vendors' names (`a, b, c`; `last` " or ": `a, b or c`), in the lists' order.
 fn vendor_names(last: &str) -> String {
+    let names: Vec<&str> = SIGNING.iter().map(|v| v.name()).collect();
+    listed(&names, last)
+}
+
+/// `a, b, c` with `last` before the final name (`" or "`: `a, b or c`).
+fn listed(names: &[&str], last: &str) -> String {
     let mut out = String::new();
-    for (i, v) in SIGNING.iter().enumerate() {
+    for (i, n) in names.iter().enumerate() {
         if i > 0 {
-            out.push_str(if i + 1 == SIGNING.len() { last } else { ", " });
+            out.push_str(if i + 1 == names.len() { last } else { ", " });
         }
-        out.push_str(v.name());
+        out.push_str(n);
     }
     out
 }
@@ -141,20 +147,11 @@ pub fn mapping_named(name: &str) -> Option<&'static dyn Mapping> {
 
 /// The mappings' canonical names, as `capabilities` lists them: `a, b, c or d`.
 pub fn mapping_names() -> String {
-    let mut all: Vec<&str> = Vec::new();
-    for v in ALL {
-        for m in v.mappings() {
-            all.push(m.name());
-        }
-    }
-    let mut out = String::new();
-    for (i, n) in all.iter().enumerate() {
-        if i > 0 {
-            out.push_str(if i + 1 == all.len() { " or " } else { ", " });
-        }
-        out.push_str(n);
-    }
-    out
+    let all: Vec<&str> = ALL
+        .iter()
+        .flat_map(|v| v.mappings().iter().map(|m| m.name()))
+        .collect();
+    listed(&all, " or ")
 }
 
 /// A vendor config, read and checked for signing: what `buildRequest` and
