@@ -84,7 +84,10 @@ pub fn by_name(name: &str) -> Option<&'static dyn Vendor> {
 
 /// The vendors' names (`a, b, c`; `last` " or ": `a, b or c`), in the lists' order.
 fn vendor_names(last: &str) -> String {
-    let names: Vec<&str> = SIGNING.iter().map(|v| v.name()).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for v in SIGNING {
+        names.push(v.name());
+    }
     listed(&names, last)
 }
 
@@ -147,10 +150,12 @@ pub fn mapping_named(name: &str) -> Option<&'static dyn Mapping> {
 
 /// The mappings' canonical names, as `capabilities` lists them: `a, b, c or d`.
 pub fn mapping_names() -> String {
-    let all: Vec<&str> = ALL
-        .iter()
-        .flat_map(|v| v.mappings().iter().map(|m| m.name()))
-        .collect();
+    let mut all: Vec<&str> = Vec::new();
+    for v in ALL {
+        for m in v.mappings() {
+            all.push(m.name());
+        }
+    }
     listed(&all, " or ")
 }
 
