@@ -156,7 +156,7 @@ export function jifen_sleep(ms) {
 // 3 verifies signature a over b. Rejects with `true` where WebCrypto is missing, with what the platform
 // rejected with where it refused. The platform's own promise, not an async function's: its settling wakes
 // the caller directly, without two more microtasks (signing resolves to an ArrayBuffer).
-export function jifen_subtle(op, key, a, b) {
+function subtle(op, key, a, b) {
   try {
     const s = crypto.subtle, alg = 'RSASSA-PKCS1-v1_5';
     return op === 2 ? s.sign(alg, key, a.slice())
@@ -164,12 +164,18 @@ export function jifen_subtle(op, key, a, b) {
       : s.importKey(op ? 'spki' : 'pkcs8', a.slice(), { name: alg, hash: 'SHA-256' }, false, [op ? 'verify' : 'sign']);
   } catch { return Promise.reject(true); }
 }
+// One WebCrypto operation, awaited for src/wasm/settle.rs: done(id, value, fulfilled) once it settles.
+export function jifen_subtle(op, key, a, b, id, done) {
+  jifen_settle(subtle(op, key, a, b), id, done);
+}
 // Awaits p for src/wasm/settle.rs: done(id, value, fulfilled) once it settles (one Rust callback for all).
 export function jifen_settle(p, id, done) {
   p.then((v) => done(id, v, true), (e) => done(id, e, false));
 }
+// An import started now and awaited later (subtle.rs); its rejection is marked handled, so a key no call
+// uses is no unhandled rejection.
 export function jifen_kept(der) {
-  const p = jifen_subtle(0, undefined, der);
+  const p = subtle(0, undefined, der);
   p.catch(() => {});
   return p;
 }

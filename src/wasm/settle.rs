@@ -57,10 +57,17 @@ pub struct Settled(u32);
 
 /// Starts awaiting `p`.
 pub fn settled(p: &Promise) -> Settled {
+    settled_by(|id, done| jifen_settle(p, id, done))
+}
+
+/// Starts awaiting what `start` begins: it is handed the await's id and the
+/// callback to call with `(id, value, fulfilled)` once it settles (a JS helper
+/// that makes a promise and waits for it itself: one crossing, not two).
+pub fn settled_by(start: impl FnOnce(u32, &JsValue)) -> Settled {
     let id = LAST.get().wrapping_add(1);
     LAST.set(id);
     SLOTS.with(|s| s.borrow_mut().push((id, State::Waiting(None))));
-    DONE.with(|done| jifen_settle(p, id, done.as_ref()));
+    DONE.with(|done| start(id, done.as_ref()));
     Settled(id)
 }
 

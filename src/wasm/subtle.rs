@@ -3,17 +3,19 @@
 //! signature. Keys are imported non-extractable; the client keeps them, and a
 //! `Signer` starts its import when it is made ([`KeptRsa`]).
 
-use super::js::{jifen_kept, jifen_subtle};
-use super::settle::settled;
+use super::js::{jifen_bytes, jifen_kept, jifen_subtle};
+use super::settle::{settled, settled_by};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Runs one WebCrypto operation; `Err(true)` where WebCrypto is missing.
 async fn subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> std::result::Result<JsValue, bool> {
-    outcome(jifen_subtle(op, key, a, b)).await
+    settled_by(|id, done| jifen_subtle(op, key, a, b, id, done))
+        .await
+        .map_err(|e| e.as_bool() == Some(true))
 }
 
 fn unavailable() -> Error {
@@ -70,7 +72,9 @@ impl RsaSigner for SubtleSigner {
     fn sign<'a>(&'a self, msg: &'a [u8]) -> LocalFuture<'a, Result<Vec<u8>>> {
         Box::pin(async move {
             match subtle(2, &self.0, msg, &[]).await {
-                Ok(sig) => Ok(Uint8Array::new(&sig).to_vec()),
+                // One crossing (`jifen_bytes`), not three (`new Uint8Array`, `length`, copy).
+                Ok(sig) => jifen_bytes(&sig)
+                    .ok_or_else(|| Error::new(ErrorCode::Signature, "WebCrypto failed to sign")),
                 Err(true) => Err(unavailable()),
                 Err(false) => Err(Error::new(ErrorCode::Signature, "WebCrypto failed to sign")),
             }

@@ -339,7 +339,7 @@ impl Envelope {
         body_head.push_str(",\"sign\":");
         Envelope {
             canonical: prepared.canonical(config),
-            url: format!("{}{}", config.base_url, prepared.path),
+            url: [config.base_url.as_str(), prepared.path.as_str()].concat(),
             body_head,
         }
     }
