@@ -14,7 +14,7 @@ mod vendor;
 use crate::core::crypto::HmacSha256Cache;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::{Method, SignedRequest};
+use crate::core::request::{Header, Method, SignedRequest};
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::ConfigReader;
 use crate::vendors::params::Params;
@@ -346,24 +346,25 @@ pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> 
         url.push('?');
         url.push_str(&query);
     }
-    let mut headers: Vec<(String, String)> = vec![
+    let mut headers: Vec<Header> = Vec::with_capacity(9);
+    headers.extend([
         ("Content-Type".into(), "application/json".into()),
-        ("X-Api-ClientID".into(), config.client_id.clone()),
+        ("X-Api-ClientID".into(), config.client_id.clone().into()),
         ("X-Api-Auth-Version".into(), "2.0".into()),
-        ("X-Api-TimeStamp".into(), timestamp),
-        ("X-Api-Nonce".into(), attempt.nonce.clone()),
+        ("X-Api-TimeStamp".into(), timestamp.into()),
+        ("X-Api-Nonce".into(), attempt.nonce.clone().into()),
         (
             "X-Api-SignHeaders".into(),
             "X-Api-TimeStamp,X-Api-Nonce".into(),
         ),
-        ("X-Api-Signature".into(), signature),
-    ];
+        ("X-Api-Signature".into(), signature.into()),
+    ]);
     if op.needs_app_token() {
         if let Some(t) = &attempt.app_token {
-            headers.push(("app-token".into(), t.clone()));
+            headers.push(("app-token".into(), t.clone().into()));
         }
         if let Some(d) = attempt.domain.as_ref().or(config.domain.as_ref()) {
-            headers.push(("X-GW-Router-Addr".into(), d.clone()));
+            headers.push(("X-GW-Router-Addr".into(), d.clone().into()));
         }
     }
     SignedRequest {
