@@ -332,19 +332,22 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
 pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> SignedRequest {
     let op = prepared.op;
     let timestamp = attempt.timestamp_ms.to_string();
-    let string_to_sign = sign::string_to_sign(
+    let query = sign::Query::of(&prepared.query);
+    let string_to_sign = sign::string_to_sign_with(
         op.method().as_str(),
         &prepared.path,
-        &prepared.query,
+        &query.canonical,
         &attempt.nonce,
         &timestamp,
     );
     let signature = config.x_api_signature(&string_to_sign);
-    let query = sign::wire_query(&prepared.query);
-    let mut url = format!("{}{}", config.base_url, prepared.path);
-    if !query.is_empty() {
+    let mut url =
+        String::with_capacity(config.base_url.len() + prepared.path.len() + query.wire.len() + 1);
+    url.push_str(&config.base_url);
+    url.push_str(&prepared.path);
+    if !query.wire.is_empty() {
         url.push('?');
-        url.push_str(&query);
+        url.push_str(&query.wire);
     }
     let mut headers: Vec<Header> = Vec::with_capacity(9);
     headers.extend([
