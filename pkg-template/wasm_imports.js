@@ -53,17 +53,22 @@ function pack(parts) {
 }
 
 // JSON text of `v` (src/wasm/convert.rs reads params this way: the caller's key order and number text),
-// or undefined where JSON.stringify gives none; throws what JSON.stringify throws (BigInt, a cycle).
+// or undefined where JSON.stringify gives none or throws (BigInt, a cycle). It never throws: an import
+// that may throw is wrapped by the glue in a closure per call (src/wasm/js.rs).
 export function jifen_json(v) {
-  return JSON.stringify(v);
+  try { return JSON.stringify(v); } catch { return undefined; }
 }
 
 // A flat object (a config, the options) as packed [key, tagged value, …] for src/wasm/convert.rs: one
 // crossing and no JSON text for the strings, booleans and safe integers a config or the options hold.
 // Tags: s string, n safe integer (its digits), b "t"/"f", z null, j JSON text of anything else, e
 // JSON.stringify threw. Its own enumerable keys, in JSON.stringify's order; what JSON.stringify leaves
-// out (undefined, functions, symbols) is left out.
+// out (undefined, functions, symbols) is left out. Undefined where reading the object threw (a getter, a
+// Proxy): it never throws, like jifen_json.
 export function jifen_flat(o) {
+  try { return flat(o); } catch { return undefined; }
+}
+function flat(o) {
   const parts = [];
   for (const k of Object.keys(o)) {
     const v = o[k];

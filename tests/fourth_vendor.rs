@@ -90,9 +90,9 @@ fn sign(key: &str, op: &str, params: &Json, timestamp_ms: u64, nonce: u64) -> Si
         method: Method::Post,
         url: format!("http://acme.test/api/{op}"),
         headers: vec![
-            ("X-Timestamp".into(), timestamp_ms.to_string()),
-            ("X-Nonce".into(), nonce.to_string()),
-            ("X-Sign".into(), mac),
+            ("X-Timestamp".into(), timestamp_ms.to_string().into()),
+            ("X-Nonce".into(), nonce.to_string().into()),
+            ("X-Sign".into(), mac.into()),
         ],
         body: Some(body),
         string_to_sign,

@@ -27,6 +27,12 @@ pub enum Space {
 /// a space follows `space`, every other byte becomes `%XX` (upper-case hex).
 pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
     let mut out = String::with_capacity(s.len() + 16);
+    percent_encode_into(s, keep, space, &mut out);
+    out
+}
+
+/// [`percent_encode`] appended to `out` (a canonical string is written in one buffer).
+pub fn percent_encode_into(s: &str, keep: &[u8], space: Space, out: &mut String) {
     // Kept runs are copied with one `push_str` each (a per-char `push` is
     // not inlined in the size-optimised wasm); every split is at an ASCII byte.
     let mut start = 0;
@@ -50,7 +56,6 @@ pub fn percent_encode(s: &str, keep: &[u8], space: Space) -> String {
         start = i + 1;
     }
     out.push_str(s.get(start..).unwrap_or_default());
-    out
 }
 
 /// `application/x-www-form-urlencoded` bytes, as Java's `URLEncoder` and WHATWG

@@ -3,7 +3,18 @@
 use crate::core::error::{Error, Result};
 use crate::core::json::{write_string, Json};
 use crate::core::time::parse_http_date;
+use std::borrow::Cow;
 use std::fmt;
+
+/// A request header's name or value: borrowed where it is fixed text (every
+/// header name, `application/json`, Kingdee's `2.0`), owned where it was
+/// computed. A signed request's headers were a dozen owned `String`s made,
+/// copied into JS and dropped on every call: about a tenth of a Kingdee
+/// `buildSync` (docs/benchmarks.md).
+pub type HeaderText = Cow<'static, str>;
+
+/// One request header, `(name, value)`, name as sent.
+pub type Header = (HeaderText, HeaderText);
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +46,7 @@ pub struct SignedRequest {
     /// Full URL, query included.
     pub url: String,
     /// Headers, in sending order, names as sent.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<Header>,
     /// The body, if any.
     pub body: Option<String>,
     /// The string the signature covers (empty where a vendor signs nothing textual).
@@ -46,7 +57,7 @@ pub struct SignedRequest {
 /// options or a vendor reply must not add headers of its own to the request
 /// (`fetch` refuses them, but a request built here may go out another way).
 #[inline(never)]
-pub fn check_header_values(headers: &[(String, String)]) -> Result<()> {
+pub fn check_header_values(headers: &[Header]) -> Result<()> {
     for (name, value) in headers {
         if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
             return Err(Error::invalid_input(format!(
@@ -83,8 +94,8 @@ impl SignedRequest {
     pub fn to_json_masking(&self, mask: impl Fn(&str) -> bool) -> Json {
         let mut headers = Vec::with_capacity(self.headers.len());
         for (k, v) in &self.headers {
-            let v = if mask(k) { "***" } else { v.as_str() };
-            headers.push((k.clone(), Json::str(v)));
+            let v = if mask(k) { "***" } else { v };
+            headers.push((k.to_string(), Json::str(v)));
         }
         Json::object([
             ("method", Some(Json::str(self.method.as_str()))),
@@ -198,43 +209,30 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
-fn masked_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+/// The headers with credential values shown as `***` (requests' and replies' alike).
+fn masked_headers<K: AsRef<str>, V: AsRef<str>>(headers: &[(K, V)]) -> Vec<(&str, &str)> {
     headers
         .iter()
         .map(|(k, v)| {
-            let shown = if is_secret_header(k) {
-                "***"
-            } else {
-                v.as_str()
-            };
-            (k.as_str(), shown)
+            let (k, v) = (k.as_ref(), v.as_ref());
+            (k, if is_secret_header(k) { "***" } else { v })
         })
         .collect()
 }
 
-fn header_lookup<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn header_lookup<'a, K: AsRef<str>, V: AsRef<str>>(
+    headers: &'a [(K, V)],
+    name: &str,
+) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+        .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_ref())
 }
 
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str(),
-                    if is_secret_header(k) {
-                        "***"
-                    } else {
-                        v.as_str()
-                    },
-                )
-            })
-            .collect();
+        let headers = masked_headers(&self.headers);
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field("url", &redact_url(&self.url))
@@ -252,7 +250,7 @@ pub struct HttpRequest {
     /// Full URL.
     pub url: String,
     /// Headers in order.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<Header>,
     /// Body text.
     pub body: Option<String>,
 }
@@ -274,8 +272,8 @@ impl fmt::Debug for HttpRequest {
                 &self
                     .headers
                     .iter()
-                    .map(|(k, _)| k.as_str())
-                    .collect::<Vec<_>>(),
+                    .map(|(k, _)| k.as_ref())
+                    .collect::<Vec<&str>>(),
             )
             .finish()
     }

@@ -15,7 +15,7 @@ pub fn from_js(value: &JsValue, what: &str) -> Result<Json> {
     if value.is_undefined() || value.is_null() {
         return Ok(Json::Null);
     }
-    let text = jifen_json(value).ok().flatten().ok_or_else(|| {
+    let text = jifen_json(value).ok_or_else(|| {
         Error::invalid_input(format!(
             "{what} cannot be serialised as JSON (BigInt or a cycle?)"
         ))
@@ -99,7 +99,7 @@ pub fn from_js_flat(value: &JsValue, what: &str) -> Result<Json> {
         return from_js(value, what);
     }
     let unreadable = || Error::invalid_input(format!("{what} could not be read"));
-    let packed = jifen_flat(value).map_err(|_| unreadable())?;
+    let packed = jifen_flat(value).ok_or_else(unreadable)?;
     let parts = unpack(&packed).ok_or_else(unreadable)?;
     let mut pairs = Vec::with_capacity(parts.len() / 2);
     for pair in parts.chunks_exact(2) {

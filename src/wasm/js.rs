@@ -25,12 +25,14 @@ extern "C" {
         cause: &JsValue,
     ) -> JsValue;
 
-    /// `JSON.stringify(v)`; `None` where it gives nothing (convert.rs).
-    #[wasm_bindgen(catch)]
-    pub(super) fn jifen_json(v: &JsValue) -> Result<Option<String>, JsValue>;
-    /// A flat object's own enumerable keys and their values, packed and tagged (convert.rs).
-    #[wasm_bindgen(catch)]
-    pub(super) fn jifen_flat(o: &JsValue) -> Result<String, JsValue>;
+    // These two never throw (a throw is `None`), so they are bound without `catch`,
+    // whose glue wraps every call in `handleError` (a closure and an `arguments`
+    // object per call): 73 B smaller, no measurable change in a Kingdee `buildSync`.
+    /// `JSON.stringify(v)`; `None` where it gives nothing or throws (convert.rs).
+    pub(super) fn jifen_json(v: &JsValue) -> Option<String>;
+    /// A flat object's own enumerable keys and their values, packed and tagged;
+    /// `None` where reading it threw (convert.rs).
+    pub(super) fn jifen_flat(o: &JsValue) -> Option<String>;
 
     /// `{ method, url, headers, body, stringToSign }` from a request packed by
     /// [`super::pack::pack`] (signer.rs).

@@ -49,7 +49,7 @@ mod vendor;
 
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::{Method, SignedRequest};
+use crate::core::request::{Header, Method, SignedRequest};
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::{is_loopback_url, ConfigReader};
 use ops::Operation;
@@ -350,13 +350,13 @@ impl Envelope {
         body.push_str(&self.body_head);
         crate::core::json::write_string(signature, &mut body);
         body.push('}');
-        let mut headers = vec![
-            ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
-            ("Accept".to_string(), CONTENT_TYPE.to_string()),
-            ("x-transaction-id".to_string(), transaction_id.to_string()),
+        let mut headers: Vec<Header> = vec![
+            ("Content-Type".into(), CONTENT_TYPE.into()),
+            ("Accept".into(), CONTENT_TYPE.into()),
+            ("x-transaction-id".into(), transaction_id.to_string().into()),
         ];
         if let Some(t) = &config.access_token {
-            headers.push(("access_token".to_string(), t.clone()));
+            headers.push(("access_token".into(), t.clone().into()));
         }
         SignedRequest {
             method: Method::Post,

@@ -14,7 +14,7 @@ mod vendor;
 use crate::core::crypto::HmacSha256Cache;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
-use crate::core::request::{Method, SignedRequest};
+use crate::core::request::{Header, Method, SignedRequest};
 use crate::vendors::call_options::CallOptions;
 use crate::vendors::config::ConfigReader;
 use crate::vendors::params::Params;
@@ -332,38 +332,42 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
 pub fn sign_request(config: &Config, prepared: &Prepared, attempt: &Attempt) -> SignedRequest {
     let op = prepared.op;
     let timestamp = attempt.timestamp_ms.to_string();
-    let string_to_sign = sign::string_to_sign(
+    let query = sign::Query::of(&prepared.query);
+    let string_to_sign = sign::string_to_sign_with(
         op.method().as_str(),
         &prepared.path,
-        &prepared.query,
+        &query.canonical,
         &attempt.nonce,
         &timestamp,
     );
     let signature = config.x_api_signature(&string_to_sign);
-    let query = sign::wire_query(&prepared.query);
-    let mut url = format!("{}{}", config.base_url, prepared.path);
-    if !query.is_empty() {
+    let mut url =
+        String::with_capacity(config.base_url.len() + prepared.path.len() + query.wire.len() + 1);
+    url.push_str(&config.base_url);
+    url.push_str(&prepared.path);
+    if !query.wire.is_empty() {
         url.push('?');
-        url.push_str(&query);
+        url.push_str(&query.wire);
     }
-    let mut headers: Vec<(String, String)> = vec![
+    let mut headers: Vec<Header> = Vec::with_capacity(9);
+    headers.extend([
         ("Content-Type".into(), "application/json".into()),
-        ("X-Api-ClientID".into(), config.client_id.clone()),
+        ("X-Api-ClientID".into(), config.client_id.clone().into()),
         ("X-Api-Auth-Version".into(), "2.0".into()),
-        ("X-Api-TimeStamp".into(), timestamp),
-        ("X-Api-Nonce".into(), attempt.nonce.clone()),
+        ("X-Api-TimeStamp".into(), timestamp.into()),
+        ("X-Api-Nonce".into(), attempt.nonce.clone().into()),
         (
             "X-Api-SignHeaders".into(),
             "X-Api-TimeStamp,X-Api-Nonce".into(),
         ),
-        ("X-Api-Signature".into(), signature),
-    ];
+        ("X-Api-Signature".into(), signature.into()),
+    ]);
     if op.needs_app_token() {
         if let Some(t) = &attempt.app_token {
-            headers.push(("app-token".into(), t.clone()));
+            headers.push(("app-token".into(), t.clone().into()));
         }
         if let Some(d) = attempt.domain.as_ref().or(config.domain.as_ref()) {
-            headers.push(("X-GW-Router-Addr".into(), d.clone()));
+            headers.push(("X-GW-Router-Addr".into(), d.clone().into()));
         }
     }
     SignedRequest {

@@ -7,52 +7,95 @@
 //! ```
 
 use crate::core::crypto::{base64_of_hex_lower, hmac_sha256};
-use crate::core::encode::{form_encode, percent_encode, sort_by_name, Space};
+use crate::core::encode::{form_encode, percent_encode, percent_encode_into, sort_by_name, Space};
+
+/// The bytes Kingdee's `GwURLEncoder` keeps besides ASCII letters and digits.
+const GW_KEEP: &[u8] = b"-._~";
 
 /// Kingdee's `GwURLEncoder`: keeps `- . _ ~`, space as `+`, the rest `%XX`.
 pub fn gw_encode(s: &str) -> String {
-    percent_encode(s, b"-._~", Space::Plus)
+    percent_encode(s, GW_KEEP, Space::Plus)
+}
+
+/// The once-encoded `GwEnc(k)=FormEnc(v)` pairs, in the caller's order.
+fn encoded_pairs(params: &[(String, String)]) -> Vec<String> {
+    let mut pairs = Vec::with_capacity(params.len());
+    for (k, v) in params {
+        let mut pair = String::with_capacity(k.len() + v.len() + 8);
+        percent_encode_into(k, GW_KEEP, Space::Plus, &mut pair);
+        pair.push('=');
+        pair.push_str(&form_encode(v));
+        pairs.push(pair);
+    }
+    pairs
+}
+
+/// `pairs` in the SDK's order: whole `k=v` strings compared bytewise, through
+/// Freemud's sort (one copy of std's sort in the wasm); equal strings are
+/// identical, so stable or not gives the same order.
+fn in_order(pairs: &[String]) -> Vec<(&str, &str)> {
+    let mut order: Vec<(&str, &str)> = pairs.iter().map(|p| (p.as_str(), "")).collect();
+    sort_by_name(&mut order);
+    order
 }
 
 /// The once-encoded `GwEnc(k)=FormEnc(v)` pairs, sorted bytewise as the SDK
 /// sorts them. Joined with `&` this is the query sent on the wire.
 pub fn sorted_pairs(params: &[(String, String)]) -> Vec<String> {
-    let mut pairs = Vec::with_capacity(params.len());
-    for (k, v) in params {
-        pairs.push(format!("{}={}", gw_encode(k), form_encode(v)));
-    }
-    // Whole `k=v` strings compared, through Freemud's sort (one copy of std's sort
-    // in the wasm); equal strings are identical, so stable or not gives the same order.
-    let mut order: Vec<(&str, &str)> = pairs.iter().map(|p| (p.as_str(), "")).collect();
-    sort_by_name(&mut order);
-    order.into_iter().map(|(p, _)| p.to_string()).collect()
+    let pairs = encoded_pairs(params);
+    in_order(&pairs)
+        .into_iter()
+        .map(|(p, _)| p.to_string())
+        .collect()
 }
 
 /// The query string sent on the wire: once-encoded, in signing order.
 pub fn wire_query(params: &[(String, String)]) -> String {
-    sorted_pairs(params).join("&")
+    Query::of(params).wire
 }
 
 /// The signed query: each once-encoded side encoded again with `GwEnc`.
 pub fn canonical_query(params: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for pair in sorted_pairs(params) {
-        // The SDK drops a piece whose '=' is missing or first; GwEnc(k) is
-        // empty only for an empty name.
-        let Some((k, v)) = pair.split_once('=') else {
-            continue;
-        };
-        if k.is_empty() {
-            continue;
+    Query::of(params).canonical
+}
+
+/// A call's query both ways, from one encoding and one sort: as sent
+/// (`wire`) and as signed (`canonical`).
+pub struct Query {
+    /// Once-encoded, sorted, joined with `&`.
+    pub wire: String,
+    /// Each once-encoded side encoded again with `GwEnc`, in the same order.
+    pub canonical: String,
+}
+
+impl Query {
+    /// Encodes and sorts `params` once for both strings.
+    pub fn of(params: &[(String, String)]) -> Query {
+        let pairs = encoded_pairs(params);
+        let mut wire = String::new();
+        let mut canonical = String::new();
+        for (pair, _) in in_order(&pairs) {
+            if !wire.is_empty() {
+                wire.push('&');
+            }
+            wire.push_str(pair);
+            // The SDK drops a piece whose '=' is missing or first; GwEnc(k) is
+            // empty only for an empty name.
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            if k.is_empty() {
+                continue;
+            }
+            if !canonical.is_empty() {
+                canonical.push('&');
+            }
+            percent_encode_into(k, GW_KEEP, Space::Plus, &mut canonical);
+            canonical.push('=');
+            percent_encode_into(v, GW_KEEP, Space::Plus, &mut canonical);
         }
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(&gw_encode(k));
-        out.push('=');
-        out.push_str(&gw_encode(v));
+        Query { wire, canonical }
     }
-    out
 }
 
 /// The string that X-Api-Signature covers.
@@ -63,14 +106,31 @@ pub fn string_to_sign(
     nonce: &str,
     timestamp_ms: &str,
 ) -> String {
-    format!(
-        "{}\n{}\n{}\nx-api-nonce:{}\nx-api-timestamp:{}\n",
-        method.to_ascii_uppercase(),
-        gw_encode(path),
-        canonical_query(params),
-        nonce,
-        timestamp_ms
-    )
+    string_to_sign_with(method, path, &canonical_query(params), nonce, timestamp_ms)
+}
+
+/// [`string_to_sign`] from the canonical query already written, in one
+/// buffer of about its final size.
+pub fn string_to_sign_with(
+    method: &str,
+    path: &str,
+    canonical_query: &str,
+    nonce: &str,
+    timestamp_ms: &str,
+) -> String {
+    let mut out =
+        String::with_capacity(method.len() + path.len() + canonical_query.len() + nonce.len() + 48);
+    out.push_str(&method.to_ascii_uppercase());
+    out.push('\n');
+    percent_encode_into(path, GW_KEEP, Space::Plus, &mut out);
+    out.push('\n');
+    out.push_str(canonical_query);
+    out.push_str("\nx-api-nonce:");
+    out.push_str(nonce);
+    out.push_str("\nx-api-timestamp:");
+    out.push_str(timestamp_ms);
+    out.push('\n');
+    out
 }
 
 /// `Base64(lower_hex(HMAC-SHA256(key, msg)))`: Kingdee's signature format (88 chars).
@@ -134,6 +194,22 @@ mod tests {
             let mut want: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", gw_encode(k), form_encode(v))).collect();
             want.sort_unstable();
             prop_assert_eq!(sorted_pairs(&pairs), want);
+        }
+
+        #[test]
+        fn query_both_ways_from_one_sort(pairs in prop::collection::vec(("[a-c=_é ~]{0,3}", "[a-c=%+ ]{0,3}"), 0..8)) {
+            // The wire query is the sorted pairs joined; the signed one re-encodes each side of
+            // every piece with a name (docs/vendors/kingdee.md §3.4).
+            let q = Query::of(&pairs);
+            let sorted = sorted_pairs(&pairs);
+            prop_assert_eq!(&q.wire, &sorted.join("&"));
+            let pieces: Vec<String> = sorted
+                .iter()
+                .filter_map(|p| p.split_once('='))
+                .filter(|(k, _)| !k.is_empty())
+                .map(|(k, v)| format!("{}={}", gw_encode(k), gw_encode(v)))
+                .collect();
+            prop_assert_eq!(&q.canonical, &pieces.join("&"));
         }
 
         #[test]
