@@ -34,6 +34,7 @@ impl Json {
     /// Parses a complete JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Json> {
         let mut p = Parser {
+            text,
             bytes: text.as_bytes(),
             pos: 0,
         };
@@ -75,6 +76,15 @@ impl Json {
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `key` (the first of that name, as [`Json::get`] finds it), moved
+    /// out of the object instead of cloned; `None` if this is not an object or has no such key.
+    pub fn take(self, key: &str) -> Option<Json> {
+        match self {
+            Json::Object(pairs) => pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -272,6 +282,9 @@ pub fn write_string(s: &str, out: &mut String) {
 }
 
 struct Parser<'a> {
+    /// The input; `bytes` is the same, as bytes. Runs are sliced from `text`:
+    /// already valid UTF-8, so not validated again.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -406,9 +419,8 @@ impl Parser<'_> {
             self.digits();
         }
         let text = self
-            .bytes
+            .text
             .get(start..self.pos)
-            .and_then(|b| std::str::from_utf8(b).ok())
             .ok_or_else(|| self.error("bad number"))?;
         Ok(Json::Number(text.to_string()))
     }
@@ -447,9 +459,12 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            if let Some(run) = self.bytes.get(run_start..self.pos) {
-                out.push_str(std::str::from_utf8(run).map_err(|_| self.error("bad UTF-8"))?);
-            }
+            // A run ends at an ASCII byte or the end: a char boundary, so `get` finds it.
+            out.push_str(
+                self.text
+                    .get(run_start..self.pos)
+                    .ok_or_else(|| self.error("bad UTF-8"))?,
+            );
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
