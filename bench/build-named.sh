@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/pkg-named}
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
+cargo build --quiet --profile client --target wasm32-unknown-unknown --lib
 rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen target/wasm32-unknown-unknown/release/jifen.wasm --target web --out-dir "$out" --out-name jifen_wasm
+wasm-bindgen target/wasm32-unknown-unknown/client/jifen.wasm --target web --out-dir "$out" --out-name jifen_wasm
 node_modules/.bin/wasm-opt -Oz -g \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \

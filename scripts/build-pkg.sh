@@ -14,11 +14,11 @@ out=${1:-pkg}
 start=$SECONDS
 step() { echo "build [$((SECONDS - start)) s] $*"; }
 
-step "1/6 cargo build --release --target wasm32-unknown-unknown (about 90 s from cold, seconds when nothing changed)"
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
+step "1/6 cargo build --profile client --target wasm32-unknown-unknown (about 90 s from cold, seconds when nothing changed)"
+cargo build --quiet --profile client --target wasm32-unknown-unknown --lib
 step "2/6 wasm-bindgen and wasm-opt -Oz into $out/"
 rm -rf "$out" && mkdir -p "$out"
-bindgen_opt target/wasm32-unknown-unknown/release/jifen.wasm "$out"
+bindgen_opt target/wasm32-unknown-unknown/client/jifen.wasm "$out"
 step "3/6 entry points, types, README, licences and changelog"
 cp -r pkg-template/. "$out/"
 # wasm_imports.js ships once, as the glue's snippet (snippets/jifen/pkg-template/): not at the root too.
