@@ -327,9 +327,9 @@ impl<T: Transport> Client<T> {
                 app_token: session.map(|s| s.token.token.clone()),
                 domain: session.map(|s| s.domain.clone()),
             };
-            Ok(super::into_http(kingdee::sign_request(
-                &k.config, prepared, &attempt,
-            )))
+            Ok(crate::core::request::HttpRequest::from(
+                kingdee::sign_request(&k.config, prepared, &attempt),
+            ))
         };
         let delivered = |e: &Error| {
             if let Some(c) = cause {

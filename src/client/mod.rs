@@ -262,17 +262,6 @@ impl<T: Transport> Client<T> {
     }
 }
 
-/// The transport-level request of `signed`, its parts moved ([`SignedRequest::to_http`]
-/// clones them: URL, body and every header, once per attempt).
-fn into_http(signed: SignedRequest) -> HttpRequest {
-    HttpRequest {
-        method: signed.method,
-        url: signed.url,
-        headers: signed.headers,
-        body: signed.body,
-    }
-}
-
 /// Wraps the error of a `what` ("write", "change") that may have been
 /// applied: `outcome_unknown`, the cause in the message, then `advice`.
 fn outcome_unknown(cause: Error, what: &str, advice: &str, retryable: bool) -> Error {

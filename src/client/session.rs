@@ -185,7 +185,7 @@ impl<T: Transport> Client<T> {
         };
         let last: RefCell<Option<ReplyProof>> = RefCell::new(None);
         let sign = |now_ms: u64| {
-            Ok(super::into_http(call.sign(
+            Ok(crate::core::request::HttpRequest::from(call.sign(
                 now_ms,
                 self.env.entropy.as_ref(),
                 signature.as_deref(),
