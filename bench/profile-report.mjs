@@ -32,3 +32,7 @@ console.log(`${(total / 1000).toFixed(0)} ms sampled\n\nby file:`);
 for (const [k, t] of [...files].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${pct(t)}  ${k}`);
 console.log('\ninclusive (a function and everything it calls):');
 for (const [k, t] of [...incl].sort((a, b) => b[1] - a[1]).filter(([k]) => !/^\((root|program|idle)\)|^\(anonymous\)  \[\]/.test(k)).slice(0, top)) console.log(`${pct(t)}  ${k.slice(0, 140)}`);
+const selfBy = new Map();
+for (const [id, t] of self) { const k = name(byId.get(id)); selfBy.set(k, (selfBy.get(k) ?? 0) + t); }
+console.log('\nself (a function alone, not what it calls):');
+for (const [k, t] of [...selfBy].sort((a, b) => b[1] - a[1]).filter(([k]) => !/^\((root|program|idle)\)/.test(k)).slice(0, top)) console.log(`${pct(t)}  ${k.slice(0, 140)}`);

@@ -7,6 +7,8 @@
 //
 //   scripts/build-pkg.sh target/pkg-a   # one build per variant (any directory under the repository)
 //   node bench/workerd-ab.mjs pkg target/pkg-a [...]        N = 10000, 9 rounds (N=… ROUNDS=… to change)
+//   N=5000 node bench/workerd-ab.mjs plain target/pkg-a     against the plain-JS client (whose never-cleared
+//                                                          AbortSignal.timeout timers cap one request at < 10,000 calls)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,7 +40,13 @@ const freePort = () => new Promise((res, rej) => {
 // It lives under target/ (workerd names modules by their path in the repository) and imports the build by path.
 const worker = (dir, at) => {
   const rel = (p) => { const r = relative(at, join(ROOT, p)).split('\\').join('/'); return r.startsWith('.') ? r : `./${r}`; };
-  return `import { Client } from '${rel(`${dir}/workerd.js`)}';
+  // `plain`: the plain-JS client (bench/plain-gateway/jifen.js) in the same harness, for the budget's ratio.
+  // A path ending in .js: a module shaped like it (exports `jifen`), e.g. a variant of it.
+  const plain = dir === 'plain' ? 'bench/plain-gateway/jifen.js' : dir.endsWith('.js') ? dir : null;
+  const source = plain
+    ? `import { jifen } from '${rel(plain)}';\nconst { Client } = jifen;`
+    : `import { Client } from '${rel(`${dir}/workerd.js`)}';`;
+  return `${source}
 import { config, args, stubFetch } from '${rel('bench/canned-kingdee.mjs')}';
 let client;
 export default {
@@ -94,8 +102,13 @@ try {
     }
   }
   console.log(`getBalance (Kingdee), stub fetch, workerd CPU per call; N = ${N}, ${ROUNDS} rounds; load average ${before} → ${load()}`);
-  console.log('| build | median | rounds |\n| --- | ---: | --- |');
-  for (const run of runs) console.log(`| ${run.dir} | ${median(run.cpu).toFixed(1)} µs | ${run.cpu.map((x) => x.toFixed(0)).join(' ')} |`);
+  // Against the first build, round by round (measured next to each other, so a change of load between rounds
+  // cancels out): the median of the per-round differences.
+  console.log('| build | median | − first build, paired by round | rounds |\n| --- | ---: | ---: | --- |');
+  for (const run of runs) {
+    const diff = run === runs[0] ? '—' : `${median(run.cpu.map((x, i) => x - runs[0].cpu[i])).toFixed(1)} µs`;
+    console.log(`| ${run.dir} | ${median(run.cpu).toFixed(1)} µs | ${diff} | ${run.cpu.map((x) => x.toFixed(0)).join(' ')} |`);
+  }
 } finally {
   for (const run of runs) run.proc.kill();
 }

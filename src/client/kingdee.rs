@@ -327,7 +327,9 @@ impl<T: Transport> Client<T> {
                 app_token: session.map(|s| s.token.token.clone()),
                 domain: session.map(|s| s.domain.clone()),
             };
-            Ok(kingdee::sign_request(&k.config, prepared, &attempt).to_http())
+            Ok(crate::core::request::HttpRequest::from(
+                kingdee::sign_request(&k.config, prepared, &attempt),
+            ))
         };
         let delivered = |e: &Error| {
             if let Some(c) = cause {

@@ -185,9 +185,11 @@ impl<T: Transport> Client<T> {
         };
         let last: RefCell<Option<ReplyProof>> = RefCell::new(None);
         let sign = |now_ms: u64| {
-            Ok(call
-                .sign(now_ms, self.env.entropy.as_ref(), signature.as_deref())?
-                .to_http())
+            Ok(crate::core::request::HttpRequest::from(call.sign(
+                now_ms,
+                self.env.entropy.as_ref(),
+                signature.as_deref(),
+            )?))
         };
         let parse = |reply: &HttpResponse| {
             let parsed = call.parse(reply)?;

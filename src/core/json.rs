@@ -34,6 +34,7 @@ impl Json {
     /// Parses a complete JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Json> {
         let mut p = Parser {
+            text,
             bytes: text.as_bytes(),
             pos: 0,
         };
@@ -75,6 +76,15 @@ impl Json {
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `key` (the first of that name, as [`Json::get`] finds it), moved
+    /// out of the object instead of cloned; `None` if this is not an object or has no such key.
+    pub fn take(self, key: &str) -> Option<Json> {
+        match self {
+            Json::Object(pairs) => pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -272,6 +282,9 @@ pub fn write_string(s: &str, out: &mut String) {
 }
 
 struct Parser<'a> {
+    /// The input; `bytes` is the same, as bytes. Runs are sliced from `text`:
+    /// already valid UTF-8, so not validated again.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -406,9 +419,8 @@ impl Parser<'_> {
             self.digits();
         }
         let text = self
-            .bytes
+            .text
             .get(start..self.pos)
-            .and_then(|b| std::str::from_utf8(b).ok())
             .ok_or_else(|| self.error("bad number"))?;
         Ok(Json::Number(text.to_string()))
     }
@@ -441,15 +453,23 @@ impl Parser<'_> {
             // Copy the run of plain bytes in one go; the input is a &str, so
             // any run that stops at an ASCII byte is valid UTF-8.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
+            // `position` over the rest: a tighter loop than `peek` per byte at opt-level z.
+            let rest = self.bytes.get(run_start..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            // A run ends at an ASCII byte or the end: a char boundary, so `get` finds it.
+            let run = self
+                .text
+                .get(run_start..self.pos)
+                .ok_or_else(|| self.error("bad UTF-8"))?;
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // The usual string, without escapes: one allocation of its exact length.
                 self.pos += 1;
+                return Ok(run.to_string());
             }
-            if let Some(run) = self.bytes.get(run_start..self.pos) {
-                out.push_str(std::str::from_utf8(run).map_err(|_| self.error("bad UTF-8"))?);
-            }
+            out.push_str(run);
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {

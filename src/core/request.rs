@@ -242,6 +242,19 @@ impl fmt::Debug for SignedRequest {
     }
 }
 
+impl From<SignedRequest> for HttpRequest {
+    /// The transport-level request, its parts moved ([`SignedRequest::to_http`]
+    /// clones them: URL, body and every header, once per attempt).
+    fn from(signed: SignedRequest) -> HttpRequest {
+        HttpRequest {
+            method: signed.method,
+            url: signed.url,
+            headers: signed.headers,
+            body: signed.body,
+        }
+    }
+}
+
 /// What a transport sends.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {

@@ -83,7 +83,8 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Json> {
         )));
     };
     match code {
-        Some(0) => Ok(body.get("data").cloned().unwrap_or(Json::Null)),
+        // Moved out, not cloned: the rest of the reply is dropped here.
+        Some(0) => Ok(body.take("data").unwrap_or(Json::Null)),
         Some(c) => {
             let text = scrub(&text.unwrap_or_default(), 200);
             let e = match errors::row(resp.status, c) {
