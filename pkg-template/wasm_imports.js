@@ -158,21 +158,29 @@ export function jifen_sleep(ms) {
 }
 
 // WebCrypto RSA (src/wasm/subtle.rs): op 0 imports a PKCS#8 key (a), 1 an SPKI key, 2 signs a with key,
-// 3 verifies signature a over b. Rejects with `true` where WebCrypto is missing, `false` where it refused.
-export async function jifen_subtle(op, key, a, b) {
-  let pending;
+// 3 verifies signature a over b. Rejects with `true` where WebCrypto is missing, with what the platform
+// rejected with where it refused. The platform's own promise, not an async function's: its settling wakes
+// the caller directly, without two more microtasks (signing resolves to an ArrayBuffer).
+function subtle(op, key, a, b) {
   try {
     const s = crypto.subtle, alg = 'RSASSA-PKCS1-v1_5';
-    const params = { name: alg, hash: 'SHA-256' };
-    pending = op === 0 ? s.importKey('pkcs8', a.slice(), params, false, ['sign'])
-      : op === 1 ? s.importKey('spki', a.slice(), params, false, ['verify'])
-      : op === 2 ? s.sign(alg, key, a.slice())
-      : s.verify(alg, key, a.slice(), b.slice());
-  } catch { throw true; }
-  try { const v = await pending; return op === 2 ? new Uint8Array(v) : v; } catch { throw false; }
+    return op === 2 ? s.sign(alg, key, a.slice())
+      : op === 3 ? s.verify(alg, key, a.slice(), b.slice())
+      : s.importKey(op ? 'spki' : 'pkcs8', a.slice(), { name: alg, hash: 'SHA-256' }, false, [op ? 'verify' : 'sign']);
+  } catch { return Promise.reject(true); }
 }
+// One WebCrypto operation, awaited for src/wasm/settle.rs: done(id, value, fulfilled) once it settles.
+export function jifen_subtle(op, key, a, b, id, done) {
+  jifen_settle(subtle(op, key, a, b), id, done);
+}
+// Awaits p for src/wasm/settle.rs: done(id, value, fulfilled) once it settles (one Rust callback for all).
+export function jifen_settle(p, id, done) {
+  p.then((v) => done(id, v, true), (e) => done(id, e, false));
+}
+// An import started now and awaited later (subtle.rs); its rejection is marked handled, so a key no call
+// uses is no unhandled rejection.
 export function jifen_kept(der) {
-  const p = jifen_subtle(0, undefined, der);
+  const p = subtle(0, undefined, der);
   p.catch(() => {});
   return p;
 }

@@ -71,10 +71,13 @@ extern "C" {
     pub(super) fn cause(this: &Reply) -> JsValue;
 
     /// WebCrypto RSA (subtle.rs): `op` 0 imports a PKCS#8 key (`a`), 1 an SPKI key, 2 signs `a` with
-    /// `key`, 3 verifies signature `a` over `b`. Rejects with `true` where
-    /// WebCrypto is missing, `false` where it refused.
-    pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> Promise;
-    /// `jifen_subtle(0, …)`, an import started now and awaited later (subtle.rs):
+    /// `key` (to an `ArrayBuffer`), 3 verifies signature `a` over `b`; then calls `done(id, value,
+    /// fulfilled)` (settle.rs). Not fulfilled: with `true` where WebCrypto is missing, with the
+    /// platform's error (not `true`) where it refused.
+    pub(super) fn jifen_subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8], id: u32, done: &JsValue);
+    /// Calls `done(id, value, fulfilled)` once `p` settles (settle.rs).
+    pub(super) fn jifen_settle(p: &Promise, id: u32, done: &JsValue);
+    /// A PKCS#8 import's promise, started now and awaited later (subtle.rs):
     /// its rejection is marked handled, so a key no call uses is no unhandled rejection.
     pub(super) fn jifen_kept(pkcs8_der: &[u8]) -> Promise;
 

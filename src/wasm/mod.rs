@@ -18,6 +18,7 @@ mod fetch;
 mod js;
 mod pack;
 mod promise;
+mod settle;
 pub mod signer;
 #[cfg(feature = "js-client")]
 mod store;

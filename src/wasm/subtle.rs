@@ -3,16 +3,17 @@
 //! signature. Keys are imported non-extractable; the client keeps them, and a
 //! `Signer` starts its import when it is made ([`KeptRsa`]).
 
-use super::js::{jifen_kept, jifen_subtle};
+use super::js::{jifen_bytes, jifen_kept, jifen_subtle};
+use super::settle::{settled, settled_by};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::rsa::{LocalFuture, RsaProvider, RsaSigner, RsaVerifier};
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Runs one WebCrypto operation; `Err(true)` where WebCrypto is missing.
 async fn subtle(op: u8, key: &JsValue, a: &[u8], b: &[u8]) -> std::result::Result<JsValue, bool> {
-    JsFuture::from(jifen_subtle(op, key, a, b))
+    settled_by(|id, done| jifen_subtle(op, key, a, b, id, done))
         .await
         .map_err(|e| e.as_bool() == Some(true))
 }
@@ -39,12 +40,14 @@ fn imported(op: u8, key: std::result::Result<JsValue, bool>) -> Result<JsValue> 
     })
 }
 
+/// What a [`jifen_subtle`] or [`jifen_kept`] promise settles to; `Err(true)` where WebCrypto is missing.
+async fn outcome(p: Promise) -> std::result::Result<JsValue, bool> {
+    settled(&p).await.map_err(|e| e.as_bool() == Some(true))
+}
+
 /// The signer of a private key whose import is `import` (a [`jifen_kept`] promise).
 async fn signer_of(import: Promise) -> Result<Box<dyn RsaSigner>> {
-    let key = JsFuture::from(import)
-        .await
-        .map_err(|e| e.as_bool() == Some(true));
-    Ok(Box::new(SubtleSigner(imported(0, key)?)) as Box<dyn RsaSigner>)
+    Ok(Box::new(SubtleSigner(imported(0, outcome(import).await)?)) as Box<dyn RsaSigner>)
 }
 
 /// `crypto.subtle` as an [`RsaProvider`].
@@ -69,7 +72,9 @@ impl RsaSigner for SubtleSigner {
     fn sign<'a>(&'a self, msg: &'a [u8]) -> LocalFuture<'a, Result<Vec<u8>>> {
         Box::pin(async move {
             match subtle(2, &self.0, msg, &[]).await {
-                Ok(sig) => Ok(sig.unchecked_into::<Uint8Array>().to_vec()),
+                // One crossing (`jifen_bytes`), not three (`new Uint8Array`, `length`, copy).
+                Ok(sig) => jifen_bytes(&sig)
+                    .ok_or_else(|| Error::new(ErrorCode::Signature, "WebCrypto failed to sign")),
                 Err(true) => Err(unavailable()),
                 Err(false) => Err(Error::new(ErrorCode::Signature, "WebCrypto failed to sign")),
             }
@@ -90,22 +95,41 @@ impl RsaVerifier for SubtleVerifier {
 }
 
 /// One private key whose import started when it was made (a `Signer`'s):
-/// every signer it hands out awaits that one import (already settled after the
-/// first call), so the key is imported once and its `CryptoKey` kept for the
-/// life of the `Signer`.
-pub struct KeptRsa(Promise);
+/// every signer it hands out awaits that one import, so the key is imported
+/// once and its `CryptoKey` kept for the life of the `Signer`. Once the import
+/// has settled the key is held here too, so a signature starts at once instead
+/// of a microtask later (an await of the settled promise, with its two
+/// closures, on every call).
+pub struct KeptRsa {
+    import: Promise,
+    key: RefCell<Option<JsValue>>,
+}
 
 impl KeptRsa {
     /// Starts importing `pkcs8_der`; a refusal surfaces on the first `signer`.
     pub fn import(pkcs8_der: &[u8]) -> KeptRsa {
-        KeptRsa(jifen_kept(pkcs8_der))
+        KeptRsa {
+            import: jifen_kept(pkcs8_der),
+            key: RefCell::new(None),
+        }
     }
 }
 
 impl RsaProvider for KeptRsa {
     /// The kept key (`_pkcs8_der` is the key it was made with).
     fn signer<'a>(&'a self, _pkcs8_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaSigner>>> {
-        Box::pin(signer_of(self.0.clone()))
+        let kept = self.key.borrow().clone();
+        Box::pin(async move {
+            let key = match kept {
+                Some(key) => key,
+                None => {
+                    let key = imported(0, outcome(self.import.clone()).await)?;
+                    *self.key.borrow_mut() = Some(key.clone());
+                    key
+                }
+            };
+            Ok(Box::new(SubtleSigner(key)) as Box<dyn RsaSigner>)
+        })
     }
 
     fn verifier<'a>(&'a self, spki_der: &'a [u8]) -> LocalFuture<'a, Result<Box<dyn RsaVerifier>>> {

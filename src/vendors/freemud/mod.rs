@@ -307,28 +307,64 @@ pub fn sign_request(
     signature: &str,
     transaction_id: &str,
 ) -> SignedRequest {
-    use crate::core::request::json_string;
-    let body = format!(
-        "{{\"ver\":\"{VER}\",\"partnerId\":{},\"appId\":{},\"requestBody\":{},\"sign\":{}}}",
-        json_string(&config.partner_id),
-        json_string(&config.app_id),
-        json_string(&prepared.request_body),
-        json_string(signature)
-    );
-    let mut headers: Vec<Header> = vec![
-        ("Content-Type".into(), CONTENT_TYPE.into()),
-        ("Accept".into(), CONTENT_TYPE.into()),
-        ("x-transaction-id".into(), transaction_id.to_string().into()),
-    ];
-    if let Some(t) = &config.access_token {
-        headers.push(("access_token".into(), t.clone().into()));
+    Envelope::new(config, prepared).request(config, signature, transaction_id)
+}
+
+/// What a prepared call's request holds before its signature is known: the
+/// canonical string, the URL and the body up to its `sign`. Made when the call
+/// is prepared, so that once the platform's signature arrives (a Freemud call
+/// waits for WebCrypto) only the signature and the transaction id are added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The canonical string the signature covers.
+    pub canonical: String,
+    url: String,
+    /// `{"ver":"1","partnerId":…,"appId":…,"requestBody":…,"sign":`
+    body_head: String,
+}
+
+impl Envelope {
+    /// The envelope of `prepared`.
+    pub fn new(config: &Config, prepared: &Prepared) -> Envelope {
+        use crate::core::json::write_string;
+        let mut body_head = String::with_capacity(prepared.request_body.len() * 2 + 96);
+        body_head.push_str("{\"ver\":\"");
+        body_head.push_str(VER);
+        body_head.push_str("\",\"partnerId\":");
+        write_string(&config.partner_id, &mut body_head);
+        body_head.push_str(",\"appId\":");
+        write_string(&config.app_id, &mut body_head);
+        body_head.push_str(",\"requestBody\":");
+        write_string(&prepared.request_body, &mut body_head);
+        body_head.push_str(",\"sign\":");
+        Envelope {
+            canonical: prepared.canonical(config),
+            url: [config.base_url.as_str(), prepared.path.as_str()].concat(),
+            body_head,
+        }
     }
-    SignedRequest {
-        method: Method::Post,
-        url: format!("{}{}", config.base_url, prepared.path),
-        headers,
-        body: Some(body),
-        string_to_sign: prepared.canonical(config),
+
+    /// The request, given its base64 signature (or `"skip"`) and this attempt's `x-transaction-id`.
+    pub fn request(&self, config: &Config, signature: &str, transaction_id: &str) -> SignedRequest {
+        let mut body = String::with_capacity(self.body_head.len() + signature.len() + 3);
+        body.push_str(&self.body_head);
+        crate::core::json::write_string(signature, &mut body);
+        body.push('}');
+        let mut headers: Vec<Header> = vec![
+            ("Content-Type".into(), CONTENT_TYPE.into()),
+            ("Accept".into(), CONTENT_TYPE.into()),
+            ("x-transaction-id".into(), transaction_id.to_string().into()),
+        ];
+        if let Some(t) = &config.access_token {
+            headers.push(("access_token".into(), t.clone().into()));
+        }
+        SignedRequest {
+            method: Method::Post,
+            url: self.url.clone(),
+            headers,
+            body: Some(body),
+            string_to_sign: self.canonical.clone(),
+        }
     }
 }
 

@@ -56,14 +56,28 @@ pub fn canonical_of_object(obj: &[(String, Json)]) -> String {
     canonical(&fields)
 }
 
-/// The request canonical string: `appId=…&partnerId=…&requestBody=…&ver=1`.
+/// The request canonical string: `appId=…&partnerId=…&requestBody=…&ver=1`,
+/// [`canonical`]'s rule written out for these four keys (already in ASCII order;
+/// an empty value is dropped), without its pair list and sort: it is made once
+/// per signed call. A test checks it against [`canonical`].
 pub fn request_canonical(app_id: &str, partner_id: &str, request_body: &str) -> String {
-    canonical(&[
-        ("ver", Some("1")),
-        ("partnerId", Some(partner_id)),
-        ("appId", Some(app_id)),
-        ("requestBody", Some(request_body)),
-    ])
+    let mut out = String::with_capacity(app_id.len() + partner_id.len() + request_body.len() + 40);
+    for (key, value) in [
+        ("appId=", app_id),
+        ("partnerId=", partner_id),
+        ("requestBody=", request_body),
+        ("ver=", "1"),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push_str(value);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -85,6 +99,27 @@ mod tests {
             canonical_of_object(obj.as_object().unwrap()),
             "message=成功&responseBody={\"a\":1}&statusCode=100&ver=1"
         );
+    }
+
+    #[test]
+    fn the_request_string_is_the_general_rule() {
+        for (a, p, b) in [
+            ("a", "p", "{}"),
+            ("", "p", "{}"),
+            ("a", "", "x=1&y"),
+            ("", "", ""),
+            ("é", "9", "{\"k\":\"v\"}"),
+        ] {
+            assert_eq!(
+                request_canonical(a, p, b),
+                canonical(&[
+                    ("ver", Some("1")),
+                    ("partnerId", Some(p)),
+                    ("appId", Some(a)),
+                    ("requestBody", Some(b)),
+                ])
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! signed through WebCrypto, and the envelope is finished here.
 
 use super::response::{parse_envelope, result_json};
-use super::{prepare_with, sign_request, Config, Prepared, VerifyPolicy};
+use super::{prepare_with, Config, Envelope, Prepared, VerifyPolicy};
 use crate::core::clock::{uuid_v4, Entropy};
 use crate::core::crypto::{base64_decode, base64_encode};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -62,15 +62,27 @@ pub fn sign_text(config: &Config, signature: Option<&[u8]>) -> Result<String> {
     })
 }
 
-/// A checked Freemud call and the config that signs it.
+/// A checked Freemud call, the config that signs it, and its envelope.
 struct Pending<'a> {
     config: &'a Config,
     prepared: Prepared,
+    envelope: Envelope,
+}
+
+impl<'a> Pending<'a> {
+    fn new(config: &'a Config, prepared: Prepared) -> Pending<'a> {
+        let envelope = Envelope::new(config, &prepared);
+        Pending {
+            config,
+            prepared,
+            envelope,
+        }
+    }
 }
 
 impl ExternallySigned for Pending<'_> {
     fn payload(&self) -> String {
-        self.prepared.canonical(self.config)
+        self.envelope.canonical.clone()
     }
 
     fn finish(
@@ -84,12 +96,7 @@ impl ExternallySigned for Pending<'_> {
             .transaction_id
             .clone()
             .unwrap_or_else(|| uuid_v4(entropy));
-        Ok(sign_request(
-            self.config,
-            &self.prepared,
-            &sign,
-            &transaction_id,
-        ))
+        Ok(self.envelope.request(self.config, &sign, &transaction_id))
     }
 }
 
@@ -111,7 +118,7 @@ impl PreparedCall for Pending<'_> {
     }
 
     fn external_payload(&self) -> Option<String> {
-        Some(self.prepared.canonical(self.config))
+        Some(self.envelope.canonical.clone())
     }
 
     fn sign(
@@ -121,12 +128,7 @@ impl PreparedCall for Pending<'_> {
         signature: Option<&[u8]>,
     ) -> Result<SignedRequest> {
         let sign = sign_text(self.config, signature)?;
-        Ok(sign_request(
-            self.config,
-            &self.prepared,
-            &sign,
-            &uuid_v4(entropy),
-        ))
+        Ok(self.envelope.request(self.config, &sign, &uuid_v4(entropy)))
     }
 
     fn parse(&self, reply: &HttpResponse) -> Result<Parsed> {
@@ -206,10 +208,7 @@ impl SigningAccount for Config {
         call: &CallOptions,
     ) -> Result<Option<Box<dyn ExternallySigned + '_>>> {
         let prepared = prepare_with(self, op, params, call)?;
-        Ok(Some(Box::new(Pending {
-            config: self,
-            prepared,
-        })))
+        Ok(Some(Box::new(Pending::new(self, prepared))))
     }
 
     fn rsa_key(&self) -> Option<&[u8]> {
@@ -243,10 +242,10 @@ impl Account for Config {
         params: &Json,
         call: &CallOptions,
     ) -> Result<Box<dyn PreparedCall + '_>> {
-        Ok(Box::new(Pending {
-            config: self,
-            prepared: prepare_with(self, op, params, call)?,
-        }))
+        Ok(Box::new(Pending::new(
+            self,
+            prepare_with(self, op, params, call)?,
+        )))
     }
 
     fn checks_replies(&self) -> bool {

@@ -1,0 +1,67 @@
+// Where a Freemud signature with a kept CryptoKey spends its wall time, for each package's
+// `signer.build` and the JS baseline (bench/baselines/freemud.mjs): `crypto.subtle.sign` is wrapped
+// to stamp the time it is called, returns and settles, so each call splits into the work before
+// the signature starts, the `sign()` call itself, the wait for the thread-pool RSA, and the work
+// after it until the caller's `await` resumes. Per-phase medians, contenders interleaved in
+// batches of 20. The wrapper adds the same `then` to every contender.
+//
+//   node bench/freemud-phases.mjs [pkgDir…]      pkgDir defaults to pkg
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
+import { printCommand } from './stats.mjs';
+import { freemudSubtleCached } from './baselines/freemud.mjs';
+
+printCommand();
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) dirs.push('pkg');
+const calls = Number(process.env.CALLS ?? 3000);
+const root = new URL('../', import.meta.url);
+const accounts = JSON.parse(readFileSync(new URL('sim/accounts.json', root)));
+const fm = { ...accounts.freemud, baseUrl: 'https://example.invalid/freemud' };
+const fmOpts = { transactionId: '7f0c1d2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f' };
+const fmAdd = ['/member/score/opt/1', { memberId: '115589208394311926', score: 50, operationType: 4, idempotencyBussinessId: 'bench-fm-1' }];
+
+const js = freemudSubtleCached(fm);
+const cases = { 'JS crypto.subtle (CryptoKey kept)': () => js(...fmAdd, fmOpts) };
+for (const d of dirs) {
+  const { Signer } = await import(new URL(`${d}/node.js`, root));
+  const s = new Signer(fm);
+  cases[`${d} signer.build`] = () => s.build(...fmAdd, fmOpts);
+}
+const subtle = crypto.subtle;
+const sign = subtle.sign.bind(subtle);
+let called = 0, returned = 0, settled = 0;
+subtle.sign = (...args) => {
+  called = performance.now();
+  const p = sign(...args);
+  returned = performance.now();
+  return p.then((v) => { settled = performance.now(); return v; });
+};
+const reference = JSON.stringify(await js(...fmAdd, fmOpts));
+for (const [name, f] of Object.entries(cases)) {
+  if (JSON.stringify(await f()) !== reference) {
+    console.error(`freemud-phases: ${name} differs from the baseline; nothing timed`);
+    process.exit(1);
+  }
+  for (let i = 0; i < 300; i++) await f();
+}
+const phases = ['before sign()', 'sign() call', 'RSA wait', 'after, to the await', 'total'];
+const rows = new Map(Object.keys(cases).map((n) => [n, phases.map(() => [])]));
+const load0 = loadavg()[0];
+for (let r = 0; r < calls / 20; r++) {
+  for (const [name, f] of Object.entries(cases)) {
+    const row = rows.get(name);
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await f();
+      const t1 = performance.now();
+      [called - t0, returned - called, settled - returned, t1 - settled, t1 - t0].forEach((d, k) => row[k].push(d * 1000));
+    }
+  }
+}
+const median = (x) => Float64Array.from(x).sort()[x.length >> 1];
+console.log(`load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}; ${calls} calls each, medians in µs\n`);
+console.log(`| contender | ${phases.join(' | ')} |`);
+console.log(`| --- |${phases.map(() => ' ---: |').join('')}`);
+for (const [name, row] of rows) console.log(`| ${name} | ${row.map((x) => median(x).toFixed(1)).join(' | ')} |`);
