@@ -10,11 +10,10 @@
 //   node bench/freemud-kept-loop.mjs --own [pkgDir…]   the work around the signature alone: WebCrypto's
 //                                                       sign replaced by an already-settled promise of
 //                                                       the same signature; µs per call, hot
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { printCommand } from './stats.mjs';
-import { freemudSubtleCached } from './baselines/freemud.mjs';
+import { fm, fmAdd, fmOpts, keptContenders } from './freemud-kept.mjs';
 
 printCommand();
 const own = process.argv.includes('--own');
@@ -22,20 +21,7 @@ const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (dirs.length === 0) dirs.push('pkg');
 const rounds = Number(process.env.ROUNDS ?? (own ? 15 : 200));
 const batch = Number(process.env.BATCH ?? (own ? 20000 : 20));
-const root = new URL('../', import.meta.url);
-const accounts = JSON.parse(readFileSync(new URL('sim/accounts.json', root)));
-// node-bench's inputs.
-const fm = { ...accounts.freemud, baseUrl: 'https://example.invalid/freemud' };
-const fmOpts = { transactionId: '7f0c1d2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f' };
-const fmAdd = ['/member/score/opt/1', { memberId: '115589208394311926', score: 50, operationType: 4, idempotencyBussinessId: 'bench-fm-1' }];
-
-const js = freemudSubtleCached(fm);
-const cases = { 'JS crypto.subtle (CryptoKey kept)': () => js(...fmAdd, fmOpts) };
-for (const d of dirs) {
-  const { Signer } = await import(new URL(`${d}/node.js`, root));
-  const s = new Signer(fm);
-  cases[`${d} signer.build`] = () => s.build(...fmAdd, fmOpts);
-}
+const { js, cases } = await keptContenders(dirs);
 const reference = JSON.stringify(await js(...fmAdd, fmOpts));
 if (own) {
   const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5',

@@ -6,29 +6,16 @@
 // batches of 20. The wrapper adds the same `then` to every contender.
 //
 //   node bench/freemud-phases.mjs [pkgDir…]      pkgDir defaults to pkg
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { printCommand } from './stats.mjs';
-import { freemudSubtleCached } from './baselines/freemud.mjs';
+import { fmAdd, fmOpts, keptContenders } from './freemud-kept.mjs';
 
 printCommand();
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) dirs.push('pkg');
 const calls = Number(process.env.CALLS ?? 3000);
-const root = new URL('../', import.meta.url);
-const accounts = JSON.parse(readFileSync(new URL('sim/accounts.json', root)));
-const fm = { ...accounts.freemud, baseUrl: 'https://example.invalid/freemud' };
-const fmOpts = { transactionId: '7f0c1d2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f' };
-const fmAdd = ['/member/score/opt/1', { memberId: '115589208394311926', score: 50, operationType: 4, idempotencyBussinessId: 'bench-fm-1' }];
-
-const js = freemudSubtleCached(fm);
-const cases = { 'JS crypto.subtle (CryptoKey kept)': () => js(...fmAdd, fmOpts) };
-for (const d of dirs) {
-  const { Signer } = await import(new URL(`${d}/node.js`, root));
-  const s = new Signer(fm);
-  cases[`${d} signer.build`] = () => s.build(...fmAdd, fmOpts);
-}
+const { js, cases } = await keptContenders(dirs);
 const subtle = crypto.subtle;
 const sign = subtle.sign.bind(subtle);
 let called = 0, returned = 0, settled = 0;

@@ -13,10 +13,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ROOT, renderConfig } from '../www-demo/worker/capnp.mjs';
 import { WORKERD } from '../www-demo/worker/gateway.mjs';
 import { printCommand } from './stats.mjs';
+import { balanceWorker } from './balance-worker.mjs';
 
 printCommand();
 const anyAnswer = process.argv.includes('--any-answer');
@@ -36,30 +37,8 @@ const freePort = () => new Promise((res, rej) => {
   const s = createServer().once('error', rej).listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
 });
 
-// The Worker of each build: N getBalance calls on one Client (made on the first request, as in a gateway isolate).
-// It lives under target/ (workerd names modules by their path in the repository) and imports the build by path.
-const worker = (dir, at) => {
-  const rel = (p) => { const r = relative(at, join(ROOT, p)).split('\\').join('/'); return r.startsWith('.') ? r : `./${r}`; };
-  // `plain`: the plain-JS client (bench/plain-gateway/jifen.js) in the same harness, for the budget's ratio.
-  // A path ending in .js: a module shaped like it (exports `jifen`), e.g. a variant of it.
-  const plain = dir === 'plain' ? 'bench/plain-gateway/jifen.js' : dir.endsWith('.js') ? dir : null;
-  const source = plain
-    ? `import { jifen } from '${rel(plain)}';\nconst { Client } = jifen;`
-    : `import { Client } from '${rel(`${dir}/workerd.js`)}';`;
-  return `${source}
-import { config, args, stubFetch } from '${rel('bench/canned-kingdee.mjs')}';
-let client;
-export default {
-  async fetch(request) {
-    const n = Number(new URL(request.url).searchParams.get('n') ?? 1);
-    client ??= new Client(config, { fetch: stubFetch });
-    let last;
-    for (let i = 0; i < n; i++) last = await client.getBalance(args);
-    return new Response(JSON.stringify(last));
-  },
-};
-`;
-};
+// The Worker of each build (bench/balance-worker.mjs).
+const worker = balanceWorker;
 
 const runs = [];
 try {

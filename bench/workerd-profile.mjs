@@ -8,6 +8,7 @@
 //   node bench/profile-report.mjs target/workerd.cpuprofile
 import { createServer } from 'node:net';
 import { startSimChild, startWorkerdGateway, phase } from './e2e.mjs';
+import { profileWhile } from './inspector-profile.mjs';
 
 if (typeof WebSocket !== 'function') throw new Error('needs a global WebSocket (Node 22: node_modules/.bin/node)');
 const freePort = () => new Promise((res, rej) => {
@@ -18,21 +19,9 @@ const inspector = await freePort();
 const gw = await startWorkerdGateway(`${sim.url}/kingdee`, { plain: process.argv[2] === 'plain', inspector });
 try {
   await phase(gw); // warm
-  const targets = await (await fetch(`http://127.0.0.1:${inspector}/json/list`)).json();
-  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
-  await new Promise((r, j) => { ws.onopen = r; ws.onerror = j; });
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = (m) => { const d = JSON.parse(m.data); if (pending.has(d.id)) { pending.get(d.id)(d); pending.delete(d.id); } };
-  const send = (method, params = {}) => new Promise((r) => { pending.set(++id, r); ws.send(JSON.stringify({ id, method, params })); });
-  await send('Profiler.enable');
-  await send('Profiler.setSamplingInterval', { interval: 100 });
-  await send('Profiler.start');
-  const r = await phase(gw);
-  const { result } = await send('Profiler.stop');
-  ws.close();
+  const { profile, value: r } = await profileWhile(inspector, 100, () => phase(gw));
   console.error(`profiled ${r.lat.length} requests`);
-  process.stdout.write(JSON.stringify(result.profile));
+  process.stdout.write(JSON.stringify(profile));
 } finally {
   await gw.stop();
   await sim.stop();
