@@ -125,9 +125,6 @@ impl Account for AcmeAccount {
     fn vendor(&self) -> &'static dyn Vendor {
         &ACME
     }
-    fn signing(&self) -> &dyn SigningAccount {
-        self
-    }
     fn mapping(&self) -> &'static dyn Mapping {
         &POINTS
     }

@@ -192,7 +192,7 @@ impl<T: Transport> Client<T> {
             timestamp_ms,
             ..self.vendor.sign_options(self, op).await?
         };
-        build(self.account().signing(), op, params, &options, &self.env).await
+        build(self.account(), op, params, &options, &self.env).await
     }
 
     /// The vendor account, as read when the client was made.

@@ -179,7 +179,7 @@ impl<T: Transport> Client<T> {
         let signature = match call.external_payload() {
             Some(payload) => {
                 let signer = self.kept_signer(s).await?;
-                external_signature(signer.as_deref(), account.signing(), &payload).await?
+                external_signature(signer.as_deref(), account, &payload).await?
             }
             None => None,
         };
@@ -228,7 +228,7 @@ impl<T: Transport> Client<T> {
             return Ok(Some(signer));
         }
         let signer: Rc<dyn RsaSigner> =
-            Rc::from(import_signer(&self.env, s.account.signing(), der).await?);
+            Rc::from(import_signer(&self.env, s.account.as_ref(), der).await?);
         *s.signer.borrow_mut() = Some(signer.clone());
         Ok(Some(signer))
     }
@@ -241,9 +241,8 @@ impl<T: Transport> Client<T> {
         if let Some(verifier) = s.verifier.borrow().clone() {
             return Ok(Some(verifier));
         }
-        let verifier: Rc<dyn RsaVerifier> = Rc::from(
-            import_verifier(&self.env, s.account.signing().signing_vendor(), field, spki).await?,
-        );
+        let verifier: Rc<dyn RsaVerifier> =
+            Rc::from(import_verifier(&self.env, s.account.signing_vendor(), field, spki).await?);
         *s.verifier.borrow_mut() = Some(verifier.clone());
         Ok(Some(verifier))
     }

@@ -201,9 +201,6 @@ pub trait SigningAccount {
 pub trait Account: SigningAccount {
     /// Its vendor.
     fn vendor(&self) -> &'static dyn Vendor;
-    /// The account as [`SigningAccount`] (`buildRequest`'s path; the crate's
-    /// minimum Rust has no trait upcasting).
-    fn signing(&self) -> &dyn SigningAccount;
     /// The points mapping the unified calls use with this account.
     fn mapping(&self) -> &'static dyn Mapping;
     /// Whether replies' signatures are checked ([`PreparedCall::judge_reply`]).

@@ -225,9 +225,6 @@ impl Account for Config {
         &Freemud
     }
 
-    fn signing(&self) -> &dyn SigningAccount {
-        self
-    }
     fn mapping(&self) -> &'static dyn Mapping {
         &super::points::POINTS
     }

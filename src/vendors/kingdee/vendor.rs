@@ -81,9 +81,6 @@ impl Account for Config {
         &Kingdee
     }
 
-    fn signing(&self) -> &dyn SigningAccount {
-        self
-    }
     fn mapping(&self) -> &'static dyn Mapping {
         &super::points::POINTS
     }

@@ -148,9 +148,6 @@ impl Account for Config {
         &Qimai
     }
 
-    fn signing(&self) -> &dyn SigningAccount {
-        self
-    }
     fn mapping(&self) -> &'static dyn Mapping {
         mapping(self.version)
     }
