@@ -33,15 +33,11 @@ pub enum Json {
 impl Json {
     /// Parses a complete JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Json> {
-        let mut p = Parser {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-        };
+        let mut p = Parser { text, pos: 0 };
         p.skip_ws();
         let value = p.value(0)?;
         p.skip_ws();
-        if p.pos != p.bytes.len() {
+        if p.pos != p.text.len() {
             return Err(p.error("trailing characters after the JSON value"));
         }
         Ok(value)
@@ -282,11 +278,17 @@ pub fn write_string(s: &str, out: &mut String) {
 }
 
 struct Parser<'a> {
-    /// The input; `bytes` is the same, as bytes. Runs are sliced from `text`:
-    /// already valid UTF-8, so not validated again.
+    /// The input. Runs are sliced from it as `&str`: already valid UTF-8, so
+    /// not validated again; bytes are read through [`Parser::bytes`].
     text: &'a str,
-    bytes: &'a [u8],
     pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// The input as bytes.
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
 }
 
 impl Parser<'_> {
@@ -298,7 +300,7 @@ impl Parser<'_> {
     // build otherwise keeps it a call (measured in docs/benchmarks.md).
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+        self.bytes().get(self.pos).copied()
     }
 
     fn skip_ws(&mut self) {
@@ -309,7 +311,7 @@ impl Parser<'_> {
 
     fn expect_word(&mut self, word: &str, value: Json) -> Result<Json> {
         let end = self.pos + word.len();
-        if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
+        if self.bytes().get(self.pos..end) == Some(word.as_bytes()) {
             self.pos = end;
             Ok(value)
         } else {
@@ -454,7 +456,7 @@ impl Parser<'_> {
             // any run that stops at an ASCII byte is valid UTF-8.
             let run_start = self.pos;
             // `position` over the rest: a tighter loop than `peek` per byte at opt-level z.
-            let rest = self.bytes.get(run_start..).unwrap_or_default();
+            let rest = self.bytes().get(run_start..).unwrap_or_default();
             self.pos += rest
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
@@ -494,7 +496,7 @@ impl Parser<'_> {
                         b'u' => {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                if self.bytes().get(self.pos..self.pos + 2) != Some(b"\\u") {
                                     return Err(self.error("lone surrogate"));
                                 }
                                 self.pos += 2;
